@@ -1,0 +1,84 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store/storetest"
+)
+
+// benchObservations is a workbook's worth of distinct cells: 50 metrics,
+// 10 areas, 200 months.
+func benchObservations(n int) ([]metrics.Metric, []metrics.Observation) {
+	var ms []metrics.Metric
+	for i := range 50 {
+		ms = append(ms, metrics.Metric{ID: fmt.Sprintf("metric-%02d", i), Name: fmt.Sprintf("Metric %d", i),
+			Direction: metrics.NoDirection, Classification: metrics.Open, Category: "Bench"})
+	}
+	obs := make([]metrics.Observation, 0, n)
+	p := metrics.MonthOf(2000, time.January)
+	for i := 0; len(obs) < n; i++ {
+		for _, m := range ms {
+			for a := range 10 {
+				if len(obs) == n {
+					break
+				}
+				obs = append(obs, ob(m.ID, fmt.Sprintf("Area %d", a), p, float64(i*a), "Data", fmt.Sprintf("R%dC%d", i, a)))
+			}
+		}
+		p = p.Next()
+	}
+	return ms, obs
+}
+
+// BenchmarkAddObservations stores 100,000 observations as the ingest does:
+// one transaction, batches of 1,000 as the reader streams them, then
+// Finish and Commit, into a fresh database each time (a SQLite file in
+// b.TempDir(), or a PostgreSQL schema when ASSURE_TEST_POSTGRES is set).
+// It reports rows/s for the whole transaction.
+func BenchmarkAddObservations(b *testing.B) {
+	const n, batch = 100_000, 1000
+	ms, obs := benchObservations(n)
+	for _, d := range storetest.Dialects(b) {
+		b.Run(d, func(b *testing.B) {
+			ctx := context.Background()
+			var elapsed time.Duration
+			i := 0
+			for b.Loop() {
+				b.StopTimer()
+				s := storetest.Open(b, d)
+				i++
+				b.StartTimer()
+				start := time.Now()
+				tx, err := s.BeginIngest(ctx, metrics.Upload{FileName: "bench.xlsx"}, fmt.Appendf(nil, "bench %d", i))
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, m := range ms {
+					if err := tx.UpsertMetric(ctx, m); err != nil {
+						b.Fatal(err)
+					}
+				}
+				for j := 0; j < n; j += batch {
+					if err := tx.AddObservations(ctx, obs[j:min(j+batch, n)]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if _, err := tx.Finish(ctx); err != nil {
+					b.Fatal(err)
+				}
+				if err := tx.Commit(); err != nil {
+					b.Fatal(err)
+				}
+				elapsed += time.Since(start)
+				b.StopTimer()
+				s.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(n*i)/elapsed.Seconds(), "rows/s")
+		})
+	}
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+// The schema is versioned by goose from numbered .sql files embedded in
+// the binary. There are twin folders, migrations/sqlite and
+// migrations/postgres, because the DDL cannot be shared: an auto-numbered
+// key is INTEGER PRIMARY KEY AUTOINCREMENT in SQLite and GENERATED ... AS
+// IDENTITY in PostgreSQL, neither accepts the other's; a float is REAL in
+// SQLite but REAL is single precision in PostgreSQL; bytes are BLOB against
+// BYTEA; SQLite tables are STRICT, and the foreign keys of observations
+// are deferred there for bulk-insert speed (see the file); PostgreSQL text
+// is COLLATE "C" so that both sort text the same way. The queries, by
+// contrast, are one text. A new migration gets the same number in both
+// folders, and the two must keep the same tables, columns and indexes.
+//
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var migrationFiles embed.FS
+
+// migrate applies every pending migration of the dialect.
+func migrate(ctx context.Context, db *sql.DB, dialect string) error {
+	fsys, err := fs.Sub(migrationFiles, "migrations/"+dialect)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	gooseDialect := goose.DialectSQLite3
+	opts := []goose.ProviderOption{
+		goose.WithLogger(goose.NopLogger()),
+		// Go migrations registered in goose's global registry by some other
+		// package must never run against Assure's database.
+		goose.WithDisableGlobalRegistry(true),
+	}
+	if dialect == Postgres {
+		gooseDialect = goose.DialectPostgres
+		id, err := postgresLockID(ctx, db, "migrations")
+		if err != nil {
+			return err
+		}
+		// Several servers starting on one database wait for each other
+		// instead of running the same migration twice. Lock retries come
+		// every second (goose's default is five) for up to five minutes.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(id), lock.WithLockTimeout(1, 300))
+		if err != nil {
+			return fmt.Errorf("migrations: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(gooseDialect, db, fsys, opts...)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	// p.Close would close db, which the Store keeps.
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// postgresLockID derives an advisory lock id for one purpose from the
+// schema the connection works in. Advisory locks are per database, and
+// one database may hold several Assure schemas (the tests run one per
+// test, in parallel); a fixed id would make them all wait for each other.
+func postgresLockID(ctx context.Context, db *sql.DB, purpose string) (int64, error) {
+	var schema sql.NullString
+	if err := db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return 0, fmt.Errorf("current schema: %w", err)
+	}
+	if !schema.Valid {
+		return 0, errors.New("no current schema: the search_path names no schema that exists")
+	}
+	h := fnv.New64a()
+	h.Write([]byte("assure " + purpose + "\x00" + schema.String))
+	return int64(h.Sum64()), nil
+}

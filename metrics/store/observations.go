@@ -1,0 +1,224 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/assure-pcc/assure/metrics"
+)
+
+// obsColumns select an observation and its source; queries name the
+// observation o, its upload u and its metric m.
+const obsColumns = `o.metric_id, o.area, o.period_kind, o.period_start, o.period_end, o.value,
+	o.upload_id, u.file_name, o.sheet, o.cell, u.uploaded_at`
+
+// obsRow is an observation joined to its upload, as selected by obsColumns.
+type obsRow struct {
+	MetricID    string  `db:"metric_id"`
+	Area        string  `db:"area"`
+	PeriodKind  string  `db:"period_kind"`
+	PeriodStart string  `db:"period_start"`
+	PeriodEnd   string  `db:"period_end"`
+	Value       float64 `db:"value"`
+	UploadID    int64   `db:"upload_id"`
+	FileName    string  `db:"file_name"`
+	Sheet       string  `db:"sheet"`
+	Cell        string  `db:"cell"`
+	UploadedAt  string  `db:"uploaded_at"`
+}
+
+func (r obsRow) observation() (metrics.Observation, error) {
+	start, err := parseDate(r.PeriodStart)
+	if err != nil {
+		return metrics.Observation{}, err
+	}
+	end, err := parseDate(r.PeriodEnd)
+	if err != nil {
+		return metrics.Observation{}, err
+	}
+	at, err := parseTime(r.UploadedAt)
+	if err != nil {
+		return metrics.Observation{}, err
+	}
+	return metrics.Observation{
+		MetricID: r.MetricID,
+		Area:     r.Area,
+		Period:   metrics.Period{Kind: metrics.PeriodKind(r.PeriodKind), Start: start, End: end},
+		Value:    r.Value,
+		Source: metrics.Source{
+			UploadID:   r.UploadID,
+			File:       r.FileName,
+			Sheet:      r.Sheet,
+			Cell:       r.Cell,
+			UploadedAt: at,
+		},
+	}, nil
+}
+
+func observations(rows []obsRow) ([]metrics.Observation, error) {
+	out := make([]metrics.Observation, 0, len(rows))
+	for _, r := range rows {
+		o, err := r.observation()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// Series returns the current values of a metric (those no later upload
+// has superseded), ordered by period start, then area, each with the file,
+// sheet and cell it came from. A metric that does not exist or that the
+// viewer may not see gives a *metrics.Error ENOTFOUND, as GetMetric does.
+func (s *Store) Series(ctx context.Context, scope metrics.Scope, id string) ([]metrics.Observation, error) {
+	var rows []obsRow
+	err := s.read(ctx, func(tx *sqlx.Tx) error {
+		if _, err := s.getVisibleMetric(ctx, tx, scope, id); err != nil {
+			return err
+		}
+		// The scope is checked again in this query: the read above gives
+		// the not-found answer, this one is what keeps the rows safe.
+		return tx.SelectContext(ctx, &rows, s.rebind(`
+			SELECT `+obsColumns+`
+			FROM observations o
+			JOIN metrics m ON m.id = o.metric_id
+			JOIN uploads u ON u.id = o.upload_id
+			WHERE o.metric_id = ? AND o.superseded_by IS NULL AND `+visible+`
+			ORDER BY o.period_start, o.area, o.period_end, o.id`), id, scope.Sensitive)
+	})
+	if err != nil {
+		return nil, wrapRead(fmt.Sprintf("series of %q", id), err)
+	}
+	return observations(rows)
+}
+
+// LatestValue is a metric with its latest period and the current values
+// for that period, one per area in area order. Period is zero and Values
+// empty when the metric has no values yet.
+type LatestValue struct {
+	Metric metrics.Metric
+	Period metrics.Period
+	Values []metrics.Observation
+}
+
+// Latest returns every metric the viewer may see, in ListMetrics order,
+// each with its latest period and the current values for that period.
+// The latest period is the one with the greatest start among the metric's
+// current values; should a metric have values of several period kinds
+// starting on the same day, the one ending last wins (a quarter over its
+// first month), then the greater period key, so that the answer is always
+// the same.
+func (s *Store) Latest(ctx context.Context, scope metrics.Scope) ([]LatestValue, error) {
+	var (
+		ms   []metrics.Metric
+		rows []obsRow
+	)
+	err := s.read(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		if ms, err = s.listMetrics(ctx, tx, scope); err != nil {
+			return err
+		}
+		// starts: each visible metric's latest period start; chosen: the
+		// period starting then (the one ending last, should several kinds
+		// start that day); then that period's current values. Each step
+		// is a seek in observations_latest per metric, not a scan of every
+		// current value (measured on 500,000 current values in SQLite: 15
+		// ms against 2.4 s for a ranking over all of them). MATERIALIZED
+		// and CROSS JOIN keep SQLite, which has no statistics, from
+		// scanning observations in the outer loop; PostgreSQL reads CROSS
+		// JOIN ... WHERE as an inner join and plans it freely.
+		return tx.SelectContext(ctx, &rows, s.rebind(`
+			WITH starts AS MATERIALIZED (
+				SELECT m.id AS metric_id,
+					(SELECT MAX(l.period_start) FROM observations l
+					 WHERE l.metric_id = m.id AND l.superseded_by IS NULL) AS period_start
+				FROM metrics m
+				WHERE `+visible+`
+			), chosen AS MATERIALIZED (
+				SELECT s.metric_id, s.period_start,
+					(SELECT l.period_key FROM observations l
+					 WHERE l.metric_id = s.metric_id AND l.period_start = s.period_start AND l.superseded_by IS NULL
+					 ORDER BY l.period_end DESC, l.period_key DESC
+					 LIMIT 1) AS period_key
+				FROM starts s
+				WHERE s.period_start IS NOT NULL
+			)
+			SELECT `+obsColumns+`
+			FROM chosen c
+			CROSS JOIN observations o
+			JOIN uploads u ON u.id = o.upload_id
+			WHERE o.metric_id = c.metric_id AND o.period_start = c.period_start
+				AND o.period_key = c.period_key AND o.superseded_by IS NULL
+			ORDER BY o.metric_id, o.area, o.id`), scope.Sensitive)
+	})
+	if err != nil {
+		return nil, wrapRead("latest values", err)
+	}
+	byMetric := make(map[string][]metrics.Observation)
+	for _, r := range rows {
+		o, err := r.observation()
+		if err != nil {
+			return nil, err
+		}
+		byMetric[o.MetricID] = append(byMetric[o.MetricID], o)
+	}
+	out := make([]LatestValue, 0, len(ms))
+	for _, m := range ms {
+		lv := LatestValue{Metric: m, Values: byMetric[m.ID]}
+		if len(lv.Values) > 0 {
+			lv.Period = lv.Values[0].Period
+		} else {
+			lv.Values = []metrics.Observation{}
+		}
+		out = append(out, lv)
+	}
+	return out, nil
+}
+
+// History returns every value ever stored for one cell of a series (a
+// metric, an area and a period, by metrics.Period.Key), the current one
+// and those later uploads superseded, newest upload first: the order in
+// which uploads supersede each other. A metric that does not exist or
+// that the viewer may not see gives a *metrics.Error ENOTFOUND; a cell
+// with no values gives an empty slice.
+func (s *Store) History(ctx context.Context, scope metrics.Scope, metricID, area, periodKey string) ([]metrics.Observation, error) {
+	var rows []obsRow
+	err := s.read(ctx, func(tx *sqlx.Tx) error {
+		if _, err := s.getVisibleMetric(ctx, tx, scope, metricID); err != nil {
+			return err
+		}
+		// Two halves, so that each can use its partial index (current
+		// values, superseded values); a single WHERE matching both could
+		// use neither.
+		return tx.SelectContext(ctx, &rows, s.rebind(`
+			SELECT `+obsColumns+`
+			FROM (
+				SELECT * FROM observations
+				WHERE metric_id = ? AND area = ? AND period_key = ? AND superseded_by IS NULL
+				UNION ALL
+				SELECT * FROM observations
+				WHERE metric_id = ? AND area = ? AND period_key = ? AND superseded_by IS NOT NULL
+			) o
+			JOIN metrics m ON m.id = o.metric_id
+			JOIN uploads u ON u.id = o.upload_id
+			WHERE `+visible+`
+			ORDER BY o.upload_id DESC, o.id DESC`),
+			metricID, area, periodKey, metricID, area, periodKey, scope.Sensitive)
+	})
+	if err != nil {
+		return nil, wrapRead(fmt.Sprintf("history of %q, %q, %q", metricID, area, periodKey), err)
+	}
+	return observations(rows)
+}
+
+// wrapRead adds context to an internal error and passes a domain error
+// (not found) through as it is, so that its message stays the user's.
+func wrapRead(what string, err error) error {
+	if metrics.ErrorCode(err) != metrics.EINTERNAL {
+		return err
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
