@@ -1,0 +1,383 @@
+package ingest
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/assure-pcc/assure/metrics"
+)
+
+func TestParseNumber(t *testing.T) {
+	const acct = `_-* #,##0_-;\-* #,##0_-;_-* "-"??_-;_-@_-`
+	tests := []struct {
+		raw, fmt string
+		want     float64
+		pct      bool
+	}{
+		// Numeric cells as stored.
+		{"1234", "", 1234, false},
+		{"0.5", "General", 0.5, false},
+		{"-404", "", -404, false},
+		{"-0", "", 0, false},
+		{"1.5E-3", "", 0.0015, false},
+		{"1.5e3", "", 1500, false},
+		{"1e-400", "", 0, false}, // underflow reads as zero, as in Excel
+		{"0.5", "0%", 50, true},
+		{"0.07", "0.0%", 7, true}, // exact: the decimal point moves
+		{"1.1", "0%", 110, true},
+		{"-0.125", "0.00%;[Red]-0.00%", -12.5, true},
+		{"5E-3", "0%", 0.5, true},
+		{"1234", acct, 1234, false},
+		{"1234", `#,##0;(#,##0)`, 1234, false},
+		{"1234", `"£"#,##0`, 1234, false},
+		{"12", `0" %"`, 12, false}, // quoted % is text
+		{"12", `0\%`, 12, false},   // escaped % is text
+		{"12", `0_%`, 12, false},   // padding, not a percent
+		{"12", `[$%-809]0`, 12, false},
+		// Text that a person reads as a number.
+		{"1,234", "", 1234, false},
+		{"1,234,567.25", "", 1234567.25, false},
+		{" 1 234 ", "", 1234, false},
+		{"1\u00a0234\u00a0567", "", 1234567, false},
+		{"1\u202f234", "", 1234, false},
+		{"£1,234.50", "", 1234.5, false},
+		{"£ 1,234", "", 1234, false},
+		{"-£5", "", -5, false},
+		{"£-5", "", -5, false},
+		{"(404)", "", -404, false},
+		{"( 1,234 )", "", -1234, false},
+		{"(£404)", "", -404, false},
+		{"£(404)", "", -404, false},
+		{"−404", "", -404, false},
+		{"+5", "", 5, false},
+		{"- 404", "", -404, false},
+		{"£1.2k", "", 1200, false},
+		{"1.2k", "", 1200, false},
+		{"1.2K", "", 1200, false},
+		{"1.2m", "", 1200000, false},
+		{"1.2M", "", 1200000, false},
+		{"£3bn", "", 3e9, false},
+		{"£3.25 BN", "", 3.25e9, false},
+		{"0.1k", "", 100, false},
+		{"50%", "", 50, true},
+		{"50 %", "", 50, true},
+		{"-12.5%", "", -12.5, true},
+		{"(3%)", "", -3, true},
+		{"50%", "0%", 50, true}, // the text's own % wins: no double scaling
+		{" 0.5 ", "0%", 50, true},
+		{"\t42\n", "", 42, false},
+		{".5", "", 0.5, false},
+		{"5.", "", 5, false},
+		{"007", "", 7, false},
+		{"1.5e3", "", 1500, false},
+		{" 1.5e3 ", "", 1500, false},
+	}
+	for _, tt := range tests {
+		got, pct, err := ParseNumber(tt.raw, tt.fmt)
+		if err != nil {
+			t.Errorf("ParseNumber(%q, %q): %v", tt.raw, tt.fmt, err)
+			continue
+		}
+		if got != tt.want || pct != tt.pct || math.Signbit(got) != math.Signbit(tt.want) {
+			t.Errorf("ParseNumber(%q, %q) = %v, %v; want %v, %v", tt.raw, tt.fmt, got, pct, tt.want, tt.pct)
+		}
+	}
+}
+
+func TestParseNumberBlank(t *testing.T) {
+	for _, raw := range []string{
+		"", " ", "\u00a0", "..", "-", "–", "—", "n/a", "N/A", "x", "X",
+		"[x]", "[c]", "[z]", "[C]", " .. ",
+	} {
+		_, _, err := ParseNumber(raw, "")
+		if !errors.Is(err, ErrBlank) {
+			t.Errorf("ParseNumber(%q) error = %v; want ErrBlank", raw, err)
+		}
+	}
+}
+
+func TestParseNumberRejects(t *testing.T) {
+	tests := []struct {
+		raw  string
+		want string // a fragment of the message
+	}{
+		{"tbc", `"tbc" is not a number`},
+		{"TBC", "is not a number"},
+		{"12 apples", "is not a number"},
+		{"#DIV/0!", `"#DIV/0!" is an error value in the spreadsheet: fix the formula or clear the cell`},
+		{"#N/A", `"#N/A" is an error value`},
+		{"#VALUE!", "error value"},
+		{"#REF!", "error value"},
+		{"#NAME?", "error value"},
+		{"#NUM!", "error value"},
+		{"#NULL!", "error value"},
+		{"#GETTING_DATA", "error value"},
+		{"#SPILL!", "error value"},
+		{"#CALC!", "error value"},
+		{"#1", "is not a number"},
+		{"0x1p-2", "hexadecimal"},
+		{"0X10", "hexadecimal"},
+		{"NaN", "not a finite number"},
+		{"nan", "not a finite number"},
+		{"Inf", "not a finite number"},
+		{"-Inf", "not a finite number"},
+		{"+Infinity", "not a finite number"},
+		{"∞", "not a finite number"},
+		{"1e400", "too large"},
+		{"-1e400", "too large"},
+		{"1e99999999999", "too large"},
+		{"404-", "minus sign after the number"},
+		{"404−", "minus sign after the number"},
+		{"–404", "starts with a dash"},
+		{"--404", "more than one sign"},
+		{"(-404)", "more than one sign"},
+		{"(404", "is not a number"},
+		{"404)", "is not a number"},
+		{"12,5", "comma as the decimal mark"},
+		{"0,5", "comma as the decimal mark"},
+		{"1.234,5", "comma as the decimal mark"},
+		{"1,23,456", "thousands separators in the wrong places"},
+		{"1,2345", "comma as the decimal mark"},
+		{"£(-404)", "more than one sign"},
+		{"£(404", "is not a number"},
+		{"1,234 567", "thousands separators in the wrong places"},
+		{"12 34", "thousands separators in the wrong places"},
+		{",123", "thousands separators in the wrong places"},
+		{"0,123,456", "thousands separators in the wrong places"},
+		{"1.2.3", "is not a number"},
+		{"1_000", "is not a number"},
+		{"£", "is not a number"},
+		{"()", "is not a number"},
+		{"+", "is not a number"},
+		{"££5", "is not a number"},
+		{"£50%", "both a £ sign and a % sign"},
+		{"1.5e3k", "exponent"},
+		{"£1e3", "exponent"},
+		{"1,000e3", "exponent"},
+		{"1e", "is not a number"},
+		{"e5", "is not a number"},
+		{"$5", "is not a number"},
+		{"5kk", "is not a number"},
+		{"５", "is not a number"}, // full-width digit
+		{"1 234.5.6", "is not a number"},
+	}
+	for _, tt := range tests {
+		v, _, err := ParseNumber(tt.raw, "")
+		if err == nil {
+			t.Errorf("ParseNumber(%q) = %v; want an error containing %q", tt.raw, v, tt.want)
+			continue
+		}
+		if errors.Is(err, ErrBlank) {
+			t.Errorf("ParseNumber(%q) = ErrBlank; want a rejection", tt.raw)
+			continue
+		}
+		if code := metrics.ErrorCode(err); code != metrics.EINVALID {
+			t.Errorf("ParseNumber(%q) code %q; want %q", tt.raw, code, metrics.EINVALID)
+		}
+		if !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ParseNumber(%q) = %q; want it to contain %q", tt.raw, err, tt.want)
+		}
+	}
+}
+
+// TestParseNumberMessageShort checks that a long or odd cell text is
+// quoted on one short line, so a report stays readable.
+func TestParseNumberMessageShort(t *testing.T) {
+	_, _, err := ParseNumber(strings.Repeat("word ", 100)+"\x00\n", "")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	if len(msg) > 200 || strings.ContainsAny(msg, "\x00\n") || !strings.Contains(msg, "…") {
+		t.Errorf("message not shortened and cleaned: %q", msg)
+	}
+}
+
+func TestParseNumberFinite(t *testing.T) {
+	// Whatever the text, an accepted value must be finite: one NaN makes
+	// every JSON response for its metric fail.
+	for _, raw := range []string{
+		"1e308", "-1e308", "1.7976931348623157e308", "179769313486231570000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+		"1.7976931348623157e308%", "999999999999999999999bn",
+	} {
+		v, _, err := ParseNumber(raw, "0%")
+		if err == nil && (math.IsInf(v, 0) || math.IsNaN(v)) {
+			t.Errorf("ParseNumber(%q) = %v with no error", raw, v)
+		}
+	}
+}
+
+func TestParseNumberAllocs(t *testing.T) {
+	for _, tt := range []struct{ raw, fmt string }{
+		{"1234", ""}, {"0.5", "General"}, {"-12.75", `#,##0.00;(#,##0.00)`},
+		{"0.5", "0%"}, {"1,234", ""},
+	} {
+		n := testing.AllocsPerRun(100, func() {
+			if _, _, err := ParseNumber(tt.raw, tt.fmt); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if n != 0 {
+			t.Errorf("ParseNumber(%q, %q) allocates %v times per call; want 0", tt.raw, tt.fmt, n)
+		}
+	}
+}
+
+func BenchmarkParseNumber(b *testing.B) {
+	for _, bb := range []struct{ name, raw, fmt string }{
+		{"integer", "1234", ""},
+		{"decimal", "0.5", "General"},
+		{"percentFormat", "0.125", "0.0%"},
+		{"accounting", "1234567.89", `_-* #,##0.00_-;\-* #,##0.00_-;_-* "-"??_-;_-@_-`},
+		{"text", "£1,234.50", ""},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := ParseNumber(bb.raw, bb.fmt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func TestIsPercentFormat(t *testing.T) {
+	tests := []struct {
+		fmt  string
+		want bool
+	}{
+		{"", false},
+		{"General", false},
+		{"0%", true},
+		{"0.0%", true},
+		{"0.00%;[Red]-0.00%", true},
+		{`[$-010409]#,##0.00#%`, true},
+		{`0"%"`, false},
+		{`0" %"`, false},
+		{`0\%`, false},
+		{`0_%`, false},
+		{`0*%`, false},
+		{`[$%-809]0`, false},
+		{`#,##0;(#,##0)`, false},
+		{`"unterminated %`, false},
+	}
+	for _, tt := range tests {
+		if got := IsPercentFormat(tt.fmt); got != tt.want {
+			t.Errorf("IsPercentFormat(%q) = %v; want %v", tt.fmt, got, tt.want)
+		}
+	}
+}
+
+func TestIsDateFormat(t *testing.T) {
+	tests := []struct {
+		fmt  string
+		want bool
+	}{
+		{"", false},
+		{"General", false},
+		{"0", false},
+		{"0.00E+00", false},
+		{"##0.0E+0", false},
+		{"0%", false},
+		{"@", false},
+		{`#,##0;(#,##0)`, false},
+		{`_-* #,##0_-;\-* #,##0_-;_-* "-"??_-;_-@_-`, false},
+		{`_("$"* #,##0_);_("$"* \(#,##0\);_("$"* "-"_);_(@_)`, false},
+		{`"$"#,##0_);[Red]\("$"#,##0\)`, false},
+		{`#,##0" days"`, false},
+		{`0.0\ \m`, false},
+		{`[DBNum1][$-804]General`, false},
+		{`[Red][>=100]0`, false},
+		{"General_)", false},
+		{"mm-dd-yy", true},
+		{"dd/mm/yyyy", true},
+		{"d-mmm-yy", true},
+		{"mmm-yy", true},
+		{"MMM YYYY", true},
+		{"h:mm AM/PM", true},
+		{"[h]:mm:ss", true},
+		{"[mm]", true},
+		{"[SS]", true},
+		{`yyyy\-mm\-dd`, true},
+		{`[$-F800]dddd\,\ mmmm\ dd\,\ yyyy`, true},
+		{`[$-809]dd mmmm yyyy;@`, true},
+		{`"Week "0`, false},
+		{`"date: "0`, false},
+	}
+	for _, tt := range tests {
+		if got := IsDateFormat(tt.fmt); got != tt.want {
+			t.Errorf("IsDateFormat(%q) = %v; want %v", tt.fmt, got, tt.want)
+		}
+	}
+}
+
+func TestFormatHasThousandsScale(t *testing.T) {
+	tests := []struct {
+		fmt  string
+		want int
+	}{
+		{"", 0},
+		{"General", 0},
+		{"#,##0", 0},
+		{"#,##0.00", 0},
+		{"#,##0,", 1},
+		{"#,##0,,", 2},
+		{"0.0,", 1},
+		{"#,##0,.0", 1},
+		{`#,##0,"k"`, 1},
+		{`_(* #,##0,_);_(* \(#,##0,\)_)`, 1}, // Tulsa budget: amounts in thousands
+		{`#,##0;(#,##0,)`, 0},                // only the first section counts
+		{`"£"#,##0,,"m"`, 2},
+		{`#","##0`, 0},
+		{`0\,`, 0},
+		{`[>=1000]#,##0,;0`, 1},
+	}
+	for _, tt := range tests {
+		if got := FormatHasThousandsScale(tt.fmt); got != tt.want {
+			t.Errorf("FormatHasThousandsScale(%q) = %d; want %d", tt.fmt, got, tt.want)
+		}
+	}
+}
+
+func TestBuiltinNumFmt(t *testing.T) {
+	tests := []struct {
+		id   int
+		want string
+	}{
+		{0, "General"},
+		{1, "0"},
+		{3, "#,##0"},
+		{9, "0%"},
+		{10, "0.00%"},
+		{11, "0.00E+00"},
+		{14, "mm-dd-yy"},
+		{22, "m/d/yy h:mm"},
+		{37, "#,##0 ;(#,##0)"},
+		{46, "[h]:mm:ss"},
+		{49, "@"},
+		{164, ""},
+		{-1, ""},
+		{23, ""},
+	}
+	for _, tt := range tests {
+		got := BuiltinNumFmt(tt.id)
+		if got != tt.want {
+			t.Errorf("BuiltinNumFmt(%d) = %q; want %q", tt.id, got, tt.want)
+		}
+	}
+	// Every id the ECMA-376 list and Excel treat as a date classifies as one,
+	// and no other does.
+	for id := range 200 {
+		want := id >= 14 && id <= 22 || id >= 27 && id <= 36 || id >= 45 && id <= 47 || id >= 50 && id <= 58
+		if got := IsDateFormat(BuiltinNumFmt(id)); got != want {
+			t.Errorf("IsDateFormat(BuiltinNumFmt(%d) = %q) = %v; want %v", id, BuiltinNumFmt(id), got, want)
+		}
+		wantPct := id == 9 || id == 10
+		if got := IsPercentFormat(BuiltinNumFmt(id)); got != wantPct {
+			t.Errorf("IsPercentFormat(BuiltinNumFmt(%d)) = %v; want %v", id, got, wantPct)
+		}
+	}
+}

@@ -1,0 +1,103 @@
+package ingest
+
+import (
+	"strings"
+	"unicode"
+)
+
+// headerRowLimit is how far down a sheet the header row may be: title
+// rows, logos and notes often sit above it.
+const headerRowLimit = 20
+
+// column roles a header cell can name.
+type role int
+
+const (
+	roleNone role = iota
+	roleMetric
+	roleMetricID
+	roleArea
+	rolePeriod
+	roleValue
+	roleTarget
+	roleUnit
+	roleClassification
+	roleName
+	roleDirection
+	roleCategory
+)
+
+// headerWords maps a normalised header (lower case, letters and digits
+// only) to its role. Analysts write headers many ways; these are the ones
+// seen in practice and in the template.
+var headerWords = map[string]role{
+	"metric": roleMetric, "measure": roleMetric, "indicator": roleMetric, "metricname": roleMetric,
+	"measurename": roleMetric, "kpi": roleMetric, "performancemeasure": roleMetric,
+	"metricid": roleMetricID, "measureid": roleMetricID, "id": roleMetricID, "indicatorid": roleMetricID,
+	"area": roleArea, "district": roleArea, "division": roleArea, "location": roleArea, "geography": roleArea,
+	"policeforcearea": roleArea, "force": roleArea, "region": roleArea, "policingarea": roleArea,
+	"period": rolePeriod, "month": rolePeriod, "quarter": rolePeriod, "date": rolePeriod,
+	"periodlabel": rolePeriod, "financialyear": rolePeriod, "year": rolePeriod, "reportingperiod": rolePeriod,
+	"value": roleValue, "figure": roleValue, "count": roleValue, "amount": roleValue, "result": roleValue,
+	"actual": roleValue, "number": roleValue,
+	"target": roleTarget, "goal": roleTarget,
+	"unit": roleUnit, "units": roleUnit, "unitofmeasure": roleUnit,
+	"classification": roleClassification, "class": roleClassification, "securityclassification": roleClassification,
+	"protectivemarking": roleClassification, "marking": roleClassification, "sensitivity": roleClassification,
+	"name":      roleName,
+	"direction": roleDirection, "directionofgood": roleDirection, "polarity": roleDirection, "goodis": roleDirection,
+	"category": roleCategory, "group": roleCategory, "theme": roleCategory, "priority": roleCategory,
+}
+
+// normHeader folds a header for matching: case, spacing and punctuation
+// are ignored, so "Metric ID", "metric_id" and "METRIC-ID:" agree.
+func normHeader(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r >= 'A' && r <= 'Z':
+			b.WriteRune(r + ('a' - 'A'))
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// headerRole names the role of a header cell's text, or roleNone.
+// A unit or note in brackets after the name ("Value (count)",
+// "Target [minutes]") does not change the column's role.
+func headerRole(s string) role {
+	if ro, ok := headerWords[normHeader(s)]; ok {
+		return ro
+	}
+	if i := strings.IndexAny(s, "(["); i > 0 {
+		return headerWords[normHeader(s[:i])]
+	}
+	return roleNone
+}
+
+// cleanLabel trims a label from a cell: surrounding white space,
+// including non-breaking spaces, and inner runs of white space.
+// Control characters (a NUL from an _x0000_ escape, say) are dropped:
+// they are invisible to the analyst and PostgreSQL refuses NUL.
+func cleanLabel(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && !unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u00a0' }), " ")
+}
+
+// isTotalLabel reports whether a metric label marks a total row.
+func isTotalLabel(s string) bool {
+	switch normHeader(s) {
+	case "total", "totals", "grandtotal", "sum", "alltotal":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,246 @@
+// Package ingest turns workbooks into stored measures: it recognises the
+// file, checks it cell by cell, and stores it in one transaction, or
+// stores nothing and says every problem found.
+package ingest
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/assure-pcc/assure/ingest/xlsx"
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
+)
+
+// Options tune one ingest.
+type Options struct {
+	// DryRun checks the file and reports what would be stored, then
+	// stores nothing.
+	DryRun bool
+	// Kind forces the workbook kind ("performance"); empty detects it.
+	Kind string
+	// UploadedBy names who gave the file (a user name, or "cli").
+	UploadedBy string
+	// Progress, when set, is called every thousand rows with the number
+	// of rows read so far, for a progress bar.
+	Progress func(rows int64)
+}
+
+// Ingester loads files into a store.
+type Ingester struct {
+	Store  *store.Store
+	Logger *slog.Logger
+	// Package limits the .xlsx package before anything parses it.
+	Package Limits
+	// Sheet limits what the cell reader accepts.
+	Sheet xlsx.Limits
+	// MaxErrors caps the errors listed in a report.
+	MaxErrors int
+	// Timeout bounds the time spent on one file.
+	Timeout time.Duration
+}
+
+// New returns an Ingester with the default limits.
+func New(st *store.Store, logger *slog.Logger) *Ingester {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Ingester{
+		Store:     st,
+		Logger:    logger,
+		Package:   DefaultLimits(),
+		Sheet:     xlsx.DefaultLimits(),
+		MaxErrors: 100,
+		Timeout:   5 * time.Minute,
+	}
+}
+
+// IngestFile reads the file at path and ingests it under its base name.
+func (in *Ingester) IngestFile(ctx context.Context, path string, opts Options) (Report, error) {
+	name := filepath.Base(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return Report{}, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	content, err := readLimited(f, in.Package.MaxFileBytes)
+	if err != nil {
+		var me *metrics.Error
+		if errors.As(err, &me) {
+			return rejectedReport(name, "", Problem{Message: me.Message}), nil
+		}
+		return Report{}, fmt.Errorf("read %s: %w", path, err)
+	}
+	return in.Ingest(ctx, name, content, opts)
+}
+
+// readLimited reads all of r, refusing more than max bytes.
+func readLimited(r io.Reader, max int64) ([]byte, error) {
+	content, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(content)) > max {
+		return nil, metrics.Errorf(metrics.ETOOLARGE,
+			"the file is larger than the %d MB limit: split it, or raise the limit with --max-file-mb", max>>20)
+	}
+	return content, nil
+}
+
+func rejectedReport(name, sum string, p ...Problem) Report {
+	return Report{File: name, SHA256: sum, Status: StatusRejected, Errors: p, Warnings: []Problem{}}
+}
+
+// Ingest checks content, a file called name, and stores it in one
+// transaction unless it is rejected, already stored, or opts.DryRun.
+// A returned error means Assure itself failed (the database, say); a
+// file's own faults are in the Report, with Status "rejected".
+func (in *Ingester) Ingest(ctx context.Context, name string, content []byte, opts Options) (Report, error) {
+	sum := sha256.Sum256(content)
+	rep := Report{File: name, SHA256: hex.EncodeToString(sum[:]), DryRun: opts.DryRun, Errors: []Problem{}, Warnings: []Problem{}}
+	if in.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, in.Timeout)
+		defer cancel()
+	}
+	if int64(len(content)) > in.Package.MaxFileBytes {
+		rep.Status = StatusRejected
+		rep.Errors = append(rep.Errors, Problem{Message: fmt.Sprintf(
+			"the file is larger than the %d MB limit: split it, or raise the limit with --max-file-mb", in.Package.MaxFileBytes>>20)})
+		return rep, nil
+	}
+	if prev, found, err := in.Store.FindUploadBySHA(ctx, rep.SHA256); err != nil {
+		return rep, fmt.Errorf("%s: look up earlier uploads: %w", name, err)
+	} else if found {
+		rep.Status = StatusUnchanged
+		rep.Kind = prev.Kind
+		rep.UploadID = prev.ID
+		rep.Warnings = append(rep.Warnings, Problem{Message: fmt.Sprintf(
+			"this file was already stored on %s as upload %d: nothing changed", prev.UploadedAt.Format("2 Jan 2006 15:04"), prev.ID)})
+		return rep, nil
+	}
+
+	wb, err := in.open(name, content)
+	if err != nil {
+		var me *metrics.Error
+		if errors.As(err, &me) {
+			rep.Status = StatusRejected
+			rep.Errors = append(rep.Errors, Problem{Message: me.Message})
+			return rep, nil
+		}
+		return rep, err
+	}
+
+	kind := opts.Kind
+	if kind == "" {
+		kind = detectKind(wb)
+	}
+	rep.Kind = kind
+	if kind != metrics.KindPerformance {
+		rep.Status = StatusRejected
+		rep.Errors = append(rep.Errors, Problem{Message: fmt.Sprintf("%q workbooks are not supported yet: use --kind performance", kind)})
+		return rep, nil
+	}
+
+	tx, err := in.Store.BeginIngest(ctx, metrics.Upload{
+		FileName: name, SHA256: rep.SHA256, Kind: kind, Size: int64(len(content)), UploadedBy: opts.UploadedBy,
+	}, content)
+	if err != nil {
+		return rep, fmt.Errorf("%s: begin: %w", name, err)
+	}
+	defer tx.Rollback()
+
+	probs := &problems{max: in.MaxErrors}
+	r := &performanceReader{wb: wb, tx: tx, probs: probs, counts: &rep.Counts, file: name, content: content, progress: opts.Progress}
+	err = r.read(ctx)
+	r.calc.close()
+	if err != nil {
+		return rep, fmt.Errorf("%s: %w", name, err)
+	}
+	if !probs.failed() {
+		counts, err := tx.Finish(ctx)
+		var dup *store.DuplicateError
+		switch {
+		case errors.As(err, &dup):
+			for _, d := range dup.Duplicates {
+				probs.errorf("", "", "%s, %s, %s appears twice, at %s and at %s: keep one", d.MetricID, d.Area, d.PeriodKey, d.First, d.Second)
+			}
+			probs.dropped += dup.Total - len(dup.Duplicates)
+		case err != nil:
+			return rep, fmt.Errorf("%s: finish: %w", name, err)
+		default:
+			rep.Counts.Superseded = counts.Superseded
+		}
+	}
+	rep.Errors = append(rep.Errors, probs.errors...)
+	rep.Warnings = append(rep.Warnings, probs.warnings...)
+	rep.ErrorsTruncated = probs.dropped
+	if probs.failed() {
+		rep.Status = StatusRejected
+		in.Logger.Info("file rejected", "file", name, "errors", len(probs.errors)+probs.dropped)
+		return rep, nil
+	}
+	rep.Status = StatusStored
+	if opts.DryRun {
+		return rep, nil
+	}
+	if err := tx.Commit(); err != nil {
+		return rep, fmt.Errorf("%s: commit: %w", name, err)
+	}
+	rep.UploadID = tx.UploadID()
+	in.Logger.Info("file stored", "file", name, "upload", rep.UploadID, "observations", rep.Counts.Observations)
+	return rep, nil
+}
+
+// open recognises the file, checks the package against the limits and
+// opens its workbook. Faults of the file come back as *metrics.Error.
+func (in *Ingester) open(name string, content []byte) (*xlsx.Workbook, error) {
+	r := bytes.NewReader(content)
+	size := int64(len(content))
+	// Order matters: the package check counts the zip's directory records
+	// itself before archive/zip, which trusts them, ever reads it.
+	if _, err := SniffFile(r, size, name); err != nil {
+		return nil, err
+	}
+	if _, err := CheckPackage(r, size, in.Package); err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, metrics.Errorf(metrics.EINVALID, "%s is not a readable .xlsx workbook (%v): open it in Excel and save it as .xlsx", name, err)
+	}
+	if err := SniffPackage(zr).Reject(name); err != nil {
+		return nil, err
+	}
+	wb, err := xlsx.Open(zr, in.Sheet)
+	if err != nil {
+		return nil, asFileError(name, err)
+	}
+	return wb, nil
+}
+
+// asFileError turns a reader's complaint about the file into a
+// user-facing error, keeping a *metrics.Error's own message.
+func asFileError(name string, err error) error {
+	var me *metrics.Error
+	if errors.As(err, &me) {
+		return me
+	}
+	return metrics.Errorf(metrics.EINVALID, "%s could not be read as a workbook: %v", name, err)
+}
+
+// detectKind tells a performance workbook from a finance one by its
+// sheets. Only performance workbooks are read so far.
+func detectKind(wb *xlsx.Workbook) string {
+	return metrics.KindPerformance
+}

@@ -1,0 +1,458 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/assure-pcc/assure/ingest/xlsx"
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
+)
+
+// batchSize is how many observations are sent to the store at once: big
+// enough to amortise each INSERT, small enough to keep memory flat.
+const batchSize = 2000
+
+// performanceReader reads a quarterly performance workbook: an optional
+// Metrics catalogue sheet and data sheets in the long or wide layout.
+type performanceReader struct {
+	wb       *xlsx.Workbook
+	tx       *store.IngestTx
+	probs    *problems
+	counts   *Counts
+	file     string
+	content  []byte
+	progress func(rows int64)
+
+	// known maps a folded metric id or name to the metric's id.
+	known map[string]string
+	// defined holds the metrics this file has defined (catalogue or row
+	// attributes), so two definitions that disagree are caught.
+	defined map[string]metrics.Metric
+	// attributesSet marks metrics whose unit, target or classification
+	// this file already set (catalogue or an earlier row).
+	attributesSet map[string]bool
+	batch         []metrics.Observation
+	calc          *formulaCalc
+	rows          int64
+}
+
+// catalogueSheet is the name of the optional metric catalogue sheet.
+const catalogueSheet = "metrics"
+
+// skippedSheets are sheets a workbook may carry that hold no data.
+var skippedSheets = map[string]bool{"instructions": true, "notes": true, "readme": true, "contents": true, "cover": true, "guidance": true, "about": true}
+
+func (r *performanceReader) read(ctx context.Context) error {
+	r.known = map[string]string{}
+	r.defined = map[string]metrics.Metric{}
+	r.attributesSet = map[string]bool{}
+	for _, sh := range r.wb.Sheets {
+		if normHeader(sh.Name) == catalogueSheet && !sh.Chart {
+			r.counts.Sheets++
+			if err := r.readCatalogue(ctx, sh); err != nil {
+				return err
+			}
+		}
+	}
+	dataSheets := 0
+	for _, sh := range r.wb.Sheets {
+		name := normHeader(sh.Name)
+		if sh.Chart || name == catalogueSheet || skippedSheets[name] || sh.State != "visible" {
+			continue
+		}
+		found, err := r.readDataSheet(ctx, sh)
+		if err != nil {
+			return err
+		}
+		if found {
+			dataSheets++
+			r.counts.Sheets++
+		}
+	}
+	if err := r.flush(ctx); err != nil {
+		return err
+	}
+	if dataSheets == 0 && !r.probs.failed() {
+		r.probs.errorf("", "", "no sheet has a header row with Metric and Area and either Period and Value columns (long layout) or one column per period (wide layout) in its first %d rows: start from `assure template performance`", headerRowLimit)
+	}
+	r.counts.Metrics = len(r.defined)
+	return nil
+}
+
+// copyCells keeps a row's cells beyond the reader's next call.
+func copyCells(cells []xlsx.Cell) []xlsx.Cell {
+	return append([]xlsx.Cell(nil), cells...)
+}
+
+// header is a located header row and the role of each column.
+type header struct {
+	row     int
+	roles   map[int]role
+	periods map[int]metrics.Period // wide layout: period of each column
+	cols    map[role]int
+	wide    bool
+	ignored []string
+}
+
+// findHeader looks for a performance header among the buffered rows.
+func (r *performanceReader) findHeader(buffered []bufferedRow) (header, int, bool) {
+	for i, br := range buffered {
+		h := header{row: br.num, roles: map[int]role{}, periods: map[int]metrics.Period{}, cols: map[role]int{}}
+		for _, c := range br.cells {
+			text := cleanLabel(c.Value)
+			if text == "" {
+				continue
+			}
+			if ro := headerRole(text); ro != roleNone {
+				if _, dup := h.cols[ro]; !dup {
+					h.cols[ro] = c.Col
+					h.roles[c.Col] = ro
+				}
+				continue
+			}
+			if p, ok := r.headerPeriod(c); ok {
+				h.periods[c.Col] = p
+				continue
+			}
+			h.ignored = append(h.ignored, text)
+		}
+		_, hasMetric := h.cols[roleMetric]
+		if !hasMetric {
+			if id, ok := h.cols[roleMetricID]; ok {
+				h.cols[roleMetric] = id
+				hasMetric = true
+			}
+		}
+		_, hasArea := h.cols[roleArea]
+		_, hasPeriod := h.cols[rolePeriod]
+		_, hasValue := h.cols[roleValue]
+		if !hasMetric || !hasArea {
+			continue
+		}
+		if hasPeriod && hasValue {
+			return h, i, true
+		}
+		if len(h.periods) > 0 {
+			h.wide = true
+			return h, i, true
+		}
+	}
+	return header{}, 0, false
+}
+
+// headerPeriod reads a wide layout's column header as a period: text
+// such as "Aug-21" or "2021/22 Q3", or a date cell.
+func (r *performanceReader) headerPeriod(c xlsx.Cell) (metrics.Period, bool) {
+	p, err := r.cellPeriod(c)
+	return p, err == nil
+}
+
+// cellPeriod reads a period from a cell: text, an ISO date cell, or a
+// date serial under a date format in the workbook's date system.
+func (r *performanceReader) cellPeriod(c xlsx.Cell) (metrics.Period, error) {
+	switch c.Type {
+	case xlsx.String:
+		return metrics.ParsePeriod(c.Value)
+	case xlsx.Date:
+		if len(c.Value) >= 7 {
+			return metrics.ParsePeriod(c.Value[:7])
+		}
+	case xlsx.Number:
+		if IsDateFormat(c.Format) {
+			serial, err := strconv.ParseFloat(c.Value, 64)
+			if err != nil {
+				return metrics.Period{}, metrics.Errorf(metrics.EINVALID, "%q is not a date", c.Value)
+			}
+			return metrics.PeriodFromSerial(serial, r.wb.Date1904)
+		}
+		if n, err := strconv.Atoi(c.Value); err == nil && n >= 1900 && n <= 2200 {
+			return metrics.ParsePeriod(c.Value)
+		}
+		return metrics.Period{}, metrics.Errorf(metrics.EINVALID, "%s is a number, not a period: format the cell as a date, or write the period as text such as 2021-08 or 2021/22 Q3", c.Value)
+	}
+	return metrics.Period{}, metrics.Errorf(metrics.EINVALID, "%q is not a period: write a month as 2021-08 or Aug-21, a quarter as 2021/22 Q3, a financial year as 2021/22", c.Value)
+}
+
+type bufferedRow struct {
+	num   int
+	cells []xlsx.Cell
+}
+
+// readDataSheet finds the header of one sheet and reads its rows. It
+// reports whether the sheet held a performance header.
+func (r *performanceReader) readDataSheet(ctx context.Context, sh xlsx.Sheet) (bool, error) {
+	rows, err := r.wb.Rows(sh.Name)
+	if err != nil {
+		r.probs.errorf(sh.Name, "", "the sheet cannot be read: %v", err)
+		return false, nil
+	}
+	defer rows.Close()
+	var buffered []bufferedRow
+	for len(buffered) < headerRowLimit && rows.Next() {
+		buffered = append(buffered, bufferedRow{num: rows.RowNum(), cells: copyCells(rows.Cells())})
+	}
+	h, at, ok := r.findHeader(buffered)
+	if !ok {
+		if err := rows.Err(); err != nil {
+			r.probs.errorf(sh.Name, "", "the sheet is damaged: %v. Open the file in Excel, save it again and re-upload", err)
+		} else if len(buffered) > 0 {
+			r.probs.warnf(sh.Name, "", "skipped: no header row with Metric and Area and either Period and Value or period columns in the first %d rows", headerRowLimit)
+		}
+		return false, nil
+	}
+	for _, text := range h.ignored {
+		r.probs.warnf(sh.Name, "", "column %q is not a known heading and was ignored", text)
+	}
+	sr := &sheetState{header: h, sheet: sh.Name}
+	for _, br := range buffered[at+1:] {
+		if err := r.readRow(ctx, sr, br.num, br.cells); err != nil {
+			return true, err
+		}
+	}
+	for rows.Next() {
+		if err := r.readRow(ctx, sr, rows.RowNum(), rows.Cells()); err != nil {
+			return true, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		r.probs.errorf(sh.Name, "", "the sheet is damaged after row %d: %v. Open the file in Excel, save it again and re-upload", rows.RowNum(), err)
+	}
+	r.checkTotals(sr)
+	return true, nil
+}
+
+// sheetState is what reading one data sheet remembers between rows.
+type sheetState struct {
+	header header
+	sheet  string
+	// sums and total rows for the Total check in the wide layout.
+	blockSums map[int]float64
+	totals    []totalRow
+}
+
+type totalRow struct {
+	row  int
+	sums map[int]float64
+	vals map[int]float64
+}
+
+// readRow turns one data row into observations.
+func (r *performanceReader) readRow(ctx context.Context, s *sheetState, rowNum int, cells []xlsx.Cell) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sheet %q row %d: %w", s.sheet, rowNum, err)
+	}
+	r.counts.Rows++
+	r.rows++
+	if r.progress != nil && r.rows%1000 == 0 {
+		r.progress(r.rows)
+	}
+	h := s.header
+	byCol := func(ro role) (xlsx.Cell, bool) {
+		col, ok := h.cols[ro]
+		if !ok {
+			return xlsx.Cell{}, false
+		}
+		for _, c := range cells {
+			if c.Col == col {
+				return c, c.Type != xlsx.Blank || c.Formula
+			}
+			if c.Col > col {
+				break
+			}
+		}
+		return xlsx.Cell{}, false
+	}
+	metricCell, hasMetric := byCol(roleMetric)
+	areaCell, hasArea := byCol(roleArea)
+	metricText := cleanLabel(metricCell.Value)
+	if !hasMetric || metricText == "" {
+		if rowHasValues(cells) && hasArea {
+			r.probs.errorf(s.sheet, xlsx.CellName(h.cols[roleMetric], rowNum), "the metric is blank: write the metric's name or id")
+		} else {
+			r.counts.SkippedRows++
+		}
+		return nil
+	}
+	if isTotalLabel(metricText) {
+		r.counts.SkippedRows++
+		if h.wide {
+			r.noteTotal(s, rowNum, cells)
+		}
+		return nil
+	}
+	areaText := cleanLabel(areaCell.Value)
+	if areaText == "" {
+		r.probs.errorf(s.sheet, xlsx.CellName(h.cols[roleArea], rowNum), "the area is blank: write the area, e.g. Force, North or South")
+		return nil
+	}
+	metricID, ok := r.resolveMetric(ctx, s.sheet, rowNum, metricCell, cells, h)
+	if !ok {
+		return r.ctxErr(ctx)
+	}
+	if h.wide {
+		for _, c := range cells {
+			p, isPeriod := h.periods[c.Col]
+			if !isPeriod {
+				continue
+			}
+			v, ok := r.cellNumber(s.sheet, rowNum, c)
+			if !ok {
+				continue
+			}
+			if s.blockSums == nil {
+				s.blockSums = map[int]float64{}
+			}
+			s.blockSums[c.Col] += v
+			if err := r.add(ctx, metricID, areaText, p, v, s.sheet, xlsx.CellName(c.Col, rowNum)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	periodCell, hasPeriod := byCol(rolePeriod)
+	if !hasPeriod {
+		r.probs.errorf(s.sheet, xlsx.CellName(h.cols[rolePeriod], rowNum), "the period is blank: write it as 2021-08, Aug-21, 2021/22 Q3 or 2021/22")
+		return nil
+	}
+	p, err := r.cellPeriod(periodCell)
+	if err != nil {
+		r.probs.errorf(s.sheet, xlsx.CellName(periodCell.Col, rowNum), "%s", metrics.ErrorMessage(err))
+		return nil
+	}
+	valueCell, hasValue := byCol(roleValue)
+	if !hasValue {
+		r.counts.SkippedRows++
+		return nil
+	}
+	v, ok := r.cellNumber(s.sheet, rowNum, valueCell)
+	if !ok {
+		return nil
+	}
+	return r.add(ctx, metricID, areaText, p, v, s.sheet, xlsx.CellName(valueCell.Col, rowNum))
+}
+
+func (r *performanceReader) ctxErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// rowHasValues reports whether any cell of the row holds something.
+func rowHasValues(cells []xlsx.Cell) bool {
+	for _, c := range cells {
+		if c.Type != xlsx.Blank && strings.TrimSpace(c.Value) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// cellNumber reads a value cell. Blank cells and the statistical
+// "not available" markers give ok=false with no error; anything else
+// that is not a finite number is an error naming the cell.
+func (r *performanceReader) cellNumber(sheet string, rowNum int, c xlsx.Cell) (float64, bool) {
+	ref := xlsx.CellName(c.Col, rowNum)
+	raw, format := c.Value, c.Format
+	switch c.Type {
+	case xlsx.Blank:
+		if !c.Formula {
+			return 0, false
+		}
+		v, err := r.calculate(sheet, ref)
+		if err != nil {
+			r.probs.errorf(sheet, ref, "%s", metrics.ErrorMessage(err))
+			return 0, false
+		}
+		raw = v
+	case xlsx.Bool:
+		r.probs.errorf(sheet, ref, "TRUE/FALSE is not a number: write the value")
+		return 0, false
+	case xlsx.Error:
+		r.probs.errorf(sheet, ref, "%q is an error value in the spreadsheet: fix the formula or clear the cell", c.Value)
+		return 0, false
+	case xlsx.Date:
+		r.probs.errorf(sheet, ref, "%q is a date, not a number: write the value", c.Value)
+		return 0, false
+	case xlsx.String:
+		format = ""
+	}
+	v, _, err := ParseNumber(raw, format)
+	if errors.Is(err, ErrBlank) {
+		return 0, false
+	}
+	if err != nil {
+		r.probs.errorf(sheet, ref, "%s", metrics.ErrorMessage(err))
+		return 0, false
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		r.probs.errorf(sheet, ref, "%q is not a finite number", raw)
+		return 0, false
+	}
+	return v, true
+}
+
+// add queues one observation for the store.
+func (r *performanceReader) add(ctx context.Context, metricID, area string, p metrics.Period, v float64, sheet, cell string) error {
+	if r.probs.failed() {
+		// The file will be rejected: keep checking cells, stop writing.
+		return nil
+	}
+	r.batch = append(r.batch, metrics.Observation{
+		MetricID: metricID, Area: area, Period: p, Value: v,
+		Source: metrics.Source{File: r.file, Sheet: sheet, Cell: cell},
+	})
+	r.counts.Observations++
+	if len(r.batch) >= batchSize {
+		return r.flush(ctx)
+	}
+	return nil
+}
+
+func (r *performanceReader) flush(ctx context.Context) error {
+	if len(r.batch) == 0 || r.probs.failed() {
+		r.batch = r.batch[:0]
+		return nil
+	}
+	if err := r.tx.AddObservations(ctx, r.batch); err != nil {
+		return fmt.Errorf("store observations: %w", err)
+	}
+	r.batch = r.batch[:0]
+	return nil
+}
+
+// noteTotal records a Total row of a wide sheet with the sums of the
+// block of rows above it, for checkTotals.
+func (r *performanceReader) noteTotal(s *sheetState, rowNum int, cells []xlsx.Cell) {
+	t := totalRow{row: rowNum, sums: s.blockSums, vals: map[int]float64{}}
+	for _, c := range cells {
+		if _, ok := s.header.periods[c.Col]; !ok {
+			continue
+		}
+		if v, ok := r.cellNumber(s.sheet, rowNum, c); ok {
+			t.vals[c.Col] = v
+		}
+	}
+	s.totals = append(s.totals, t)
+	s.blockSums = nil
+}
+
+// checkTotals warns where a Total row disagrees with the rows above it.
+// A total is a convenience for the reader of the sheet, not data, so a
+// mismatch is a warning: the lines are what is stored.
+func (r *performanceReader) checkTotals(s *sheetState) {
+	for _, t := range s.totals {
+		for col, v := range t.vals {
+			sum := t.sums[col]
+			if math.Abs(sum-v) > 0.5+1e-9*math.Abs(v) {
+				r.probs.warnf(s.sheet, xlsx.CellName(col, t.row), "the Total row says %s but the rows above add up to %s: check the rows (the Total is not stored)",
+					strconv.FormatFloat(v, 'f', -1, 64), strconv.FormatFloat(sum, 'f', -1, 64))
+			}
+		}
+	}
+}

@@ -1,0 +1,104 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Report is the verdict on one file: what was (or, on a dry run, would be)
+// stored, and every problem found. `assure ingest --json` prints it and
+// POST /api/v1/uploads returns it, so its JSON names are an interface.
+type Report struct {
+	File     string    `json:"file"`
+	SHA256   string    `json:"sha256"`
+	Kind     string    `json:"kind"`
+	Status   string    `json:"status"`
+	DryRun   bool      `json:"dry_run"`
+	UploadID int64     `json:"upload_id,omitempty"`
+	Counts   Counts    `json:"counts"`
+	Errors   []Problem `json:"errors"`
+	Warnings []Problem `json:"warnings"`
+	// ErrorsTruncated is the number of errors found beyond those listed.
+	ErrorsTruncated int `json:"errors_truncated,omitempty"`
+}
+
+// Counts says how much a file held.
+type Counts struct {
+	Sheets       int `json:"sheets"`
+	Rows         int `json:"rows"`
+	Observations int `json:"observations"`
+	Metrics      int `json:"metrics"`
+	Superseded   int `json:"superseded"`
+	SkippedRows  int `json:"skipped_rows"`
+}
+
+// Problem is one error or warning, located as precisely as the file
+// allows: sheet and cell when known.
+type Problem struct {
+	Sheet   string `json:"sheet,omitempty"`
+	Cell    string `json:"cell,omitempty"`
+	Message string `json:"message"`
+}
+
+// Format renders the problem for a person, naming the file:
+// `Q3.xlsx: sheet "Calls", cell D7: "tbc" is not a number`.
+func (p Problem) Format(file string) string {
+	var b strings.Builder
+	b.WriteString(file)
+	if p.Sheet != "" {
+		fmt.Fprintf(&b, ": sheet %q", p.Sheet)
+	}
+	if p.Cell != "" {
+		if p.Sheet != "" {
+			b.WriteString(",")
+		} else {
+			b.WriteString(":")
+		}
+		fmt.Fprintf(&b, " cell %s", p.Cell)
+	}
+	b.WriteString(": ")
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// Rejected reports whether the file was refused.
+func (r Report) Rejected() bool { return r.Status == StatusRejected }
+
+// Statuses of a Report.
+const (
+	StatusStored    = "stored"
+	StatusUnchanged = "unchanged"
+	StatusRejected  = "rejected"
+)
+
+// problems collects errors up to a cap, counting the rest, so a file with
+// a million bad cells gives a readable report in bounded memory.
+type problems struct {
+	max      int
+	errors   []Problem
+	warnings []Problem
+	dropped  int
+	wdropped int
+}
+
+func (p *problems) errorf(sheet, cell, format string, args ...any) {
+	if len(p.errors) >= p.max {
+		p.dropped++
+		return
+	}
+	p.errors = append(p.errors, Problem{Sheet: sheet, Cell: cell, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *problems) warnf(sheet, cell, format string, args ...any) {
+	if len(p.warnings) >= p.max {
+		p.wdropped++
+		return
+	}
+	p.warnings = append(p.warnings, Problem{Sheet: sheet, Cell: cell, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *problems) failed() bool { return len(p.errors) > 0 || p.dropped > 0 }
+
+// full reports whether the error list is at its cap: reading further
+// would only count errors the report cannot show.
+func (p *problems) full() bool { return len(p.errors) >= p.max }
