@@ -1,0 +1,82 @@
+package dashboard
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/labstack/echo/v4"
+)
+
+// apiMetric is a metric in the JSON API.
+type apiMetric struct {
+	ID             string   `json:"id"`
+	Name           string   `json:"name"`
+	Unit           string   `json:"unit"`
+	Direction      string   `json:"direction"`
+	Target         *float64 `json:"target"`
+	Classification string   `json:"classification"`
+	Category       string   `json:"category"`
+}
+
+func toAPIMetric(m metrics.Metric) apiMetric {
+	return apiMetric{ID: m.ID, Name: m.Name, Unit: m.Unit, Direction: string(m.Direction), Target: m.Target,
+		Classification: string(m.Classification), Category: m.Category}
+}
+
+// apiObservation is one value in a series.
+type apiObservation struct {
+	PeriodStart string    `json:"period_start"`
+	PeriodEnd   string    `json:"period_end"`
+	Period      string    `json:"period"`
+	PeriodKind  string    `json:"period_kind"`
+	Area        string    `json:"area"`
+	Value       float64   `json:"value"`
+	Source      apiSource `json:"source"`
+}
+
+type apiSource struct {
+	UploadID   int64     `json:"upload_id"`
+	File       string    `json:"file"`
+	Sheet      string    `json:"sheet"`
+	Cell       string    `json:"cell"`
+	UploadedAt time.Time `json:"uploaded_at"`
+}
+
+type apiSeries struct {
+	Metric       apiMetric        `json:"metric"`
+	Observations []apiObservation `json:"observations"`
+}
+
+func (s *Server) handleAPIMetrics(c echo.Context) error {
+	ms, err := s.store.ListMetrics(c.Request().Context(), s.scope(c))
+	if err != nil {
+		return err
+	}
+	out := make([]apiMetric, len(ms))
+	for i, m := range ms {
+		out[i] = toAPIMetric(m)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"metrics": out})
+}
+
+func (s *Server) handleAPISeries(c echo.Context) error {
+	ctx := c.Request().Context()
+	m, err := s.store.GetMetric(ctx, s.scope(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	obs, err := s.store.Series(ctx, s.scope(c), m.ID)
+	if err != nil {
+		return err
+	}
+	out := apiSeries{Metric: toAPIMetric(m), Observations: make([]apiObservation, len(obs))}
+	for i, o := range obs {
+		out.Observations[i] = apiObservation{
+			PeriodStart: o.Period.Start.Format(time.DateOnly), PeriodEnd: o.Period.End.Format(time.DateOnly),
+			Period: o.Period.Key(), PeriodKind: string(o.Period.Kind), Area: o.Area, Value: o.Value,
+			Source: apiSource{UploadID: o.Source.UploadID, File: o.Source.File, Sheet: o.Source.Sheet, Cell: o.Source.Cell, UploadedAt: o.Source.UploadedAt.UTC()},
+		}
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,217 @@
+package dashboard
+
+import (
+	"context"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/ingest/sample"
+	"github.com/assure-pcc/assure/metrics/store/storetest"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// findBrowser returns a headless-capable Chromium, or "" when none is
+// installed. ASSURE_CHROMIUM overrides the search.
+func findBrowser() string {
+	if p := os.Getenv("ASSURE_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// browser starts a headless Chromium for the test, with the flags that
+// keep it from reaching for the network on its own.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := findBrowser()
+	if path == "" && os.Getenv("CI") != "" {
+		t.Fatal("no Chromium found, and CI must run the browser tests: .ci/run installs Debian's chromium")
+	}
+	if path == "" {
+		t.Skip("no Chromium found (install Debian's chromium, or set ASSURE_CHROMIUM): browser tests skipped")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1280, 1000),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("start %s: %v", path, err)
+	}
+	return ctx
+}
+
+// pageWatch records what a page did that a test must see: console
+// errors, uncaught exceptions, CSP and other browser errors, and every
+// request's URL.
+type pageWatch struct {
+	mu       sync.Mutex
+	problems []string
+	requests []string
+}
+
+func watch(ctx context.Context) *pageWatch {
+	w := &pageWatch{}
+	chromedp.ListenTarget(ctx, func(ev any) {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeAssert {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				w.problems = append(w.problems, "console: "+strings.Join(parts, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			w.problems = append(w.problems, "exception: "+ev.ExceptionDetails.Error())
+		case *log.EventEntryAdded:
+			if ev.Entry.Level == log.LevelError {
+				w.problems = append(w.problems, "browser: "+ev.Entry.Text+" "+ev.Entry.URL)
+			}
+		case *network.EventRequestWillBeSent:
+			w.requests = append(w.requests, ev.Request.URL)
+		}
+	})
+	return w
+}
+
+func (w *pageWatch) take() (problems, requests []string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	problems, requests = w.problems, w.requests
+	w.problems, w.requests = nil, nil
+	return problems, requests
+}
+
+// drawnPixelsJS counts, for each chart canvas, the pixels that are
+// neither transparent nor white: an undrawn chart has none.
+const drawnPixelsJS = `Array.from(document.querySelectorAll('[data-chart] canvas')).map(c => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i+3] > 0 && (d[i] < 240 || d[i+1] < 240 || d[i+2] < 240)) n++;
+  }
+  return n;
+})`
+
+// demoServer serves the demo's sample workbooks, ingested through the
+// real ingest, on 127.0.0.1.
+func demoServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	st := storetest.Open(t, "sqlite")
+	files, err := sample.WriteAll(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := ingest.New(st, nil)
+	for _, f := range files {
+		rep, err := in.IngestFile(context.Background(), f, ingest.Options{})
+		if err != nil || rep.Status != ingest.StatusStored {
+			t.Fatalf("ingest %s: %v %+v", f, err, rep.Errors)
+		}
+	}
+	srv, err := New(Config{Store: st, Ingester: in, Version: "browser-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func TestPagesInABrowser(t *testing.T) {
+	ctx := browser(t)
+	ts := demoServer(t)
+	w := watch(ctx)
+	if err := chromedp.Run(ctx, network.Enable(), runtime.Enable(), log.Enable()); err != nil {
+		t.Fatal(err)
+	}
+	shots := t.ArtifactDir()
+	pages := []struct {
+		name, path string
+		charts     int
+	}{
+		{"overview", "/", 0},
+		{"metric", "/metrics/calls-999", 1},
+		{"metric-by-area", "/metrics/neighbourhood-crime", 1},
+		{"metric-with-target", "/metrics/weapons-outcome-rate", 1},
+		{"not-found", "/metrics/response-urban", 0},
+	}
+	for _, p := range pages {
+		t.Run(p.name, func(t *testing.T) {
+			var drawn []int
+			var shot []byte
+			actions := []chromedp.Action{chromedp.Navigate(ts.URL + p.path), chromedp.WaitReady("body")}
+			if p.charts > 0 {
+				actions = append(actions, chromedp.WaitVisible("[data-chart] canvas"),
+					// ECharts draws on the next animation frame.
+					chromedp.Sleep(300*time.Millisecond),
+					chromedp.Evaluate(drawnPixelsJS, &drawn))
+			}
+			actions = append(actions, chromedp.FullScreenshot(&shot, 90))
+			if err := chromedp.Run(ctx, actions...); err != nil {
+				t.Fatalf("%s: %v", p.path, err)
+			}
+			if err := os.WriteFile(filepath.Join(shots, p.name+".png"), shot, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if len(drawn) != p.charts {
+				t.Errorf("%s: %d chart canvases, want %d", p.path, len(drawn), p.charts)
+			}
+			for i, n := range drawn {
+				if n < 500 {
+					t.Errorf("%s: chart %d has only %d drawn pixels: it did not draw", p.path, i, n)
+				}
+			}
+			problems, requests := w.take()
+			for _, prob := range problems {
+				// The deliberate 404 page logs its own status as an error.
+				if p.name == "not-found" && strings.Contains(prob, "404") {
+					continue
+				}
+				t.Errorf("%s: %s", p.path, prob)
+			}
+			base, _ := url.Parse(ts.URL)
+			for _, r := range requests {
+				u, err := url.Parse(r)
+				if err != nil || (u.Scheme != "data" && u.Host != base.Host) {
+					t.Errorf("%s: request left Assure: %s", p.path, r)
+				}
+			}
+		})
+	}
+	t.Logf("screenshots in %s", shots)
+}

@@ -1,0 +1,79 @@
+package dashboard
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/labstack/echo/v4"
+)
+
+// statusOf maps an error to its HTTP status: a domain error by its code,
+// an echo error by its own status, anything else 500.
+func statusOf(err error) int {
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return he.Code
+	}
+	switch metrics.ErrorCode(err) {
+	case metrics.EINVALID:
+		return http.StatusBadRequest
+	case metrics.ENOTFOUND:
+		return http.StatusNotFound
+	case metrics.ECONFLICT:
+		return http.StatusConflict
+	case metrics.EFORBIDDEN:
+		return http.StatusForbidden
+	case metrics.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
+
+// messageOf is what the user is told: a domain error's message, echo's
+// message for its own errors, and nothing of an internal error's detail.
+func messageOf(err error, status int) string {
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		if m, ok := he.Message.(string); ok && status < 500 {
+			return m
+		}
+		return http.StatusText(status)
+	}
+	if status >= 500 {
+		return "Something went wrong on our side. It has been logged; please try again."
+	}
+	return metrics.ErrorMessage(err)
+}
+
+// handleError is echo's error handler: it logs internal errors once and
+// answers JSON under /api/ and an HTML page elsewhere.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status := statusOf(err)
+	msg := messageOf(err, status)
+	if status >= 500 {
+		s.logger.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+	}
+	var werr error
+	switch {
+	case strings.HasPrefix(c.Request().URL.Path, "/api/"):
+		werr = c.JSON(status, map[string]string{"error": msg})
+	case c.Request().Method == http.MethodHead:
+		werr = c.NoContent(status)
+	default:
+		werr = s.render(c, status, "error", errorPage{Page: s.page(c, http.StatusText(status)), Status: status, Message: msg})
+	}
+	if werr != nil {
+		s.logger.Error("writing error response", "err", werr)
+	}
+}
+
+type errorPage struct {
+	Page
+	Status  int
+	Message string
+}

@@ -1,0 +1,127 @@
+package dashboard
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/labstack/echo/v4"
+)
+
+// seriesTable is a metric's values as a table: one row per period, one
+// column per area, with where each figure came from.
+type seriesTable struct {
+	Areas   []string
+	Periods []metrics.Period
+	Rows    []seriesRow
+	Sources []sourceRow
+}
+
+type seriesRow struct {
+	Period string
+	Cells  []string
+}
+
+type sourceRow struct {
+	Period, Area, Value string
+	File, Sheet, Cell   string
+	Uploaded            string
+}
+
+type metricPage struct {
+	Page
+	Metric metrics.Metric
+	Target string
+	Chart  *ChartPanel
+	Table  seriesTable
+}
+
+// buildSeriesTable arranges observations by period and area.
+func buildSeriesTable(m metrics.Metric, obs []metrics.Observation) seriesTable {
+	var t seriesTable
+	areaSeen := map[string]bool{}
+	periodIdx := map[string]int{}
+	for _, o := range obs {
+		if !areaSeen[o.Area] {
+			areaSeen[o.Area] = true
+			t.Areas = append(t.Areas, o.Area)
+		}
+		if _, ok := periodIdx[o.Period.Key()]; !ok {
+			periodIdx[o.Period.Key()] = len(t.Periods)
+			t.Periods = append(t.Periods, o.Period)
+		}
+	}
+	sort.Strings(t.Areas)
+	sort.SliceStable(t.Periods, func(i, j int) bool { return metrics.ComparePeriods(t.Periods[i], t.Periods[j]) < 0 })
+	for i, p := range t.Periods {
+		periodIdx[p.Key()] = i
+	}
+	areaIdx := map[string]int{}
+	for i, a := range t.Areas {
+		areaIdx[a] = i
+	}
+	t.Rows = make([]seriesRow, len(t.Periods))
+	for i, p := range t.Periods {
+		t.Rows[i] = seriesRow{Period: p.Label(), Cells: make([]string, len(t.Areas))}
+	}
+	for _, o := range obs {
+		t.Rows[periodIdx[o.Period.Key()]].Cells[areaIdx[o.Area]] = formatValue(o.Value, m.Unit)
+		t.Sources = append(t.Sources, sourceRow{
+			Period: o.Period.Label(), Area: o.Area, Value: formatValue(o.Value, m.Unit),
+			File: o.Source.File, Sheet: o.Source.Sheet, Cell: o.Source.Cell,
+			Uploaded: o.Source.UploadedAt.Format("2 Jan 2006 15:04"),
+		})
+	}
+	return t
+}
+
+// metricChart draws the series by period, one line per area, with the
+// target as a line.
+func metricChart(m metrics.Metric, obs []metrics.Observation, t seriesTable) (*ChartPanel, error) {
+	if len(obs) == 0 {
+		return nil, nil
+	}
+	labels := make([]string, len(t.Periods))
+	idx := map[string]int{}
+	for i, p := range t.Periods {
+		labels[i] = p.Label()
+		idx[p.Key()] = i
+	}
+	series := make([]LineSeries, len(t.Areas))
+	areaIdx := map[string]int{}
+	for i, a := range t.Areas {
+		series[i] = LineSeries{Name: a, Values: make([]*float64, len(labels))}
+		areaIdx[a] = i
+	}
+	for _, o := range obs {
+		v := o.Value
+		series[areaIdx[o.Area]].Values[idx[o.Period.Key()]] = &v
+	}
+	panel, err := LineChartPanel("chart-series", m.Name, m.Unit, labels, series, m.Target, "")
+	if err != nil {
+		return nil, fmt.Errorf("chart of %s: %w", m.ID, err)
+	}
+	return &panel, nil
+}
+
+func (s *Server) handleMetric(c echo.Context) error {
+	ctx := c.Request().Context()
+	m, err := s.store.GetMetric(ctx, s.scope(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	obs, err := s.store.Series(ctx, s.scope(c), m.ID)
+	if err != nil {
+		return err
+	}
+	p := metricPage{Page: s.page(c, m.Name), Metric: m}
+	p.Sensitive = m.Classification == metrics.Sensitive
+	if m.Target != nil {
+		p.Target = formatValue(*m.Target, m.Unit)
+	}
+	p.Table = buildSeriesTable(m, obs)
+	if p.Chart, err = metricChart(m, obs, p.Table); err != nil {
+		return err
+	}
+	return s.renderOK(c, "metric", p)
+}
