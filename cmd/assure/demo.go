@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/ingest/sample"
+	"github.com/assure-pcc/assure/metrics/store"
+)
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
+	c := newCommand("demo", "demo [--addr HOST:PORT] [--dir DIR]",
+		"Creates a fresh SQLite database, writes the illustrative sample workbooks,\ningests them through the ordinary ingest and serves the dashboard.")
+	addr := c.String("addr", envOr("ASSURE_ADDR", defaultAddr), "address to listen on (env ASSURE_ADDR)")
+	dir := c.String("dir", "", "folder for the demo database and sample workbooks (default: a new temporary folder, removed on exit)")
+	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
+		return err
+	}
+	return demo(ctx, *addr, *dir, stdout, logger, nil)
+}
+
+// demo builds the demo database in dir (a temporary folder when empty)
+// and serves it.
+func demo(ctx context.Context, addr, dir string, stdout io.Writer, logger *slog.Logger, ready func(string)) error {
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "assure-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	dbPath := filepath.Join(dir, "demo.db")
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(dbPath + suffix); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("demo: remove the old demo database: %w", err)
+		}
+	}
+	st, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	files, err := sample.WriteAll(dir)
+	if err != nil {
+		return fmt.Errorf("demo: write sample workbooks: %w", err)
+	}
+	in := ingest.New(st, logger)
+	for _, path := range files {
+		rep, err := in.IngestFile(ctx, path, ingest.Options{UploadedBy: "demo"})
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		if rep.Status != ingest.StatusStored {
+			printReport(stdout, rep)
+			return fmt.Errorf("demo: sample workbook %s was %s", rep.File, rep.Status)
+		}
+		fmt.Fprintf(stdout, "loaded %s: %d values of %d metrics\n", rep.File, rep.Counts.Observations, rep.Counts.Metrics)
+	}
+	fmt.Fprintln(stdout, "The sample figures are illustrative, not real data.")
+	return serve(ctx, st, in, addr, stdout, logger, ready)
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/metrics/store"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
+	c := newCommand("ingest", "ingest [--db DSN] [--dry-run] [--json] [--kind KIND] FILE...",
+		"Checks each workbook cell by cell and stores it in one transaction, or stores\nnothing and lists every problem. Exit status: 0 when every file was stored\n(or would be, with --dry-run), 1 when any file was rejected, 2 on bad usage.")
+	dsn := c.String("db", envOr("ASSURE_DB", defaultDSN), "database: a SQLite file path or a postgres:// URL (env ASSURE_DB)")
+	dryRun := c.Bool("dry-run", false, "check the files and report what would be stored, storing nothing")
+	asJSON := c.Bool("json", false, "print one JSON report per file, one per line")
+	kind := c.String("kind", "", "force the workbook kind: performance (default: detect)")
+	lim := addLimitFlags(c)
+	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
+		return err
+	}
+	if c.NArg() == 0 {
+		c.printUsage(stderr)
+		return usageError{"ingest needs at least one FILE"}
+	}
+	if *kind != "" && *kind != "performance" {
+		return usageError{fmt.Sprintf("--kind %q: the kinds are performance", *kind)}
+	}
+	st, err := store.Open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	in := ingest.New(st, logger)
+	lim.apply(in)
+
+	rejected := 0
+	enc := json.NewEncoder(stdout)
+	for _, path := range c.Args() {
+		opts := ingest.Options{DryRun: *dryRun, Kind: *kind, UploadedBy: "cli"}
+		var bar *progressbar.ProgressBar
+		if !*asJSON && isTerminal(stderr) {
+			bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(stderr),
+				progressbar.OptionSetDescription("reading "+path), progressbar.OptionShowCount(),
+				progressbar.OptionSetItsString("rows"), progressbar.OptionShowIts(), progressbar.OptionClearOnFinish())
+			opts.Progress = func(rows int64) { _ = bar.Set64(rows) }
+		}
+		rep, err := in.IngestFile(ctx, path, opts)
+		if bar != nil {
+			_ = bar.Finish()
+		}
+		if err != nil {
+			return err
+		}
+		if rep.Rejected() {
+			rejected++
+		}
+		if *asJSON {
+			if err := enc.Encode(rep); err != nil {
+				return err
+			}
+			continue
+		}
+		printReport(stdout, rep)
+	}
+	if rejected > 0 {
+		return exitError{1}
+	}
+	return nil
+}
+
+// printReport writes a report for a person.
+func printReport(w io.Writer, rep ingest.Report) {
+	verb := rep.Status
+	if rep.DryRun && rep.Status == ingest.StatusStored {
+		verb = "would be stored (dry run)"
+	}
+	fmt.Fprintf(w, "%s: %s", rep.File, verb)
+	if rep.Status != ingest.StatusRejected {
+		fmt.Fprintf(w, ": %d values of %d metrics from %d rows in %d sheets", rep.Counts.Observations, rep.Counts.Metrics, rep.Counts.Rows, rep.Counts.Sheets)
+		if rep.Counts.Superseded > 0 {
+			fmt.Fprintf(w, ", superseding %d earlier values", rep.Counts.Superseded)
+		}
+	}
+	fmt.Fprintln(w)
+	for _, p := range rep.Errors {
+		fmt.Fprintf(w, "  error: %s\n", p.Format(rep.File))
+	}
+	if rep.ErrorsTruncated > 0 {
+		fmt.Fprintf(w, "  ... and %d more errors\n", rep.ErrorsTruncated)
+	}
+	for _, p := range rep.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", p.Format(rep.File))
+	}
+}
+
+// isTerminal reports whether w is a terminal, for the progress bar.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// limitFlags are the input limits an operator may raise. Each message
+// of a rejected file names the flag that raises the limit it hit.
+type limitFlags struct {
+	fileMB, partMB, sheetMB, totalMB, memoryMB *int64
+	entries                                    *int
+	ratio                                      *float64
+}
+
+func addLimitFlags(c *command) *limitFlags {
+	d := ingest.DefaultLimits()
+	return &limitFlags{
+		fileMB:   c.Int64("max-file-mb", d.MaxFileBytes>>20, "largest workbook accepted, in MB"),
+		partMB:   c.Int64("max-part-mb", d.MaxPartBytes>>20, "largest uncompressed part of a workbook other than sheets, in MB"),
+		sheetMB:  c.Int64("max-sheet-mb", d.MaxSheetXMLBytes>>20, "largest uncompressed sheet, in MB"),
+		totalMB:  c.Int64("max-total-mb", d.MaxTotalUncompressed>>20, "largest uncompressed workbook, in MB"),
+		memoryMB: c.Int64("max-memory-mb", d.MaxInMemoryBytes>>20, "most uncompressed non-sheet parts held in memory, in MB"),
+		entries:  c.Int("max-entries", d.MaxEntries, "most parts in a workbook package"),
+		ratio:    c.Float64("max-ratio", d.MaxRatio, "highest compression ratio of a large part (zip bombs exceed it)"),
+	}
+}
+
+func (l *limitFlags) apply(in *ingest.Ingester) {
+	in.Package.MaxFileBytes = *l.fileMB << 20
+	in.Package.MaxPartBytes = *l.partMB << 20
+	in.Package.MaxSheetXMLBytes = *l.sheetMB << 20
+	in.Package.MaxTotalUncompressed = *l.totalMB << 20
+	in.Package.MaxInMemoryBytes = *l.memoryMB << 20
+	in.Package.MaxEntries = *l.entries
+	in.Package.MaxRatio = *l.ratio
+	in.Sheet.MaxSheetXMLBytes = *l.sheetMB << 20
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/assure-pcc/assure/dashboard"
+	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/metrics/store"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
+	c := newCommand("serve", "serve [--db DSN] [--addr HOST:PORT]", "Serves the dashboard and its API until interrupted (SIGINT or SIGTERM).")
+	dsn := c.String("db", envOr("ASSURE_DB", defaultDSN), "database: a SQLite file path or a postgres:// URL (env ASSURE_DB)")
+	addr := c.String("addr", envOr("ASSURE_ADDR", defaultAddr), "address to listen on (env ASSURE_ADDR)")
+	lim := addLimitFlags(c)
+	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
+		return err
+	}
+	if c.NArg() > 0 {
+		return usageError{fmt.Sprintf("serve takes no arguments, got %q", c.Args())}
+	}
+	st, err := store.Open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	in := ingest.New(st, logger)
+	lim.apply(in)
+	return serve(ctx, st, in, *addr, stdout, logger, nil)
+}
+
+// serve runs the dashboard on addr until ctx ends, then shuts down
+// gracefully. ready, when set, is told the bound address (port 0 picks one).
+func serve(ctx context.Context, st *store.Store, in *ingest.Ingester, addr string, stdout io.Writer, logger *slog.Logger, ready func(string)) error {
+	srv, err := dashboard.New(dashboard.Config{Store: st, Ingester: in, Logger: logger, Version: version})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads of large workbooks
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "Assure is serving on %s\n", url)
+	logger.Info("serving", "addr", ln.Addr().String(), "db", st.Dialect())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

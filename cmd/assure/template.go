@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/assure-pcc/assure/ingest"
+)
+
+func runTemplate(args []string, stdout, stderr io.Writer) error {
+	c := newCommand("template", "template performance FILE",
+		"Writes a blank workbook that the ingest accepts, with an Instructions sheet\nexplaining each column and both layouts.")
+	force := c.Bool("force", false, "overwrite FILE if it exists")
+	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
+		return err
+	}
+	if c.NArg() != 2 {
+		c.printUsage(stderr)
+		return usageError{"template needs a kind and a FILE"}
+	}
+	kind, path := c.Arg(0), c.Arg(1)
+	var write func(io.Writer) error
+	switch kind {
+	case "performance":
+		write = ingest.WritePerformanceTemplate
+	default:
+		return usageError{fmt.Sprintf("unknown template %q: the templates are performance", kind)}
+	}
+	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if *force {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flags, 0o644)
+	if err != nil {
+		return fmt.Errorf("template: %w (use --force to overwrite)", err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		os.Remove(path)
+		return fmt.Errorf("template %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("template %s: %w", path, err)
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", path)
+	return nil
+}
