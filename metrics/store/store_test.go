@@ -63,12 +63,12 @@ func TestOpenMigratesOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			var applied, maxVersion int
-			if err := db.QueryRowContext(ctx, `SELECT COUNT(*), MAX(version_id) FROM goose_db_version WHERE version_id > 0`).Scan(&applied, &maxVersion); err != nil {
+			var applied, distinct int
+			if err := db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT version_id) FROM goose_db_version WHERE version_id > 0`).Scan(&applied, &distinct); err != nil {
 				t.Fatal(err)
 			}
-			if applied != maxVersion {
-				t.Errorf("goose_db_version holds %d applied migrations up to version %d: some ran twice", applied, maxVersion)
+			if applied != distinct {
+				t.Errorf("goose_db_version holds %d applied migrations of %d versions: some ran twice", applied, distinct)
 			}
 		})
 	}
