@@ -9,8 +9,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/assure-pcc/assure/ingest"
-	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -25,6 +25,9 @@ type Config struct {
 	Version string
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// SecureCookies marks cookies Secure: set it when Assure is reached
+	// over HTTPS (directly or through a proxy).
+	SecureCookies bool
 }
 
 // Server serves the dashboard. It is an http.Handler.
@@ -35,7 +38,10 @@ type Server struct {
 	version  string
 	now      func() time.Time
 	pages    map[string]*template.Template
-	echo     *echo.Echo
+	sessions *scs.SessionManager
+	// loginByUser and loginByIP throttle failed sign-ins.
+	loginByUser, loginByIP *throttle
+	handler                http.Handler
 }
 
 // New builds a Server, parsing its templates (a broken template fails
@@ -53,15 +59,20 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.pages = pages
-	s.echo = s.routes()
+	s.sessions = s.newSessions(cfg.SecureCookies)
+	s.loginByUser = newThrottle(failedPerUser, loginWindow, s.now)
+	s.loginByIP = newThrottle(failedPerIP, loginWindow, s.now)
+	// Cross-origin protection (Sec-Fetch-Site and Origin) in front of the
+	// CSRF tokens: two independent defences for state-changing requests.
+	s.handler = http.NewCrossOriginProtection().Handler(s.routes(cfg.SecureCookies))
 	return s, nil
 }
 
 // ServeHTTP makes Server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // routes is every route, with its middleware, in one place.
-func (s *Server) routes() *echo.Echo {
+func (s *Server) routes(secureCookies bool) *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -78,22 +89,35 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(securityHeaders)
 	e.Use(s.requestLog)
 
+	// No session, no CSRF: health checks and static files.
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/static/*", staticHandler())
 
-	e.GET("/", s.handleOverview)
-	e.GET("/metrics/:id", s.handleMetric)
+	// Everything else knows its viewer. Public pages show open measures
+	// only; the store filters by the viewer's scope on every read.
+	app := e.Group("", echo.WrapMiddleware(s.sessions.LoadAndSave), handleErrorsInside, s.csrfMiddleware(secureCookies), s.authenticate)
+	app.GET("/login", s.handleLoginForm)
+	app.POST("/login", s.handleLogin)
+	app.POST("/logout", s.handleLogout)
+	app.GET("/", s.handleOverview)
+	app.GET("/metrics/:id", s.handleMetric)
 
-	api := e.Group("/api/v1")
+	api := app.Group("/api/v1")
 	api.GET("/metrics", s.handleAPIMetrics)
 	api.GET("/metrics/:id/series", s.handleAPISeries)
 	return e
 }
 
-// scope is what the request's viewer may see. Until sign-in exists every
-// viewer is the public: open measures only.
-func (s *Server) scope(c echo.Context) metrics.Scope {
-	return metrics.Public
+// handleErrorsInside writes an error response while the session
+// middleware is still wrapping the response, so the session is saved
+// once, with the response, never after it.
+func handleErrorsInside(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		return nil
+	}
 }
 
 // requestLog logs each request once, at debug level unless it failed.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
 
@@ -23,10 +24,16 @@ type Page struct {
 	// OFFICIAL-SENSITIVE marking at its top and bottom.
 	Sensitive bool
 	Path      string
+	// User is the signed-in user, nil for the public.
+	User *metrics.User
+	// CSRF is the token every form posts back.
+	CSRF string
 }
 
 func (s *Server) page(c echo.Context, title string) Page {
-	return Page{Title: title, Version: s.version, Path: c.Request().URL.Path}
+	p := Page{Title: title, Version: s.version, Path: c.Request().URL.Path, User: currentUser(c)}
+	p.CSRF, _ = c.Get(csrfContextKey).(string)
+	return p
 }
 
 // templateFuncs are the helpers templates may call.

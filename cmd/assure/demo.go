@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 
+	"github.com/assure-pcc/assure/dashboard"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/sample"
+	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
 
@@ -65,5 +68,26 @@ func demo(ctx context.Context, addr, dir string, stdout io.Writer, logger *slog.
 		fmt.Fprintf(stdout, "loaded %s: %d values of %d metrics\n", rep.File, rep.Counts.Observations, rep.Counts.Metrics)
 	}
 	fmt.Fprintln(stdout, "The sample figures are illustrative, not real data.")
-	return serve(ctx, st, in, addr, stdout, logger, ready)
+	if err := demoUsers(ctx, st, stdout); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	return serve(ctx, dashboard.Config{Store: st, Ingester: in, Logger: logger, Version: version}, addr, stdout, ready)
+}
+
+// demoUsers adds one user per role with a fresh random password and
+// prints the logins, so each role's view can be tried.
+func demoUsers(ctx context.Context, st *store.Store, stdout io.Writer) error {
+	fmt.Fprintln(stdout, "Sign in as any of these (the passwords are new each run):")
+	for _, role := range metrics.Roles {
+		password := rand.Text()[:16]
+		hash, err := dashboard.HashPassword(password)
+		if err != nil {
+			return err
+		}
+		if _, err := st.CreateUser(ctx, string(role), role, hash); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "  %-8s password %s\n", role, password)
+	}
+	return nil
 }

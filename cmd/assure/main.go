@@ -36,6 +36,8 @@ Usage:
                                                    load workbooks
   assure demo     [--addr HOST:PORT]                a dashboard with sample data
   assure template performance FILE                  write a blank workbook
+  assure user add|list|disable [--db DSN] ...       manage users
+  assure token add [--db DSN] USER                  print an API token
   assure version                                    print the version
 
 DSN is a SQLite file path (the default, assure.db) or a postgres:// URL.
@@ -85,6 +87,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDemo(ctx, rest, stdout, stderr, logger)
 	case "template":
 		return runTemplate(rest, stdout, stderr)
+	case "user":
+		return runUser(ctx, rest, stdin, stdout, stderr)
+	case "token":
+		return runToken(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "assure %s\n", version)
 		return nil

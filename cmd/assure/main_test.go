@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -115,25 +116,64 @@ func TestTemplateThenIngest(t *testing.T) {
 	}
 }
 
-func TestDemoServesChartsAndShutsDown(t *testing.T) {
+// demoRun is a running demo: its address and what it printed.
+type demoRun struct {
+	addr string
+	mu   sync.Mutex
+	out  bytes.Buffer
+}
+
+func (d *demoRun) Write(p []byte) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.out.Write(p)
+}
+
+func (d *demoRun) text() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.out.String()
+}
+
+// startDemo runs the demo on a free port until the test ends, then
+// checks that it shut down cleanly.
+func startDemo(t *testing.T) *demoRun {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	d := &demoRun{}
 	addrc := make(chan string, 1)
 	done := make(chan error, 1)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	go func() {
-		done <- demo(ctx, "127.0.0.1:0", t.TempDir(), io.Discard, logger, func(a string) { addrc <- a })
+		done <- demo(ctx, "127.0.0.1:0", t.TempDir(), d, logger, func(a string) { addrc <- a })
 	}()
-	var addr string
 	select {
-	case addr = <-addrc:
+	case d.addr = <-addrc:
 	case err := <-done:
+		cancel()
 		t.Fatalf("demo stopped: %v", err)
 	case <-time.After(60 * time.Second):
+		cancel()
 		t.Fatal("demo did not start")
 	}
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("demo returned %v after shutdown", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("demo did not shut down")
+		}
+	})
+	return d
+}
+
+func TestDemoServesCharts(t *testing.T) {
+	d := startDemo(t)
 	get := func(path string) (int, string) {
-		resp, err := http.Get("http://" + addr + path)
+		resp, err := http.Get("http://" + d.addr + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,22 +202,12 @@ func TestDemoServesChartsAndShutsDown(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &series); err != nil || code != 200 || len(series.Observations) != 36 {
 		t.Errorf("series = %d, %d observations, %v", code, len(series.Observations), err)
 	}
-	// Until sign-in exists, visitors are the public: sensitive sample
-	// measures must not be reachable.
+	// The public does not see the sensitive sample measures.
 	if code, _ := get("/metrics/response-urban"); code != 404 {
 		t.Errorf("sensitive metric page = %d, want 404", code)
 	}
 	if _, body := get("/api/v1/metrics"); strings.Contains(body, "response-urban") {
 		t.Errorf("the public API lists a sensitive metric: %s", body)
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("demo returned %v after shutdown", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("demo did not shut down")
 	}
 }
 

@@ -19,6 +19,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	c := newCommand("serve", "serve [--db DSN] [--addr HOST:PORT]", "Serves the dashboard and its API until interrupted (SIGINT or SIGTERM).")
 	dsn := c.String("db", envOr("ASSURE_DB", defaultDSN), "database: a SQLite file path or a postgres:// URL (env ASSURE_DB)")
 	addr := c.String("addr", envOr("ASSURE_ADDR", defaultAddr), "address to listen on (env ASSURE_ADDR)")
+	secure := c.Bool("secure-cookies", envOr("ASSURE_SECURE_COOKIES", "") == "true", "mark cookies Secure: set when users reach Assure over HTTPS (env ASSURE_SECURE_COOKIES=true)")
 	lim := addLimitFlags(c)
 	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
 		return err
@@ -33,13 +34,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	defer st.Close()
 	in := ingest.New(st, logger)
 	lim.apply(in)
-	return serve(ctx, st, in, *addr, stdout, logger, nil)
+	return serve(ctx, dashboard.Config{Store: st, Ingester: in, Logger: logger, Version: version, SecureCookies: *secure}, *addr, stdout, nil)
 }
 
 // serve runs the dashboard on addr until ctx ends, then shuts down
 // gracefully. ready, when set, is told the bound address (port 0 picks one).
-func serve(ctx context.Context, st *store.Store, in *ingest.Ingester, addr string, stdout io.Writer, logger *slog.Logger, ready func(string)) error {
-	srv, err := dashboard.New(dashboard.Config{Store: st, Ingester: in, Logger: logger, Version: version})
+func serve(ctx context.Context, cfg dashboard.Config, addr string, stdout io.Writer, ready func(string)) error {
+	st, logger := cfg.Store, cfg.Logger
+	srv, err := dashboard.New(cfg)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,221 @@
+package dashboard
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// Session and sign-in settings.
+const (
+	sessionCookie   = "assure_session"
+	sessionIdle     = 2 * time.Hour
+	sessionLifetime = 12 * time.Hour
+	sessionUserKey  = "user_id"
+	csrfField       = "_csrf"
+	csrfContextKey  = "csrf"
+	userContextKey  = "user"
+	// failedPerUser and failedPerIP bound guessing: after this many
+	// failures in loginWindow, sign-in is refused until the window passes.
+	failedPerUser = 5
+	failedPerIP   = 20
+	loginWindow   = 15 * time.Minute
+)
+
+// newSessions makes the session manager: sessions live in the database
+// (so servers sharing it share them, and disabling a user ends them),
+// with idle and absolute timeouts and a cookie scripts cannot read.
+func (s *Server) newSessions(secure bool) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = s.store.Sessions()
+	sm.IdleTimeout = sessionIdle
+	sm.Lifetime = sessionLifetime
+	sm.Cookie.Name = sessionCookie
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = secure
+	sm.Cookie.Path = "/"
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.logger.Error("session", "err", err)
+		http.Error(w, "The session store is unavailable. Please try again.", http.StatusServiceUnavailable)
+	}
+	return sm
+}
+
+// csrfMiddleware checks a token on every state-changing request made with
+// cookies. Requests authenticated by a bearer token carry no cookie an
+// attacker's page could ride on, so they are exempt.
+func (s *Server) csrfMiddleware(secure bool) echo.MiddlewareFunc {
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "form:" + csrfField + ",header:X-CSRF-Token",
+		CookieName:     "assure_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   secure,
+		CookieSameSite: http.SameSiteStrictMode,
+		ContextKey:     csrfContextKey,
+		Skipper:        func(c echo.Context) bool { return bearerToken(c.Request()) != "" },
+		ErrorHandler: func(err error, c echo.Context) error {
+			return echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from Assure. Go back, reload the page and try again.")
+		},
+	})
+}
+
+// bearerToken returns the token of an "Authorization: Bearer" header.
+func bearerToken(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// authenticate finds the request's user from a bearer token or the
+// session, re-reading the user each time so that a disabled account
+// loses access at once. A bad bearer token is refused outright.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		if tok := bearerToken(c.Request()); tok != "" {
+			u, err := s.store.UserByToken(ctx, TokenSHA256(tok))
+			if metrics.ErrorCode(err) == metrics.ENOTFOUND || (err == nil && u.Disabled) {
+				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="assure"`)
+				return echo.NewHTTPError(http.StatusUnauthorized, "The API token is not valid.")
+			}
+			if err != nil {
+				return err
+			}
+			c.Set(userContextKey, &u)
+			return next(c)
+		}
+		id := s.sessions.GetInt64(ctx, sessionUserKey)
+		if id != 0 {
+			u, err := s.store.UserByID(ctx, id)
+			switch {
+			case err == nil && !u.Disabled:
+				c.Set(userContextKey, &u)
+			case err == nil || metrics.ErrorCode(err) == metrics.ENOTFOUND:
+				// Disabled or deleted: end the session.
+				if derr := s.sessions.Destroy(ctx); derr != nil {
+					return derr
+				}
+			default:
+				return err
+			}
+		}
+		return next(c)
+	}
+}
+
+// currentUser is the signed-in user, or nil for the public.
+func currentUser(c echo.Context) *metrics.User {
+	u, _ := c.Get(userContextKey).(*metrics.User)
+	return u
+}
+
+// scope is what the request's viewer may see.
+func (s *Server) scope(c echo.Context) metrics.Scope {
+	return currentUser(c).Scope()
+}
+
+type loginPage struct {
+	Page
+	Name  string
+	Error string
+	Next  string
+}
+
+// safeNext keeps a post-sign-in redirect on this site: a path, never a
+// scheme or another host ("//evil.example").
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) handleLoginForm(c echo.Context) error {
+	return s.renderOK(c, "login", loginPage{Page: s.page(c, "Sign in"), Next: safeNext(c.QueryParam("next"))})
+}
+
+func (s *Server) handleLogin(c echo.Context) error {
+	ctx := c.Request().Context()
+	name := strings.TrimSpace(c.FormValue("name"))
+	password := c.FormValue("password")
+	next := safeNext(c.FormValue("next"))
+	ip := c.RealIP()
+	fail := func(status int, msg string) error {
+		return s.render(c, status, "login", loginPage{Page: s.page(c, "Sign in"), Name: name, Error: msg, Next: next})
+	}
+	if ok, wait := s.loginByIP.allowed(ip); !ok {
+		return fail(http.StatusTooManyRequests, fmt.Sprintf("Too many failed attempts from this address. Try again in %d minutes.", int(wait.Minutes())+1))
+	}
+	if ok, wait := s.loginByUser.allowed(strings.ToLower(name)); !ok {
+		return fail(http.StatusTooManyRequests, fmt.Sprintf("Too many failed attempts for this user. Try again in %d minutes.", int(wait.Minutes())+1))
+	}
+	u, hash, err := s.store.UserByName(ctx, name)
+	if err != nil && metrics.ErrorCode(err) != metrics.ENOTFOUND {
+		return err
+	}
+	if err != nil {
+		hash = dummyHash // the same work whether or not the name exists
+	}
+	if !checkPassword(password, hash) || err != nil || u.Disabled {
+		s.loginByIP.fail(ip)
+		s.loginByUser.fail(strings.ToLower(name))
+		s.audit(c, name, metrics.AuditLoginFailed, "")
+		return fail(http.StatusUnauthorized, "The user name or password is not right.")
+	}
+	s.loginByUser.reset(strings.ToLower(name))
+	// A new session token at sign-in, so a token planted before it is
+	// worthless after.
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, sessionUserKey, u.ID)
+	s.audit(c, u.Name, metrics.AuditLogin, string(u.Role))
+	if _, err := s.store.Sessions().DeleteExpired(ctx); err != nil {
+		s.logger.Warn("deleting expired sessions", "err", err)
+	}
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+func (s *Server) handleLogout(c echo.Context) error {
+	if u := currentUser(c); u != nil {
+		s.audit(c, u.Name, metrics.AuditLogout, "")
+	}
+	if err := s.sessions.Destroy(c.Request().Context()); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+// audit records an action; a failure to record is logged, not shown,
+// since the action itself has happened.
+func (s *Server) audit(c echo.Context, actor, action, detail string) {
+	err := s.store.Audit(c.Request().Context(), metrics.AuditEntry{Actor: actor, Action: action, Detail: detail, IP: c.RealIP()})
+	if err != nil {
+		s.logger.Error("audit log", "action", action, "err", err)
+	}
+}
+
+// requireUser refuses the public: pages redirect to sign-in, the API
+// answers 401.
+func requireUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if currentUser(c) != nil {
+			return next(c)
+		}
+		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+			return echo.NewHTTPError(http.StatusUnauthorized, "Sign in or send an API token.")
+		}
+		return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+	}
+}

@@ -1,0 +1,79 @@
+package dashboard
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/assure-pcc/assure/metrics"
+)
+
+// passwordParams are argon2id's settings: OWASP's minimum (19 MiB of
+// memory, 2 passes, 1 thread) keeps a sign-in to tens of milliseconds on
+// a small server while making each guess costly offline.
+var passwordParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
+// MinPasswordLength is the shortest password accepted, in characters.
+const MinPasswordLength = 10
+
+// maxPasswordBytes bounds the work a sign-in can ask for; argon2id,
+// unlike bcrypt, has no 72-byte limit to silently cut a passphrase at.
+const maxPasswordBytes = 1024
+
+// HashPassword returns the argon2id hash of a password in the PHC string
+// form, refusing one that is too short or too long.
+func HashPassword(password string) (string, error) {
+	if utf8.RuneCountInString(password) < MinPasswordLength {
+		return "", metrics.Errorf(metrics.EINVALID, "a password needs at least %d characters", MinPasswordLength)
+	}
+	if len(password) > maxPasswordBytes {
+		return "", metrics.Errorf(metrics.EINVALID, "a password has at most %d bytes", maxPasswordBytes)
+	}
+	h, err := argon2id.CreateHash(password, passwordParams)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return h, nil
+}
+
+// checkPassword reports whether password matches hash. A malformed hash
+// never matches.
+func checkPassword(password, hash string) bool {
+	if len(password) > maxPasswordBytes {
+		return false
+	}
+	ok, err := argon2id.ComparePasswordAndHash(password, hash)
+	return err == nil && ok
+}
+
+// dummyHash is compared against when a user name is unknown, so that a
+// sign-in takes as long whether or not the name exists.
+var dummyHash = func() string {
+	h, err := argon2id.CreateHash("not a real password", passwordParams)
+	if err != nil {
+		panic(err)
+	}
+	return h
+}()
+
+// NewAPIToken makes an API token: 32 random bytes, URL-safe base64. It
+// returns the token, shown once to its owner, and its SHA-256 in hex,
+// which is all the database keeps.
+func NewAPIToken() (token, sha string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", fmt.Errorf("new token: %w", err)
+	}
+	token = "assure_" + base64.RawURLEncoding.EncodeToString(b)
+	return token, TokenSHA256(token), nil
+}
+
+// TokenSHA256 is the hex SHA-256 of a token, as stored.
+func TokenSHA256(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
