@@ -14,6 +14,7 @@ import (
 
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/sample"
+	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
@@ -143,6 +144,7 @@ func demoServer(t *testing.T) *httptest.Server {
 			t.Fatalf("ingest %s: %v %+v", f, err, rep.Errors)
 		}
 	}
+	addUser(t, st, "board", metrics.RoleBoard, boardPassword)
 	srv, err := New(Config{Store: st, Ingester: in, Version: "browser-test"})
 	if err != nil {
 		t.Fatal(err)
@@ -163,17 +165,34 @@ func TestPagesInABrowser(t *testing.T) {
 	pages := []struct {
 		name, path string
 		charts     int
+		signIn     bool
 	}{
-		{"overview", "/", 0},
-		{"metric", "/metrics/calls-999", 1},
-		{"metric-by-area", "/metrics/neighbourhood-crime", 1},
-		{"metric-with-target", "/metrics/weapons-outcome-rate", 1},
-		{"not-found", "/metrics/response-urban", 0},
+		{"overview", "/", 0, false},
+		{"metric", "/metrics/calls-999", 1, false},
+		{"metric-by-area", "/metrics/neighbourhood-crime", 1, false},
+		{"metric-with-target", "/metrics/weapons-outcome-rate", 1, false},
+		{"not-found", "/metrics/response-urban", 0, false},
+		{"login", "/login", 0, false},
+		// Signed in (the form is filled in and sent in the browser): the
+		// sensitive measures appear, with their marking.
+		{"overview-signed-in", "/", 0, true},
+		{"metric-sensitive", "/metrics/response-urban", 1, true},
 	}
+	signedIn := false
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
 			var drawn []int
 			var shot []byte
+			if p.signIn && !signedIn {
+				err := chromedp.Run(ctx, chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible("#name"),
+					chromedp.SendKeys("#name", "board"), chromedp.SendKeys("#password", boardPassword),
+					chromedp.Submit("#password"), chromedp.WaitVisible(".site-header__user form"))
+				if err != nil {
+					t.Fatalf("signing in: %v", err)
+				}
+				signedIn = true
+				w.take()
+			}
 			actions := []chromedp.Action{chromedp.Navigate(ts.URL + p.path), chromedp.WaitReady("body")}
 			if p.charts > 0 {
 				actions = append(actions, chromedp.WaitVisible("[data-chart] canvas"),
@@ -181,12 +200,17 @@ func TestPagesInABrowser(t *testing.T) {
 					chromedp.Sleep(300*time.Millisecond),
 					chromedp.Evaluate(drawnPixelsJS, &drawn))
 			}
-			actions = append(actions, chromedp.FullScreenshot(&shot, 90))
+			var marked bool
+			actions = append(actions, chromedp.Evaluate(`document.body.innerText.includes("OFFICIAL-SENSITIVE")`, &marked),
+				chromedp.FullScreenshot(&shot, 90))
 			if err := chromedp.Run(ctx, actions...); err != nil {
 				t.Fatalf("%s: %v", p.path, err)
 			}
 			if err := os.WriteFile(filepath.Join(shots, p.name+".png"), shot, 0o644); err != nil {
 				t.Fatal(err)
+			}
+			if marked != p.signIn {
+				t.Errorf("%s: OFFICIAL-SENSITIVE marking shown %t, want %t", p.path, marked, p.signIn)
 			}
 			if len(drawn) != p.charts {
 				t.Errorf("%s: %d chart canvases, want %d", p.path, len(drawn), p.charts)
