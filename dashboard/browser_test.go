@@ -219,8 +219,9 @@ func TestPagesInABrowser(t *testing.T) {
 					chromedp.Evaluate(drawnPixelsJS, &drawn))
 			}
 			var marked bool
+			// Quality 100 makes chromedp capture PNG rather than JPEG.
 			actions = append(actions, chromedp.Evaluate(`document.body.innerText.includes("OFFICIAL-SENSITIVE")`, &marked),
-				chromedp.FullScreenshot(&shot, 90))
+				chromedp.FullScreenshot(&shot, 100))
 			if err := chromedp.Run(ctx, actions...); err != nil {
 				t.Fatalf("%s: %v", p.path, err)
 			}
