@@ -62,7 +62,7 @@ func (s *Store) FindUploadBySHA(ctx context.Context, sha256 string) (metrics.Upl
 
 func findUploadBySHA(ctx context.Context, q sqlx.QueryerContext, rebind func(string) string, sha string) (metrics.Upload, bool, error) {
 	var r uploadRow
-	err := sqlx.GetContext(ctx, q, &r, rebind(`SELECT `+uploadColumns+` FROM uploads WHERE sha256 = ?`), strings.ToLower(sha))
+	err := sqlx.GetContext(ctx, q, &r, rebind(`SELECT `+uploadColumns+` FROM uploads WHERE sha256 = ? AND status = 'stored'`), strings.ToLower(sha))
 	if errors.Is(err, sql.ErrNoRows) {
 		return metrics.Upload{}, false, nil
 	}

@@ -13,13 +13,17 @@
 CREATE TABLE uploads (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     file_name   TEXT    NOT NULL,
-    sha256      TEXT    NOT NULL UNIQUE,
+    sha256      TEXT    NOT NULL,
     kind        TEXT    NOT NULL,
     status      TEXT    NOT NULL,
     size        INTEGER NOT NULL CHECK (size >= 0),
     uploaded_at TEXT    NOT NULL,
     uploaded_by TEXT    NOT NULL
 ) STRICT;
+-- One stored upload per content: the same file twice is a no-op. A
+-- rolled-back upload keeps its row (and file) for the history, so the
+-- same file can be stored again after it.
+CREATE UNIQUE INDEX uploads_sha256_stored ON uploads (sha256) WHERE status = 'stored';
 
 -- The original file, apart from uploads so that listing uploads never
 -- reads megabytes of content.
