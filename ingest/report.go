@@ -20,6 +20,8 @@ type Report struct {
 	Warnings []Problem `json:"warnings"`
 	// ErrorsTruncated is the number of errors found beyond those listed.
 	ErrorsTruncated int `json:"errors_truncated,omitempty"`
+	// Finance summarises a finance workbook that was (or would be) stored.
+	Finance *FinanceSummary `json:"finance,omitempty"`
 }
 
 // Counts says how much a file held.
@@ -30,6 +32,9 @@ type Counts struct {
 	Metrics      int `json:"metrics"`
 	Superseded   int `json:"superseded"`
 	SkippedRows  int `json:"skipped_rows"`
+	// Incidents counts the incident-level response times read from an
+	// incidents sheet; omitted when there were none.
+	Incidents int `json:"incidents,omitempty"`
 }
 
 // Problem is one error or warning, located as precisely as the file

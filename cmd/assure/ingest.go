@@ -9,18 +9,20 @@ import (
 	"os"
 
 	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
 
 func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
-	c := newCommand("ingest", "ingest [--db DSN] [--dry-run] [--json] [--kind KIND] FILE...",
+	c := newCommand("ingest", "ingest [--db DSN] [--dry-run] [--json] [--kind KIND] [--period 2021-22/M5] FILE...",
 		"Checks each workbook cell by cell and stores it in one transaction, or stores\nnothing and lists every problem. Exit status: 0 when every file was stored\n(or would be, with --dry-run), 1 when any file was rejected, 2 on bad usage.")
 	dsn := c.String("db", envOr("ASSURE_DB", defaultDSN), "database: a SQLite file path or a postgres:// URL (env ASSURE_DB)")
 	dryRun := c.Bool("dry-run", false, "check the files and report what would be stored, storing nothing")
 	asJSON := c.Bool("json", false, "print one JSON report per file, one per line")
-	kind := c.String("kind", "", "force the workbook kind: performance (default: detect)")
+	kind := c.String("kind", "", "force the workbook kind: performance or finance (default: detect)")
+	period := c.String("period", "", "the month of a finance workbook whose title and file name do not say it, as 2021-22/M5 (M1 is April)")
 	lim := addLimitFlags(c)
 	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
 		return err
@@ -29,8 +31,13 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer, log
 		c.printUsage(stderr)
 		return usageError{"ingest needs at least one FILE"}
 	}
-	if *kind != "" && *kind != "performance" {
-		return usageError{fmt.Sprintf("--kind %q: the kinds are performance", *kind)}
+	if *kind != "" && *kind != metrics.KindPerformance && *kind != metrics.KindFinance {
+		return usageError{fmt.Sprintf("--kind %q: the kinds are performance and finance", *kind)}
+	}
+	if *period != "" {
+		if _, err := metrics.ParseFinancePeriod(*period); err != nil {
+			return usageError{"--period: " + metrics.ErrorMessage(err)}
+		}
 	}
 	st, err := store.Open(ctx, *dsn)
 	if err != nil {
@@ -43,7 +50,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	rejected := 0
 	enc := json.NewEncoder(stdout)
 	for _, path := range c.Args() {
-		opts := ingest.Options{DryRun: *dryRun, Kind: *kind, UploadedBy: "cli"}
+		opts := ingest.Options{DryRun: *dryRun, Kind: *kind, Period: *period, UploadedBy: "cli"}
 		var bar *progressbar.ProgressBar
 		if !*asJSON && isTerminal(stderr) {
 			bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(stderr),
@@ -82,7 +89,13 @@ func printReport(w io.Writer, rep ingest.Report) {
 		verb = "would be stored (dry run)"
 	}
 	fmt.Fprintf(w, "%s: %s", rep.File, verb)
-	if rep.Status != ingest.StatusRejected {
+	if f := rep.Finance; f != nil && rep.Status != ingest.StatusRejected {
+		fmt.Fprintf(w, ": %s, %d revenue lines (forecast variance %s), %d capital lines, %d reserves",
+			f.Label, f.RevenueLines, metrics.FormatVariance(f.VarianceGBP), f.CapitalLines, f.ReserveLines)
+		if f.RevisesUpload != 0 && f.RevisedVarianceGBP != nil {
+			fmt.Fprintf(w, "; revises upload %d, which gave %s", f.RevisesUpload, metrics.FormatVariance(*f.RevisedVarianceGBP))
+		}
+	} else if rep.Status != ingest.StatusRejected {
 		fmt.Fprintf(w, ": %d values of %d metrics from %d rows in %d sheets", rep.Counts.Observations, rep.Counts.Metrics, rep.Counts.Rows, rep.Counts.Sheets)
 		if rep.Counts.Superseded > 0 {
 			fmt.Fprintf(w, ", superseding %d earlier values", rep.Counts.Superseded)

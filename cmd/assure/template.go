@@ -9,7 +9,7 @@ import (
 )
 
 func runTemplate(args []string, stdout, stderr io.Writer) error {
-	c := newCommand("template", "template performance FILE",
+	c := newCommand("template", "template performance|finance FILE",
 		"Writes a blank workbook that the ingest accepts, with an Instructions sheet\nexplaining each column and both layouts.")
 	force := c.Bool("force", false, "overwrite FILE if it exists")
 	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
@@ -24,8 +24,10 @@ func runTemplate(args []string, stdout, stderr io.Writer) error {
 	switch kind {
 	case "performance":
 		write = ingest.WritePerformanceTemplate
+	case "finance":
+		write = ingest.WriteFinanceTemplate
 	default:
-		return usageError{fmt.Sprintf("unknown template %q: the templates are performance", kind)}
+		return usageError{fmt.Sprintf("unknown template %q: the templates are performance and finance", kind)}
 	}
 	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
 	if *force {
