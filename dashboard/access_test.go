@@ -1,0 +1,181 @@
+package dashboard
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store/storetest"
+)
+
+// leaks are texts that only the sensitive measure's data contains: its
+// value in every format Assure writes, and its name.
+var leaks = []string{"987654", "987,654", "Secret measure"}
+
+// getRoutes lists the server's GET routes with their parameters filled
+// in every way a test can: each metric id (the sensitive one included),
+// and each upload id.
+func getRoutes(t *testing.T, srv *Server, params map[string][]string) []string {
+	t.Helper()
+	var paths []string
+	seen := map[string]bool{}
+	for _, r := range srv.echo.Routes() {
+		if r.Method != http.MethodGet || strings.HasPrefix(r.Path, "/static") {
+			continue
+		}
+		expanded := []string{r.Path}
+		for name, values := range params {
+			var next []string
+			for _, p := range expanded {
+				if !strings.Contains(p, ":"+name) {
+					next = append(next, p)
+					continue
+				}
+				for _, v := range values {
+					next = append(next, strings.ReplaceAll(p, ":"+name, v))
+				}
+			}
+			expanded = next
+		}
+		for _, p := range expanded {
+			if !strings.Contains(p, ":") && !seen[p] {
+				seen[p] = true
+				paths = append(paths, p)
+			}
+		}
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+// TestEveryRouteForEveryRole walks every GET route as the public and as
+// each role, and checks who reaches the sensitive measure: the public
+// never, not in any page, API answer, export or chart option; every
+// signed-in role always.
+func TestEveryRouteForEveryRole(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			ts, st := authServer(t, d)
+			for _, role := range []metrics.Role{metrics.RoleFinance, metrics.RoleAnalyst, metrics.RoleAdmin} {
+				addUser(t, st, string(role)+"-user", role, boardPassword)
+			}
+			ups, err := st.ListUploads(context.Background())
+			if err != nil || len(ups) == 0 {
+				t.Fatalf("uploads: %v", err)
+			}
+			srv := ts.Config.Handler.(*Server)
+			paths := getRoutes(t, srv, map[string][]string{
+				"id": {"calls-999", "hostile", "secret", "secret.csv", "calls-999.csv", strconvFormat(ups[0].ID)},
+			})
+			if len(paths) < 8 {
+				t.Fatalf("only %d routes to walk: %v", len(paths), paths)
+			}
+			viewers := []struct {
+				name string
+				user string
+			}{{"public", ""}, {"board", "board"}, {"finance", "finance-user"}, {"analyst", "analyst-user"}, {"admin", "admin-user"}}
+			for _, v := range viewers {
+				c := newClient(t, ts)
+				if v.user != "" {
+					if resp := c.login(v.user, boardPassword); resp.StatusCode != http.StatusSeeOther {
+						t.Fatalf("%s: login = %d", v.name, resp.StatusCode)
+					}
+				}
+				reached := 0
+				for _, p := range paths {
+					resp, body := c.get(p)
+					leaked := false
+					for _, l := range leaks {
+						if strings.Contains(body, l) {
+							leaked = true
+						}
+					}
+					if v.user == "" && leaked {
+						t.Errorf("public GET %s (%d) shows sensitive data", p, resp.StatusCode)
+					}
+					if resp.StatusCode >= 500 {
+						t.Errorf("%s GET %s = %d", v.name, p, resp.StatusCode)
+					}
+					if leaked {
+						reached++
+					}
+				}
+				// Signed in, the sensitive measure's page, series and the
+				// overview all show it.
+				if v.user != "" && reached < 3 {
+					t.Errorf("%s reached the sensitive measure on only %d routes", v.name, reached)
+				}
+				for _, p := range []string{"/metrics/secret", "/api/v1/metrics/secret/series"} {
+					resp, _ := c.get(p)
+					want := http.StatusOK
+					if v.user == "" {
+						want = http.StatusNotFound
+					}
+					if resp.StatusCode != want {
+						t.Errorf("%s GET %s = %d, want %d", v.name, p, resp.StatusCode, want)
+					}
+				}
+				// The public pages show the public's view, whoever asks.
+				if resp, body := c.get("/public/metrics/secret"); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "987654") {
+					t.Errorf("%s GET /public/metrics/secret = %d", v.name, resp.StatusCode)
+				}
+			}
+		})
+	}
+}
+
+func TestPublishWritesOpenMeasuresOnly(t *testing.T) {
+	srv, _ := testServer(t, "sqlite")
+	dir := t.TempDir()
+	n, err := srv.Publish(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 5 {
+		t.Errorf("published %d files", n)
+	}
+	for _, f := range []string{"index.html", "metrics/calls-999.html", "metrics/calls-999.csv", "static/css/assure.css", "static/js/charts.js", "static/js/echarts.min.js"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("published site lacks %s", f)
+		}
+	}
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(path)
+		for _, l := range leaks {
+			if strings.Contains(string(b), l) {
+				t.Errorf("published %s contains %q", path, l)
+			}
+		}
+		if strings.Contains(path, "secret") {
+			t.Errorf("published a file for the sensitive measure: %s", path)
+		}
+		return nil
+	})
+	index, _ := os.ReadFile(filepath.Join(dir, "index.html"))
+	if !strings.Contains(string(index), `href="metrics/calls-999.html"`) || !strings.Contains(string(index), `href="static/css/assure.css"`) {
+		t.Errorf("the published index should link relatively")
+	}
+	csv, _ := os.ReadFile(filepath.Join(dir, "metrics", "calls-999.csv"))
+	if !strings.Contains(string(csv), "calls-999,\"999 calls, average per day\",North,Aug 2021,2021-08-01,2021-08-31,400,calls,open") {
+		t.Errorf("csv:\n%s", csv)
+	}
+}
+
+func TestNeutralise(t *testing.T) {
+	for in, want := range map[string]string{
+		"=1+1": "'=1+1", "+44": "'+44", "-404": "'-404", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx", "\rx": "'\rx",
+		"North": "North", "": "", "999 calls": "999 calls",
+	} {
+		if got := neutralise(in); got != want {
+			t.Errorf("neutralise(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

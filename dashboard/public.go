@@ -1,0 +1,206 @@
+package dashboard
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/labstack/echo/v4"
+)
+
+// The public pages are built from open measures only, whoever asks:
+// every read below passes metrics.Public, never the viewer's scope, so a
+// signed-in user sees exactly what the public sees and what `assure
+// publish` writes.
+
+// nationalMeasures are the six National Crime and Policing Measures,
+// listed first on the public pages.
+var nationalMeasures = []string{
+	"Reduce murder and other homicide",
+	"Reduce serious violence",
+	"Disrupt drugs supply and county lines",
+	"Reduce neighbourhood crime",
+	"Tackle cyber crime",
+	"Improve satisfaction among victims",
+}
+
+type publicGroup struct {
+	Category string
+	National bool
+	Tiles    []tile
+}
+
+type publicIndexPage struct {
+	Page
+	Groups    []publicGroup
+	Generated string
+	// Link is how the index links to a measure: "/public/metrics/ID" or
+	// "metrics/ID.html".
+	Link func(id string) string
+}
+
+type publicMetricPage struct {
+	Page
+	Metric    metrics.Metric
+	Target    string
+	Chart     *ChartPanel
+	Table     seriesTable
+	Coverage  string
+	Generated string
+	CSVHref   string
+	IndexHref string
+}
+
+// isNational reports whether a category is one of the six national
+// measures (a catalogue may write them with small differences).
+func isNational(category string) (int, bool) {
+	c := strings.ToLower(category)
+	for i, m := range nationalMeasures {
+		if strings.HasPrefix(c, strings.ToLower(m)) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// publicIndex groups the open measures by category, the national
+// measures first in their published order, then the rest by name.
+func (s *Server) publicIndex(ctx context.Context) ([]publicGroup, error) {
+	latest, err := s.store.Latest(ctx, metrics.Public)
+	if err != nil {
+		return nil, err
+	}
+	byCat := map[string]*publicGroup{}
+	for _, lv := range latest {
+		if lv.Metric.Classification != metrics.Open {
+			continue // defence in depth: the store already filtered
+		}
+		g := byCat[lv.Metric.Category]
+		if g == nil {
+			_, national := isNational(lv.Metric.Category)
+			g = &publicGroup{Category: lv.Metric.Category, National: national}
+			byCat[lv.Metric.Category] = g
+		}
+		g.Tiles = append(g.Tiles, newTile(lv))
+	}
+	groups := make([]publicGroup, 0, len(byCat))
+	for _, g := range byCat {
+		groups = append(groups, *g)
+	}
+	sort.Slice(groups, func(i, j int) bool {
+		ai, an := isNational(groups[i].Category)
+		bi, bn := isNational(groups[j].Category)
+		if an != bn {
+			return an
+		}
+		if an && ai != bi {
+			return ai < bi
+		}
+		return groups[i].Category < groups[j].Category
+	})
+	return groups, nil
+}
+
+// publicMetric is one open measure's page data; a sensitive or unknown
+// measure is ENOTFOUND.
+func (s *Server) publicMetric(ctx context.Context, id string) (metrics.Metric, []metrics.Observation, seriesTable, *ChartPanel, error) {
+	m, err := s.store.GetMetric(ctx, metrics.Public, id)
+	if err != nil {
+		return m, nil, seriesTable{}, nil, err
+	}
+	if m.Classification != metrics.Open {
+		return m, nil, seriesTable{}, nil, metrics.Errorf(metrics.ENOTFOUND, "no such measure")
+	}
+	obs, err := s.store.Series(ctx, metrics.Public, id)
+	if err != nil {
+		return m, nil, seriesTable{}, nil, err
+	}
+	t := buildSeriesTable(m, obs)
+	chart, err := metricChart(m, obs, t)
+	return m, obs, t, chart, err
+}
+
+// coverage says which periods a series covers: "Apr 2019 to Mar 2022".
+func coverage(t seriesTable) string {
+	if len(t.Periods) == 0 {
+		return "no figures yet"
+	}
+	return t.Periods[0].Label() + " to " + t.Periods[len(t.Periods)-1].Label()
+}
+
+func (s *Server) handlePublicIndex(c echo.Context) error {
+	groups, err := s.publicIndex(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	p := publicIndexPage{Page: s.page(c, "Published measures"), Groups: groups, Generated: s.now().Format("2 January 2006 15:04"),
+		Link: func(id string) string { return "/public/metrics/" + id }}
+	return s.renderOK(c, "public_index", p)
+}
+
+func (s *Server) handlePublicMetric(c echo.Context) error {
+	id := c.Param("id")
+	if strings.HasSuffix(id, ".csv") {
+		return s.handlePublicCSV(c, strings.TrimSuffix(id, ".csv"))
+	}
+	m, _, t, chart, err := s.publicMetric(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	p := publicMetricPage{Page: s.page(c, m.Name), Metric: m, Chart: chart, Table: t, Coverage: coverage(t),
+		Generated: s.now().Format("2 January 2006 15:04"), CSVHref: "/public/metrics/" + m.ID + ".csv", IndexHref: "/public"}
+	if m.Target != nil {
+		p.Target = formatValue(*m.Target, m.Unit)
+	}
+	return s.renderOK(c, "public_metric", p)
+}
+
+func (s *Server) handlePublicCSV(c echo.Context, id string) error {
+	m, obs, _, _, err := s.publicMetric(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	b, err := seriesCSV(m, obs)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", m.ID+".csv"))
+	return c.Blob(200, "text/csv; charset=utf-8", b)
+}
+
+// seriesCSV writes a series as CSV: one row per figure. Text that came
+// from a spreadsheet is neutralised so that no cell runs as a formula
+// when the file is opened in a spreadsheet.
+func seriesCSV(m metrics.Metric, obs []metrics.Observation) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff") // a BOM, so Excel reads UTF-8 (and "£") correctly
+	w := csv.NewWriter(&buf)
+	rows := [][]string{{"metric_id", "metric", "area", "period", "period_start", "period_end", "value", "unit", "classification"}}
+	for _, o := range obs {
+		rows = append(rows, []string{
+			neutralise(m.ID), neutralise(m.Name), neutralise(o.Area), neutralise(o.Period.Label()),
+			o.Period.Start.Format(time.DateOnly), o.Period.End.Format(time.DateOnly),
+			strconv.FormatFloat(o.Value, 'f', -1, 64), neutralise(m.Unit), string(m.Classification),
+		})
+	}
+	if err := w.WriteAll(rows); err != nil {
+		return nil, fmt.Errorf("csv of %s: %w", m.ID, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// neutralise makes a text cell inert in a spreadsheet: one that starts
+// with =, +, -, @, a tab or a carriage return would be read as a formula,
+// so it gets a leading apostrophe.
+func neutralise(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,273 @@
+package dashboard
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/labstack/echo/v4"
+)
+
+// multipartSlack is room for the multipart envelope around the file.
+const multipartSlack = 1 << 20
+
+type uploadsPage struct {
+	Page
+	CanUpload bool
+	Uploads   []uploadRow
+	Report    *ingest.Report
+	// Confirm is set after a clean dry run: the checked file waits for
+	// the uploader to store it.
+	Confirm bool
+}
+
+type uploadRow struct {
+	metrics.Upload
+	CanRollback bool
+}
+
+// uploadLimit is the largest file accepted, the ingest's own limit.
+func (s *Server) uploadLimit() int64 { return s.ingester.Package.MaxFileBytes }
+
+func tooLarge(limit int64) error {
+	return metrics.Errorf(metrics.ETOOLARGE, "The file is larger than the %d MB upload limit. Split it, or ask an administrator to raise it with --max-file-mb.", limit>>20)
+}
+
+// readUpload reads the multipart field "file", refusing more than the
+// upload limit before reading it all.
+func (s *Server) readUpload(c echo.Context) (string, []byte, error) {
+	limit := s.uploadLimit()
+	r := c.Request()
+	if r.ContentLength > limit+multipartSlack {
+		return "", nil, tooLarge(limit)
+	}
+	r.Body = http.MaxBytesReader(c.Response(), r.Body, limit+multipartSlack)
+	fh, err := c.FormFile("file")
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return "", nil, tooLarge(limit)
+	case errors.Is(err, http.ErrMissingFile), errors.Is(err, multipart.ErrMessageTooLarge):
+		return "", nil, metrics.Errorf(metrics.EINVALID, "Choose a workbook to upload (the form field is called file).")
+	case err != nil:
+		return "", nil, metrics.Errorf(metrics.EINVALID, "The upload could not be read: send the file as multipart/form-data in the field file.")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return "", nil, fmt.Errorf("open upload: %w", err)
+	}
+	defer f.Close()
+	content, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return "", nil, fmt.Errorf("read upload: %w", err)
+	}
+	if int64(len(content)) > limit {
+		return "", nil, tooLarge(limit)
+	}
+	return cleanFileName(fh.Filename), content, nil
+}
+
+// cleanFileName keeps the base name of an uploaded file (browsers may
+// send a path such as C:\fakepath\Q3.xlsx), without control characters.
+func cleanFileName(name string) string {
+	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "" || name == "." || name == "/" {
+		return "upload.xlsx"
+	}
+	if len(name) > 200 {
+		name = name[:200]
+	}
+	return name
+}
+
+// allowFor says which kinds a user may store.
+func allowFor(u *metrics.User) func(kind string) error {
+	return func(kind string) error {
+		if u.CanUpload(kind) {
+			return nil
+		}
+		who := map[string]string{metrics.KindFinance: "finance officers", metrics.KindPerformance: "analysts", metrics.KindTable: "analysts"}[kind]
+		if who == "" {
+			who = "nobody"
+		}
+		return metrics.Errorf(metrics.EFORBIDDEN, "%s workbooks are uploaded by %s; you are signed in as %s (%s).", kind, who, u.Name, u.Role)
+	}
+}
+
+func (s *Server) uploadsPage(c echo.Context, rep *ingest.Report, confirm bool) (uploadsPage, error) {
+	u := currentUser(c)
+	ups, err := s.store.ListUploads(c.Request().Context())
+	if err != nil {
+		return uploadsPage{}, err
+	}
+	p := uploadsPage{Page: s.page(c, "Uploads"), Report: rep, Confirm: confirm,
+		CanUpload: u.CanUpload(metrics.KindPerformance) || u.CanUpload(metrics.KindFinance)}
+	for _, up := range ups {
+		p.Uploads = append(p.Uploads, uploadRow{Upload: up, CanRollback: up.Status == metrics.StatusStored && u.CanUpload(up.Kind)})
+	}
+	p.Sensitive = true // upload history names files of sensitive data
+	return p, nil
+}
+
+func (s *Server) handleUploads(c echo.Context) error {
+	p, err := s.uploadsPage(c, nil, false)
+	if err != nil {
+		return err
+	}
+	return s.renderOK(c, "uploads", p)
+}
+
+// handleUploadCheck is the dry run: the file is checked and what would
+// be stored is shown; a clean file waits for the uploader to confirm.
+func (s *Server) handleUploadCheck(c echo.Context) error {
+	u := currentUser(c)
+	name, content, err := s.readUpload(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	rep, err := s.ingester.Ingest(ctx, name, content, ingest.Options{DryRun: true, UploadedBy: u.Name, Allow: allowFor(u)})
+	if err != nil {
+		return err
+	}
+	confirm := rep.Status == ingest.StatusStored
+	if confirm {
+		if err := s.store.SavePending(ctx, rep.SHA256, u.Name, name, content); err != nil {
+			return err
+		}
+	}
+	p, err := s.uploadsPage(c, &rep, confirm)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if rep.Rejected() {
+		status = http.StatusUnprocessableEntity
+	}
+	return s.render(c, status, "uploads", p)
+}
+
+// handleUploadConfirm stores a file that passed its dry run.
+func (s *Server) handleUploadConfirm(c echo.Context) error {
+	u := currentUser(c)
+	ctx := c.Request().Context()
+	name, content, err := s.store.TakePending(ctx, c.FormValue("sha256"), u.Name)
+	if err != nil {
+		return err
+	}
+	rep, err := s.ingester.Ingest(ctx, name, content, ingest.Options{UploadedBy: u.Name, Allow: allowFor(u)})
+	if err != nil {
+		return err
+	}
+	s.auditReport(c, rep)
+	p, err := s.uploadsPage(c, &rep, false)
+	if err != nil {
+		return err
+	}
+	return s.renderOK(c, "uploads", p)
+}
+
+func (s *Server) auditReport(c echo.Context, rep ingest.Report) {
+	action := metrics.AuditUpload
+	if rep.Rejected() {
+		action = metrics.AuditUploadRejected
+	}
+	detail := fmt.Sprintf("%s (%s, %s, sha256 %s)", rep.File, rep.Kind, rep.Status, rep.SHA256)
+	s.audit(c, currentUser(c).Name, action, detail)
+}
+
+// uploadID reads the :id of an upload route.
+func uploadID(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, metrics.Errorf(metrics.ENOTFOUND, "no such upload")
+	}
+	return id, nil
+}
+
+// handleUploadOriginal downloads the file exactly as it was uploaded.
+func (s *Server) handleUploadOriginal(c echo.Context) error {
+	id, err := uploadID(c)
+	if err != nil {
+		return err
+	}
+	up, content, err := s.store.UploadContent(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", asciiFileName(up.FileName)))
+	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", content)
+}
+
+// asciiFileName keeps a download's name safe in a header.
+func asciiFileName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, name)
+}
+
+// handleUploadRollback removes an upload's values and restores those it
+// superseded.
+func (s *Server) handleUploadRollback(c echo.Context) error {
+	u := currentUser(c)
+	id, err := uploadID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	up, _, err := s.store.UploadContent(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := allowFor(u)(up.Kind); err != nil {
+		return err
+	}
+	counts, err := s.store.RollbackUpload(ctx, id)
+	if err != nil {
+		return err
+	}
+	s.audit(c, u.Name, metrics.AuditRollback, fmt.Sprintf("upload %d %s: %d values removed, %d restored", id, up.FileName, counts.Removed, counts.Restored))
+	return c.Redirect(http.StatusSeeOther, "/uploads")
+}
+
+// handleAPIUpload is POST /api/v1/uploads: the same report as
+// `assure ingest --json`; ?dry_run=true checks without storing.
+func (s *Server) handleAPIUpload(c echo.Context) error {
+	u := currentUser(c)
+	name, content, err := s.readUpload(c)
+	if err != nil {
+		return err
+	}
+	dry := c.QueryParam("dry_run") == "true" || c.QueryParam("dry_run") == "1"
+	rep, err := s.ingester.Ingest(c.Request().Context(), name, content, ingest.Options{DryRun: dry, UploadedBy: u.Name, Allow: allowFor(u)})
+	if err != nil {
+		return err
+	}
+	if !dry {
+		s.auditReport(c, rep)
+	}
+	status := http.StatusOK
+	switch {
+	case rep.Rejected():
+		status = http.StatusUnprocessableEntity
+	case rep.Status == ingest.StatusStored && !dry:
+		status = http.StatusCreated
+	}
+	return c.JSON(status, rep)
+}
