@@ -46,6 +46,10 @@ type apiSource struct {
 type apiSeries struct {
 	Metric       apiMetric        `json:"metric"`
 	Observations []apiObservation `json:"observations"`
+	// Analysis is that of the force-wide area, or of the area ?area=
+	// names, against ?baseline=YEAR (2019 by default); null when the
+	// series has no values. See api_analysis.go.
+	Analysis *apiAnalysis `json:"analysis"`
 }
 
 func (s *Server) handleAPIMetrics(c echo.Context) error {
@@ -70,7 +74,13 @@ func (s *Server) handleAPISeries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := apiSeries{Metric: toAPIMetric(m), Observations: make([]apiObservation, len(obs))}
+	baselineYear, err := baselineYearParam(c)
+	if err != nil {
+		return err
+	}
+	area := headlineArea(areasOf(obs), c.QueryParam("area"))
+	out := apiSeries{Metric: toAPIMetric(m), Observations: make([]apiObservation, len(obs)),
+		Analysis: toAPIAnalysis(metrics.Analyse(m, obs, area, baselineYear, metrics.DefaultTolerance))}
 	for i, o := range obs {
 		out.Observations[i] = apiObservation{
 			PeriodStart: o.Period.Start.Format(time.DateOnly), PeriodEnd: o.Period.End.Format(time.DateOnly),

@@ -61,11 +61,28 @@ func (s *Server) csrfMiddleware(secure bool) echo.MiddlewareFunc {
 		CookieSecure:   secure,
 		CookieSameSite: http.SameSiteStrictMode,
 		ContextKey:     csrfContextKey,
-		Skipper:        func(c echo.Context) bool { return bearerToken(c.Request()) != "" },
+		Skipper:        csrfExempt,
 		ErrorHandler: func(err error, c echo.Context) error {
 			return echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from Assure. Go back, reload the page and try again.")
 		},
 	})
+}
+
+// csrfExempt: a request authenticated by a bearer token, or an API call
+// with no session cookie, carries no ambient authority for a forged
+// request to ride on (and an anonymous API call is then refused as
+// such, 401). Forms, sign-in included, always need their token.
+func csrfExempt(c echo.Context) bool {
+	r := c.Request()
+	if bearerToken(r) != "" {
+		return true
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		if _, err := r.Cookie(sessionCookie); err != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // bearerToken returns the token of an "Authorization: Bearer" header.

@@ -185,16 +185,24 @@ func TestPagesInABrowser(t *testing.T) {
 		charts     int
 		signIn     bool
 	}{
-		{"overview", "/", 0, false},
-		{"metric", "/metrics/calls-999", 1, false},
-		{"metric-by-area", "/metrics/neighbourhood-crime", 1, false},
-		{"metric-with-target", "/metrics/weapons-outcome-rate", 1, false},
+		// A sparkline on each open measure's tile.
+		{"overview", "/", 4, false},
+		// By period and the process limits; by area too where there
+		// are several areas.
+		{"metric", "/metrics/calls-999", 2, false},
+		{"metric-by-area", "/metrics/neighbourhood-crime", 3, false},
+		{"metric-with-target", "/metrics/weapons-outcome-rate", 2, false},
 		{"not-found", "/metrics/response-urban", 0, false},
 		{"login", "/login", 0, false},
 		// Signed in (the form is filled in and sent in the browser): the
 		// sensitive measures appear, with their marking.
-		{"overview-signed-in", "/", 0, true},
-		{"metric-sensitive", "/metrics/response-urban", 1, true},
+		{"overview-signed-in", "/", 8, true},
+		{"metric-sensitive", "/metrics/response-urban", 3, true},
+		// Finance is board-only: three charts at M9 (variance by area,
+		// variance by month, capital additions by funding), two at M5,
+		// which has no capital additions.
+		{"finance", "/finance", 3, true},
+		{"finance-m5", "/finance?year=2021-22&month=5", 2, true},
 	}
 	signedIn := false
 	for _, p := range pages {

@@ -34,6 +34,9 @@ type metricPage struct {
 	Target string
 	Chart  *ChartPanel
 	Table  seriesTable
+	// Analysis is one area's standing: the force-wide area, or the one
+	// ?area= names (see analysis.go).
+	Analysis analysisView
 }
 
 // buildSeriesTable arranges observations by period and area.
@@ -114,6 +117,10 @@ func (s *Server) handleMetric(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	baselineYear, err := baselineYearParam(c)
+	if err != nil {
+		return err
+	}
 	p := metricPage{Page: s.page(c, m.Name), Metric: m}
 	p.Sensitive = m.Classification == metrics.Sensitive
 	if m.Target != nil {
@@ -121,6 +128,10 @@ func (s *Server) handleMetric(c echo.Context) error {
 	}
 	p.Table = buildSeriesTable(m, obs)
 	if p.Chart, err = metricChart(m, obs, p.Table); err != nil {
+		return err
+	}
+	area := headlineArea(areasOf(obs), c.QueryParam("area"))
+	if p.Analysis, err = buildAnalysis(m, obs, area, baselineYear, "chart"); err != nil {
 		return err
 	}
 	return s.renderOK(c, "metric", p)

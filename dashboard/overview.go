@@ -1,6 +1,8 @@
 package dashboard
 
 import (
+	"fmt"
+
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/labstack/echo/v4"
@@ -16,6 +18,9 @@ type tile struct {
 	Headline *areaValue
 	Status   metrics.TargetStatus
 	Target   string
+	// tileAnalysis is the standing against target, baseline and SPC,
+	// and why the tile is an exception (see exceptions.go).
+	tileAnalysis
 }
 
 type areaValue struct {
@@ -28,23 +33,43 @@ type areaValue struct {
 type overviewPage struct {
 	Page
 	Tiles []tile
+	// Exceptions and Others are Tiles split, exceptions first.
+	Exceptions, Others []tile
+	// Categories are those of the measures the viewer may see; Category
+	// is the one chosen with ?category=, "" for all.
+	Categories []string
+	Category   string
 }
 
 // headlineAreas are the area names that mean the whole force.
 var headlineAreas = map[string]bool{"Force": true, "Force-wide": true, "All": true, "All areas": true, "Total": true}
 
 func (s *Server) handleOverview(c echo.Context) error {
-	latest, err := s.store.Latest(c.Request().Context(), s.scope(c))
+	ctx := c.Request().Context()
+	latest, err := s.store.Latest(ctx, s.scope(c))
 	if err != nil {
 		return err
 	}
-	p := overviewPage{Page: s.page(c, "Overview")}
-	for _, lv := range latest {
-		p.Tiles = append(p.Tiles, newTile(lv))
+	series, err := s.store.CurrentSeries(ctx, s.scope(c))
+	if err != nil {
+		return err
+	}
+	p := overviewPage{Page: s.page(c, "Overview"), Categories: categoriesOf(latest), Category: c.QueryParam("category")}
+	newest := newestOf(latest)
+	for i, lv := range latest {
+		if p.Category != "" && lv.Metric.Category != p.Category {
+			continue
+		}
+		t := newTile(lv)
+		if err := analyseTile(&t, lv, series[lv.Metric.ID], newest, fmt.Sprintf("spark-%d", i)); err != nil {
+			return err
+		}
+		p.Tiles = append(p.Tiles, t)
 		if lv.Metric.Classification == metrics.Sensitive {
 			p.Sensitive = true
 		}
 	}
+	p.Exceptions, p.Others = splitExceptions(p.Tiles)
 	return s.renderOK(c, "overview", p)
 }
 

@@ -4,6 +4,7 @@
 package dashboard
 
 import (
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -28,6 +30,9 @@ type Config struct {
 	// SecureCookies marks cookies Secure: set it when Assure is reached
 	// over HTTPS (directly or through a proxy).
 	SecureCookies bool
+	// BudgetThresholds rate the revenue forecast on the finance pages;
+	// the zero value means metrics.DefaultBudgetThresholds.
+	BudgetThresholds metrics.BudgetThresholds
 }
 
 // Server serves the dashboard. It is an http.Handler.
@@ -39,9 +44,13 @@ type Server struct {
 	now      func() time.Time
 	pages    map[string]*template.Template
 	sessions *scs.SessionManager
+	// budget rates the revenue forecast (green, amber, red).
+	budget metrics.BudgetThresholds
 	// loginByUser and loginByIP throttle failed sign-ins.
 	loginByUser, loginByIP *throttle
 	handler                http.Handler
+	// echo is kept so tests can walk every route.
+	echo *echo.Echo
 }
 
 // New builds a Server, parsing its templates (a broken template fails
@@ -59,12 +68,20 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.pages = pages
+	s.budget = cfg.BudgetThresholds
+	if s.budget == (metrics.BudgetThresholds{}) {
+		s.budget = metrics.DefaultBudgetThresholds
+	}
+	if err := s.budget.Validate(); err != nil {
+		return nil, fmt.Errorf("budget thresholds: %w", err)
+	}
 	s.sessions = s.newSessions(cfg.SecureCookies)
 	s.loginByUser = newThrottle(failedPerUser, loginWindow, s.now)
 	s.loginByIP = newThrottle(failedPerIP, loginWindow, s.now)
 	// Cross-origin protection (Sec-Fetch-Site and Origin) in front of the
 	// CSRF tokens: two independent defences for state-changing requests.
-	s.handler = http.NewCrossOriginProtection().Handler(s.routes(cfg.SecureCookies))
+	s.echo = s.routes(cfg.SecureCookies)
+	s.handler = http.NewCrossOriginProtection().Handler(s.echo)
 	return s, nil
 }
 
@@ -101,10 +118,30 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	app.POST("/logout", s.handleLogout)
 	app.GET("/", s.handleOverview)
 	app.GET("/metrics/:id", s.handleMetric)
+	app.GET("/public", s.handlePublicIndex)
+	app.GET("/public/metrics/:id", s.handlePublicMetric)
 
 	api := app.Group("/api/v1")
 	api.GET("/metrics", s.handleAPIMetrics)
 	api.GET("/metrics/:id/series", s.handleAPISeries)
+
+	// Finance is board-only: the store answers "not found" to the public,
+	// so these are 404 for them rather than a sign-in prompt.
+	app.GET("/finance", s.handleFinance)
+	api.GET("/finance/months", s.handleAPIFinanceMonths)
+	api.GET("/finance/revenue", s.handleAPIFinanceRevenue)
+	api.GET("/finance/capital", s.handleAPIFinanceCapital)
+	api.GET("/finance/reserves", s.handleAPIFinanceReserves)
+
+	// Signed-in users only; what each role may change is checked in the
+	// handler against the kind of file (allowFor).
+	signed := app.Group("", requireUser)
+	signed.GET("/uploads", s.handleUploads)
+	signed.POST("/uploads", s.handleUploadCheck)
+	signed.POST("/uploads/confirm", s.handleUploadConfirm)
+	signed.GET("/uploads/:id/original", s.handleUploadOriginal)
+	signed.POST("/uploads/:id/rollback", s.handleUploadRollback)
+	api.POST("/uploads", s.handleAPIUpload, requireUser)
 	return e
 }
 

@@ -45,6 +45,7 @@ func testServer(t *testing.T, dialect string) (*Server, *store.Store) {
 		}},
 	)
 	in := ingest.New(st, nil)
+	in.Package.MaxFileBytes = defaultTestLimit
 	rep, err := in.Ingest(context.Background(), "test.xlsx", content, ingest.Options{})
 	if err != nil || rep.Status != ingest.StatusStored {
 		t.Fatalf("ingest: %v %+v", err, rep)

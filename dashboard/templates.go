@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
@@ -28,10 +27,16 @@ type Page struct {
 	User *metrics.User
 	// CSRF is the token every form posts back.
 	CSRF string
+	// Root prefixes links to Assure's own files: "/" when served, a
+	// relative path such as "../" in a published static site.
+	Root string
+	// Published marks a page of the static site that `assure publish`
+	// writes: no navigation to the live dashboard, no sign-in.
+	Published bool
 }
 
 func (s *Server) page(c echo.Context, title string) Page {
-	p := Page{Title: title, Version: s.version, Path: c.Request().URL.Path, User: currentUser(c)}
+	p := Page{Title: title, Version: s.version, Path: c.Request().URL.Path, User: currentUser(c), Root: "/"}
 	p.CSRF, _ = c.Get(csrfContextKey).(string)
 	return p
 }
@@ -43,23 +48,30 @@ var templateFuncs = template.FuncMap{
 }
 
 // parseTemplates parses layout.html with each page template, one set per
-// page, so that every page defines its own "content".
+// page, so that every page defines its own "content". Files whose names
+// begin with "_" are partials, not pages: they define templates that
+// several pages share, and are parsed into every set.
 func parseTemplates() (map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	partials, err := fs.Glob(templateFS, "templates/_*.html")
 	if err != nil {
 		return nil, err
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
 		t := template.New("layout.html").Funcs(templateFuncs)
 		if _, err := t.Parse(ChartPanelTemplate); err != nil {
 			return nil, fmt.Errorf("chart panel template: %w", err)
 		}
-		if _, err := t.ParseFS(templateFS, "templates/layout.html", name); err != nil {
+		files := append(append([]string{"templates/layout.html"}, partials...), name)
+		if _, err := t.ParseFS(templateFS, files...); err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
 		pages[base] = t
@@ -70,16 +82,12 @@ func parseTemplates() (map[string]*template.Template, error) {
 // render executes a page into a buffer first, so that a template error
 // gives a clean 500 instead of half a page.
 func (s *Server) render(c echo.Context, status int, name string, data any) error {
-	t, ok := s.pages[name]
-	if !ok {
-		return fmt.Errorf("no template %q", name)
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
+	b, err := s.execute(name, data)
+	if err != nil {
+		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.HTMLBlob(status, buf.Bytes())
+	return c.HTMLBlob(status, b)
 }
 
 // renderOK renders a page with status 200.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assure-pcc/assure/ingest/xlsx"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -342,42 +343,19 @@ func TestFormatHasThousandsScale(t *testing.T) {
 	}
 }
 
-func TestBuiltinNumFmt(t *testing.T) {
-	tests := []struct {
-		id   int
-		want string
-	}{
-		{0, "General"},
-		{1, "0"},
-		{3, "#,##0"},
-		{9, "0%"},
-		{10, "0.00%"},
-		{11, "0.00E+00"},
-		{14, "mm-dd-yy"},
-		{22, "m/d/yy h:mm"},
-		{37, "#,##0 ;(#,##0)"},
-		{46, "[h]:mm:ss"},
-		{49, "@"},
-		{164, ""},
-		{-1, ""},
-		{23, ""},
-	}
-	for _, tt := range tests {
-		got := BuiltinNumFmt(tt.id)
-		if got != tt.want {
-			t.Errorf("BuiltinNumFmt(%d) = %q; want %q", tt.id, got, tt.want)
-		}
-	}
+// The built-in formats are xlsx's: the cell reader resolves a style's
+// numFmtId to its code, and these classify it.
+func TestBuiltinFormatsClassify(t *testing.T) {
 	// Every id the ECMA-376 list and Excel treat as a date classifies as one,
 	// and no other does.
 	for id := range 200 {
 		want := id >= 14 && id <= 22 || id >= 27 && id <= 36 || id >= 45 && id <= 47 || id >= 50 && id <= 58
-		if got := IsDateFormat(BuiltinNumFmt(id)); got != want {
-			t.Errorf("IsDateFormat(BuiltinNumFmt(%d) = %q) = %v; want %v", id, BuiltinNumFmt(id), got, want)
+		if got := IsDateFormat(xlsx.BuiltinFormat(id)); got != want {
+			t.Errorf("IsDateFormat(BuiltinFormat(%d) = %q) = %v; want %v", id, xlsx.BuiltinFormat(id), got, want)
 		}
 		wantPct := id == 9 || id == 10
-		if got := IsPercentFormat(BuiltinNumFmt(id)); got != wantPct {
-			t.Errorf("IsPercentFormat(BuiltinNumFmt(%d)) = %v; want %v", id, got, wantPct)
+		if got := IsPercentFormat(xlsx.BuiltinFormat(id)); got != wantPct {
+			t.Errorf("IsPercentFormat(BuiltinFormat(%d)) = %v; want %v", id, got, wantPct)
 		}
 	}
 }

@@ -27,13 +27,22 @@ type Options struct {
 	// DryRun checks the file and reports what would be stored, then
 	// stores nothing.
 	DryRun bool
-	// Kind forces the workbook kind ("performance"); empty detects it.
+	// Kind forces the workbook kind ("performance" or "finance"); empty
+	// detects it.
 	Kind string
+	// Period gives the month of a finance workbook as "2021-22/M5", for
+	// a file whose title and name do not say it; when they do, all must
+	// agree. Performance workbooks ignore it.
+	Period string
 	// UploadedBy names who gave the file (a user name, or "cli").
 	UploadedBy string
 	// Progress, when set, is called every thousand rows with the number
 	// of rows read so far, for a progress bar.
 	Progress func(rows int64)
+	// Allow, when set, is asked once the kind is known whether this
+	// uploader may store that kind; its error (a *metrics.Error with code
+	// EFORBIDDEN) is returned and nothing is read or stored.
+	Allow func(kind string) error
 }
 
 // Ingester loads files into a store.
@@ -146,9 +155,17 @@ func (in *Ingester) Ingest(ctx context.Context, name string, content []byte, opt
 		kind = detectKind(wb)
 	}
 	rep.Kind = kind
+	if opts.Allow != nil {
+		if err := opts.Allow(kind); err != nil {
+			return rep, err
+		}
+	}
+	if kind == metrics.KindFinance {
+		return in.ingestFinance(ctx, rep, wb, name, content, opts)
+	}
 	if kind != metrics.KindPerformance {
 		rep.Status = StatusRejected
-		rep.Errors = append(rep.Errors, Problem{Message: fmt.Sprintf("%q workbooks are not supported yet: use --kind performance", kind)})
+		rep.Errors = append(rep.Errors, Problem{Message: fmt.Sprintf("%q workbooks are not supported: use --kind performance or --kind finance", kind)})
 		return rep, nil
 	}
 
@@ -240,7 +257,11 @@ func asFileError(name string, err error) error {
 }
 
 // detectKind tells a performance workbook from a finance one by its
-// sheets. Only performance workbooks are read so far.
+// sheets: a sheet named Revenue, or headed with business area, budget and
+// forecast outturn columns, makes a finance workbook.
 func detectKind(wb *xlsx.Workbook) string {
+	if looksLikeFinance(wb) {
+		return metrics.KindFinance
+	}
 	return metrics.KindPerformance
 }

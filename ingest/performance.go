@@ -39,6 +39,8 @@ type performanceReader struct {
 	batch         []metrics.Observation
 	calc          *formulaCalc
 	rows          int64
+	// inc holds the incidents of an incidents sheet (see incidents.go).
+	inc incidentState
 }
 
 // catalogueSheet is the name of the optional metric catalogue sheet.
@@ -75,6 +77,9 @@ func (r *performanceReader) read(ctx context.Context) error {
 		}
 	}
 	if err := r.flush(ctx); err != nil {
+		return err
+	}
+	if err := r.finishIncidents(ctx); err != nil {
 		return err
 	}
 	if dataSheets == 0 && !r.probs.failed() {
@@ -195,6 +200,12 @@ func (r *performanceReader) readDataSheet(ctx context.Context, sh xlsx.Sheet) (b
 	var buffered []bufferedRow
 	for len(buffered) < headerRowLimit && rows.Next() {
 		buffered = append(buffered, bufferedRow{num: rows.RowNum(), cells: copyCells(rows.Cells())})
+	}
+	// A sheet of incidents is told apart by its headers, before the
+	// measures' header is looked for (its Area and Priority columns would
+	// otherwise read as a measure's).
+	if ih, at, ok := findIncidentHeader(buffered); ok {
+		return true, r.readIncidents(ctx, sh.Name, ih, buffered[at+1:], rows)
 	}
 	h, at, ok := r.findHeader(buffered)
 	if !ok {

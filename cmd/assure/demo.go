@@ -65,6 +65,10 @@ func demo(ctx context.Context, addr, dir string, stdout io.Writer, logger *slog.
 			printReport(stdout, rep)
 			return fmt.Errorf("demo: sample workbook %s was %s", rep.File, rep.Status)
 		}
+		if f := rep.Finance; f != nil {
+			fmt.Fprintf(stdout, "loaded %s: %s, forecast variance %s\n", rep.File, f.Label, metrics.FormatVariance(f.VarianceGBP))
+			continue
+		}
 		fmt.Fprintf(stdout, "loaded %s: %d values of %d metrics\n", rep.File, rep.Counts.Observations, rep.Counts.Metrics)
 	}
 	fmt.Fprintln(stdout, "The sample figures are illustrative, not real data.")

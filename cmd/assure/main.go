@@ -32,10 +32,11 @@ const usage = `Assure: performance and finance dashboard for police accountabili
 
 Usage:
   assure serve    [--db DSN] [--addr HOST:PORT]     serve the dashboard
-  assure ingest   [--db DSN] [--dry-run] [--json] FILE...
+  assure ingest   [--db DSN] [--dry-run] [--json] [--kind KIND] [--period 2021-22/M5] FILE...
                                                    load workbooks
   assure demo     [--addr HOST:PORT]                a dashboard with sample data
-  assure template performance FILE                  write a blank workbook
+  assure template performance|finance FILE          write a blank workbook
+  assure publish  [--db DSN] DIR                    write the public pages as a static site
   assure user add|list|disable [--db DSN] ...       manage users
   assure token add [--db DSN] USER                  print an API token
   assure version                                    print the version
@@ -87,6 +88,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDemo(ctx, rest, stdout, stderr, logger)
 	case "template":
 		return runTemplate(rest, stdout, stderr)
+	case "publish":
+		return runPublish(ctx, rest, stdout, stderr, logger)
 	case "user":
 		return runUser(ctx, rest, stdin, stdout, stderr)
 	case "token":

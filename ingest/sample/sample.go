@@ -2,8 +2,11 @@
 // loads through the ordinary ingest. The figures are invented in the
 // spirit of the board minutes (999 and 101 calls, response times against
 // 15 and 20 minute targets, DVPN and DVPO counts, the possession of
-// weapons outcome rate against its benchmark), April 2019 to March 2022.
-// They are deterministic, so the demo and its tests see the same numbers.
+// weapons outcome rate against its benchmark), January 2019 to March 2022,
+// so that every month of 2021/22 has its pre-pandemic month of 2019 to be
+// compared with; and a sheet of incident-level immediate response times
+// for 2021/22 (see incidents.go). They are deterministic, so the demo and
+// its tests see the same numbers.
 package sample
 
 import (
@@ -20,19 +23,24 @@ import (
 const PerformanceFile = "Illustrative sample - quarterly performance 2021-22 Q4.xlsx"
 
 // WriteAll writes every sample workbook into dir and returns their paths
-// in the order they should be ingested.
+// in the order they should be ingested: the performance workbook, then
+// the monitoring workbooks month by month (see WriteFinance).
 func WriteAll(dir string) ([]string, error) {
 	path := filepath.Join(dir, PerformanceFile)
 	if err := WritePerformance(path); err != nil {
 		return nil, err
 	}
-	return []string{path}, nil
+	finance, err := WriteFinance(dir)
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{path}, finance...), nil
 }
 
-// months is April 2019 to March 2022.
+// months is January 2019 to March 2022.
 func months() []time.Time {
 	var ms []time.Time
-	for m := time.Date(2019, time.April, 1, 0, 0, 0, 0, time.UTC); m.Before(time.Date(2022, time.April, 1, 0, 0, 0, 0, time.UTC)); m = m.AddDate(0, 1, 0) {
+	for m := time.Date(2019, time.January, 1, 0, 0, 0, 0, time.UTC); m.Before(time.Date(2022, time.April, 1, 0, 0, 0, 0, time.UTC)); m = m.AddDate(0, 1, 0) {
 		ms = append(ms, m)
 	}
 	return ms
@@ -94,7 +102,7 @@ func WritePerformance(path string) error {
 	w.set("Cover", "A2", "Quarterly performance report 2021/22 Q4, made up for the Assure demonstration in the spirit of the Business Coordination Board minutes.")
 
 	// The catalogue.
-	for _, s := range []string{"Metrics", "Calls", "Response times", "Safeguarding", "Outcomes", "Neighbourhood crime"} {
+	for _, s := range []string{"Metrics", "Calls", "Response times", "Safeguarding", "Outcomes", "Neighbourhood crime", incidentsSheet} {
 		if _, err := f.NewSheet(s); err != nil {
 			return err
 		}
@@ -154,9 +162,9 @@ func WritePerformance(path string) error {
 		base float64
 	}{{"response-urban", 13.4}, {"response-rural", 18.2}} {
 		for _, area := range []string{"North", "South"} {
-			for i, m := range ms {
+			for _, m := range ms {
 				v := metric.base + rng.NormFloat64()*0.45
-				if i >= 24 { // from April 2021
+				if !m.Before(time.Date(2021, time.April, 1, 0, 0, 0, 0, time.UTC)) {
 					v += 3.4
 				}
 				if area == "South" {
@@ -238,6 +246,7 @@ func WritePerformance(path string) error {
 	for i, t := range totals {
 		w.set("Neighbourhood crime", cell(i+3, 4), t)
 	}
+	writeIncidents(w)
 	if w.err != nil {
 		return w.err
 	}

@@ -44,13 +44,14 @@ var builtinFormats = map[int]string{
 	49: "@",
 }
 
-// builtinFormat returns the code of a built-in format id. Ids 27-36 and
+// BuiltinFormat returns the code of a built-in format id (a numFmtId
+// below 164 that styles.xml need not define). Ids 27-36 and
 // 50-58 are East Asian date and time formats whose codes depend on the
 // locale the file was saved in; every locale makes them dates or times, so
 // they are given as a plain date (32 and 33, times in every locale, as a
 // time) to keep a caller from reading a date serial as a number. Any other
 // undefined id is General, as Excel shows it.
-func builtinFormat(id int) string {
+func BuiltinFormat(id int) string {
 	if code, ok := builtinFormats[id]; ok {
 		return code
 	}

@@ -438,7 +438,7 @@ func (w *Workbook) readStyles(name string) error {
 	for i, id := range xfs {
 		code, ok := custom[id]
 		if !ok {
-			code = builtinFormat(id)
+			code = BuiltinFormat(id)
 		}
 		if strings.EqualFold(code, "General") {
 			code = ""

@@ -11,9 +11,11 @@ import (
 
 // RollbackCounts says what a rollback undid.
 type RollbackCounts struct {
-	// Removed is the number of the upload's values deleted.
+	// Removed is the number of the upload's values (and finance months)
+	// deleted.
 	Removed int64
-	// Restored is the number of earlier values made current again.
+	// Restored is the number of earlier values (and finance months) made
+	// current again.
 	Restored int64
 }
 
@@ -69,6 +71,13 @@ func (s *Store) RollbackUpload(ctx context.Context, id int64) (RollbackCounts, e
 	if err != nil {
 		return counts, fmt.Errorf("rollback upload %d: re-point history: %w", id, err)
 	}
+	// A finance upload's month figures are undone the same way.
+	finRemoved, finRestored, err := s.rollbackFinance(ctx, tx, id)
+	if err != nil {
+		return counts, fmt.Errorf("rollback upload %d: %w", id, err)
+	}
+	counts.Removed += finRemoved
+	counts.Restored += finRestored
 	if _, err := tx.ExecContext(ctx, s.rebind(`UPDATE uploads SET status = ? WHERE id = ?`), metrics.StatusRolledBack, id); err != nil {
 		return counts, fmt.Errorf("rollback upload %d: %w", id, err)
 	}

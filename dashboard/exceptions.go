@@ -1,0 +1,194 @@
+package dashboard
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
+)
+
+// Exceptions first: the board's time goes to the measures that need it.
+// A measure is an exception when its latest value is off or near target,
+// when its latest value belongs to a special cause that is a concern, or
+// when it is not up to date (other measures of its kind of period have
+// a later one). Exceptions come first, the most serious first; the rest
+// follow in catalogue order.
+
+// Severities of an exception, from none to the most serious. A measure
+// off target outranks an SPC concern, which outranks one near target: a
+// missed target is what the board holds the force to account for.
+const (
+	severityNone = iota
+	severityStale
+	severityAmber
+	severityConcern
+	severityRed
+)
+
+// sparklinePoints is how many of the latest values a tile's sparkline
+// draws: a year of months, enough to see a direction.
+const sparklinePoints = 12
+
+// standing is one analysed area of a tile's measure.
+type standing struct {
+	Area, Value       string
+	RAG               metrics.RAG
+	RAGWord, RAGClass string
+	// BaselineYear is the year compared with; Baseline is nil when the
+	// same period of that year has no value.
+	BaselineYear  int
+	Baseline      *changeView
+	VariationWord string
+}
+
+type sparkRow struct{ Period, Value string }
+
+// tileAnalysis is what the overview adds to a tile's latest values.
+type tileAnalysis struct {
+	Standings []standing
+	// Stale says in words that the measure is not up to date, "" when it
+	// is.
+	Stale string
+	// Reasons name why the tile is an exception, in words; empty for a
+	// measure that is not one.
+	Reasons  []string
+	severity int
+	// Spark is a sparkline of SparkArea's latest values, nil when there
+	// are fewer than two; SparkRows are its figures.
+	Spark     *ChartPanel
+	SparkArea string
+	SparkRows []sparkRow
+}
+
+// Exception reports whether the tile belongs under Exceptions.
+func (t tileAnalysis) Exception() bool { return t.severity > severityNone }
+
+// newestOf is the latest period of each kind among the measures' latest
+// periods, against which a measure is judged up to date.
+func newestOf(latest []store.LatestValue) map[metrics.PeriodKind]metrics.Period {
+	periods := make([]metrics.Period, len(latest))
+	for i, lv := range latest {
+		periods[i] = lv.Period
+	}
+	return metrics.NewestPeriods(periods)
+}
+
+// analyseTile analyses the tile's measure from its series: each area the
+// tile shows (the force-wide one, or every area when there is none), its
+// staleness against newest, and a sparkline with chart id sparkID.
+func analyseTile(t *tile, lv store.LatestValue, series []metrics.Observation, newest map[metrics.PeriodKind]metrics.Period, sparkID string) error {
+	m := lv.Metric
+	var areas []string
+	if t.Headline != nil {
+		areas = []string{t.Headline.Area}
+	} else {
+		for _, o := range lv.Values {
+			areas = append(areas, o.Area)
+		}
+	}
+	var first metrics.Analysis
+	for i, area := range areas {
+		a := metrics.Analyse(m, series, area, metrics.DefaultBaselineYear, metrics.DefaultTolerance)
+		if i == 0 {
+			first = a
+		}
+		if !a.HasValue() {
+			continue
+		}
+		t.Standings = append(t.Standings, standing{
+			Area: area, Value: formatValue(a.Latest.Value, m.Unit), RAG: a.RAG, RAGWord: a.RAG.Word(), RAGClass: ragClass(a.RAG),
+			BaselineYear: a.BaselineYear, Baseline: newChangeView(m, a.Baseline), VariationWord: variationWord(a.Variation),
+		})
+		where := ""
+		if len(areas) > 1 {
+			where = " (" + area + ")"
+		}
+		switch a.RAG {
+		case metrics.Red:
+			t.addReason(severityRed, "Off target"+where)
+		case metrics.Amber:
+			t.addReason(severityAmber, "Near target"+where)
+		}
+		if a.Concern() {
+			t.addReason(severityConcern, "Unusual change, a concern"+where)
+		}
+	}
+	if metrics.IsStale(lv.Period, newest) {
+		n := newest[lv.Period.Kind]
+		t.Stale = fmt.Sprintf("The latest figure is for %s; other measures reported by %s have %s.", lv.Period.Label(), kindWord(lv.Period.Kind), n.Label())
+		t.addReason(severityStale, "Not up to date")
+	}
+	return t.addSparkline(m, first, sparkID)
+}
+
+func (t *tileAnalysis) addReason(severity int, reason string) {
+	t.severity = max(t.severity, severity)
+	if !slices.Contains(t.Reasons, reason) {
+		t.Reasons = append(t.Reasons, reason)
+	}
+}
+
+// addSparkline draws the latest values of the analysed area.
+func (t *tileAnalysis) addSparkline(m metrics.Metric, a metrics.Analysis, id string) error {
+	points := a.Points[max(0, len(a.Points)-sparklinePoints):]
+	if len(points) < 2 {
+		return nil
+	}
+	labels := make([]string, len(points))
+	values := make([]*float64, len(points))
+	for i, p := range points {
+		v := p.Value
+		labels[i], values[i] = p.Period.Label(), &v
+		t.SparkRows = append(t.SparkRows, sparkRow{Period: p.Period.Label(), Value: formatValue(v, m.Unit)})
+	}
+	panel, err := SparklinePanel(id, m.Name+", "+a.Area, labels, values)
+	if err != nil {
+		return fmt.Errorf("sparkline of %s: %w", m.ID, err)
+	}
+	t.Spark, t.SparkArea = &panel, a.Area
+	return nil
+}
+
+// kindWord names a kind of period for a sentence: "month".
+func kindWord(k metrics.PeriodKind) string {
+	switch k {
+	case metrics.Month:
+		return "month"
+	case metrics.Quarter:
+		return "quarter"
+	case metrics.FinancialYear:
+		return "financial year"
+	case metrics.CalendarYear:
+		return "year"
+	case metrics.YearEnding:
+		return "year ending"
+	}
+	return "period"
+}
+
+// splitExceptions puts the exceptions first, most serious first, each
+// group in the order given (the catalogue's).
+func splitExceptions(tiles []tile) (exceptions, others []tile) {
+	for _, t := range tiles {
+		if t.Exception() {
+			exceptions = append(exceptions, t)
+		} else {
+			others = append(others, t)
+		}
+	}
+	slices.SortStableFunc(exceptions, func(a, b tile) int { return b.severity - a.severity })
+	return exceptions, others
+}
+
+// categoriesOf lists the categories of the measures, in catalogue order,
+// once each; measures without a category are left out.
+func categoriesOf(latest []store.LatestValue) []string {
+	var out []string
+	for _, lv := range latest {
+		if c := lv.Metric.Category; c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
