@@ -137,7 +137,6 @@ func TestUploadInTheBrowserCheckThenStoreThenRollBack(t *testing.T) {
 	}
 }
 
-
 func TestUploadRejectedShowsEveryErrorAndStoresNothing(t *testing.T) {
 	ts, st := uploadServer(t, "sqlite")
 	c := newClient(t, ts)
