@@ -8,13 +8,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/assure-pcc/assure/ingest/xlsx"
@@ -115,6 +118,23 @@ func rejectedReport(name, sum string, p ...Problem) Report {
 // A returned error means Assure itself failed (the database, say); a
 // file's own faults are in the Report, with Status "rejected".
 func (in *Ingester) Ingest(ctx context.Context, name string, content []byte, opts Options) (Report, error) {
+	rep, err := in.ingest(ctx, name, content, opts)
+	if err != nil && connectionLost(err) {
+		err = fmt.Errorf("%s: the connection to the database was lost, so nothing from this file was stored; "+
+			"run the ingest again once the database is back: %w", name, err)
+	}
+	return rep, err
+}
+
+// connectionLost reports whether err means the database went away (as
+// opposed to refusing something), so the message can say what to do.
+func connectionLost(err error) bool {
+	var ne net.Error
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE) || errors.As(err, &ne)
+}
+
+func (in *Ingester) ingest(ctx context.Context, name string, content []byte, opts Options) (Report, error) {
 	sum := sha256.Sum256(content)
 	rep := Report{File: name, SHA256: hex.EncodeToString(sum[:]), DryRun: opts.DryRun, Errors: []Problem{}, Warnings: []Problem{}}
 	if in.Timeout > 0 {

@@ -1,0 +1,40 @@
+package ingesttest
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// WriteLong writes a long-layout workbook of n data rows to path with
+// excelize's StreamWriter: 50 metrics, 20 areas and as many months from
+// January 2000 as it takes, one number per row. It is the large file of
+// benchmarks and fault tests.
+func WriteLong(tb testing.TB, path string, n int) {
+	tb.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := sw.SetRow("A1", []any{"Metric", "Area", "Period", "Value"}); err != nil {
+		tb.Fatal(err)
+	}
+	start := time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < n; i++ {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		row := []any{fmt.Sprintf("metric-%02d", i%50), fmt.Sprintf("Area %02d", (i/50)%20), start.AddDate(0, i/1000, 0).Format("2006-01"), float64(i%997) + 0.25}
+		if err := sw.SetRow(cell, row); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := f.SaveAs(path); err != nil {
+		tb.Fatal(err)
+	}
+}
