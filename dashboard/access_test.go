@@ -9,8 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
+	"github.com/xuri/excelize/v2"
 )
 
 // leaks are texts that only the sensitive measure's data contains: its
@@ -70,7 +72,8 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			}
 			srv := ts.Config.Handler.(*Server)
 			paths := getRoutes(t, srv, map[string][]string{
-				"id": {"calls-999", "hostile", "secret", "secret.csv", "calls-999.csv", strconvFormat(ups[0].ID)},
+				"id":   {"calls-999", "hostile", "secret", "secret.csv", "calls-999.csv", strconvFormat(ups[0].ID)},
+				"file": {"secret.csv", "secret.xlsx", "calls-999.csv", "calls-999.xlsx"},
 			})
 			if len(paths) < 8 {
 				t.Fatalf("only %d routes to walk: %v", len(paths), paths)
@@ -174,8 +177,38 @@ func TestNeutralise(t *testing.T) {
 		"=1+1": "'=1+1", "+44": "'+44", "-404": "'-404", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx", "\rx": "'\rx",
 		"North": "North", "": "", "999 calls": "999 calls",
 	} {
-		if got := neutralise(in); got != want {
-			t.Errorf("neutralise(%q) = %q, want %q", in, got, want)
+		if got := ingest.Neutralise(in); got != want {
+			t.Errorf("Neutralise(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestExportsObeyAccessAndMarkSensitive(t *testing.T) {
+	ts, _ := authServer(t, "sqlite")
+	public := newClient(t, ts)
+	for _, p := range []string{"/metrics/secret/export/secret.csv", "/metrics/secret/export/secret.xlsx", "/metrics/calls-999/export/secret.csv"} {
+		if resp, body := public.get(p); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "987654") {
+			t.Errorf("public GET %s = %d", p, resp.StatusCode)
+		}
+	}
+	if resp, body := public.get("/metrics/calls-999/export/calls-999.csv"); resp.StatusCode != 200 || !strings.Contains(body, "North") {
+		t.Errorf("public CSV of an open measure = %d", resp.StatusCode)
+	}
+	board := newClient(t, ts)
+	board.login("board", boardPassword)
+	resp, body := board.get("/metrics/secret/export/secret.xlsx")
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("board xlsx = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	f, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if v, _ := f.GetCellValue("Figures", "A1"); v != "OFFICIAL-SENSITIVE" {
+		t.Errorf("the export of a sensitive measure starts %q, want the marking", v)
+	}
+	if v, _ := f.GetCellValue("Figures", "A3"); v != "Unit: minutes" {
+		t.Errorf("A3 = %q, want the unit", v)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -184,23 +185,13 @@ func seriesCSV(m metrics.Metric, obs []metrics.Observation) ([]byte, error) {
 	rows := [][]string{{"metric_id", "metric", "area", "period", "period_start", "period_end", "value", "unit", "classification"}}
 	for _, o := range obs {
 		rows = append(rows, []string{
-			neutralise(m.ID), neutralise(m.Name), neutralise(o.Area), neutralise(o.Period.Label()),
+			ingest.Neutralise(m.ID), ingest.Neutralise(m.Name), ingest.Neutralise(o.Area), ingest.Neutralise(o.Period.Label()),
 			o.Period.Start.Format(time.DateOnly), o.Period.End.Format(time.DateOnly),
-			strconv.FormatFloat(o.Value, 'f', -1, 64), neutralise(m.Unit), string(m.Classification),
+			strconv.FormatFloat(o.Value, 'f', -1, 64), ingest.Neutralise(m.Unit), string(m.Classification),
 		})
 	}
 	if err := w.WriteAll(rows); err != nil {
 		return nil, fmt.Errorf("csv of %s: %w", m.ID, err)
 	}
 	return buf.Bytes(), nil
-}
-
-// neutralise makes a text cell inert in a spreadsheet: one that starts
-// with =, +, -, @, a tab or a carriage return would be read as a formula,
-// so it gets a leading apostrophe.
-func neutralise(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

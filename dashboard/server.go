@@ -118,6 +118,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	app.POST("/logout", s.handleLogout)
 	app.GET("/", s.handleOverview)
 	app.GET("/metrics/:id", s.handleMetric)
+	app.GET("/metrics/:id/export/:file", s.handleMetricExport)
 	app.GET("/public", s.handlePublicIndex)
 	app.GET("/public/metrics/:id", s.handlePublicMetric)
 

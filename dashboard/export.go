@@ -1,0 +1,69 @@
+package dashboard
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/labstack/echo/v4"
+)
+
+// exportTable is a measure's figures for a spreadsheet, one row per
+// figure with its period and source, marked when sensitive.
+func exportTable(m metrics.Metric, obs []metrics.Observation, now time.Time) ingest.ExportTable {
+	t := ingest.ExportTable{
+		Title:  m.Name,
+		Unit:   m.Unit,
+		Note:   fmt.Sprintf("Exported from Assure on %s. Classification: %s.", now.Format("2 January 2006 15:04"), m.Classification),
+		Header: []string{"Period", "Period start", "Period end", "Area", "Value", "Unit", "Source file", "Sheet", "Cell"},
+	}
+	if m.Classification == metrics.Sensitive {
+		t.Marking = "OFFICIAL-SENSITIVE"
+	}
+	for _, o := range obs {
+		t.Rows = append(t.Rows, []any{o.Period.Label(), o.Period.Start.Format(time.DateOnly), o.Period.End.Format(time.DateOnly),
+			o.Area, o.Value, m.Unit, o.Source.File, o.Source.Sheet, o.Source.Cell})
+	}
+	return t
+}
+
+// handleMetricExport serves a measure's figures as .csv or .xlsx, under
+// the same access rule as its page: a measure the viewer may not see is
+// not found.
+func (s *Server) handleMetricExport(c echo.Context) error {
+	id := c.Param("id")
+	name, format, _ := strings.Cut(c.Param("file"), ".")
+	if name != id {
+		return metrics.Errorf(metrics.ENOTFOUND, "no such export")
+	}
+	ctx := c.Request().Context()
+	m, err := s.store.GetMetric(ctx, s.scope(c), id)
+	if err != nil {
+		return err
+	}
+	obs, err := s.store.Series(ctx, s.scope(c), m.ID)
+	if err != nil {
+		return err
+	}
+	switch format {
+	case "csv":
+		b, err := seriesCSV(m, obs)
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", m.ID+".csv"))
+		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", b)
+	case "xlsx":
+		var buf bytes.Buffer
+		if err := ingest.WriteXLSX(&buf, exportTable(m, obs, s.now())); err != nil {
+			return fmt.Errorf("export %s: %w", m.ID, err)
+		}
+		c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", m.ID+".xlsx"))
+		return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	}
+	return metrics.Errorf(metrics.ENOTFOUND, "exports are .csv or .xlsx")
+}
