@@ -163,7 +163,7 @@ func buildAnalysis(m metrics.Metric, obs []metrics.Observation, area string, bas
 func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix string) error {
 	if a.XmR == nil {
 		v.SPCNote = fmt.Sprintf("A chart of process limits needs at least %d values, and %s has %d so far, so none is drawn: the figures are in the table below.",
-			metrics.XmRMinPoints, area(a.Area), len(a.Points))
+			metrics.XmRMinPoints, areaPhrase(a.Area), len(a.Points))
 		return nil
 	}
 	x := a.XmR
@@ -232,7 +232,9 @@ func (v *analysisView) addByArea(m metrics.Metric, obs []metrics.Observation, p 
 	return nil
 }
 
-func area(a string) string {
+// areaPhrase names an area in a sentence: "the force" for the force-wide
+// one.
+func areaPhrase(a string) string {
 	if headlineAreas[a] {
 		return "the force"
 	}

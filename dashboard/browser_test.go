@@ -203,6 +203,13 @@ func TestPagesInABrowser(t *testing.T) {
 		// which has no capital additions.
 		{"finance", "/finance", 3, true},
 		{"finance-m5", "/finance?year=2021-22&month=5", 2, true},
+		// Response times: the distribution, mean, median and 90th
+		// percentile by month, and urban and rural within target.
+		{"response-times", "/response-times", 3, true},
+		// The pack for February 2022: each of the 8 measures' process
+		// limits, by area for the 3 with two areas, and the finance
+		// variance of Month 9.
+		{"boardpack", "/boardpack?meeting=2022-02-10", 12, true},
 	}
 	signedIn := false
 	for _, p := range pages {

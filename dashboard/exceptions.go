@@ -3,6 +3,7 @@ package dashboard
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
@@ -76,7 +77,8 @@ func newestOf(latest []store.LatestValue) map[metrics.PeriodKind]metrics.Period 
 
 // analyseTile analyses the tile's measure from its series: each area the
 // tile shows (the force-wide one, or every area when there is none), its
-// staleness against newest, and a sparkline with chart id sparkID.
+// staleness against newest, and a sparkline with chart id sparkID (none
+// when sparkID is "").
 func analyseTile(t *tile, lv store.LatestValue, series []metrics.Observation, newest map[metrics.PeriodKind]metrics.Period, sparkID string) error {
 	m := lv.Metric
 	var areas []string
@@ -88,6 +90,13 @@ func analyseTile(t *tile, lv store.LatestValue, series []metrics.Observation, ne
 		}
 	}
 	var first metrics.Analysis
+	// Which areas give each reason, so that a reason shared by every
+	// area is said once: "Off target (North, South)".
+	type reason struct {
+		severity int
+		text     string
+	}
+	byReason := map[reason][]string{}
 	for i, area := range areas {
 		a := metrics.Analyse(m, series, area, metrics.DefaultBaselineYear, metrics.DefaultTolerance)
 		if i == 0 {
@@ -100,24 +109,33 @@ func analyseTile(t *tile, lv store.LatestValue, series []metrics.Observation, ne
 			Area: area, Value: formatValue(a.Latest.Value, m.Unit), RAG: a.RAG, RAGWord: a.RAG.Word(), RAGClass: ragClass(a.RAG),
 			BaselineYear: a.BaselineYear, Baseline: newChangeView(m, a.Baseline), VariationWord: variationWord(a.Variation),
 		})
-		where := ""
-		if len(areas) > 1 {
-			where = " (" + area + ")"
-		}
 		switch a.RAG {
 		case metrics.Red:
-			t.addReason(severityRed, "Off target"+where)
+			byReason[reason{severityRed, "Off target"}] = append(byReason[reason{severityRed, "Off target"}], area)
 		case metrics.Amber:
-			t.addReason(severityAmber, "Near target"+where)
+			byReason[reason{severityAmber, "Near target"}] = append(byReason[reason{severityAmber, "Near target"}], area)
 		}
 		if a.Concern() {
-			t.addReason(severityConcern, "Unusual change, a concern"+where)
+			byReason[reason{severityConcern, "Unusual change, a concern"}] = append(byReason[reason{severityConcern, "Unusual change, a concern"}], area)
+		}
+	}
+	for _, r := range []reason{{severityRed, "Off target"}, {severityAmber, "Near target"}, {severityConcern, "Unusual change, a concern"}} {
+		where, ok := byReason[r]
+		switch {
+		case !ok:
+		case len(areas) > 1:
+			t.addReason(r.severity, r.text+" ("+strings.Join(where, ", ")+")")
+		default:
+			t.addReason(r.severity, r.text)
 		}
 	}
 	if metrics.IsStale(lv.Period, newest) {
 		n := newest[lv.Period.Kind]
 		t.Stale = fmt.Sprintf("The latest figure is for %s; other measures reported by %s have %s.", lv.Period.Label(), kindWord(lv.Period.Kind), n.Label())
 		t.addReason(severityStale, "Not up to date")
+	}
+	if sparkID == "" {
+		return nil
 	}
 	return t.addSparkline(m, first, sparkID)
 }

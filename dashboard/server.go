@@ -134,6 +134,10 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	api.GET("/finance/capital", s.handleAPIFinanceCapital)
 	api.GET("/finance/reserves", s.handleAPIFinanceReserves)
 
+	// Incident-level response times are always sensitive: 404 for the
+	// public, as for a page that does not exist.
+	app.GET("/response-times", s.handleResponseTimes, signedInOrNotFound)
+
 	// Signed-in users only; what each role may change is checked in the
 	// handler against the kind of file (allowFor).
 	signed := app.Group("", requireUser)
@@ -142,6 +146,8 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	signed.POST("/uploads/confirm", s.handleUploadConfirm)
 	signed.GET("/uploads/:id/original", s.handleUploadOriginal)
 	signed.POST("/uploads/:id/rollback", s.handleUploadRollback)
+	// The board pack gathers everything for a meeting: sign in first.
+	signed.GET("/boardpack", s.handleBoardPack)
 	api.POST("/uploads", s.handleAPIUpload, requireUser)
 	return e
 }

@@ -1,0 +1,160 @@
+package dashboard
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
+	"github.com/labstack/echo/v4"
+)
+
+// The board pack: what the Business Coordination Board reads before a
+// meeting. It holds the figures whose period had ended before the meeting
+// date (the latest month or quarter available then), exceptions first,
+// then every measure with its SPC chart and figures, and the latest
+// finance month; it prints as a document, one measure per page.
+
+type boardPackPage struct {
+	Page
+	// Meeting is the meeting date in words; MeetingISO as the date input
+	// takes it.
+	Meeting, MeetingISO string
+	// UpTo says how far the figures go, by kind of period.
+	UpTo []string
+	// Exceptions and Others are the measures, exceptions first.
+	Exceptions, Others []packMeasure
+	// NoFigures are the measures with no figure before the meeting.
+	NoFigures []metrics.Metric
+	// Finance is the latest finance month before the meeting, nil when
+	// none is held.
+	Finance *packFinance
+}
+
+// packMeasure is one measure of the pack: its tile (latest values,
+// exception reasons, standing by area) and its headline area's analysis.
+type packMeasure struct {
+	tile
+	Anchor   string
+	Analysis analysisView
+}
+
+// meetingParam reads ?meeting=YYYY-MM-DD; empty means today.
+func meetingParam(c echo.Context, now time.Time) (time.Time, error) {
+	s := strings.TrimSpace(c.QueryParam("meeting"))
+	if s == "" {
+		return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil || t.Year() < 1900 || t.Year() > 9998 {
+		return time.Time{}, metrics.Errorf(metrics.EINVALID, "the meeting date must be a date written as 2022-02-10, not %q", s)
+	}
+	return t, nil
+}
+
+func (s *Server) handleBoardPack(c echo.Context) error {
+	meeting, err := meetingParam(c, s.now())
+	if err != nil {
+		return err
+	}
+	ctx, scope := c.Request().Context(), s.scope(c)
+	ms, err := s.store.ListMetrics(ctx, scope)
+	if err != nil {
+		return err
+	}
+	series, err := s.store.CurrentSeries(ctx, scope)
+	if err != nil {
+		return err
+	}
+	p := boardPackPage{Page: s.page(c, "Board pack"), Meeting: meeting.Format("2 January 2006"), MeetingISO: meeting.Format(time.DateOnly)}
+	if err := p.build(ms, series, meeting); err != nil {
+		return err
+	}
+	if p.Finance, err = s.packFinance(ctx, scope, meeting); err != nil {
+		return err
+	}
+	p.Sensitive = p.Sensitive || p.Finance != nil
+	return s.renderOK(c, "boardpack", p)
+}
+
+// build analyses every measure from the figures whose period ended
+// before the meeting.
+func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.Observation, meeting time.Time) error {
+	var lvs []store.LatestValue
+	obsOf := map[string][]metrics.Observation{}
+	for _, m := range ms {
+		// Even a measure listed by name only marks the pack: its name is
+		// no more for the public than its figures.
+		if m.Classification == metrics.Sensitive {
+			p.Sensitive = true
+		}
+		obs := metrics.EndedBefore(series[m.ID], meeting)
+		if len(obs) == 0 {
+			p.NoFigures = append(p.NoFigures, m)
+			continue
+		}
+		obsOf[m.ID] = obs
+		lvs = append(lvs, latestOf(m, obs))
+	}
+	newest := newestOf(lvs)
+	p.UpTo = upToPhrases(newest)
+	var all []packMeasure
+	for i, lv := range lvs {
+		m, obs := lv.Metric, obsOf[lv.Metric.ID]
+		t := newTile(lv)
+		if err := analyseTile(&t, lv, obs, newest, ""); err != nil {
+			return err
+		}
+		a, err := buildAnalysis(m, obs, headlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("bp-%d", i))
+		if err != nil {
+			return err
+		}
+		all = append(all, packMeasure{tile: t, Anchor: "m-" + m.ID, Analysis: a})
+	}
+	for _, pm := range all {
+		if pm.Exception() {
+			p.Exceptions = append(p.Exceptions, pm)
+		} else {
+			p.Others = append(p.Others, pm)
+		}
+	}
+	slices.SortStableFunc(p.Exceptions, func(a, b packMeasure) int { return b.severity - a.severity })
+	return nil
+}
+
+// latestOf is a metric's latest period among obs and its values then, as
+// store.Latest chooses it: the greatest start, then the period ending
+// last, then the greater key; values in area order.
+func latestOf(m metrics.Metric, obs []metrics.Observation) store.LatestValue {
+	lv := store.LatestValue{Metric: m}
+	for _, o := range obs {
+		if lv.Period.IsZero() || cmp.Or(o.Period.Start.Compare(lv.Period.Start), o.Period.End.Compare(lv.Period.End), cmp.Compare(o.Period.Key(), lv.Period.Key())) > 0 {
+			lv.Period = o.Period
+		}
+	}
+	for _, o := range obs {
+		if o.Period.Kind == lv.Period.Kind && o.Period.Key() == lv.Period.Key() {
+			if i := slices.IndexFunc(lv.Values, func(v metrics.Observation) bool { return v.Area == o.Area }); i >= 0 {
+				lv.Values[i] = o // a later revision counts
+				continue
+			}
+			lv.Values = append(lv.Values, o)
+		}
+	}
+	slices.SortFunc(lv.Values, func(a, b metrics.Observation) int { return cmp.Compare(a.Area, b.Area) })
+	return lv
+}
+
+// upToPhrases say how far the figures go: "monthly measures to Jan 2022".
+func upToPhrases(newest map[metrics.PeriodKind]metrics.Period) []string {
+	var out []string
+	for _, k := range []metrics.PeriodKind{metrics.Month, metrics.Quarter, metrics.FinancialYear, metrics.CalendarYear, metrics.YearEnding} {
+		if p, ok := newest[k]; ok {
+			out = append(out, fmt.Sprintf("measures by %s to %s", kindWord(k), p.Label()))
+		}
+	}
+	return out
+}

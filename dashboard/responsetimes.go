@@ -1,0 +1,325 @@
+package dashboard
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
+	"github.com/labstack/echo/v4"
+)
+
+// Response times from incident-level rows: what an average hides. The
+// board asked whether the immediate response time had stabilised and
+// what the long waits behind it were; this page shows the distribution,
+// the mean against the median and the 90th percentile by month, urban
+// and rural against their own targets, and the outliers by Tukey's rule,
+// with the mean with and without them. Incidents are always sensitive.
+
+// histogramBinMinutes and histogramBins shape the distribution chart:
+// five-minute bins up to an hour, then one bin for everything longer, so
+// that a few very long waits neither vanish nor stretch the chart.
+const (
+	histogramBinMinutes = 5
+	histogramBins       = 12
+)
+
+// outliersListed bounds the outliers table; the page says how many more
+// there are.
+const outliersListed = 50
+
+type responseTimesPage struct {
+	Page
+	responseTimesView
+}
+
+// responseTimesView is everything the page shows, built by
+// buildResponseTimes from the current incidents.
+type responseTimesView struct {
+	// Priorities are those of the incidents; Priority is the one shown.
+	Priorities []string
+	Priority   string
+	// Notice explains a fallback, such as an unknown ?priority=.
+	Notice string
+	// From and To are the first and last months of the incidents shown.
+	From, To  string
+	Count     int
+	CountText string
+	// Mean, Median, P90, MeanWithout and the fences are formatted
+	// minutes; Outliers lists the slowest outliers.
+	Mean, Median, P90, MeanWithout string
+	UpperFence, LowerFence         string
+	// ShowLowerFence is false when the lower fence is below zero, where
+	// no response time can fall.
+	ShowLowerFence bool
+	OutlierCount   int
+	Outliers       []outlierRow
+	MoreOutliers   int
+	// Within is the share attended within target, in words.
+	Within   string
+	Settings []settingRow
+	Months   []monthRow
+	Bins     []binRow
+	// Histogram, Monthly and BySetting are the charts, nil without data.
+	Histogram, Monthly, BySetting *ChartPanel
+	// Sources are the files the incidents came from.
+	Sources []string
+}
+
+type outlierRow struct{ ID, Received, Month, Setting, Area, Minutes string }
+
+type settingRow struct {
+	Setting, Target, Count, Mean, Median, P90, Within string
+	// Met says in words whether the median is within the target.
+	Met, MetClass string
+}
+
+type monthRow struct{ Month, Count, Mean, Median, P90, Urban, Rural string }
+
+type binRow struct{ Bin, CountText string }
+
+// signedInOrNotFound hides a page from the public with the answer a page
+// that does not exist gets, so that the public cannot tell that it is
+// there.
+func signedInOrNotFound(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if currentUser(c) == nil {
+			return echo.ErrNotFound
+		}
+		return next(c)
+	}
+}
+
+func (s *Server) handleResponseTimes(c echo.Context) error {
+	recs, err := s.store.Incidents(c.Request().Context(), s.scope(c))
+	if err != nil {
+		return err
+	}
+	v, err := buildResponseTimes(recs, c.QueryParam("priority"))
+	if err != nil {
+		return err
+	}
+	p := responseTimesPage{Page: s.page(c, "Response times"), responseTimesView: v}
+	p.Sensitive = true
+	return s.renderOK(c, "responsetimes", p)
+}
+
+// minutesText writes minutes for the page: "14.2 minutes".
+func minutesText(v float64) string { return formatValue(v, "minutes") }
+
+// choosePriority picks the priority to show: the one asked for, else an
+// "immediate" one (the targets are for immediate responses), else the
+// first.
+func choosePriority(priorities []string, asked string) (string, string) {
+	if asked != "" && slices.Contains(priorities, asked) {
+		return asked, ""
+	}
+	chosen := priorities[0]
+	for _, p := range priorities {
+		if strings.Contains(strings.ToLower(p), "immediate") {
+			chosen = p
+			break
+		}
+	}
+	if asked != "" {
+		return chosen, fmt.Sprintf("No incidents have the priority %q; showing %s.", asked, chosen)
+	}
+	return chosen, ""
+}
+
+// buildResponseTimes summarises the incidents of one priority. Errors are
+// internal: the store holds only incidents that the statistics accept.
+func buildResponseTimes(recs []store.IncidentRecord, askedPriority string) (responseTimesView, error) {
+	var v responseTimesView
+	for _, r := range recs {
+		if !slices.Contains(v.Priorities, r.Priority) {
+			v.Priorities = append(v.Priorities, r.Priority)
+		}
+	}
+	if len(v.Priorities) == 0 {
+		return v, nil
+	}
+	slices.Sort(v.Priorities)
+	v.Priority, v.Notice = choosePriority(v.Priorities, askedPriority)
+
+	var incs []metrics.Incident
+	byMonth := map[string][]metrics.Incident{}
+	var months []metrics.Period
+	for _, r := range recs {
+		if r.Priority != v.Priority {
+			continue
+		}
+		incs = append(incs, r.Incident)
+		k := r.Month.Key()
+		if _, ok := byMonth[k]; !ok {
+			months = append(months, r.Month)
+		}
+		byMonth[k] = append(byMonth[k], r.Incident)
+		if src := fmt.Sprintf("%s (uploaded %s)", r.File, r.UploadedAt.Format("2 Jan 2006 15:04")); !slices.Contains(v.Sources, src) {
+			v.Sources = append(v.Sources, src)
+		}
+	}
+	slices.SortFunc(months, metrics.ComparePeriods)
+	st, err := metrics.ResponseStatistics(incs, metrics.DefaultResponseTargets, 0)
+	if err != nil {
+		return v, fmt.Errorf("response times: %w", err)
+	}
+	v.From, v.To, v.Count = months[0].Label(), months[len(months)-1].Label(), st.Count
+	v.CountText = formatNumber(float64(st.Count))
+	v.ShowLowerFence = st.LowerFence > 0
+	v.Mean, v.Median, v.P90 = minutesText(st.Mean), minutesText(st.Median), minutesText(st.P90)
+	v.MeanWithout = minutesText(st.MeanWithoutOutliers)
+	v.UpperFence, v.LowerFence = minutesText(st.UpperFence), minutesText(st.LowerFence)
+	v.Within = fmt.Sprintf("%s%% (%s of %s)", formatNumber(st.WithinTargetShare), formatNumber(float64(st.WithinTarget)), formatNumber(float64(st.Count)))
+	v.OutlierCount = len(st.Outliers)
+	monthOf := map[string]string{}
+	for _, r := range recs {
+		monthOf[r.ID] = r.Month.Label()
+	}
+	for i, o := range st.Outliers {
+		if i == outliersListed {
+			v.MoreOutliers = len(st.Outliers) - outliersListed
+			break
+		}
+		row := outlierRow{ID: o.ID, Received: "–", Month: monthOf[o.ID], Setting: titleWord(o.Setting), Area: o.Area, Minutes: minutesText(o.Minutes)}
+		if !o.Received.IsZero() {
+			row.Received = o.Received.Format("2 Jan 2006 15:04")
+		}
+		v.Outliers = append(v.Outliers, row)
+	}
+	if err := v.addSettings(incs); err != nil {
+		return v, err
+	}
+	if err := v.addMonths(months, byMonth); err != nil {
+		return v, err
+	}
+	if err := v.addHistogram(incs); err != nil {
+		return v, err
+	}
+	return v, nil
+}
+
+// addSettings compares urban and rural incidents with their own targets.
+func (v *responseTimesView) addSettings(incs []metrics.Incident) error {
+	for _, s := range []struct {
+		name   string
+		target float64
+	}{{"urban", metrics.DefaultResponseTargets.UrbanMinutes}, {"rural", metrics.DefaultResponseTargets.RuralMinutes}} {
+		group := settingOnly(incs, s.name)
+		if len(group) == 0 {
+			continue
+		}
+		st, err := metrics.ResponseStatistics(group, metrics.DefaultResponseTargets, 0)
+		if err != nil {
+			return fmt.Errorf("%s response times: %w", s.name, err)
+		}
+		row := settingRow{
+			Setting: titleWord(s.name), Target: minutesText(s.target), Count: formatNumber(float64(st.Count)),
+			Mean: minutesText(st.Mean), Median: minutesText(st.Median), P90: minutesText(st.P90),
+			Within: formatNumber(st.WithinTargetShare) + "%", Met: "Median within target", MetClass: "status-green",
+		}
+		if st.Median > s.target {
+			row.Met, row.MetClass = "Median over target", "status-red"
+		}
+		v.Settings = append(v.Settings, row)
+	}
+	return nil
+}
+
+func settingOnly(incs []metrics.Incident, setting string) []metrics.Incident {
+	var out []metrics.Incident
+	for _, i := range incs {
+		if strings.EqualFold(i.Setting, setting) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// addMonths adds the monthly table and its two charts: mean, median and
+// 90th percentile; and the share within target, urban and rural.
+func (v *responseTimesView) addMonths(months []metrics.Period, byMonth map[string][]metrics.Incident) error {
+	labels := make([]string, len(months))
+	mean, median, p90 := make([]*float64, len(months)), make([]*float64, len(months)), make([]*float64, len(months))
+	urban, rural := make([]*float64, len(months)), make([]*float64, len(months))
+	for i, m := range months {
+		group := byMonth[m.Key()]
+		st, err := metrics.ResponseStatistics(group, metrics.DefaultResponseTargets, 0)
+		if err != nil {
+			return fmt.Errorf("response times of %s: %w", m.Label(), err)
+		}
+		labels[i] = m.Label()
+		mean[i], median[i], p90[i] = &st.Mean, &st.Median, &st.P90
+		row := monthRow{Month: m.Label(), Count: formatNumber(float64(st.Count)), Mean: formatNumber(st.Mean), Median: formatNumber(st.Median), P90: formatNumber(st.P90), Urban: "–", Rural: "–"}
+		for _, s := range []struct {
+			name string
+			into []*float64
+			cell *string
+		}{{"urban", urban, &row.Urban}, {"rural", rural, &row.Rural}} {
+			g := settingOnly(group, s.name)
+			if len(g) == 0 {
+				continue
+			}
+			gs, err := metrics.ResponseStatistics(g, metrics.DefaultResponseTargets, 0)
+			if err != nil {
+				return fmt.Errorf("%s response times of %s: %w", s.name, m.Label(), err)
+			}
+			share := gs.WithinTargetShare
+			s.into[i] = &share
+			*s.cell = formatNumber(share) + "%"
+		}
+		v.Months = append(v.Months, row)
+	}
+	monthly, err := LineChartPanel("rt-monthly", "Response time by month: mean, median and 90th percentile", "minutes", labels, []LineSeries{
+		{Name: "Mean", Values: mean}, {Name: "Median", Values: median}, {Name: "90th percentile", Values: p90},
+	}, nil, "")
+	if err != nil {
+		return fmt.Errorf("monthly response chart: %w", err)
+	}
+	t := metrics.DefaultResponseTargets
+	settings, err := LineChartPanel("rt-settings", "Attended within target by month, urban and rural", "%", labels, []LineSeries{
+		{Name: fmt.Sprintf("Urban (target %s minutes)", formatNumber(t.UrbanMinutes)), Values: urban},
+		{Name: fmt.Sprintf("Rural (target %s minutes)", formatNumber(t.RuralMinutes)), Values: rural},
+	}, nil, "")
+	if err != nil {
+		return fmt.Errorf("urban and rural chart: %w", err)
+	}
+	v.Monthly, v.BySetting = &monthly, &settings
+	return nil
+}
+
+// addHistogram counts response times into five-minute bins.
+func (v *responseTimesView) addHistogram(incs []metrics.Incident) error {
+	counts := make([]int, histogramBins+1)
+	for _, inc := range incs {
+		m, err := inc.ResponseMinutes()
+		if err != nil {
+			return fmt.Errorf("histogram: %w", err)
+		}
+		counts[min(int(m/histogramBinMinutes), histogramBins)]++
+	}
+	labels := make([]string, len(counts))
+	for i := range counts {
+		if i == histogramBins {
+			labels[i] = fmt.Sprintf("%d and over", i*histogramBinMinutes)
+		} else {
+			labels[i] = fmt.Sprintf("%d–%d", i*histogramBinMinutes, (i+1)*histogramBinMinutes)
+		}
+		v.Bins = append(v.Bins, binRow{Bin: labels[i], CountText: formatNumber(float64(counts[i]))})
+	}
+	panel, err := HistogramPanel("rt-histogram", "How long incidents waited", "minutes", "incidents", labels, counts)
+	if err != nil {
+		return fmt.Errorf("histogram: %w", err)
+	}
+	v.Histogram = &panel
+	return nil
+}
+
+// titleWord capitalises a setting for display: "Urban".
+func titleWord(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
