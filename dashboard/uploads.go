@@ -26,6 +26,9 @@ type uploadsPage struct {
 	// Confirm is set after a clean dry run: the checked file waits for
 	// the uploader to store it.
 	Confirm bool
+	// Period is the finance month the uploader gave, carried to the
+	// confirmation.
+	Period string
 }
 
 type uploadRow struct {
@@ -139,7 +142,8 @@ func (s *Server) handleUploadCheck(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	rep, err := s.ingester.Ingest(ctx, name, content, ingest.Options{DryRun: true, UploadedBy: u.Name, Allow: allowFor(u)})
+	period := strings.TrimSpace(c.FormValue("period"))
+	rep, err := s.ingester.Ingest(ctx, name, content, ingest.Options{DryRun: true, UploadedBy: u.Name, Allow: allowFor(u), Period: period})
 	if err != nil {
 		return err
 	}
@@ -153,6 +157,7 @@ func (s *Server) handleUploadCheck(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p.Period = period
 	status := http.StatusOK
 	if rep.Rejected() {
 		status = http.StatusUnprocessableEntity
@@ -168,7 +173,7 @@ func (s *Server) handleUploadConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.ingester.Ingest(ctx, name, content, ingest.Options{UploadedBy: u.Name, Allow: allowFor(u)})
+	rep, err := s.ingester.Ingest(ctx, name, content, ingest.Options{UploadedBy: u.Name, Allow: allowFor(u), Period: strings.TrimSpace(c.FormValue("period"))})
 	if err != nil {
 		return err
 	}
@@ -255,7 +260,11 @@ func (s *Server) handleAPIUpload(c echo.Context) error {
 		return err
 	}
 	dry := c.QueryParam("dry_run") == "true" || c.QueryParam("dry_run") == "1"
-	rep, err := s.ingester.Ingest(c.Request().Context(), name, content, ingest.Options{DryRun: dry, UploadedBy: u.Name, Allow: allowFor(u)})
+	period := c.QueryParam("period")
+	if period == "" {
+		period = c.FormValue("period")
+	}
+	rep, err := s.ingester.Ingest(c.Request().Context(), name, content, ingest.Options{DryRun: dry, UploadedBy: u.Name, Allow: allowFor(u), Period: strings.TrimSpace(period)})
 	if err != nil {
 		return err
 	}

@@ -7,12 +7,14 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/ingesttest"
+	"github.com/assure-pcc/assure/ingest/sample"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
@@ -219,5 +221,39 @@ func TestAPIUpload(t *testing.T) {
 	}
 	if resp, _ := c.upload("/api/v1/uploads", "Q3.xlsx", uploadWorkbook(t, 8), nil, nil); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("anonymous API upload = %d, want 401", resp.StatusCode)
+	}
+}
+
+// A finance workbook whose title and name give no month is refused with
+// the fix, and stored when the uploader gives the month.
+func TestFinanceUploadWithPeriod(t *testing.T) {
+	ts, st := uploadServer(t, "sqlite")
+	u, _, _ := st.UserByName(context.Background(), "fin")
+	token, sum, _ := NewAPIToken()
+	if err := st.AddToken(context.Background(), u.ID, "ci", sum); err != nil {
+		t.Fatal(err)
+	}
+	files, err := sample.WriteFinance(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m7 []byte
+	for _, f := range files {
+		if strings.Contains(f, "M7") {
+			m7, _ = os.ReadFile(f)
+		}
+	}
+	if m7 == nil {
+		t.Fatal("no M7 sample")
+	}
+	auth := http.Header{"Authorization": {"Bearer " + token}}
+	c := newClient(t, ts)
+	resp, body := c.upload("/api/v1/uploads?dry_run=true", "monitoring.xlsx", m7, nil, auth)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "period") {
+		t.Errorf("no month anywhere = %d %s", resp.StatusCode, body)
+	}
+	resp, body = c.upload("/api/v1/uploads?period=2021-22/M7", "monitoring.xlsx", m7, nil, auth)
+	if resp.StatusCode != http.StatusCreated {
+		t.Errorf("with the month given = %d %s", resp.StatusCode, body)
 	}
 }

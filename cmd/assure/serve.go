@@ -12,6 +12,7 @@ import (
 
 	"github.com/assure-pcc/assure/dashboard"
 	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
 
@@ -20,6 +21,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	dsn := c.String("db", envOr("ASSURE_DB", defaultDSN), "database: a SQLite file path or a postgres:// URL (env ASSURE_DB)")
 	addr := c.String("addr", envOr("ASSURE_ADDR", defaultAddr), "address to listen on (env ASSURE_ADDR)")
 	secure := c.Bool("secure-cookies", envOr("ASSURE_SECURE_COOKIES", "") == "true", "mark cookies Secure: set when users reach Assure over HTTPS (env ASSURE_SECURE_COOKIES=true)")
+	d := metrics.DefaultBudgetThresholds
+	amberOver := c.Float64("budget-amber-overspend-pct", d.AmberOverspendPct, "revenue RAG: an overspend above this % of budget is amber")
+	redOver := c.Float64("budget-red-overspend-pct", d.RedOverspendPct, "revenue RAG: an overspend of this % of budget or more is red")
+	amberUnder := c.Float64("budget-amber-underspend-pct", d.AmberUnderspendPct, "revenue RAG: an underspend above this % of budget is amber (0: never)")
 	lim := addLimitFlags(c)
 	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
 		return err
@@ -34,7 +39,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	defer st.Close()
 	in := ingest.New(st, logger)
 	lim.apply(in)
-	return serve(ctx, dashboard.Config{Store: st, Ingester: in, Logger: logger, Version: version, SecureCookies: *secure}, *addr, stdout, nil)
+	budget := metrics.BudgetThresholds{AmberOverspendPct: *amberOver, RedOverspendPct: *redOver, AmberUnderspendPct: *amberUnder}
+	return serve(ctx, dashboard.Config{Store: st, Ingester: in, Logger: logger, Version: version, SecureCookies: *secure, BudgetThresholds: budget}, *addr, stdout, nil)
 }
 
 // serve runs the dashboard on addr until ctx ends, then shuts down
