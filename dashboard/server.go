@@ -146,6 +146,9 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	signed.POST("/uploads/confirm", s.handleUploadConfirm)
 	signed.GET("/uploads/:id/original", s.handleUploadOriginal)
 	signed.POST("/uploads/:id/rollback", s.handleUploadRollback)
+	signed.GET("/catalogue", s.handleCatalogue)
+	signed.POST("/catalogue/:id", s.handleCatalogueEdit)
+	signed.GET("/admin", s.handleAdmin)
 	// The board pack gathers everything for a meeting: sign in first.
 	signed.GET("/boardpack", s.handleBoardPack)
 	api.POST("/uploads", s.handleAPIUpload, requireUser)

@@ -45,6 +45,7 @@ func (s *Server) page(c echo.Context, title string) Page {
 var templateFuncs = template.FuncMap{
 	"value":  formatValue,
 	"number": formatNumber,
+	"deref":  func(f *float64) float64 { return *f },
 }
 
 // parseTemplates parses layout.html with each page template, one set per
