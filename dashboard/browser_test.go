@@ -1,12 +1,14 @@
 package dashboard
 
 import (
+	"bytes"
 	"context"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -16,10 +18,13 @@ import (
 	"github.com/assure-pcc/assure/ingest/sample"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // findBrowser returns a headless-capable Chromium, or "" when none is
@@ -72,7 +77,9 @@ func browser(t *testing.T) context.Context {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	// Running axe on every page, the board pack above all, takes the
+	// page tour well past a minute.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
 	t.Cleanup(func() {
 		_ = chromedp.Cancel(ctx) // closes the browser and waits for it
 		cancelTimeout()
@@ -146,6 +153,114 @@ const drawnPixelsJS = `Array.from(document.querySelectorAll('[data-chart] canvas
   return n;
 })`
 
+// axeRunJS runs axe with the rule sets: WCAG 2.0, 2.1 and 2.2 at levels A
+// and AA, the level the public sector must meet.
+const axeRunJS = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})
+  .then(r => ({passes: r.passes.length, violations: r.violations.map(v => ({
+    id: v.id, impact: v.impact || '', help: v.help, count: v.nodes.length,
+    targets: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
+    summary: v.nodes.length ? (v.nodes[0].failureSummary || '') : ''
+  }))}))`
+
+// axeViolation is one failed axe rule, with the first few elements that
+// fail it.
+type axeViolation struct {
+	ID      string   `json:"id"`
+	Impact  string   `json:"impact"`
+	Help    string   `json:"help"`
+	Count   int      `json:"count"`
+	Targets []string `json:"targets"`
+	Summary string   `json:"summary"`
+}
+
+var (
+	axeOnce   sync.Once
+	axeSource string
+	axeErr    error
+)
+
+// checkAxe runs axe-core's WCAG 2.2 AA rules on the page the browser
+// shows and fails the test on each violation. The script is evaluated
+// through the DevTools protocol: the page's Content-Security-Policy
+// (script-src 'self') would refuse it as a script element, and it must
+// never be served by Assure itself.
+func checkAxe(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	axeOnce.Do(func() {
+		var b []byte
+		b, axeErr = os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
+		axeSource = string(b)
+	})
+	if axeErr != nil {
+		t.Fatalf("axe-core: %v", axeErr)
+	}
+	var res struct {
+		// Passes guards against a run that checked nothing.
+		Passes     int            `json:"passes"`
+		Violations []axeViolation `json:"violations"`
+	}
+	err := chromedp.Run(ctx,
+		chromedp.Evaluate(axeSource, nil),
+		chromedp.Evaluate(axeRunJS, &res, chromedp.EvalAsValue,
+			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if err != nil {
+		t.Fatalf("%s: running axe: %v", page, err)
+	}
+	if res.Passes == 0 {
+		t.Errorf("%s: axe passed no rule at all: it did not check the page", page)
+	}
+	for _, v := range res.Violations {
+		t.Errorf("%s: accessibility: %s (%s): %s; %d element(s), first %s: %s",
+			page, v.ID, v.Impact, v.Help, v.Count, strings.Join(v.Targets, " | "), v.Summary)
+	}
+}
+
+// overflowJS finds, at the current width, whether the page scrolls
+// sideways and which elements stick out on the right. Wide tables may
+// scroll inside their .table-wrap, so what is inside one is left out.
+const overflowJS = `(() => {
+  const root = document.documentElement, width = root.clientWidth;
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.parentElement.closest('.table-wrap')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > width + 1 && out.length < 5) {
+      out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '') + ' right=' + Math.round(r.right));
+    }
+  }
+  // Nothing outside a .table-wrap: name what inside one escapes it.
+  if (!out.length && root.scrollWidth > width + 1) {
+    for (const el of document.body.querySelectorAll('.table-wrap *')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > root.scrollWidth - 2 && out.length < 5) out.push('inside .table-wrap: ' + el.outerHTML.slice(0, 80));
+    }
+  }
+  return {scroll: root.scrollWidth, client: width, out: out};
+})()`
+
+// checkReflow shows the page 320 CSS pixels wide, as a 1280 pixel
+// window at 400% zoom, and fails the test if the page then scrolls
+// sideways (WCAG 1.4.10, reflow). The viewport is restored afterwards.
+func checkReflow(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	var res struct {
+		Scroll int      `json:"scroll"`
+		Client int      `json:"client"`
+		Out    []string `json:"out"`
+	}
+	err := chromedp.Run(ctx, chromedp.EmulateViewport(320, 800),
+		// Charts redraw at the new width on the next animation frame.
+		chromedp.Sleep(300*time.Millisecond),
+		chromedp.Evaluate(overflowJS, &res), chromedp.EmulateReset())
+	if err != nil {
+		t.Fatalf("%s: at 320 px: %v", page, err)
+	}
+	if res.Scroll > res.Client+1 {
+		t.Errorf("%s: at 320 px the page scrolls sideways (scrollWidth %d, clientWidth %d); sticking out: %s",
+			page, res.Scroll, res.Client, strings.Join(res.Out, ", "))
+	}
+}
+
 // demoServer serves the demo's sample workbooks, ingested through the
 // real ingest, on 127.0.0.1.
 func demoServer(t *testing.T) *httptest.Server {
@@ -163,6 +278,8 @@ func demoServer(t *testing.T) *httptest.Server {
 		}
 	}
 	addUser(t, st, "board", metrics.RoleBoard, boardPassword)
+	// The board may not upload; the analyst signs in to use the form.
+	addUser(t, st, "analyst", metrics.RoleAnalyst, boardPassword)
 	srv, err := New(Config{Store: st, Ingester: in, Version: "browser-test"})
 	if err != nil {
 		t.Fatal(err)
@@ -194,6 +311,8 @@ func TestPagesInABrowser(t *testing.T) {
 		{"metric-with-target", "/metrics/weapons-outcome-rate", 2, false},
 		{"not-found", "/metrics/response-urban", 0, false},
 		{"login", "/login", 0, false},
+		{"public-index", "/public", 0, false},
+		{"public-metric", "/public/metrics/calls-999", 1, false},
 		// Signed in (the form is filled in and sent in the browser): the
 		// sensitive measures appear, with their marking.
 		{"overview-signed-in", "/", 8, true},
@@ -210,6 +329,7 @@ func TestPagesInABrowser(t *testing.T) {
 		// limits, by area for the 3 with two areas, and the finance
 		// variance of Month 9.
 		{"boardpack", "/boardpack?meeting=2022-02-10", 12, true},
+		{"uploads", "/uploads", 0, true},
 	}
 	signedIn := false
 	for _, p := range pages {
@@ -243,6 +363,8 @@ func TestPagesInABrowser(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(shots, p.name+".png"), shot, 0o644); err != nil {
 				t.Fatal(err)
 			}
+			checkAxe(t, ctx, p.path)
+			checkReflow(t, ctx, p.path)
 			if marked != p.signIn {
 				t.Errorf("%s: OFFICIAL-SENSITIVE marking shown %t, want %t", p.path, marked, p.signIn)
 			}
@@ -272,4 +394,286 @@ func TestPagesInABrowser(t *testing.T) {
 		})
 	}
 	t.Logf("screenshots in %s", shots)
+}
+
+// tabTourSetupJS lists the page's focusable elements, records how each
+// looks unfocused, and logs every focus that follows with how the
+// element looks then. Focus is put on the body first, so the first Tab
+// starts at the top of the page.
+const tabTourSetupJS = `(() => {
+  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+  const look = el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.backgroundColor, s.color].join('|'); };
+  // checkVisibility leaves out what a closed <details> hides.
+  const els = Array.from(document.querySelectorAll(sel)).filter(e => !e.disabled && e.checkVisibility({visibilityProperty: true}));
+  const tour = {els: els, base: els.map(look), seen: []};
+  window.__tabTour = tour;
+  document.addEventListener('focusin', e => {
+    const s = getComputedStyle(e.target);
+    // A ring: a box shadow, or an outline at least 2px wide that is not
+    // transparent (a transparent outline is only for forced colours).
+    const ring = s.boxShadow !== 'none' || (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && s.outlineColor !== 'rgba(0, 0, 0, 0)');
+    tour.seen.push({i: els.indexOf(e.target), look: look(e.target), ring: ring,
+      what: e.target.tagName.toLowerCase() + (e.target.id ? '#' + e.target.id : '') + (typeof e.target.className === 'string' && e.target.className ? '.' + e.target.className : '')});
+  });
+  if (document.activeElement) document.activeElement.blur();
+  document.body.tabIndex = -1;
+  document.body.focus();
+  document.body.removeAttribute('tabindex');
+  return els.length;
+})()`
+
+// tabTourResultJS names the focusable elements that Tab never reached
+// and those that looked no different, or had no ring, when focused.
+const tabTourResultJS = `(() => {
+  const t = window.__tabTour;
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' "' + (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 40) + '"';
+  const reached = new Set(t.seen.map(s => s.i));
+  const unseen = t.els.filter((e, i) => !reached.has(i)).map(name);
+  const plain = t.seen.filter(s => s.i >= 0 && (s.look === t.base[s.i] || !s.ring)).map(s => name(t.els[s.i]));
+  const others = t.seen.filter(s => s.i < 0).map(s => s.what);
+  return {count: t.els.length, unreached: unseen, noRing: Array.from(new Set(plain)), others: Array.from(new Set(others))};
+})()`
+
+// checkTabTour presses Tab through the page and fails the test if an
+// interactive element cannot be reached, or shows no visible focus.
+func checkTabTour(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	var n int
+	if err := chromedp.Run(ctx, chromedp.Evaluate(tabTourSetupJS, &n)); err != nil {
+		t.Fatalf("%s: %v", page, err)
+	}
+	if n == 0 {
+		t.Fatalf("%s: no focusable element found", page)
+	}
+	var keys []chromedp.Action
+	// A few Tabs more than elements: a date field takes one Tab for
+	// each of its day, month and year.
+	for range n + 10 {
+		keys = append(keys, chromedp.KeyEvent(kb.Tab))
+	}
+	var res struct {
+		Count     int      `json:"count"`
+		Unreached []string `json:"unreached"`
+		NoRing    []string `json:"noRing"`
+		Others    []string `json:"others"`
+	}
+	if err := chromedp.Run(ctx, append(keys, chromedp.Evaluate(tabTourResultJS, &res))...); err != nil {
+		t.Fatalf("%s: %v", page, err)
+	}
+	if len(res.Unreached) > 0 {
+		t.Errorf("%s: %d of %d interactive elements not reached by Tab: %s (Tab also stopped on: %s)",
+			page, len(res.Unreached), res.Count, strings.Join(res.Unreached, ", "), strings.Join(res.Others, ", "))
+	}
+	if len(res.NoRing) > 0 {
+		t.Errorf("%s: no visible focus style on: %s", page, strings.Join(res.NoRing, ", "))
+	}
+}
+
+// TestKeyboard checks that a keyboard alone can use Assure: the skip
+// link, signing in, uploading a workbook, and reaching every link,
+// button and field of each page with a visible focus ring.
+func TestKeyboard(t *testing.T) {
+	ctx := browser(t)
+	ts := demoServer(t)
+	open := func(path string) {
+		t.Helper()
+		if err := chromedp.Run(ctx, chromedp.Navigate(ts.URL+path), chromedp.WaitReady("body")); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+	}
+
+	t.Run("skip-link", func(t *testing.T) {
+		open("/")
+		var first, visible, onMain, inMain bool
+		err := chromedp.Run(ctx,
+			chromedp.Evaluate(`document.body.tabIndex = -1; document.body.focus(); document.body.removeAttribute('tabindex')`, nil),
+			chromedp.KeyEvent(kb.Tab),
+			chromedp.Evaluate(`document.activeElement.matches('a.skip-link')`, &first),
+			chromedp.Evaluate(`(() => { const r = document.activeElement.getBoundingClientRect(); return r.left >= 0 && r.top >= 0 && r.width > 0 && r.right <= innerWidth; })()`, &visible),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.Evaluate(`document.activeElement.id === 'main'`, &onMain),
+			chromedp.KeyEvent(kb.Tab),
+			chromedp.Evaluate(`document.getElementById('main').contains(document.activeElement)`, &inMain))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !first || !visible {
+			t.Errorf("first Tab: skip link focused %t, visible %t; want both", first, visible)
+		}
+		if !onMain || !inMain {
+			t.Errorf("skip link: focus on main %t, next Tab inside main %t; want both", onMain, inMain)
+		}
+	})
+
+	for _, path := range []string{"/", "/metrics/neighbourhood-crime", "/public", "/public/metrics/calls-999", "/login"} {
+		t.Run("tab"+path, func(t *testing.T) {
+			open(path)
+			checkTabTour(t, ctx, path)
+		})
+	}
+
+	t.Run("sign-in", func(t *testing.T) {
+		open("/login")
+		// The name field has autofocus: type, Tab to the password, Enter.
+		var focused bool
+		err := chromedp.Run(ctx,
+			chromedp.Evaluate(`document.activeElement.id === 'name'`, &focused),
+			chromedp.KeyEvent("analyst"), chromedp.KeyEvent(kb.Tab),
+			chromedp.KeyEvent(boardPassword), chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(".site-header__user form"))
+		if err != nil {
+			t.Fatalf("signing in by keyboard: %v", err)
+		}
+		if !focused {
+			t.Error("the sign-in page does not put focus in the name field")
+		}
+	})
+
+	for _, path := range []string{"/uploads", "/response-times", "/boardpack?meeting=2022-02-10"} {
+		t.Run("tab"+path, func(t *testing.T) {
+			open(path)
+			checkTabTour(t, ctx, path)
+		})
+	}
+
+	t.Run("upload", func(t *testing.T) {
+		dir := t.TempDir()
+		file := filepath.Join(dir, sample.PerformanceFile)
+		if err := sample.WritePerformance(file); err != nil {
+			t.Fatal(err)
+		}
+		open("/uploads")
+		// A file input opens the system's file chooser, which a test
+		// cannot drive: the file is set, then the rest is keys alone.
+		if err := chromedp.Run(ctx, chromedp.SetUploadFiles("#file", []string{file}), chromedp.Focus("#file")); err != nil {
+			t.Fatal(err)
+		}
+		onButton := false
+		for range 5 {
+			if err := chromedp.Run(ctx, chromedp.KeyEvent(kb.Tab),
+				chromedp.Evaluate(`document.activeElement.matches('form.upload-form button[type=submit]')`, &onButton)); err != nil {
+				t.Fatal(err)
+			}
+			if onButton {
+				break
+			}
+		}
+		if !onButton {
+			t.Fatal("Tab from the file field never reached the form's button")
+		}
+		if err := chromedp.Run(ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible("#report-heading")); err != nil {
+			t.Fatalf("sending the form by keyboard: %v", err)
+		}
+		// The report is a page of its own: check it as the others.
+		checkAxe(t, ctx, "/uploads (report)")
+		checkReflow(t, ctx, "/uploads (report)")
+		checkTabTour(t, ctx, "/uploads (report)")
+	})
+}
+
+// pdfPage matches a page object of a PDF, not the /Pages tree above it.
+var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// boardPackPrinted is what a printed board pack for 10 February 2022
+// must say, in this order: the figures a board member reads on paper.
+var boardPackPrinted = []string{
+	"OFFICIAL-SENSITIVE",
+	"Board pack for the meeting of 10 February 2022",
+	"Exceptions",
+	"Immediate response time, rural",
+	"North 21.6 minutes",
+	"Finance",
+	"Revenue monitoring, M9 2021/22 (Dec 2021)",
+	"-£1,319k underspend",
+	"Signal or noise",
+	"Upper process limit",
+}
+
+// TestBoardPackPDF prints the board pack as Chromium would for a board
+// member and checks the PDF: pages, headings and figures, the marking.
+// The PDF and a picture of each page are kept in the artifact folder.
+func TestBoardPackPDF(t *testing.T) {
+	ctx := browser(t)
+	ts := demoServer(t)
+	dir := t.ArtifactDir()
+	var pdf []byte
+	var text string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible("#name"),
+		chromedp.SendKeys("#name", "board"), chromedp.SendKeys("#password", boardPassword),
+		chromedp.Submit("#password"), chromedp.WaitVisible(".site-header__user form"),
+		chromedp.Navigate(ts.URL+"/boardpack?meeting=2022-02-10"),
+		chromedp.WaitVisible(`[data-chart-state="drawn"] canvas`),
+		chromedp.Sleep(300*time.Millisecond),
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			var err error
+			pdf, _, err = page.PrintToPDF().WithPrintBackground(true).WithPreferCSSPageSize(true).Do(ctx)
+			return err
+		}),
+		// What the printed page says, read under print styles.
+		emulation.SetEmulatedMedia().WithMedia("print"),
+		chromedp.Evaluate(`document.body.innerText`, &text),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "boardpack-2022-02-10.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("the board pack is not a PDF: it starts %q", pdf[:min(len(pdf), 16)])
+	}
+	pages := len(pdfPage.FindAll(pdf, -1))
+	// Each measure starts on a new page, so 8 measures make 8 or more.
+	if pages < 8 {
+		t.Errorf("the printed board pack has %d pages, want at least 8 (one a measure)", pages)
+	}
+	checkInOrder(t, "printed page", text, append(boardPackPrinted, "OFFICIAL-SENSITIVE"))
+	for _, s := range []string{"Skip to main content", "Show the pack", "Sign out"} {
+		if strings.Contains(text, s) {
+			t.Errorf("the printed board pack shows %q, which is for the screen only", s)
+		}
+	}
+
+	// Poppler, when installed, reads the PDF itself and draws its pages.
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Log("pdftotext not installed (Debian's poppler-utils): the PDF's text is not checked")
+	} else {
+		out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		// pdftotext keeps the layout's spacing: compare single-spaced.
+		checkInOrder(t, "PDF", strings.Join(strings.Fields(string(out)), " "), boardPackPrinted)
+	}
+	if _, err := exec.LookPath("pdftoppm"); err == nil {
+		if out, err := exec.Command("pdftoppm", "-png", "-r", "60", path, filepath.Join(dir, "boardpack-page")).CombinedOutput(); err != nil {
+			t.Errorf("pdftoppm: %v: %s", err, out)
+		}
+	} else {
+		// No PDF renderer: keep the print layout as one long picture.
+		var shot []byte
+		if err := chromedp.Run(ctx, chromedp.FullScreenshot(&shot, 100)); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "boardpack-print.png"), shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("board pack PDF, %d pages, in %s", pages, dir)
+}
+
+// checkInOrder fails the test unless text holds each of want, in order.
+func checkInOrder(t *testing.T, what, text string, want []string) {
+	t.Helper()
+	rest := text
+	for _, s := range want {
+		i := strings.Index(rest, s)
+		if i < 0 {
+			t.Errorf("%s: %q missing or out of order", what, s)
+			continue
+		}
+		rest = rest[i+len(s):]
+	}
 }
