@@ -11,40 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assure-pcc/assure/ingest/ingesttest"
 	"github.com/assure-pcc/assure/metrics/store"
-	"github.com/xuri/excelize/v2"
 )
 
-// writeLongWorkbook writes a long-layout workbook of n data rows with
-// excelize's StreamWriter: 50 metrics, 20 areas, as many months as it
-// takes, and a Value column of numbers.
+// writeLongWorkbook writes the benchmarks' long-layout workbook of n
+// rows (ingesttest.WriteLong: 50 metrics, 20 areas, months from 2000).
 func writeLongWorkbook(tb testing.TB, path string, n int) {
-	tb.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	sw, err := f.NewStreamWriter("Sheet1")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := sw.SetRow("A1", []any{"Metric", "Area", "Period", "Value"}); err != nil {
-		tb.Fatal(err)
-	}
-	start := time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
-	for i := 0; i < n; i++ {
-		metric := fmt.Sprintf("metric-%02d", i%50)
-		area := fmt.Sprintf("Area %02d", (i/50)%20)
-		period := start.AddDate(0, i/1000, 0).Format("2006-01")
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, []any{metric, area, period, float64(i%997) + 0.25}); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		tb.Fatal(err)
-	}
-	if err := f.SaveAs(path); err != nil {
-		tb.Fatal(err)
-	}
+	ingesttest.WriteLong(tb, path, n)
 }
 
 // peakHeap samples the live heap until stop is closed and returns the
