@@ -184,6 +184,17 @@ func (w *worker) fail(r route, msg string) {
 // log a cancelled session write.
 func (w *worker) loop(ctx context.Context, t0, deadline time.Time, budget *atomic.Int64, think time.Duration) {
 	buf := new(bytes.Buffer)
+	if think > 0 {
+		// People do not all click at the same instant: each client starts
+		// at a random point of its first pause, so that the first
+		// requests do not arrive as one burst that no later moment of
+		// the run resembles.
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(min(time.Duration(w.rng.Int64N(int64(think))), time.Until(deadline))):
+		}
+	}
 	for i := w.id; ctx.Err() == nil && time.Now().Before(deadline); i++ {
 		if budget.Add(-1) < 0 {
 			return
