@@ -18,10 +18,16 @@ const (
 	sessionCookie   = "assure_session"
 	sessionIdle     = 2 * time.Hour
 	sessionLifetime = 12 * time.Hour
-	sessionUserKey  = "user_id"
-	csrfField       = "_csrf"
-	csrfContextKey  = "csrf"
-	userContextKey  = "user"
+	// sessionTouch is how stale a session's last-seen stamp may grow
+	// before a request renews it: the idle timeout is enforced to within
+	// this, and a signed-in reader costs one session write per interval
+	// instead of one per request (see newSessions).
+	sessionTouch   = 5 * time.Minute
+	sessionUserKey = "user_id"
+	sessionSeenKey = "seen"
+	csrfField      = "_csrf"
+	csrfContextKey = "csrf"
+	userContextKey = "user"
 	// failedPerUser and failedPerIP bound guessing: after this many
 	// failures in loginWindow, sign-in is refused until the window passes.
 	failedPerUser = 5
@@ -32,10 +38,16 @@ const (
 // newSessions makes the session manager: sessions live in the database
 // (so servers sharing it share them, and disabling a user ends them),
 // with idle and absolute timeouts and a cookie scripts cannot read.
+//
+// scs's own IdleTimeout is left off: it rewrites the session on every
+// request, and on SQLite each write queues behind any upload's long write
+// transaction, so every page a board member opened during an ingest
+// waited for it (the load test measured p99 of 32 s). The idle timeout is
+// kept by authenticate instead, from a last-seen stamp renewed at most
+// every sessionTouch.
 func (s *Server) newSessions(secure bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = s.store.Sessions()
-	sm.IdleTimeout = sessionIdle
 	sm.Lifetime = sessionLifetime
 	sm.Cookie.Name = sessionCookie
 	sm.Cookie.HttpOnly = true
@@ -114,6 +126,16 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		id := s.sessions.GetInt64(ctx, sessionUserKey)
 		if id != 0 {
+			switch idle := s.now().Sub(time.Unix(s.sessions.GetInt64(ctx, sessionSeenKey), 0)); {
+			case idle > sessionIdle:
+				// Idle too long: signed out, as if the session had expired.
+				if err := s.sessions.Destroy(ctx); err != nil {
+					return err
+				}
+				return next(c)
+			case idle > sessionTouch:
+				s.sessions.Put(ctx, sessionSeenKey, s.now().Unix())
+			}
 			u, err := s.store.UserByID(ctx, id)
 			switch {
 			case err == nil && !u.Disabled:
@@ -197,6 +219,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 		return err
 	}
 	s.sessions.Put(ctx, sessionUserKey, u.ID)
+	s.sessions.Put(ctx, sessionSeenKey, s.now().Unix())
 	s.audit(c, u.Name, metrics.AuditLogin, string(u.Role))
 	if _, err := s.store.Sessions().DeleteExpired(ctx); err != nil {
 		s.logger.Warn("deleting expired sessions", "err", err)
