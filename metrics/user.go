@@ -68,9 +68,16 @@ func (u *User) CanUpload(kind string) bool {
 }
 
 // CanEditCatalogue reports whether the user may change the metric
-// catalogue and commentary.
+// catalogue, and write annotations and commentary.
 func (u *User) CanEditCatalogue() bool {
 	return u != nil && !u.Disabled && u.Role == RoleAnalyst
+}
+
+// CanPublishBoardPack reports whether the user may freeze the board
+// pack as presented to a meeting: analysts, who prepare it, and
+// administrators.
+func (u *User) CanPublishBoardPack() bool {
+	return u != nil && !u.Disabled && (u.Role == RoleAnalyst || u.Role == RoleAdmin)
 }
 
 // IsAdmin reports whether the user manages users and tokens.
@@ -115,4 +122,7 @@ const (
 	AuditUploadRejected = "upload_rejected"
 	AuditRollback       = "rollback"
 	AuditCatalogue      = "catalogue_changed"
+	AuditAnnotation     = "annotation_changed"
+	AuditCommentary     = "commentary_written"
+	AuditEdition        = "boardpack_published"
 )

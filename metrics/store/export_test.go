@@ -16,3 +16,10 @@ func (t *IngestTx) InsertUnchecked(ctx context.Context, obs []metrics.Observatio
 	}
 	return err
 }
+
+// ExecForTest runs a statement on the writer, as a hand-written change
+// to the database would.
+func ExecForTest(ctx context.Context, s *Store, query string) error {
+	_, err := s.db.ExecContext(ctx, query)
+	return err
+}
