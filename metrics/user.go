@@ -42,6 +42,14 @@ type User struct {
 	Role      Role
 	Disabled  bool
 	CreatedAt time.Time
+	// SessionGen counts the times the user's sessions were ended (by
+	// disabling the account or resetting its password). A session keeps
+	// the generation it began in and is void once the two differ.
+	SessionGen int64
+	// MustChangePassword is set while the user signs in with a password
+	// an administrator generated: they choose their own before anything
+	// else.
+	MustChangePassword bool
 }
 
 // Scope is what the user may see: every role sees sensitive measures; a

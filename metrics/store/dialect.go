@@ -59,6 +59,20 @@ func (s *Store) lockIngest(ctx context.Context, tx *sqlx.Tx) error {
 	return err
 }
 
+// lockUsers makes changes to users take turns, so that two
+// administrators demoting each other at the same moment cannot both see
+// the other still in office and leave no administrator. SQLite's
+// writer already runs one transaction at a time (BEGIN IMMEDIATE). On
+// PostgreSQL the lock blocks other writes to users until the transaction
+// ends; reads, sign-ins included, go on.
+func (s *Store) lockUsers(ctx context.Context, tx *sqlx.Tx) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+	return err
+}
+
 // analyzeAfterRows is the size of ingest after which PostgreSQL's
 // statistics are refreshed at once rather than at autovacuum's leisure.
 const analyzeAfterRows = 10000

@@ -18,6 +18,8 @@ type userRow struct {
 	PasswordHash string `db:"password_hash"`
 	Disabled     int    `db:"disabled"`
 	CreatedAt    string `db:"created_at"`
+	SessionGen   int64  `db:"session_gen"`
+	MustChange   int    `db:"must_change_password"`
 }
 
 func (r userRow) user() (metrics.User, error) {
@@ -25,10 +27,11 @@ func (r userRow) user() (metrics.User, error) {
 	if err != nil {
 		return metrics.User{}, fmt.Errorf("user %d: %w", r.ID, err)
 	}
-	return metrics.User{ID: r.ID, Name: r.Name, Role: metrics.Role(r.Role), Disabled: r.Disabled != 0, CreatedAt: at}, nil
+	return metrics.User{ID: r.ID, Name: r.Name, Role: metrics.Role(r.Role), Disabled: r.Disabled != 0, CreatedAt: at,
+		SessionGen: r.SessionGen, MustChangePassword: r.MustChange != 0}, nil
 }
 
-const userColumns = `id, name, role, password_hash, disabled, created_at`
+const userColumns = `id, name, role, password_hash, disabled, created_at, session_gen, must_change_password`
 
 // CreateUser adds a user with an already hashed password. A name that is
 // taken gives a *metrics.Error ECONFLICT.
@@ -101,9 +104,11 @@ func (s *Store) ListUsers(ctx context.Context) ([]metrics.User, error) {
 }
 
 // DisableUser stops a user signing in or using tokens, and ends their
-// sessions at once: the dashboard checks the flag on every request.
+// sessions at once: the dashboard checks the flag on every request, and
+// the new session generation voids their sessions should the account be
+// enabled again.
 func (s *Store) DisableUser(ctx context.Context, name string) error {
-	res, err := s.db.ExecContext(ctx, s.rebind(`UPDATE users SET disabled = 1 WHERE name = ?`), name)
+	res, err := s.db.ExecContext(ctx, s.rebind(`UPDATE users SET disabled = 1, session_gen = session_gen + 1 WHERE name = ?`), name)
 	if err != nil {
 		return fmt.Errorf("disable user %q: %w", name, err)
 	}
@@ -129,7 +134,8 @@ func (s *Store) AddToken(ctx context.Context, userID int64, name, tokenSHA256 st
 func (s *Store) UserByToken(ctx context.Context, tokenSHA256 string) (metrics.User, error) {
 	var r userRow
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.GetContext(ctx, &r, s.rebind(`SELECT u.id, u.name, u.role, u.password_hash, u.disabled, u.created_at
+		return tx.GetContext(ctx, &r, s.rebind(`SELECT u.id, u.name, u.role, u.password_hash, u.disabled, u.created_at,
+			u.session_gen, u.must_change_password
 			FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_sha256 = ?`), tokenSHA256)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
