@@ -30,12 +30,33 @@ var performanceInstructions = []string{
 	"Wide layout (also accepted on any sheet): Metric, Area, then one column per period, headed 2021-08, Aug-21 or a date cell.",
 	"The header row may sit anywhere in the first 20 rows, below titles. Headers ignore case, spaces and punctuation.",
 	"",
+	"Incidents sheet (optional): one row per attended incident, for response times. Incidents are always sensitive.",
+	"  Incident ID: the force's reference, e.g. CC-2108-0001, each once. Priority: e.g. Immediate.",
+	"  Urban/Rural: Urban or Rural (the targets are 15 and 20 minutes). Area: e.g. North.",
+	"  Received and Arrived: the date and time of the call and of the first officer's arrival, e.g. 2021-08-03 14:05.",
+	"  Instead of Arrived, a Minutes column may give the minutes taken; with minutes only, add a Month column (2021-08).",
+	"  Each month's incidents are replaced whole by a later file that has any for that month. Leave the sheet empty, or delete it, when you have none.",
+	"  Example row (type yours on the Incidents sheet, below its headings; this one is not read):",
+	incidentsExample,
+	"",
 	"A file is stored whole or not at all: every problem is reported with its sheet and cell.",
 	"Uploading a later file with the same measure, area and period replaces those values; the earlier ones stay in the history.",
 }
 
+// incidentsHeaders are the headings of the template's Incidents sheet,
+// which ingest/incidents.go recognises.
+var incidentsHeaders = []string{"Incident ID", "Priority", "Urban/Rural", "Area", "Received", "Arrived"}
+
+// incidentsExample is an example row of the Incidents sheet, given in
+// the instructions rather than on the sheet: a row left on the sheet
+// would be stored as a real incident and counted in the response times.
+const incidentsExample = "    CC-2108-0001 | Immediate | Urban | North | 2021-08-03 14:05 | 2021-08-03 14:17"
+
+// incidentTimeFormat is the number format of the template's time columns.
+var incidentTimeFormat = "yyyy-mm-dd hh:mm"
+
 // WritePerformanceTemplate writes a blank performance workbook that the
-// ingest accepts: Instructions, Metrics and Data sheets.
+// ingest accepts: Instructions, Metrics, Data and Incidents sheets.
 func WritePerformanceTemplate(w io.Writer) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -63,6 +84,7 @@ func WritePerformanceTemplate(w io.Writer) error {
 	}{
 		{"Metrics", []string{"Id", "Name", "Unit", "Direction", "Target", "Classification", "Category"}},
 		{"Data", []string{"Metric", "Area", "Period", "Value"}},
+		{"Incidents", incidentsHeaders},
 	}
 	for _, s := range sheets {
 		if _, err := f.NewSheet(s.name); err != nil {
@@ -92,6 +114,14 @@ func WritePerformanceTemplate(w io.Writer) error {
 		return err
 	}
 	if err := f.SetColStyle("Data", "C", text); err != nil {
+		return err
+	}
+	// Received and Arrived take a date and time as Excel shows it.
+	when, err := f.NewStyle(&excelize.Style{CustomNumFmt: &incidentTimeFormat})
+	if err != nil {
+		return err
+	}
+	if err := f.SetColStyle("Incidents", "E:F", when); err != nil {
 		return err
 	}
 	_, err = f.WriteTo(w)
