@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/assure-pcc/assure/ingest/mapping"
 	"github.com/assure-pcc/assure/ingest/xlsx"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
@@ -42,6 +43,11 @@ type Options struct {
 	// Progress, when set, is called every thousand rows with the number
 	// of rows read so far, for a progress bar.
 	Progress func(rows int64)
+	// Mapping, when set, reads the file as a national or open table
+	// (.xlsx or .csv) through this mapping, as an upload of kind
+	// "table"; Period, if given, is then the table's period as
+	// metrics.ParsePeriod reads it ("YE Dec 2019").
+	Mapping *mapping.Mapping
 	// Allow, when set, is asked once the kind is known whether this
 	// uploader may store that kind; its error (a *metrics.Error with code
 	// EFORBIDDEN) is returned and nothing is read or stored.
@@ -58,6 +64,8 @@ type Ingester struct {
 	Sheet xlsx.Limits
 	// MaxErrors caps the errors listed in a report.
 	MaxErrors int
+	// Table limits what reading a table through a mapping may cost.
+	Table TableLimits
 	// Timeout bounds the time spent on one file.
 	Timeout time.Duration
 }
@@ -72,6 +80,7 @@ func New(st *store.Store, logger *slog.Logger) *Ingester {
 		Logger:    logger,
 		Package:   DefaultLimits(),
 		Sheet:     xlsx.DefaultLimits(),
+		Table:     DefaultTableLimits(),
 		MaxErrors: 100,
 		Timeout:   5 * time.Minute,
 	}
@@ -159,6 +168,9 @@ func (in *Ingester) ingest(ctx context.Context, name string, content []byte, opt
 		return rep, nil
 	}
 
+	if opts.Mapping != nil {
+		return in.ingestTable(ctx, rep, name, content, opts)
+	}
 	wb, err := in.open(name, content)
 	if err != nil {
 		var me *metrics.Error

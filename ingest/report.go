@@ -9,9 +9,11 @@ import (
 // stored, and every problem found. `assure ingest --json` prints it and
 // POST /api/v1/uploads returns it, so its JSON names are an interface.
 type Report struct {
-	File     string    `json:"file"`
-	SHA256   string    `json:"sha256"`
-	Kind     string    `json:"kind"`
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+	Kind   string `json:"kind"`
+	// Mapping names the mapping a table was read through.
+	Mapping  string    `json:"mapping,omitempty"`
 	Status   string    `json:"status"`
 	DryRun   bool      `json:"dry_run"`
 	UploadID int64     `json:"upload_id,omitempty"`

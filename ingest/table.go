@@ -1,0 +1,217 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/assure-pcc/assure/ingest/xlsx"
+	"github.com/assure-pcc/assure/metrics"
+)
+
+// ingestTable reads a national or open table (.xlsx or .csv) through
+// opts.Mapping and stores its values as one upload of kind "table". The
+// whole table is read and its rows added up first; only a table with no
+// problems opens the store's transaction, so a long read never holds the
+// database's write lock.
+func (in *Ingester) ingestTable(ctx context.Context, rep Report, name string, content []byte, opts Options) (Report, error) {
+	m := opts.Mapping
+	rep.Kind = metrics.KindTable
+	rep.Mapping = m.Name
+	if opts.Allow != nil {
+		if err := opts.Allow(metrics.KindTable); err != nil {
+			return rep, err
+		}
+	}
+	var given metrics.Period
+	if p := strings.TrimSpace(opts.Period); p != "" {
+		var err error
+		if given, err = metrics.ParsePeriod(p); err != nil {
+			rep.Status = StatusRejected
+			rep.Errors = append(rep.Errors, Problem{Message: "--period: " + metrics.ErrorMessage(err)})
+			return rep, nil
+		}
+	}
+	probs := &problems{max: in.MaxErrors}
+	t, err := newTableReader(m, probs, &rep.Counts, in.Table, given)
+	if err != nil {
+		return in.rejectTable(rep, Problem{Message: fmt.Sprintf("mapping %s: %v", m.Name, err)}), nil
+	}
+	t.progress = opts.Progress
+
+	if err := in.readTableFile(ctx, t, name, content); err != nil {
+		var me *metrics.Error
+		if errors.As(err, &me) {
+			return in.rejectTable(rep, Problem{Message: me.Message}), nil
+		}
+		return rep, fmt.Errorf("%s: %w", name, err)
+	}
+	obs := t.observations(name)
+	if len(obs) == 0 && !probs.failed() {
+		probs.errorf("", "", "the mapping %s found no values in this file: check that it is the table the mapping reads", m.Name)
+	}
+	rep.Counts.Observations = len(obs)
+	used := map[string]bool{}
+	for _, o := range obs {
+		used[o.MetricID] = true
+	}
+	rep.Counts.Metrics = len(used)
+	if probs.failed() {
+		return in.finishRejected(rep, probs), nil
+	}
+
+	tx, err := in.Store.BeginIngest(ctx, metrics.Upload{
+		FileName: name, SHA256: rep.SHA256, Kind: metrics.KindTable, Size: int64(len(content)), UploadedBy: opts.UploadedBy,
+	}, content)
+	if err != nil {
+		return rep, fmt.Errorf("%s: begin: %w", name, err)
+	}
+	defer tx.Rollback()
+	for _, id := range t.metricN {
+		if !used[id] {
+			continue
+		}
+		if err := tx.EnsureMetric(ctx, t.metrics[id]); err != nil {
+			var me *metrics.Error
+			if errors.As(err, &me) {
+				probs.errorf("", "", "metric %s: %s", id, me.Message)
+				continue
+			}
+			return rep, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	if probs.failed() {
+		return in.finishRejected(rep, probs), nil
+	}
+	for i := 0; i < len(obs); i += batchSize {
+		if err := tx.AddObservations(ctx, obs[i:min(i+batchSize, len(obs))]); err != nil {
+			return rep, fmt.Errorf("%s: store observations: %w", name, err)
+		}
+	}
+	counts, err := tx.Finish(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("%s: finish: %w", name, err)
+	}
+	rep.Counts.Superseded = counts.Superseded
+	rep.Warnings = append(rep.Warnings, probs.warnings...)
+	rep.Status = StatusStored
+	if opts.DryRun {
+		return rep, nil
+	}
+	if err := tx.Commit(); err != nil {
+		return rep, fmt.Errorf("%s: commit: %w", name, err)
+	}
+	rep.UploadID = tx.UploadID()
+	in.Logger.Info("table stored", "file", name, "mapping", m.Name, "upload", rep.UploadID, "observations", rep.Counts.Observations)
+	return rep, nil
+}
+
+func (in *Ingester) rejectTable(rep Report, p Problem) Report {
+	rep.Status = StatusRejected
+	rep.Errors = append(rep.Errors, p)
+	return rep
+}
+
+func (in *Ingester) finishRejected(rep Report, probs *problems) Report {
+	rep.Errors = append(rep.Errors, probs.errors...)
+	rep.Warnings = append(rep.Warnings, probs.warnings...)
+	rep.ErrorsTruncated = probs.dropped
+	rep.Status = StatusRejected
+	in.Logger.Info("file rejected", "file", rep.File, "mapping", rep.Mapping, "errors", len(probs.errors)+probs.dropped)
+	return rep
+}
+
+// readTableFile tells an .xlsx from a CSV and reads the table's sheets or
+// lines into t. Faults of the file come back as *metrics.Error.
+func (in *Ingester) readTableFile(ctx context.Context, t *tableReader, name string, content []byte) error {
+	ft, _ := SniffFile(bytes.NewReader(content), int64(len(content)), name)
+	isCSV := ft == FileCSV || ((ft == FileText || ft == FileEmpty) && strings.EqualFold(path.Ext(name), ".csv"))
+	want := t.m.Source.Format
+	switch {
+	case isCSV && want == "xlsx":
+		return metrics.Errorf(metrics.EINVALID, "%s is a CSV file, but the mapping %s reads .xlsx workbooks: choose the mapping for this table", name, t.m.Name)
+	case isCSV:
+		return in.readCSVTable(ctx, t, bytes.NewReader(content))
+	case want == "csv":
+		return metrics.Errorf(metrics.EINVALID, "%s is not a CSV file, but the mapping %s reads CSV: choose the mapping for this table, or save the file as CSV", name, t.m.Name)
+	}
+	wb, err := in.open(name, content)
+	if err != nil {
+		return err
+	}
+	t.date1904 = wb.Date1904
+	var names []string
+	read := 0
+	for _, sh := range wb.Sheets {
+		if sh.Chart || sh.State != "visible" {
+			continue
+		}
+		names = append(names, sh.Name)
+		if t.m.HasSheetRule() && !t.m.SheetMatches(sh.Name) {
+			continue
+		}
+		found, err := in.readTableSheet(ctx, t, wb, sh, t.m.HasSheetRule())
+		if err != nil {
+			return err
+		}
+		if found {
+			read++
+			t.counts.Sheets++
+		}
+	}
+	if read == 0 && !t.probs.failed() {
+		if t.m.HasSheetRule() {
+			rule := fmt.Sprintf("named %q", t.m.Source.Sheet)
+			if t.m.Source.Sheet == "" {
+				rule = fmt.Sprintf("matching /%s/", t.m.Source.SheetPattern)
+			}
+			t.probs.errorf("", "", "no sheet is %s, as the mapping %s needs (the sheets are %s): choose the mapping for this table", rule, t.m.Name, quoteList(names))
+		} else {
+			t.probs.errorf("", "", "no sheet has the header the mapping %s looks for (the sheets are %s)", t.m.Name, quoteList(names))
+		}
+	}
+	return nil
+}
+
+func (in *Ingester) readTableSheet(ctx context.Context, t *tableReader, wb *xlsx.Workbook, sh xlsx.Sheet, required bool) (bool, error) {
+	rows, err := wb.Rows(sh.Name)
+	if err != nil {
+		t.probs.errorf(sh.Name, "", "the sheet cannot be read: %v", err)
+		return false, nil
+	}
+	defer rows.Close()
+	return t.readTable(ctx, sh.Name, rows, required)
+}
+
+// readCSVTable streams a CSV through the mapping.
+func (in *Ingester) readCSVTable(ctx context.Context, t *tableReader, r interface{ Read([]byte) (int, error) }) error {
+	delim, err := t.m.Delimiter()
+	if err != nil {
+		return metrics.Errorf(metrics.EINVALID, "mapping %s: %v", t.m.Name, err)
+	}
+	rows := newCSVRows(r, t.m.Source.Encoding, delim, in.Table, func(line int, msg string) {
+		t.probs.errorf("", "", "line %d: %s", line, msg)
+	})
+	found, err := t.readTable(ctx, "", rows, true)
+	if err != nil {
+		return err
+	}
+	if found {
+		t.counts.Sheets++
+	}
+	return nil
+}
+
+func quoteList(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}
