@@ -187,7 +187,10 @@ type Signal struct {
 // limits:
 //
 //   - RuleOutsideLimits: a point strictly above UpperLimit or below
-//     LowerLimit; a point on a limit is inside. One signal per point.
+//     LowerLimit; a point on a limit is inside. Consecutive points
+//     beyond the same limit make one signal, so that a run is said
+//     once ("From Apr to Oct 2021, 7 months in a row were above the
+//     upper limit"), not once a point.
 //   - RuleShift: ShiftLength (7) or more consecutive points all strictly
 //     above or all strictly below the mean. A point equal to the mean
 //     belongs to neither side, so it ends the run.
@@ -227,20 +230,44 @@ func Signals(x XmR, dir Direction) []Signal {
 		return fmt.Sprintf("From %s to %s, %d %s", label(from), label(to), to-from+1, unitWord(pts[from].Period.Kind, to-from+1))
 	}
 
-	// (a) single points outside the limits.
-	for i, p := range pts {
+	// (a) points outside the limits, a run of them on one side as one.
+	outside := func(i int) int {
 		switch {
-		case p.Value > x.UpperLimit:
-			add(RuleOutsideLimits, i, i, SideHigh, func(tail string) string {
-				return fmt.Sprintf("%s, at %s, was above the upper limit of %s: a value this high is unlikely to be chance%s",
-					label(i), formatValue(p.Value), formatValue(x.UpperLimit), tail)
-			})
-		case p.Value < x.LowerLimit:
-			add(RuleOutsideLimits, i, i, SideLow, func(tail string) string {
-				return fmt.Sprintf("%s, at %s, was below the lower limit of %s: a value this low is unlikely to be chance%s",
-					label(i), formatValue(p.Value), formatValue(x.LowerLimit), tail)
+		case pts[i].Value > x.UpperLimit:
+			return 1
+		case pts[i].Value < x.LowerLimit:
+			return -1
+		}
+		return 0
+	}
+	for start := 0; start < len(pts); {
+		o, end := outside(start), start
+		for end+1 < len(pts) && outside(end+1) == o {
+			end++
+		}
+		if o != 0 {
+			from, to, sd := start, end, sideWord(o)
+			add(RuleOutsideLimits, from, to, sd, func(tail string) string {
+				where, limit, what := "above", x.UpperLimit, "high"
+				if sd == SideLow {
+					where, limit, what = "below", x.LowerLimit, "low"
+				}
+				if from == to {
+					return fmt.Sprintf("%s, at %s, was %s the %s limit of %s: a value this %s is unlikely to be chance%s",
+						label(from), formatValue(pts[from].Value), where, limitWord(sd), formatValue(limit), what, tail)
+				}
+				extreme := pts[from].Value
+				for i := from; i <= to; i++ {
+					if sd == SideHigh && pts[i].Value > extreme || sd == SideLow && pts[i].Value < extreme {
+						extreme = pts[i].Value
+					}
+				}
+				return fmt.Sprintf("%s in a row were %s the %s limit of %s (%s %s): values this %s are unlikely to be chance%s",
+					span(from, to), where, limitWord(sd), formatValue(limit), map[string]string{SideHigh: "up to", SideLow: "down to"}[sd],
+					formatValue(extreme), what, tail)
 			})
 		}
+		start = end + 1
 	}
 
 	// (b) shifts: runs of points strictly on one side of the mean.
@@ -487,4 +514,12 @@ func formatValue(v float64) string {
 		return "0"
 	}
 	return s
+}
+
+// limitWord names the limit on a side: "upper" or "lower".
+func limitWord(side string) string {
+	if side == SideLow {
+		return "lower"
+	}
+	return "upper"
 }

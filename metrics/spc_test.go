@@ -196,6 +196,11 @@ func TestSignals(t *testing.T) {
 		// 5 is below 5.68.
 		{"on the limit is inside", []float64{16.32, 5}, []sig{{RuleOutsideLimits, 7, 7, SideLow}}},
 		{"common cause", []float64{12, 10, 11.5, 10.5}, nil},
+		// Worked by hand: 17, 17.5 and 16.5 are all above 16.32: one
+		// run, one signal; 5 below 5.68 right after is a run of its own.
+		{"a run outside is one signal", []float64{17, 17.5, 16.5, 5}, []sig{{RuleOutsideLimits, 6, 8, SideHigh}, {RuleOutsideLimits, 9, 9, SideLow}}},
+		// Worked by hand: 12 between them is inside, so two signals.
+		{"a point inside ends a run", []float64{17, 12, 17}, []sig{{RuleOutsideLimits, 6, 6, SideHigh}, {RuleOutsideLimits, 8, 8, SideHigh}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -266,6 +271,10 @@ func TestSignalJudgementAndSentences(t *testing.T) {
 			"From Apr 2021 to Jun 2021, 2 of 3 months were close to the lower limit: an early sign of a fall, which is a concern because higher is better."},
 		{"outside, low", []float64{5}, LowerIsBetter, true, false,
 			"Apr 2021, at 5, was below the lower limit of 5.68: a value this low is unlikely to be chance, which is an improvement because lower is better."},
+		// Worked by hand: Apr, May and Jun 2021 (indices 6 to 8) are all
+		// above 16.32, the highest 17.5.
+		{"a run outside, high", []float64{17, 17.5, 16.5}, LowerIsBetter, false, true,
+			"From Apr 2021 to Jun 2021, 3 months in a row were above the upper limit of 16.32 (up to 17.5): values this high are unlikely to be chance, which is a concern because lower is better."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
