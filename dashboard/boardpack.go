@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -61,23 +62,46 @@ func (s *Server) handleBoardPack(c echo.Context) error {
 		return err
 	}
 	ctx, scope := c.Request().Context(), s.scope(c)
-	ms, err := s.store.ListMetrics(ctx, scope)
-	if err != nil {
-		return err
-	}
-	series, err := s.store.CurrentSeries(ctx, scope)
-	if err != nil {
-		return err
-	}
 	p := boardPackPage{Page: s.page(c, "Board pack"), Meeting: meeting.Format("2 January 2006"), MeetingISO: meeting.Format(time.DateOnly)}
-	if err := p.build(ms, series, meeting); err != nil {
+	built, err := s.packMeasures(ctx, scope, meeting)
+	if err != nil {
 		return err
 	}
+	p.UpTo, p.Exceptions, p.Others, p.NoFigures = built.UpTo, built.Exceptions, built.Others, built.NoFigures
+	p.Sensitive = built.Sensitive
 	if p.Finance, err = s.packFinance(ctx, scope, meeting); err != nil {
 		return err
 	}
 	p.Sensitive = p.Sensitive || p.Finance != nil
 	return s.renderOK(c, "boardpack", p)
+}
+
+// packMeasures analyses every measure for a meeting: the part of the
+// pack that depends only on the figures, cached until they change.
+func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting time.Time) (boardPackPage, error) {
+	key := fmt.Sprintf("boardpack/%t/%s", scope.Sensitive, meeting.Format(time.DateOnly))
+	v, err := s.views.get(ctx, s.store.DataVersion, key, func() (any, error) {
+		// Not the request's context: other requests may be waiting on
+		// this computation.
+		ctx := context.WithoutCancel(ctx)
+		ms, err := s.store.ListMetrics(ctx, scope)
+		if err != nil {
+			return nil, err
+		}
+		series, err := s.store.CurrentSeries(ctx, scope)
+		if err != nil {
+			return nil, err
+		}
+		var built boardPackPage
+		if err := built.build(ms, series, meeting); err != nil {
+			return nil, err
+		}
+		return built, nil
+	})
+	if err != nil {
+		return boardPackPage{}, err
+	}
+	return v.(boardPackPage), nil
 }
 
 // build analyses every measure from the figures whose period ended

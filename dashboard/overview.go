@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/assure-pcc/assure/metrics"
@@ -45,32 +46,56 @@ type overviewPage struct {
 var headlineAreas = map[string]bool{"Force": true, "Force-wide": true, "All": true, "All areas": true, "Total": true}
 
 func (s *Server) handleOverview(c echo.Context) error {
-	ctx := c.Request().Context()
-	latest, err := s.store.Latest(ctx, s.scope(c))
+	ctx, scope := c.Request().Context(), s.scope(c)
+	v, err := s.views.get(ctx, s.store.DataVersion, fmt.Sprintf("overview/%t", scope.Sensitive), func() (any, error) {
+		// Not the request's context: other requests may be waiting on
+		// this computation, and one client going away must not fail them.
+		return s.overviewTiles(context.WithoutCancel(ctx), scope)
+	})
 	if err != nil {
 		return err
 	}
-	series, err := s.store.CurrentSeries(ctx, s.scope(c))
-	if err != nil {
-		return err
-	}
-	p := overviewPage{Page: s.page(c, "Overview"), Categories: categoriesOf(latest), Category: c.QueryParam("category")}
-	newest := newestOf(latest)
-	for i, lv := range latest {
-		if p.Category != "" && lv.Metric.Category != p.Category {
+	all := v.(overviewTiles)
+	p := overviewPage{Page: s.page(c, "Overview"), Categories: all.categories, Category: c.QueryParam("category")}
+	for _, t := range all.tiles {
+		if p.Category != "" && t.Metric.Category != p.Category {
 			continue
 		}
-		t := newTile(lv)
-		if err := analyseTile(&t, lv, series[lv.Metric.ID], newest, fmt.Sprintf("spark-%d", i)); err != nil {
-			return err
-		}
 		p.Tiles = append(p.Tiles, t)
-		if lv.Metric.Classification == metrics.Sensitive {
+		if t.Metric.Classification == metrics.Sensitive {
 			p.Sensitive = true
 		}
 	}
 	p.Exceptions, p.Others = splitExceptions(p.Tiles)
 	return s.renderOK(c, "overview", p)
+}
+
+// overviewTiles are every measure's tile for one scope, the part of the
+// overview that depends only on the figures (and so is cached).
+type overviewTiles struct {
+	tiles      []tile
+	categories []string
+}
+
+func (s *Server) overviewTiles(ctx context.Context, scope metrics.Scope) (overviewTiles, error) {
+	latest, err := s.store.Latest(ctx, scope)
+	if err != nil {
+		return overviewTiles{}, err
+	}
+	series, err := s.store.CurrentSeries(ctx, scope)
+	if err != nil {
+		return overviewTiles{}, err
+	}
+	out := overviewTiles{categories: categoriesOf(latest)}
+	newest := newestOf(latest)
+	for i, lv := range latest {
+		t := newTile(lv)
+		if err := analyseTile(&t, lv, series[lv.Metric.ID], newest, fmt.Sprintf("spark-%d", i)); err != nil {
+			return overviewTiles{}, err
+		}
+		out.tiles = append(out.tiles, t)
+	}
+	return out, nil
 }
 
 func newTile(lv store.LatestValue) tile {

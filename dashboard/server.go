@@ -48,7 +48,10 @@ type Server struct {
 	budget metrics.BudgetThresholds
 	// loginByUser and loginByIP throttle failed sign-ins.
 	loginByUser, loginByIP *throttle
-	handler                http.Handler
+	// views keeps what the overview and board pack compute from all the
+	// figures until the data changes (see viewcache.go).
+	views   *viewCache
+	handler http.Handler
 	// echo is kept so tests can walk every route.
 	echo *echo.Echo
 }
@@ -56,7 +59,7 @@ type Server struct {
 // New builds a Server, parsing its templates (a broken template fails
 // here, at start-up, not on a request).
 func New(cfg Config) (*Server, error) {
-	s := &Server{store: cfg.Store, ingester: cfg.Ingester, logger: cfg.Logger, version: cfg.Version, now: cfg.Now}
+	s := &Server{store: cfg.Store, ingester: cfg.Ingester, logger: cfg.Logger, version: cfg.Version, now: cfg.Now, views: newViewCache(32)}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
