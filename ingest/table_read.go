@@ -62,6 +62,7 @@ type tableValue struct {
 
 type periodOrErr struct {
 	p   metrics.Period
+	key string // p.Key(), worked out once
 	err error
 }
 
@@ -457,8 +458,8 @@ func (t *tableReader) row(ctx context.Context, s *tableSheet, num int, cells []x
 		t.counts.SkippedRows++
 		return nil
 	}
-	p := s.sheetPeriod
-	if p.IsZero() {
+	p := periodOrErr{p: s.sheetPeriod, key: s.sheetPeriod.Key()}
+	if s.sheetPeriod.IsZero() {
 		var ok bool
 		if p, ok = t.rowPeriod(s, num, cells); !ok {
 			return nil
@@ -471,7 +472,7 @@ func (t *tableReader) row(ctx context.Context, s *tableSheet, num int, cells []x
 				continue
 			}
 			if v, ok := t.number(s, num, c); ok {
-				t.add(w.metric, area, p, v, s.name, xlsx.CellName(c.Col, num))
+				t.add(w.metric, area, p, v, s.name, c.Col, num)
 			}
 		}
 		return nil
@@ -487,7 +488,7 @@ func (t *tableReader) row(ctx context.Context, s *tableSheet, num int, cells []x
 		return nil
 	}
 	if t.m.Value.Count {
-		t.add(metricID, area, p, 1, s.name, xlsx.CellName(max(s.metric, 0), num))
+		t.add(metricID, area, p, 1, s.name, max(s.metric, 0), num)
 		return nil
 	}
 	c, ok := tableCell(cells, s.value)
@@ -496,7 +497,7 @@ func (t *tableReader) row(ctx context.Context, s *tableSheet, num int, cells []x
 		return nil
 	}
 	if v, ok := t.number(s, num, c); ok {
-		t.add(metricID, area, p, v, s.name, xlsx.CellName(c.Col, num))
+		t.add(metricID, area, p, v, s.name, c.Col, num)
 	}
 	return nil
 }
@@ -542,12 +543,12 @@ func (t *tableReader) metricID(raw string) string {
 
 // rowPeriod reads the period of a row from its period column (and
 // quarter column).
-func (t *tableReader) rowPeriod(s *tableSheet, num int, cells []xlsx.Cell) (metrics.Period, bool) {
+func (t *tableReader) rowPeriod(s *tableSheet, num int, cells []xlsx.Cell) (periodOrErr, bool) {
 	c, ok := tableCell(cells, s.period)
 	ref := xlsx.CellName(s.period, num)
 	if !ok {
 		t.probs.errorf(s.name, ref, "column %q: the period is blank", s.labels[s.period])
-		return metrics.Period{}, false
+		return periodOrErr{}, false
 	}
 	key := c.Value
 	if s.quarter >= 0 {
@@ -570,18 +571,21 @@ func (t *tableReader) rowPeriod(s *tableSheet, num int, cells []xlsx.Cell) (metr
 	if r.err == nil && t.kind != "" && r.p.Kind != t.kind {
 		r.err = metrics.Errorf(metrics.EINVALID, "%q is a %s, but the mapping %s expects a %s", c.Value, r.p.Kind, t.m.Name, t.kind)
 	}
+	if r.err == nil {
+		r.key = r.p.Key()
+	}
 	if len(t.periods) < cacheLimit {
 		t.periods[strings.Clone(key)] = r
 	}
 	return t.checkPeriod(s, ref, c, r)
 }
 
-func (t *tableReader) checkPeriod(s *tableSheet, ref string, c xlsx.Cell, r periodOrErr) (metrics.Period, bool) {
+func (t *tableReader) checkPeriod(s *tableSheet, ref string, c xlsx.Cell, r periodOrErr) (periodOrErr, bool) {
 	if r.err != nil {
 		t.probs.errorf(s.name, ref, "column %q: %s", s.labels[s.period], metrics.ErrorMessage(r.err))
-		return metrics.Period{}, false
+		return periodOrErr{}, false
 	}
-	return r.p, true
+	return r, true
 }
 
 // quarterPeriod reads a financial year ("2019/20") and a quarter ("1",
@@ -661,13 +665,14 @@ func (t *tableReader) number(s *tableSheet, num int, c xlsx.Cell) (float64, bool
 	return v, true
 }
 
-// add combines one value into its metric, area and period.
-func (t *tableReader) add(metricID, area string, p metrics.Period, v float64, sheet, cell string) {
-	k := tableKey{metric: metricID, area: area, period: p.Key()}
+// add combines one value, read from the cell at col and row num, into
+// its metric, area and period.
+func (t *tableReader) add(metricID, area string, p periodOrErr, v float64, sheet string, col, num int) {
+	k := tableKey{metric: metricID, area: area, period: p.key}
 	if tv, ok := t.agg[k]; ok {
 		if t.m.CombineMode() == mapping.CombineError {
-			t.probs.errorf(sheet, cell, "%s, %s, %s was already given at %s, and the mapping %s does not add rows together (combine: error): remove one of the rows",
-				metricID, area, p.Label(), tv.cell, t.m.Name)
+			t.probs.errorf(sheet, xlsx.CellName(col, num), "%s, %s, %s was already given at %s, and the mapping %s does not add rows together (combine: error): remove one of the rows",
+				metricID, area, p.p.Label(), tv.cell, t.m.Name)
 			return
 		}
 		tv.value += v
@@ -675,12 +680,12 @@ func (t *tableReader) add(metricID, area string, p metrics.Period, v float64, sh
 		return
 	}
 	if len(t.agg) >= t.lim.MaxKeys {
-		t.probs.errorf(sheet, cell, "the table gives more than %d different metric, area and period combinations, the limit: split the file, or filter it with the mapping", t.lim.MaxKeys)
+		t.probs.errorf(sheet, xlsx.CellName(col, num), "the table gives more than %d different metric, area and period combinations, the limit: split the file, or filter it with the mapping", t.lim.MaxKeys)
 		t.full = true
 		return
 	}
 	k.area = strings.Clone(area)
-	t.agg[k] = &tableValue{period: p, value: v, sheet: sheet, cell: cell, rows: 1}
+	t.agg[k] = &tableValue{period: p.p, value: v, sheet: sheet, cell: xlsx.CellName(col, num), rows: 1}
 	t.order = append(t.order, k)
 }
 
