@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/ingest/mapping"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/schollz/progressbar/v3"
@@ -16,13 +18,14 @@ import (
 )
 
 func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
-	c := newCommand("ingest", "ingest [--db DSN] [--dry-run] [--json] [--kind KIND] [--period 2021-22/M5] FILE...",
-		"Checks each workbook cell by cell and stores it in one transaction, or stores\nnothing and lists every problem. Exit status: 0 when every file was stored\n(or would be, with --dry-run), 1 when any file was rejected, 2 on bad usage.")
+	c := newCommand("ingest", "ingest [--db DSN] [--dry-run] [--json] [--kind KIND] [--map NAME-OR-FILE] [--period P] FILE...",
+		"Checks each workbook cell by cell and stores it in one transaction, or stores\nnothing and lists every problem. With --map, reads each FILE (.xlsx or .csv)\nas a national or open table through a mapping: "+mappingNames()+",\nor a mapping file. Exit status: 0 when every file was stored (or would be,\nwith --dry-run), 1 when any file was rejected, 2 on bad usage.")
 	dsn := c.String("db", envOr("ASSURE_DB", defaultDSN), "database: a SQLite file path or a postgres:// URL (env ASSURE_DB)")
 	dryRun := c.Bool("dry-run", false, "check the files and report what would be stored, storing nothing")
 	asJSON := c.Bool("json", false, "print one JSON report per file, one per line")
 	kind := c.String("kind", "", "force the workbook kind: performance or finance (default: detect)")
-	period := c.String("period", "", "the month of a finance workbook whose title and file name do not say it, as 2021-22/M5 (M1 is April)")
+	period := c.String("period", "", "the month of a finance workbook whose title and file name do not say it, as 2021-22/M5 (M1 is April); with --map, the period of a table, as \"YE Dec 2019\" or 2019-12")
+	mapName := c.String("map", "", "read the files as tables through this mapping: a shipped mapping's name or a mapping file (YAML)")
 	lim := addLimitFlags(c)
 	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
 		return err
@@ -34,7 +37,21 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	if *kind != "" && *kind != metrics.KindPerformance && *kind != metrics.KindFinance {
 		return usageError{fmt.Sprintf("--kind %q: the kinds are performance and finance", *kind)}
 	}
-	if *period != "" {
+	var m *mapping.Mapping
+	if *mapName != "" {
+		if *kind != "" {
+			return usageError{"--kind and --map: a table read through a mapping has no workbook kind, leave --kind out"}
+		}
+		var err error
+		if m, err = mapping.Resolve(*mapName); err != nil {
+			return usageError{"--map: " + metrics.ErrorMessage(err)}
+		}
+		if *period != "" {
+			if _, err := metrics.ParsePeriod(*period); err != nil {
+				return usageError{"--period: " + metrics.ErrorMessage(err)}
+			}
+		}
+	} else if *period != "" {
 		if _, err := metrics.ParseFinancePeriod(*period); err != nil {
 			return usageError{"--period: " + metrics.ErrorMessage(err)}
 		}
@@ -50,7 +67,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	rejected := 0
 	enc := json.NewEncoder(stdout)
 	for _, path := range c.Args() {
-		opts := ingest.Options{DryRun: *dryRun, Kind: *kind, Period: *period, UploadedBy: "cli"}
+		opts := ingest.Options{DryRun: *dryRun, Kind: *kind, Period: *period, UploadedBy: "cli", Mapping: m}
 		var bar *progressbar.ProgressBar
 		if !*asJSON && isTerminal(stderr) {
 			bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(stderr),
@@ -82,6 +99,15 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	return nil
 }
 
+// mappingNames lists the shipped mappings for the usage text.
+func mappingNames() string {
+	var names []string
+	for _, i := range mapping.List() {
+		names = append(names, i.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
 // printReport writes a report for a person.
 func printReport(w io.Writer, rep ingest.Report) {
 	verb := rep.Status
@@ -89,6 +115,9 @@ func printReport(w io.Writer, rep ingest.Report) {
 		verb = "would be stored (dry run)"
 	}
 	fmt.Fprintf(w, "%s: %s", rep.File, verb)
+	if rep.Mapping != "" {
+		fmt.Fprintf(w, " (mapping %s)", rep.Mapping)
+	}
 	if f := rep.Finance; f != nil && rep.Status != ingest.StatusRejected {
 		fmt.Fprintf(w, ": %s, %d revenue lines (forecast variance %s), %d capital lines, %d reserves",
 			f.Label, f.RevenueLines, metrics.FormatVariance(f.VarianceGBP), f.CapitalLines, f.ReserveLines)
