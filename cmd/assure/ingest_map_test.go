@@ -22,7 +22,7 @@ func TestIngestWithMapping(t *testing.T) {
 	}
 	var rep struct {
 		Kind, Mapping, Status string
-		Counts               struct{ Observations int }
+		Counts                struct{ Observations int }
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Kind != "table" || rep.Mapping != "police-uk-street" || rep.Status != "stored" || rep.Counts.Observations != 2 {
 		t.Errorf("report %s (%v)", out, err)
