@@ -126,6 +126,12 @@ func baselineYearParam(c echo.Context) (int, error) {
 // "chart-areas"). The error is an internal one: charts refuse only input
 // that the store never holds.
 func buildAnalysis(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string) (analysisView, error) {
+	return buildAnalysisMarked(m, obs, area, baselineYear, idPrefix, nil)
+}
+
+// buildAnalysisMarked is buildAnalysis with annotations marked on the SPC
+// chart, numbered in the order given (see annotationMarks).
+func buildAnalysisMarked(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string, anns []metrics.Annotation) (analysisView, error) {
 	a := metrics.Analyse(m, obs, area, baselineYear, metrics.DefaultTolerance)
 	v := analysisView{
 		Metric: m, Area: area, Areas: areasOf(obs), BaselineYear: a.BaselineYear,
@@ -149,7 +155,7 @@ func buildAnalysis(m metrics.Metric, obs []metrics.Observation, area string, bas
 	for _, s := range a.Signals {
 		v.Signals = append(v.Signals, s.Sentence)
 	}
-	if err := v.addSPC(m, a, idPrefix); err != nil {
+	if err := v.addSPC(m, a, idPrefix, anns); err != nil {
 		return v, err
 	}
 	if err := v.addByArea(m, obs, a.Latest.Period, idPrefix); err != nil {
@@ -160,7 +166,7 @@ func buildAnalysis(m metrics.Metric, obs []metrics.Observation, area string, bas
 
 // addSPC adds the XmR chart and its table, or the sentence that says why
 // there is none.
-func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix string) error {
+func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix string, anns []metrics.Annotation) error {
 	if a.XmR == nil {
 		v.SPCNote = fmt.Sprintf("A chart of process limits needs at least %d values, and %s has %d so far, so none is drawn: the figures are in the table below.",
 			metrics.XmRMinPoints, areaPhrase(a.Area), len(a.Points))
@@ -180,6 +186,11 @@ func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix str
 		}
 	}
 	c := SPCChart{SeriesName: a.Area, Mean: x.Mean, Upper: x.UpperLimit, Lower: x.LowerLimit, Target: m.Target}
+	periods := make([]metrics.Period, len(x.Points))
+	for i, p := range x.Points {
+		periods[i] = p.Period
+	}
+	c.Marks = annotationMarks(anns, periods)
 	for i, p := range x.Points {
 		c.Labels = append(c.Labels, p.Period.Label())
 		c.Values = append(c.Values, p.Value)

@@ -33,6 +33,20 @@ type boardPackPage struct {
 	// Finance is the latest finance month before the meeting, nil when
 	// none is held.
 	Finance *packFinance
+	// ResponseTimes summarise the quarter before the meeting, nil when
+	// there are no incidents for it (see boardpack_context.go).
+	ResponseTimes *packResponseTimes
+
+	// The editions (see boardpack_edition.go). Edition is set on a page
+	// that shows a frozen edition. On the live pack, Published is the
+	// meeting's latest edition and Changes what differs from it;
+	// CanPublish shows the publish form, whose SHA256 names the pack as
+	// shown. Notice confirms a publication.
+	Edition, Published *editionView
+	Changes            []packChange
+	CanPublish         bool
+	SHA256             string
+	Notice             string
 }
 
 // packMeasure is one measure of the pack: its tile (latest values,
@@ -41,6 +55,11 @@ type packMeasure struct {
 	tile
 	Anchor   string
 	Analysis analysisView
+	// Commentary is the analyst's commentary for the measure's period,
+	// nil when none; Annotations those on its timeline before the
+	// meeting.
+	Commentary  *packCommentary
+	Annotations []annotationView
 }
 
 // meetingParam reads ?meeting=YYYY-MM-DD; empty means today.
@@ -61,19 +80,38 @@ func (s *Server) handleBoardPack(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p, err := s.livePack(c, meeting)
+	if err != nil {
+		return err
+	}
+	if err := s.addEditionState(c, &p, meeting); err != nil {
+		return err
+	}
+	return s.renderOK(c, "boardpack", p)
+}
+
+// livePack builds the pack of a meeting from the current figures, as the
+// page shows it and as publishing freezes it.
+func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, error) {
 	ctx, scope := c.Request().Context(), s.scope(c)
 	p := boardPackPage{Page: s.page(c, "Board pack"), Meeting: meeting.Format("2 January 2006"), MeetingISO: meeting.Format(time.DateOnly)}
 	built, err := s.packMeasures(ctx, scope, meeting)
 	if err != nil {
-		return err
+		return p, err
 	}
 	p.UpTo, p.Exceptions, p.Others, p.NoFigures = built.UpTo, built.Exceptions, built.Others, built.NoFigures
 	p.Sensitive = built.Sensitive
 	if p.Finance, err = s.packFinance(ctx, scope, meeting); err != nil {
-		return err
+		return p, err
 	}
-	p.Sensitive = p.Sensitive || p.Finance != nil
-	return s.renderOK(c, "boardpack", p)
+	if err := s.addPackContext(ctx, scope, &p, meeting); err != nil {
+		return p, err
+	}
+	if p.ResponseTimes, err = s.packResponseTimesFor(ctx, scope, meeting); err != nil {
+		return p, err
+	}
+	p.Sensitive = p.Sensitive || p.Finance != nil || p.ResponseTimes != nil
+	return p, nil
 }
 
 // packMeasures analyses every measure for a meeting: the part of the

@@ -114,7 +114,17 @@ const chartMaxIDLen = 64
 // whose length differs from the periods, or a value or target that is NaN
 // or infinite (which would otherwise leave a blank chart).
 func LineChartPanel(id, title, unit string, periodLabels []string, series []LineSeries, target *float64, targetLabel string) (ChartPanel, error) {
+	return LineChartPanelWithMarks(id, title, unit, periodLabels, series, target, targetLabel, nil)
+}
+
+// LineChartPanelWithMarks is LineChartPanel with annotations marked on
+// the periods (see ChartMark); a mark outside the periods, or without a
+// label, is an error wrapping ErrChartInput.
+func LineChartPanelWithMarks(id, title, unit string, periodLabels []string, series []LineSeries, target *float64, targetLabel string, marks []ChartMark) (ChartPanel, error) {
 	if err := chartCheckHeader(id, title); err != nil {
+		return ChartPanel{}, err
+	}
+	if err := checkMarks(id, marks, len(periodLabels)); err != nil {
 		return ChartPanel{}, err
 	}
 	if len(periodLabels) == 0 {
@@ -173,7 +183,7 @@ func LineChartPanel(id, title, unit string, periodLabels []string, series []Line
 				data[j] = opts.LineData{Value: chartNumber(*v)}
 			}
 		}
-		line.AddSeries(s.Name, data,
+		seriesOpts := []charts.SeriesOpts{
 			charts.WithLineChartOpts(opts.LineChart{
 				Symbol:     chartSymbols[i%len(chartSymbols)],
 				SymbolSize: 7,
@@ -182,7 +192,11 @@ func LineChartPanel(id, title, unit string, periodLabels []string, series []Line
 				ShowSymbol: opts.Bool(true),
 			}),
 			charts.WithLineStyleOpts(opts.LineStyle{Width: 2}),
-		)
+		}
+		if i == 0 {
+			seriesOpts = append(seriesOpts, markOpts(marks)...)
+		}
+		line.AddSeries(s.Name, data, seriesOpts...)
 	}
 	if target != nil {
 		t := chartNumber(*target)
@@ -203,6 +217,7 @@ func LineChartPanel(id, title, unit string, periodLabels []string, series []Line
 	if target != nil {
 		desc += ", with a dashed line for " + targetLabel
 	}
+	desc += marksPhrase(marks)
 	return chartNewPanel(id, title, desc+".", line.JSON())
 }
 

@@ -49,6 +49,8 @@ type SPCChart struct {
 	Unusual []bool
 	// Target, when not nil, is drawn as the black dashed target line.
 	Target *float64
+	// Marks are annotations on the periods (see ChartMark).
+	Marks []ChartMark
 }
 
 // SPCChartPanel builds an XmR chart: the values as a line, the average
@@ -91,6 +93,9 @@ func SPCChartPanel(id, title, unit string, c SPCChart) (ChartPanel, error) {
 	if c.Target != nil && !chartIsFinite(*c.Target) {
 		return ChartPanel{}, chartInputError(id, "target %v is not a finite number", *c.Target)
 	}
+	if err := checkMarks(id, c.Marks, len(c.Values)); err != nil {
+		return ChartPanel{}, err
+	}
 	name := c.SeriesName
 	targetLabel := ""
 	if c.Target != nil {
@@ -131,11 +136,11 @@ func SPCChartPanel(id, title, unit string, c SPCChart) (ChartPanel, error) {
 	}
 	noSymbol := charts.WithLineChartOpts(opts.LineChart{Symbol: "none", ShowSymbol: opts.Bool(false)})
 
-	line.AddSeries(name, values,
+	line.AddSeries(name, values, append([]charts.SeriesOpts{
 		charts.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 7, ShowSymbol: opts.Bool(true)}),
 		charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: chartPalette[0]}),
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: chartPalette[0]}),
-	)
+	}, markOpts(c.Marks)...)...)
 	line.AddSeries(spcAverageLabel, flat(c.Mean), noSymbol,
 		charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: spcAverageColour}),
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: spcAverageColour}),
@@ -171,6 +176,7 @@ func SPCChartPanel(id, title, unit string, c SPCChart) (ChartPanel, error) {
 	if c.Target != nil {
 		desc += "; a dashed line for " + targetLabel
 	}
+	desc += marksPhrase(c.Marks)
 	return chartNewPanel(id, title, desc+".", line.JSON())
 }
 

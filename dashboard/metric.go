@@ -37,6 +37,8 @@ type metricPage struct {
 	// Analysis is one area's standing: the force-wide area, or the one
 	// ?area= names (see analysis.go).
 	Analysis analysisView
+	// Context is the annotations and commentary (see context.go).
+	Context metricContext
 }
 
 // buildSeriesTable arranges observations by period and area.
@@ -79,8 +81,8 @@ func buildSeriesTable(m metrics.Metric, obs []metrics.Observation) seriesTable {
 }
 
 // metricChart draws the series by period, one line per area, with the
-// target as a line.
-func metricChart(m metrics.Metric, obs []metrics.Observation, t seriesTable) (*ChartPanel, error) {
+// target as a line and the annotations marked.
+func metricChart(m metrics.Metric, obs []metrics.Observation, t seriesTable, anns []metrics.Annotation) (*ChartPanel, error) {
 	if len(obs) == 0 {
 		return nil, nil
 	}
@@ -100,7 +102,7 @@ func metricChart(m metrics.Metric, obs []metrics.Observation, t seriesTable) (*C
 		v := o.Value
 		series[areaIdx[o.Area]].Values[idx[o.Period.Key()]] = &v
 	}
-	panel, err := LineChartPanel("chart-series", m.Name, m.Unit, labels, series, m.Target, "")
+	panel, err := LineChartPanelWithMarks("chart-series", m.Name, m.Unit, labels, series, m.Target, "", annotationMarks(anns, t.Periods))
 	if err != nil {
 		return nil, fmt.Errorf("chart of %s: %w", m.ID, err)
 	}
@@ -127,12 +129,17 @@ func (s *Server) handleMetric(c echo.Context) error {
 		p.Target = formatValue(*m.Target, m.Unit)
 	}
 	p.Table = buildSeriesTable(m, obs)
-	if p.Chart, err = metricChart(m, obs, p.Table); err != nil {
+	var anns []metrics.Annotation
+	if p.Context, anns, err = s.loadMetricContext(ctx, c, m, p.Table.Periods); err != nil {
+		return err
+	}
+	if p.Chart, err = metricChart(m, obs, p.Table, anns); err != nil {
 		return err
 	}
 	area := headlineArea(areasOf(obs), c.QueryParam("area"))
-	if p.Analysis, err = buildAnalysis(m, obs, area, baselineYear, "chart"); err != nil {
+	if p.Analysis, err = buildAnalysisMarked(m, obs, area, baselineYear, "chart", anns); err != nil {
 		return err
 	}
+	p.Context.selectPeriod(p.Analysis.Period)
 	return s.renderOK(c, "metric", p)
 }

@@ -56,6 +56,8 @@ type publicMetricPage struct {
 	Generated string
 	CSVHref   string
 	IndexHref string
+	// Annotations are those on the chart; commentary is never public.
+	Annotations []annotationView
 }
 
 // isNational reports whether a category is one of the six national
@@ -108,23 +110,31 @@ func (s *Server) publicIndex(ctx context.Context) ([]publicGroup, error) {
 	return groups, nil
 }
 
-// publicMetric is one open measure's page data; a sensitive or unknown
-// measure is ENOTFOUND.
-func (s *Server) publicMetric(ctx context.Context, id string) (metrics.Metric, []metrics.Observation, seriesTable, *ChartPanel, error) {
+// publicMetric is one open measure's page data, without the Page and
+// links, and its figures; a sensitive or unknown measure is ENOTFOUND.
+func (s *Server) publicMetric(ctx context.Context, id string) (publicMetricPage, []metrics.Observation, error) {
 	m, err := s.store.GetMetric(ctx, metrics.Public, id)
 	if err != nil {
-		return m, nil, seriesTable{}, nil, err
+		return publicMetricPage{}, nil, err
 	}
 	if m.Classification != metrics.Open {
-		return m, nil, seriesTable{}, nil, metrics.Errorf(metrics.ENOTFOUND, "no such measure")
+		return publicMetricPage{}, nil, metrics.Errorf(metrics.ENOTFOUND, "no such measure")
 	}
 	obs, err := s.store.Series(ctx, metrics.Public, id)
 	if err != nil {
-		return m, nil, seriesTable{}, nil, err
+		return publicMetricPage{}, nil, err
 	}
-	t := buildSeriesTable(m, obs)
-	chart, err := metricChart(m, obs, t)
-	return m, obs, t, chart, err
+	anns, err := s.store.Annotations(ctx, metrics.Public, id)
+	if err != nil {
+		return publicMetricPage{}, nil, err
+	}
+	p := publicMetricPage{Metric: m, Table: buildSeriesTable(m, obs), Annotations: newAnnotationViews(anns)}
+	p.Coverage = coverage(p.Table)
+	if m.Target != nil {
+		p.Target = formatValue(*m.Target, m.Unit)
+	}
+	p.Chart, err = metricChart(m, obs, p.Table, anns)
+	return p, obs, err
 }
 
 // coverage says which periods a series covers: "Apr 2019 to Mar 2022".
@@ -150,23 +160,22 @@ func (s *Server) handlePublicMetric(c echo.Context) error {
 	if strings.HasSuffix(id, ".csv") {
 		return s.handlePublicCSV(c, strings.TrimSuffix(id, ".csv"))
 	}
-	m, _, t, chart, err := s.publicMetric(c.Request().Context(), id)
+	p, _, err := s.publicMetric(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	p := publicMetricPage{Page: s.page(c, m.Name), Metric: m, Chart: chart, Table: t, Coverage: coverage(t),
-		Generated: s.now().Format("2 January 2006 15:04"), CSVHref: "/public/metrics/" + m.ID + ".csv", IndexHref: "/public"}
-	if m.Target != nil {
-		p.Target = formatValue(*m.Target, m.Unit)
-	}
+	p.Page = s.page(c, p.Metric.Name)
+	p.Generated = s.now().Format("2 January 2006 15:04")
+	p.CSVHref, p.IndexHref = "/public/metrics/"+p.Metric.ID+".csv", "/public"
 	return s.renderOK(c, "public_metric", p)
 }
 
 func (s *Server) handlePublicCSV(c echo.Context, id string) error {
-	m, obs, _, _, err := s.publicMetric(c.Request().Context(), id)
+	p, obs, err := s.publicMetric(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
+	m := p.Metric
 	b, err := seriesCSV(m, obs)
 	if err != nil {
 		return err

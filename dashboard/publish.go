@@ -48,15 +48,13 @@ func (s *Server) Publish(ctx context.Context, dir string) (int, error) {
 	}
 	for _, g := range groups {
 		for _, t := range g.Tiles {
-			m, obs, table, chart, err := s.publicMetric(ctx, t.Metric.ID)
+			p, obs, err := s.publicMetric(ctx, t.Metric.ID)
 			if err != nil {
 				return written, err
 			}
-			p := publicMetricPage{Page: page(m.Name, "../"), Metric: m, Chart: chart, Table: table, Coverage: coverage(table),
-				Generated: generated, CSVHref: m.ID + ".csv", IndexHref: "../index.html"}
-			if m.Target != nil {
-				p.Target = formatValue(*m.Target, m.Unit)
-			}
+			m := p.Metric
+			p.Page, p.Generated = page(m.Name, "../"), generated
+			p.CSVHref, p.IndexHref = m.ID+".csv", "../index.html"
 			if b, err = s.execute("public_metric", p); err != nil {
 				return written, err
 			}

@@ -151,9 +151,19 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	signed.POST("/uploads/:id/rollback", s.handleUploadRollback)
 	signed.GET("/catalogue", s.handleCatalogue)
 	signed.POST("/catalogue/:id", s.handleCatalogueEdit)
+	// Annotations and commentary: analysts only, checked in the handler.
+	signed.POST("/metrics/:id/annotations", s.handleAnnotationAdd)
+	signed.POST("/metrics/:id/commentary", s.handleCommentary)
+	signed.POST("/annotations/:id", s.handleAnnotationEdit)
+	signed.POST("/annotations/:id/delete", s.handleAnnotationDelete)
 	signed.GET("/admin", s.handleAdmin)
 	// The board pack gathers everything for a meeting: sign in first.
 	signed.GET("/boardpack", s.handleBoardPack)
+	// Editions hold sensitive figures: 404 for anyone who may not see
+	// them; analysts and administrators publish (checked in the handler).
+	signed.POST("/boardpack/publish", s.handleBoardPackPublish)
+	signed.GET("/boardpack/editions", s.handleEditions)
+	signed.GET("/boardpack/editions/:id", s.handleEdition)
 	api.POST("/uploads", s.handleAPIUpload, requireUser)
 	return e
 }

@@ -1,0 +1,391 @@
+package dashboard
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/labstack/echo/v4"
+)
+
+// Frozen editions of the board pack. Publishing a meeting's pack keeps
+// what it showed (every figure, sentence and chart option, as the page
+// had them) as JSON, so that the edition renders later from that record
+// alone, never from the live figures: a revision uploaded after the
+// meeting cannot change what the board was shown. Publishing an
+// unchanged pack again is a no-op; a changed one becomes the next
+// numbered edition, and earlier editions stay. The live pack of a
+// meeting with an edition lists what has changed since it.
+//
+// Editions hold sensitive figures: only viewers who may see sensitive
+// data read them, and the store refuses everyone else too.
+
+// packSnapshotFormat numbers the layout of packSnapshot, so that a
+// future layout can still read editions frozen in this one.
+const packSnapshotFormat = 1
+
+// packSnapshot is what an edition freezes: the board pack page without
+// the viewer, the edition banners or the forms.
+type packSnapshot struct {
+	Format              int
+	Meeting, MeetingISO string
+	UpTo                []string
+	Exceptions, Others  []packMeasure
+	NoFigures           []metrics.Metric
+	Finance             *packFinance
+	ResponseTimes       *packResponseTimes
+	Sensitive           bool
+}
+
+func snapshotOf(p boardPackPage) packSnapshot {
+	return packSnapshot{Format: packSnapshotFormat, Meeting: p.Meeting, MeetingISO: p.MeetingISO, UpTo: p.UpTo,
+		Exceptions: p.Exceptions, Others: p.Others, NoFigures: p.NoFigures, Finance: p.Finance,
+		ResponseTimes: p.ResponseTimes, Sensitive: p.Sensitive}
+}
+
+// page lays a snapshot back out as a pack page for pg's viewer.
+func (sn packSnapshot) page(pg Page) boardPackPage {
+	p := boardPackPage{Page: pg, Meeting: sn.Meeting, MeetingISO: sn.MeetingISO, UpTo: sn.UpTo, Exceptions: sn.Exceptions,
+		Others: sn.Others, NoFigures: sn.NoFigures, Finance: sn.Finance, ResponseTimes: sn.ResponseTimes}
+	p.Sensitive = sn.Sensitive
+	return p
+}
+
+// marshalSnapshot is the JSON an edition stores and its SHA-256 (hex),
+// which the publish form carries so that what is published is what the
+// publisher was looking at.
+func marshalSnapshot(sn packSnapshot) ([]byte, string, error) {
+	b, err := json.Marshal(sn)
+	if err != nil {
+		return nil, "", fmt.Errorf("board pack snapshot: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return b, hex.EncodeToString(sum[:]), nil
+}
+
+// unmarshalSnapshot reads an edition back, and checks every chart option
+// in it as chartNewPanel does: an option is written into the page as
+// script data, so one altered in the database must not become markup.
+func unmarshalSnapshot(b []byte) (packSnapshot, error) {
+	var sn packSnapshot
+	if err := json.Unmarshal(b, &sn); err != nil {
+		return sn, fmt.Errorf("board pack edition: %w", err)
+	}
+	if sn.Format != packSnapshotFormat {
+		return sn, fmt.Errorf("board pack edition: format %d, this version reads %d", sn.Format, packSnapshotFormat)
+	}
+	for _, c := range sn.charts() {
+		if !chartValidID(c.ID) || chartUnsafeIndex([]byte(c.OptionJSON)) >= 0 || !json.Valid([]byte(c.OptionJSON)) {
+			return sn, fmt.Errorf("board pack edition: chart %q is not a safe chart option", c.ID)
+		}
+	}
+	return sn, nil
+}
+
+// charts are the snapshot's chart panels.
+func (sn packSnapshot) charts() []*ChartPanel {
+	var out []*ChartPanel
+	add := func(c *ChartPanel) {
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	for _, list := range [][]packMeasure{sn.Exceptions, sn.Others} {
+		for _, pm := range list {
+			add(pm.Spark)
+			add(pm.Analysis.SPC)
+			add(pm.Analysis.ByArea)
+		}
+	}
+	if sn.Finance != nil {
+		add(sn.Finance.Chart)
+	}
+	return out
+}
+
+// editionView names an edition on a page.
+type editionView struct {
+	ID          int64
+	Number      int
+	Meeting     string
+	MeetingISO  string
+	PublishedAt string
+	PublishedBy string
+	Link        string
+}
+
+func newEditionView(e metrics.BoardPackEdition) *editionView {
+	return &editionView{ID: e.ID, Number: e.Number, Meeting: e.Meeting.Format("2 January 2006"), MeetingISO: e.Meeting.Format(time.DateOnly),
+		PublishedAt: e.PublishedAt.Format("2 January 2006 15:04"), PublishedBy: e.PublishedBy, Link: "/boardpack/editions/" + strconv.FormatInt(e.ID, 10)}
+}
+
+// packChange is one way the live pack differs from a published edition.
+type packChange struct {
+	Measure, Anchor string
+	What            []string
+}
+
+// packChanges lists, measure by measure, what differs between a
+// published edition and the live pack of the same meeting: measures
+// added or gone, a new latest period, changed figures, a changed
+// standing (against target, signal or noise, exception reasons) or
+// commentary; then the finance and response time summaries. It is
+// empty when nothing that the pack shows has changed.
+func packChanges(was, now packSnapshot) []packChange {
+	var out []packChange
+	index := func(sn packSnapshot) (map[string]packMeasure, []string) {
+		m := map[string]packMeasure{}
+		var order []string
+		for _, pm := range slices.Concat(sn.Exceptions, sn.Others) {
+			m[pm.Metric.ID] = pm
+			order = append(order, pm.Metric.ID)
+		}
+		return m, order
+	}
+	wasM, wasOrder := index(was)
+	nowM, nowOrder := index(now)
+	for _, id := range nowOrder {
+		n := nowM[id]
+		w, ok := wasM[id]
+		if !ok {
+			out = append(out, packChange{Measure: n.Metric.Name, Anchor: n.Anchor, What: []string{"Has figures now; the edition had none."}})
+			continue
+		}
+		if what := measureChanges(w, n); len(what) > 0 {
+			out = append(out, packChange{Measure: n.Metric.Name, Anchor: n.Anchor, What: what})
+		}
+	}
+	for _, id := range wasOrder {
+		if _, ok := nowM[id]; !ok {
+			w := wasM[id]
+			out = append(out, packChange{Measure: w.Metric.Name, What: []string{"In the edition, but has no figures in the pack now."}})
+		}
+	}
+	if what := financeChanges(was.Finance, now.Finance); len(what) > 0 {
+		out = append(out, packChange{Measure: "Finance", Anchor: "pack-finance-heading", What: what})
+	}
+	if what := responseChanges(was.ResponseTimes, now.ResponseTimes); len(what) > 0 {
+		out = append(out, packChange{Measure: "Response times", Anchor: "pack-response-heading", What: what})
+	}
+	return out
+}
+
+func measureChanges(w, n packMeasure) []string {
+	var what []string
+	if w.Period != n.Period {
+		what = append(what, fmt.Sprintf("Latest period %s, was %s.", n.Period, w.Period))
+	}
+	values := func(pm packMeasure) map[string]string {
+		m := map[string]string{}
+		for _, v := range pm.Values {
+			m[v.Area] = v.Value
+		}
+		return m
+	}
+	wv, nv := values(w), values(n)
+	if w.Period == n.Period {
+		for _, v := range n.Values {
+			if old, ok := wv[v.Area]; ok && old != v.Value {
+				what = append(what, fmt.Sprintf("%s, %s: %s, was %s.", v.Area, n.Period, v.Value, old))
+			} else if !ok {
+				what = append(what, fmt.Sprintf("%s, %s: %s, new.", v.Area, n.Period, v.Value))
+			}
+		}
+		for _, v := range w.Values {
+			if _, ok := nv[v.Area]; !ok {
+				what = append(what, fmt.Sprintf("%s, %s: no figure now, was %s.", v.Area, n.Period, v.Value))
+			}
+		}
+	}
+	if w.Analysis.RAGWord != n.Analysis.RAGWord {
+		what = append(what, fmt.Sprintf("Against target: %s, was %s.", n.Analysis.RAGWord, w.Analysis.RAGWord))
+	}
+	if w.Analysis.VariationWord != n.Analysis.VariationWord {
+		what = append(what, fmt.Sprintf("Signal or noise: %s, was %s.", n.Analysis.VariationWord, w.Analysis.VariationWord))
+	}
+	if a, b := strings.Join(w.Reasons, "; "), strings.Join(n.Reasons, "; "); a != b {
+		what = append(what, fmt.Sprintf("Exception: %s, was %s.", orNone(b), orNone(a)))
+	}
+	if commentaryText(w.Commentary) != commentaryText(n.Commentary) {
+		what = append(what, "The commentary has changed.")
+	}
+	return what
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func commentaryText(c *packCommentary) string {
+	if c == nil {
+		return ""
+	}
+	return strings.Join(c.Paragraphs, "\n")
+}
+
+func financeChanges(w, n *packFinance) []string {
+	switch {
+	case w == nil && n == nil:
+		return nil
+	case w == nil:
+		return []string{fmt.Sprintf("Revenue monitoring for %s now; the edition had none.", n.Period)}
+	case n == nil:
+		return []string{fmt.Sprintf("The edition had revenue monitoring for %s; the pack has none now.", w.Period)}
+	case w.Period != n.Period:
+		return []string{fmt.Sprintf("Revenue monitoring for %s, was %s.", n.Period, w.Period)}
+	case w.Variance != n.Variance || w.Forecast != n.Forecast || w.Budget != n.Budget:
+		return []string{fmt.Sprintf("%s revised: forecast %s and variance %s, were %s and %s.", n.Period, n.Forecast, n.Variance, w.Forecast, w.Variance)}
+	}
+	return nil
+}
+
+func responseChanges(w, n *packResponseTimes) []string {
+	switch {
+	case w == nil && n == nil:
+		return nil
+	case w == nil:
+		return []string{fmt.Sprintf("Response times for %s now; the edition had none.", n.Quarter)}
+	case n == nil:
+		return []string{fmt.Sprintf("The edition had response times for %s; the pack has none now.", w.Quarter)}
+	case (w.Count != n.Count || w.Mean != n.Mean || w.Median != n.Median || w.P90 != n.P90 || w.Within != n.Within || w.Quarter != n.Quarter):
+		return []string{fmt.Sprintf("%s: %s incidents, mean %s, median %s; were %s, %s and %s.", n.Quarter, n.Count, n.Mean, n.Median, w.Count, w.Mean, w.Median)}
+	}
+	return nil
+}
+
+// mayReadEditions refuses viewers who may not see sensitive data, with
+// the answer a page that does not exist gets.
+func (s *Server) mayReadEditions(c echo.Context) error {
+	if !s.scope(c).Sensitive {
+		return echo.ErrNotFound
+	}
+	return nil
+}
+
+// handleBoardPackPublish freezes the pack of a meeting as its next
+// edition, provided it is still the pack the publisher was looking at.
+func (s *Server) handleBoardPackPublish(c echo.Context) error {
+	u := currentUser(c)
+	if err := s.mayReadEditions(c); err != nil {
+		return err
+	}
+	if !u.CanPublishBoardPack() {
+		return metrics.Errorf(metrics.EFORBIDDEN, "Only analysts and administrators publish the board pack; you are signed in as %s (%s).", u.Name, u.Role)
+	}
+	meeting, err := time.Parse(time.DateOnly, c.FormValue("meeting"))
+	if err != nil {
+		return metrics.Errorf(metrics.EINVALID, "The meeting date must be written as 2022-02-10, not %q.", c.FormValue("meeting"))
+	}
+	p, err := s.livePack(c, meeting)
+	if err != nil {
+		return err
+	}
+	content, sum, err := marshalSnapshot(snapshotOf(p))
+	if err != nil {
+		return err
+	}
+	if seen := c.FormValue("sha256"); seen != sum {
+		return metrics.Errorf(metrics.ECONFLICT, "The pack has changed since you opened it (new figures, commentary or annotations). Go back, reload the pack, check it and publish again.")
+	}
+	e, created, err := s.store.PublishEdition(c.Request().Context(), meeting, u.Name, content)
+	if err != nil {
+		return err
+	}
+	if created {
+		s.audit(c, u.Name, metrics.AuditEdition, fmt.Sprintf("meeting %s, edition %d (id %d, sha256 %s)", meeting.Format(time.DateOnly), e.Number, e.ID, e.SHA256))
+	}
+	return c.Redirect(http.StatusSeeOther, newEditionView(e).Link+"?published="+strconv.FormatBool(created))
+}
+
+type editionsPage struct {
+	Page
+	Editions []*editionView
+}
+
+// handleEditions lists the published editions, the latest meeting first.
+func (s *Server) handleEditions(c echo.Context) error {
+	if err := s.mayReadEditions(c); err != nil {
+		return err
+	}
+	es, err := s.store.Editions(c.Request().Context(), s.scope(c))
+	if err != nil {
+		return err
+	}
+	p := editionsPage{Page: s.page(c, "Published board packs")}
+	p.Sensitive = true
+	for _, e := range es {
+		p.Editions = append(p.Editions, newEditionView(e))
+	}
+	return s.renderOK(c, "boardpack_editions", p)
+}
+
+// handleEdition shows a published edition exactly as it was frozen.
+func (s *Server) handleEdition(c echo.Context) error {
+	if err := s.mayReadEditions(c); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return echo.ErrNotFound
+	}
+	e, err := s.store.Edition(c.Request().Context(), s.scope(c), id)
+	if err != nil {
+		return err
+	}
+	sn, err := unmarshalSnapshot(e.Content)
+	if err != nil {
+		return err
+	}
+	ev := newEditionView(e)
+	p := sn.page(s.page(c, fmt.Sprintf("Board pack for %s, edition %d", ev.Meeting, e.Number)))
+	p.Edition = ev
+	switch c.QueryParam("published") {
+	case "true":
+		p.Notice = fmt.Sprintf("Published as edition %d.", e.Number)
+	case "false":
+		p.Notice = fmt.Sprintf("Nothing has changed since edition %d, so no new edition was made.", e.Number)
+	}
+	return s.renderOK(c, "boardpack", p)
+}
+
+// addEditionState sets what the live pack says of its editions: the
+// latest one published for the meeting and what has changed since, and
+// the publish form for those who may publish.
+func (s *Server) addEditionState(c echo.Context, p *boardPackPage, meeting time.Time) error {
+	scope := s.scope(c)
+	if !scope.Sensitive {
+		return nil
+	}
+	sn := snapshotOf(*p)
+	if currentUser(c).CanPublishBoardPack() {
+		_, sum, err := marshalSnapshot(sn)
+		if err != nil {
+			return err
+		}
+		p.CanPublish, p.SHA256 = true, sum
+	}
+	e, err := s.store.LatestEdition(c.Request().Context(), scope, meeting)
+	if metrics.ErrorCode(err) == metrics.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	was, err := unmarshalSnapshot(e.Content)
+	if err != nil {
+		return err
+	}
+	p.Published = newEditionView(e)
+	p.Changes = packChanges(was, sn)
+	return nil
+}

@@ -1,0 +1,361 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/labstack/echo/v4"
+)
+
+// Context beside the numbers: annotations on a measure's timeline and an
+// analyst's commentary per period. Analysts write both (the forms are on
+// the metric page); everyone who may see the measure sees its
+// annotations, the public included for an open measure, since they
+// explain published figures (a lockdown, a new recording system). The
+// commentary is for the board only: the store gives none to the public.
+
+// annotationView is one annotation as the page lists it, numbered as on
+// the charts.
+type annotationView struct {
+	N             int
+	ID            int64
+	Label, Detail string
+	When          string
+	// OnEvery is true for an annotation on every measure's timeline.
+	OnEvery bool
+	// By says who wrote it and when, and who changed it last.
+	By string
+	// StartISO and EndISO fill the edit form's date fields.
+	StartISO, EndISO string
+}
+
+// commentaryView is a measure's current commentary for one period, with
+// its earlier versions.
+type commentaryView struct {
+	Period     string
+	Text       string
+	Paragraphs []string
+	By         string
+	Earlier    []commentaryVersion
+}
+
+type commentaryVersion struct {
+	By         string
+	Paragraphs []string
+}
+
+// periodOption is a period offered by the commentary form.
+type periodOption struct {
+	Key, Label string
+	Selected   bool
+}
+
+// metricContext is what the metric page shows beside the numbers.
+type metricContext struct {
+	Annotations []annotationView
+	Commentary  []commentaryView
+	// CanWrite shows the forms; Periods are the periods the commentary
+	// form offers, latest first, and Draft the current text of the one
+	// it offers first; Saved confirms a change.
+	CanWrite bool
+	Periods  []periodOption
+	Draft    string
+	Saved    string
+}
+
+func stamp(who string, at time.Time) string {
+	return fmt.Sprintf("%s, %s", who, at.Format("2 Jan 2006 15:04"))
+}
+
+func newAnnotationViews(anns []metrics.Annotation) []annotationView {
+	out := make([]annotationView, len(anns))
+	for i, a := range anns {
+		v := annotationView{N: i + 1, ID: a.ID, Label: a.Label, Detail: a.Detail, When: a.When(), OnEvery: a.MetricID == "",
+			By: "Added by " + stamp(a.CreatedBy, a.CreatedAt), StartISO: a.Start.Format(time.DateOnly)}
+		if a.IsSpan() {
+			v.EndISO = a.End.Format(time.DateOnly)
+		}
+		if !a.UpdatedAt.Equal(a.CreatedAt) {
+			v.By += "; changed by " + stamp(a.UpdatedBy, a.UpdatedAt)
+		}
+		out[i] = v
+	}
+	return out
+}
+
+// paragraphs splits a commentary at blank lines and line breaks, so that
+// the template writes each as text in its own element.
+func paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// newCommentaryViews turns a measure's commentary history (latest period
+// first, newest version first) into the current text of each period
+// that has one, with the versions before it.
+func newCommentaryViews(hist []metrics.Commentary) []commentaryView {
+	var out []commentaryView
+	seen := map[string]bool{}
+	var cur *commentaryView
+	for _, c := range hist {
+		k := string(c.Period.Kind) + " " + c.Period.Key()
+		if !seen[k] {
+			seen[k] = true
+			cur = nil
+			if c.Text == "" {
+				continue // cleared: the period has no commentary now
+			}
+			out = append(out, commentaryView{Period: c.Period.Label(), Text: c.Text, Paragraphs: paragraphs(c.Text), By: stamp(c.Author, c.WrittenAt)})
+			cur = &out[len(out)-1]
+			continue
+		}
+		if cur != nil {
+			v := commentaryVersion{By: stamp(c.Author, c.WrittenAt), Paragraphs: paragraphs(c.Text)}
+			if c.Text == "" {
+				v.Paragraphs = []string{"(cleared)"}
+			}
+			cur.Earlier = append(cur.Earlier, v)
+		}
+	}
+	return out
+}
+
+// loadMetricContext reads a measure's annotations and commentary for its
+// page; periods are the series' periods in order, which the commentary
+// form offers latest first.
+func (s *Server) loadMetricContext(ctx context.Context, c echo.Context, m metrics.Metric, periods []metrics.Period) (metricContext, []metrics.Annotation, error) {
+	scope := s.scope(c)
+	anns, err := s.store.Annotations(ctx, scope, m.ID)
+	if err != nil {
+		return metricContext{}, nil, err
+	}
+	hist, err := s.store.CommentaryHistory(ctx, scope, m.ID)
+	if err != nil {
+		return metricContext{}, nil, err
+	}
+	mc := metricContext{Annotations: newAnnotationViews(anns), Commentary: newCommentaryViews(hist),
+		CanWrite: currentUser(c).CanEditCatalogue(), Saved: savedMessage(c.QueryParam("saved"))}
+	if mc.CanWrite {
+		for i := len(periods) - 1; i >= 0; i-- {
+			p := periods[i]
+			mc.Periods = append(mc.Periods, periodOption{Key: p.Key(), Label: p.Label()})
+		}
+	}
+	return mc, anns, nil
+}
+
+// selectPeriod makes the commentary form offer the period labelled label
+// first (the period the page analyses), else the latest.
+func (mc *metricContext) selectPeriod(label string) {
+	i := slices.IndexFunc(mc.Periods, func(p periodOption) bool { return p.Label == label })
+	if i < 0 && len(mc.Periods) > 0 {
+		i, label = 0, mc.Periods[0].Label
+	}
+	if i < 0 {
+		return
+	}
+	mc.Periods[i].Selected = true
+	for _, cv := range mc.Commentary {
+		if cv.Period == label {
+			mc.Draft = cv.Text
+		}
+	}
+}
+
+// savedMessage confirms a change after its redirect; unknown words say
+// nothing, so the query string cannot put words on the page.
+func savedMessage(what string) string {
+	switch what {
+	case "annotation":
+		return "The annotation is saved."
+	case "annotation-deleted":
+		return "The annotation is deleted."
+	case "commentary":
+		return "The commentary is saved."
+	}
+	return ""
+}
+
+// canWriteContext refuses anyone but an analyst.
+func canWriteContext(c echo.Context) (*metrics.User, error) {
+	u := currentUser(c)
+	if !u.CanEditCatalogue() {
+		name, role := "", metrics.Role("")
+		if u != nil {
+			name, role = u.Name, u.Role
+		}
+		return nil, metrics.Errorf(metrics.EFORBIDDEN, "Only analysts write annotations and commentary; you are signed in as %s (%s).", name, role)
+	}
+	return u, nil
+}
+
+// formDate reads a date field; blank gives the zero time when optional.
+func formDate(c echo.Context, field, what string, optional bool) (time.Time, error) {
+	v := strings.TrimSpace(c.FormValue(field))
+	if v == "" && optional {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, metrics.Errorf(metrics.EINVALID, "The %s must be a date written as 2020-03-23, not %q.", what, v)
+	}
+	return t, nil
+}
+
+// annotationForm reads the fields shared by the add and edit forms.
+func annotationForm(c echo.Context) (metrics.Annotation, error) {
+	var a metrics.Annotation
+	var err error
+	if a.Start, err = formDate(c, "start", "date", false); err != nil {
+		return a, err
+	}
+	if a.End, err = formDate(c, "end", "end date", true); err != nil {
+		return a, err
+	}
+	a.Label, a.Detail = c.FormValue("label"), c.FormValue("detail")
+	return a, nil
+}
+
+// describeAnnotation names an annotation for the audit log.
+func describeAnnotation(a metrics.Annotation) string {
+	where := "on every measure"
+	if a.MetricID != "" {
+		where = "on " + a.MetricID
+	}
+	return fmt.Sprintf("%q, %s, %s", a.Label, a.When(), where)
+}
+
+func metricAnchor(id, anchor, saved string) string {
+	return "/metrics/" + url.PathEscape(id) + "?saved=" + saved + "#" + anchor
+}
+
+// handleAnnotationAdd adds an annotation to a measure, or to every
+// measure when the form says so.
+func (s *Server) handleAnnotationAdd(c echo.Context) error {
+	u, err := canWriteContext(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	m, err := s.store.GetMetric(ctx, s.scope(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	a, err := annotationForm(c)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("on") != "every" {
+		a.MetricID = m.ID
+	}
+	a.CreatedBy = u.Name
+	if a, err = s.store.AddAnnotation(ctx, a); err != nil {
+		return err
+	}
+	s.audit(c, u.Name, metrics.AuditAnnotation, fmt.Sprintf("added %d: %s", a.ID, describeAnnotation(a)))
+	return c.Redirect(http.StatusSeeOther, metricAnchor(m.ID, "annotations-heading", "annotation"))
+}
+
+// annotationParams reads the annotation id and the measure page to go
+// back to.
+func (s *Server) annotationParams(c echo.Context) (int64, metrics.Metric, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return 0, metrics.Metric{}, echo.ErrNotFound
+	}
+	m, err := s.store.GetMetric(c.Request().Context(), s.scope(c), c.FormValue("metric"))
+	return id, m, err
+}
+
+// handleAnnotationEdit changes an annotation's dates, label and detail.
+func (s *Server) handleAnnotationEdit(c echo.Context) error {
+	u, err := canWriteContext(c)
+	if err != nil {
+		return err
+	}
+	id, m, err := s.annotationParams(c)
+	if err != nil {
+		return err
+	}
+	a, err := annotationForm(c)
+	if err != nil {
+		return err
+	}
+	a.ID, a.UpdatedBy = id, u.Name
+	before, err := s.store.UpdateAnnotation(c.Request().Context(), a)
+	if err != nil {
+		return err
+	}
+	a.MetricID = before.MetricID
+	s.audit(c, u.Name, metrics.AuditAnnotation, fmt.Sprintf("changed %d: %s → %s", id, describeAnnotation(before), describeAnnotation(a)))
+	return c.Redirect(http.StatusSeeOther, metricAnchor(m.ID, "annotations-heading", "annotation"))
+}
+
+// handleAnnotationDelete deletes an annotation (the store keeps the row).
+func (s *Server) handleAnnotationDelete(c echo.Context) error {
+	u, err := canWriteContext(c)
+	if err != nil {
+		return err
+	}
+	id, m, err := s.annotationParams(c)
+	if err != nil {
+		return err
+	}
+	before, err := s.store.DeleteAnnotation(c.Request().Context(), id, u.Name)
+	if err != nil {
+		return err
+	}
+	s.audit(c, u.Name, metrics.AuditAnnotation, fmt.Sprintf("deleted %d: %s", id, describeAnnotation(before)))
+	return c.Redirect(http.StatusSeeOther, metricAnchor(m.ID, "annotations-heading", "annotation-deleted"))
+}
+
+// handleCommentary saves a new version of a measure's commentary for one
+// of the periods its series has.
+func (s *Server) handleCommentary(c echo.Context) error {
+	u, err := canWriteContext(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	m, err := s.store.GetMetric(ctx, s.scope(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	obs, err := s.store.Series(ctx, s.scope(c), m.ID)
+	if err != nil {
+		return err
+	}
+	key := c.FormValue("period")
+	var period metrics.Period
+	for _, o := range obs {
+		if o.Period.Key() == key {
+			period = o.Period
+			break
+		}
+	}
+	if period.IsZero() {
+		return metrics.Errorf(metrics.EINVALID, "%s has no figures for the period %q: choose one of its periods.", m.Name, key)
+	}
+	cm, err := s.store.WriteCommentary(ctx, metrics.Commentary{MetricID: m.ID, Period: period, Text: c.FormValue("text"), Author: u.Name})
+	if err != nil {
+		return err
+	}
+	what := "written"
+	if cm.Text == "" {
+		what = "cleared"
+	}
+	s.audit(c, u.Name, metrics.AuditCommentary, fmt.Sprintf("%s, %s: %s (version %d)", m.ID, period.Label(), what, cm.ID))
+	return c.Redirect(http.StatusSeeOther, metricAnchor(m.ID, "commentary-heading", "commentary"))
+}
