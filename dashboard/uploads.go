@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/ingest/mapping"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -29,6 +30,10 @@ type uploadsPage struct {
 	// Period is the finance month the uploader gave, carried to the
 	// confirmation.
 	Period string
+	// Mappings are the shipped table mappings an analyst may choose;
+	// Map is the one chosen, carried to the confirmation.
+	Mappings []mapping.Info
+	Map      string
 }
 
 type uploadRow struct {
@@ -118,6 +123,9 @@ func (s *Server) uploadsPage(c echo.Context, rep *ingest.Report, confirm bool) (
 	}
 	p := uploadsPage{Page: s.page(c, "Uploads"), Report: rep, Confirm: confirm,
 		CanUpload: u.CanUpload(metrics.KindPerformance) || u.CanUpload(metrics.KindFinance)}
+	if u.CanUpload(metrics.KindTable) {
+		p.Mappings = mapping.List()
+	}
 	for _, up := range ups {
 		p.Uploads = append(p.Uploads, uploadRow{Upload: up, CanRollback: up.Status == metrics.StatusStored && u.CanUpload(up.Kind)})
 	}
@@ -143,7 +151,11 @@ func (s *Server) handleUploadCheck(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	period := strings.TrimSpace(c.FormValue("period"))
-	rep, err := s.ingester.Ingest(ctx, name, content, ingest.Options{DryRun: true, UploadedBy: u.Name, Allow: allowFor(u), Period: period})
+	mapName, m, err := formMapping(c.FormValue("map"))
+	if err != nil {
+		return err
+	}
+	rep, err := s.ingester.Ingest(ctx, name, content, ingest.Options{DryRun: true, UploadedBy: u.Name, Allow: allowFor(u), Period: period, Mapping: m})
 	if err != nil {
 		return err
 	}
@@ -157,12 +169,27 @@ func (s *Server) handleUploadCheck(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Period = period
+	p.Period, p.Map = period, mapName
 	status := http.StatusOK
 	if rep.Rejected() {
 		status = http.StatusUnprocessableEntity
 	}
 	return s.render(c, status, "uploads", p)
+}
+
+// formMapping resolves the "map" field of an upload: empty for a
+// workbook, else the name of a shipped mapping (files on the server are
+// never read from a form).
+func formMapping(name string) (string, *mapping.Mapping, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", nil, nil
+	}
+	m, ok := mapping.Named(name)
+	if !ok {
+		return "", nil, metrics.Errorf(metrics.EINVALID, "There is no table mapping called %q: choose one of the mappings listed on the upload page.", name)
+	}
+	return name, m, nil
 }
 
 // handleUploadConfirm stores a file that passed its dry run.
@@ -173,7 +200,11 @@ func (s *Server) handleUploadConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.ingester.Ingest(ctx, name, content, ingest.Options{UploadedBy: u.Name, Allow: allowFor(u), Period: strings.TrimSpace(c.FormValue("period"))})
+	_, m, err := formMapping(c.FormValue("map"))
+	if err != nil {
+		return err
+	}
+	rep, err := s.ingester.Ingest(ctx, name, content, ingest.Options{UploadedBy: u.Name, Allow: allowFor(u), Period: strings.TrimSpace(c.FormValue("period")), Mapping: m})
 	if err != nil {
 		return err
 	}
@@ -264,7 +295,15 @@ func (s *Server) handleAPIUpload(c echo.Context) error {
 	if period == "" {
 		period = c.FormValue("period")
 	}
-	rep, err := s.ingester.Ingest(c.Request().Context(), name, content, ingest.Options{DryRun: dry, UploadedBy: u.Name, Allow: allowFor(u), Period: strings.TrimSpace(period)})
+	mapName := c.QueryParam("map")
+	if mapName == "" {
+		mapName = c.FormValue("map")
+	}
+	_, m, err := formMapping(mapName)
+	if err != nil {
+		return err
+	}
+	rep, err := s.ingester.Ingest(c.Request().Context(), name, content, ingest.Options{DryRun: dry, UploadedBy: u.Name, Allow: allowFor(u), Period: strings.TrimSpace(period), Mapping: m})
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -258,8 +259,11 @@ func (in *Ingester) open(name string, content []byte) (*xlsx.Workbook, error) {
 	size := int64(len(content))
 	// Order matters: the package check counts the zip's directory records
 	// itself before archive/zip, which trusts them, ever reads it.
-	if _, err := SniffFile(r, size, name); err != nil {
+	if t, err := SniffFile(r, size, name); err != nil {
 		return nil, err
+	} else if t == FileCSV {
+		return nil, metrics.Errorf(metrics.EINVALID, "%s is a CSV table: tables are read through a mapping that says which columns hold what. Choose the mapping for its format (%s), or give your own with assure ingest --map FILE",
+			name, strings.Join(mappingNames(), ", "))
 	}
 	if _, err := CheckPackage(r, size, in.Package); err != nil {
 		return nil, err

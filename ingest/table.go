@@ -8,6 +8,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/assure-pcc/assure/ingest/mapping"
 	"github.com/assure-pcc/assure/ingest/xlsx"
 	"github.com/assure-pcc/assure/metrics"
 )
@@ -214,4 +215,13 @@ func quoteList(names []string) string {
 		q[i] = fmt.Sprintf("%q", n)
 	}
 	return strings.Join(q, ", ")
+}
+
+// mappingNames lists the shipped mappings, for messages.
+func mappingNames() []string {
+	var names []string
+	for _, i := range mapping.List() {
+		names = append(names, i.Name)
+	}
+	return names
 }
