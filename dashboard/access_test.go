@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -210,5 +211,70 @@ func TestExportsObeyAccessAndMarkSensitive(t *testing.T) {
 	}
 	if v, _ := f.GetCellValue("Figures", "A3"); v != "Unit: minutes" {
 		t.Errorf("A3 = %q, want the unit", v)
+	}
+}
+
+// TestAdminRoutesForEveryRole walks every route of the account pages,
+// GET and POST, as the public and as each role: only administrators
+// reach /admin, whatever the method; the public is sent to sign in.
+func TestAdminRoutesForEveryRole(t *testing.T) {
+	ts, st := authServer(t, "sqlite")
+	for _, role := range []metrics.Role{metrics.RoleFinance, metrics.RoleAnalyst, metrics.RoleAdmin} {
+		addUser(t, st, string(role)+"-user", role, boardPassword)
+	}
+	srv := ts.Config.Handler.(*Server)
+	boardID := userID(t, st, "board")
+	var routes [][2]string
+	for _, r := range srv.echo.Routes() {
+		if (r.Method == http.MethodGet || r.Method == http.MethodPost) && (strings.HasPrefix(r.Path, "/admin") || strings.HasPrefix(r.Path, "/account")) && !strings.Contains(r.Path, "*") {
+			routes = append(routes, [2]string{r.Method, strings.ReplaceAll(r.Path, ":id", boardID)})
+		}
+	}
+	sort.Slice(routes, func(i, j int) bool { return routes[i][1]+routes[i][0] < routes[j][1]+routes[j][0] })
+	if len(routes) < 11 {
+		t.Fatalf("only %d account routes: %v", len(routes), routes)
+	}
+	before, _ := st.AuditLog(context.Background(), 1000)
+	for _, v := range []struct{ name, user string }{{"public", ""}, {"board", "board"}, {"finance", "finance-user"}, {"analyst", "analyst-user"}, {"admin", "admin-user"}} {
+		c := newClient(t, ts)
+		if v.user != "" {
+			c.login(v.user, boardPassword)
+		}
+		for _, r := range routes {
+			var resp *http.Response
+			if r[0] == http.MethodGet {
+				resp, _ = c.get(r[1])
+			} else {
+				// A harmless form: each handler refuses it or changes
+				// nothing that the walk depends on.
+				resp, _ = c.post(r[1], url.Values{"_csrf": {c.csrf("/login")}, "role": {"board"}, "name": {""}}, nil)
+			}
+			isAdmin := strings.HasPrefix(r[1], "/admin")
+			switch {
+			case v.user == "":
+				if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+					t.Errorf("public %s %s = %d, want a redirect to sign in", r[0], r[1], resp.StatusCode)
+				}
+			case isAdmin && v.name != "admin":
+				if resp.StatusCode != http.StatusForbidden {
+					t.Errorf("%s %s %s = %d, want 403", v.name, r[0], r[1], resp.StatusCode)
+				}
+			default:
+				if resp.StatusCode == http.StatusForbidden || resp.StatusCode >= 500 {
+					t.Errorf("%s %s %s = %d", v.name, r[0], r[1], resp.StatusCode)
+				}
+			}
+		}
+	}
+	// Only the administrator's requests changed anything.
+	after, _ := st.AuditLog(context.Background(), 1000)
+	for _, e := range after[:len(after)-len(before)] {
+		switch e.Action {
+		case metrics.AuditLogin, metrics.AuditLoginFailed:
+		default:
+			if e.Actor != "admin-user" {
+				t.Errorf("%s changed something: %+v", e.Actor, e)
+			}
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,6 +23,9 @@ const (
 	// instead of one per request (see newSessions).
 	sessionTouch   = 5 * time.Minute
 	sessionUserKey = "user_id"
+	// sessionGenKey holds the user's session generation at sign-in: the
+	// session is void once the user's moves on (see metrics.User).
+	sessionGenKey  = "gen"
 	sessionSeenKey = "seen"
 	csrfField      = "_csrf"
 	csrfContextKey = "csrf"
@@ -113,7 +115,8 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		if tok := bearerToken(c.Request()); tok != "" {
-			u, err := s.store.UserByToken(ctx, TokenSHA256(tok))
+			sha := TokenSHA256(tok)
+			u, err := s.store.UserByToken(ctx, sha)
 			if metrics.ErrorCode(err) == metrics.ENOTFOUND || (err == nil && u.Disabled) {
 				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="assure"`)
 				return echo.NewHTTPError(http.StatusUnauthorized, "The API token is not valid.")
@@ -122,6 +125,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 			c.Set(userContextKey, &u)
+			s.tokenUsed(ctx, sha)
 			return next(c)
 		}
 		id := s.sessions.GetInt64(ctx, sessionUserKey)
@@ -138,10 +142,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			u, err := s.store.UserByID(ctx, id)
 			switch {
-			case err == nil && !u.Disabled:
+			case err == nil && !u.Disabled && s.sessions.GetInt64(ctx, sessionGenKey) == u.SessionGen:
 				c.Set(userContextKey, &u)
 			case err == nil || metrics.ErrorCode(err) == metrics.ENOTFOUND:
-				// Disabled or deleted: end the session.
+				// Disabled, deleted, or their sessions were ended since
+				// this one began: end it.
 				if derr := s.sessions.Destroy(ctx); derr != nil {
 					return derr
 				}
@@ -193,11 +198,10 @@ func (s *Server) handleLogin(c echo.Context) error {
 	fail := func(status int, msg string) error {
 		return s.render(c, status, "login", loginPage{Page: s.page(c, "Sign in"), Name: name, Error: msg, Next: next})
 	}
-	if ok, wait := s.loginByIP.allowed(ip); !ok {
-		return fail(http.StatusTooManyRequests, fmt.Sprintf("Too many failed attempts from this address. Try again in %d minutes.", int(wait.Minutes())+1))
-	}
-	if ok, wait := s.loginByUser.allowed(strings.ToLower(name)); !ok {
-		return fail(http.StatusTooManyRequests, fmt.Sprintf("Too many failed attempts for this user. Try again in %d minutes.", int(wait.Minutes())+1))
+	if refusal, err := s.loginRefusal(ctx, ip, name); err != nil {
+		return err
+	} else if refusal != "" {
+		return fail(http.StatusTooManyRequests, refusal)
 	}
 	u, hash, err := s.store.UserByName(ctx, name)
 	if err != nil && metrics.ErrorCode(err) != metrics.ENOTFOUND {
@@ -207,18 +211,22 @@ func (s *Server) handleLogin(c echo.Context) error {
 		hash = dummyHash // the same work whether or not the name exists
 	}
 	if !checkPassword(password, hash) || err != nil || u.Disabled {
-		s.loginByIP.fail(ip)
-		s.loginByUser.fail(strings.ToLower(name))
 		s.audit(c, name, metrics.AuditLoginFailed, "")
+		if err := s.loginFailed(ctx, ip, name); err != nil {
+			return err
+		}
 		return fail(http.StatusUnauthorized, "The user name or password is not right.")
 	}
-	s.loginByUser.reset(strings.ToLower(name))
+	if err := s.loginSucceeded(ctx, name); err != nil {
+		s.logger.Warn("clearing failed sign-ins", "err", err)
+	}
 	// A new session token at sign-in, so a token planted before it is
 	// worthless after.
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
 	s.sessions.Put(ctx, sessionUserKey, u.ID)
+	s.sessions.Put(ctx, sessionGenKey, u.SessionGen)
 	s.sessions.Put(ctx, sessionSeenKey, s.now().Unix())
 	s.audit(c, u.Name, metrics.AuditLogin, string(u.Role))
 	if _, err := s.store.Sessions().DeleteExpired(ctx); err != nil {

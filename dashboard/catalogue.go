@@ -86,27 +86,3 @@ func fmtTarget(t *float64) string {
 	}
 	return strconv.FormatFloat(*t, 'f', -1, 64)
 }
-
-type auditPage struct {
-	Page
-	Entries []metrics.AuditEntry
-	Users   []metrics.User
-}
-
-// handleAdmin shows administrators the users and the audit log. Users
-// and tokens are managed with `assure user` and `assure token`.
-func (s *Server) handleAdmin(c echo.Context) error {
-	if !currentUser(c).IsAdmin() {
-		return metrics.Errorf(metrics.EFORBIDDEN, "Only administrators see the audit log.")
-	}
-	ctx := c.Request().Context()
-	entries, err := s.store.AuditLog(ctx, 200)
-	if err != nil {
-		return err
-	}
-	users, err := s.store.ListUsers(ctx)
-	if err != nil {
-		return err
-	}
-	return s.renderOK(c, "admin", auditPage{Page: s.page(c, "Users and audit log"), Entries: entries, Users: users})
-}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
@@ -76,4 +77,19 @@ func NewAPIToken() (token, sha string, err error) {
 func TokenSHA256(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
+}
+
+// GeneratePassword makes a one-time password for an administrator to
+// hand over: 25 characters of base32 (125 random bits), in groups of
+// five so that it can be read out and typed.
+func GeneratePassword() string {
+	t := rand.Text()[:25]
+	var b strings.Builder
+	for i := 0; i < len(t); i += 5 {
+		if i > 0 {
+			b.WriteByte('-')
+		}
+		b.WriteString(t[i : i+5])
+	}
+	return b.String()
 }

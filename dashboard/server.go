@@ -46,8 +46,8 @@ type Server struct {
 	sessions *scs.SessionManager
 	// budget rates the revenue forecast (green, amber, red).
 	budget metrics.BudgetThresholds
-	// loginByUser and loginByIP throttle failed sign-ins.
-	loginByUser, loginByIP *throttle
+	// tokenStamps notes when each API token's use was last stamped.
+	tokenStamps tokenStamps
 	// views keeps what the overview and board pack compute from all the
 	// figures until the data changes (see viewcache.go).
 	views   *viewCache
@@ -59,10 +59,11 @@ type Server struct {
 // New builds a Server, parsing its templates (a broken template fails
 // here, at start-up, not on a request).
 func New(cfg Config) (*Server, error) {
-	s := &Server{store: cfg.Store, ingester: cfg.Ingester, logger: cfg.Logger, version: cfg.Version, now: cfg.Now, views: newViewCache(32)}
+	s := &Server{store: cfg.Store, ingester: cfg.Ingester, logger: cfg.Logger, version: cfg.Version, now: cfg.Now}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
+	s.views = newViewCache(32, s.logger)
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -79,8 +80,6 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("budget thresholds: %w", err)
 	}
 	s.sessions = s.newSessions(cfg.SecureCookies)
-	s.loginByUser = newThrottle(failedPerUser, loginWindow, s.now)
-	s.loginByIP = newThrottle(failedPerIP, loginWindow, s.now)
 	// Cross-origin protection (Sec-Fetch-Site and Origin) in front of the
 	// CSRF tokens: two independent defences for state-changing requests.
 	s.echo = s.routes(cfg.SecureCookies)
@@ -115,7 +114,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 
 	// Everything else knows its viewer. Public pages show open measures
 	// only; the store filters by the viewer's scope on every read.
-	app := e.Group("", echo.WrapMiddleware(s.sessions.LoadAndSave), handleErrorsInside, s.csrfMiddleware(secureCookies), s.authenticate)
+	app := e.Group("", echo.WrapMiddleware(s.sessions.LoadAndSave), handleErrorsInside, s.csrfMiddleware(secureCookies), s.authenticate, s.passwordGate)
 	app.GET("/login", s.handleLoginForm)
 	app.POST("/login", s.handleLogin)
 	app.POST("/logout", s.handleLogout)
@@ -156,7 +155,19 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	signed.POST("/metrics/:id/commentary", s.handleCommentary)
 	signed.POST("/annotations/:id", s.handleAnnotationEdit)
 	signed.POST("/annotations/:id/delete", s.handleAnnotationDelete)
-	signed.GET("/admin", s.handleAdmin)
+	signed.GET("/account/password", s.handleAccountPassword)
+	signed.POST("/account/password", s.handleAccountPasswordChange)
+	// Users and tokens: administrators only, everyone else 403.
+	admin := signed.Group("/admin", requireAdmin)
+	admin.GET("", s.handleAdmin)
+	admin.POST("/users", s.handleAdminAddUser)
+	admin.GET("/users/:id", s.handleAdminUser)
+	admin.POST("/users/:id/role", s.handleAdminRole)
+	admin.POST("/users/:id/disable", s.handleAdminDisable(false))
+	admin.POST("/users/:id/enable", s.handleAdminDisable(true))
+	admin.POST("/users/:id/password", s.handleAdminPassword)
+	admin.POST("/users/:id/tokens", s.handleAdminIssueToken)
+	admin.POST("/tokens/:id/revoke", s.handleAdminRevokeToken)
 	// The board pack gathers everything for a meeting: sign in first.
 	signed.GET("/boardpack", s.handleBoardPack)
 	// Editions hold sensitive figures: 404 for anyone who may not see

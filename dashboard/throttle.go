@@ -1,80 +1,66 @@
 package dashboard
 
 import (
-	"sync"
-	"time"
+	"context"
+	"fmt"
+	"strings"
 )
 
-// throttle limits failed sign-ins per key (a user name, or a client's
-// address) within a window, in memory and bounded: a server holds at most
-// maxKeys keys, forgetting the stalest first. Several servers each keep
-// their own count, so the limit is per server.
-type throttle struct {
-	mu      sync.Mutex
-	window  time.Duration
-	limit   int
-	maxKeys int
-	fails   map[string][]time.Time
-	now     func() time.Time
-}
+// Failed sign-ins are counted in the database, per user name and per
+// client address, so that every server behind one database refuses the
+// same guesser: spreading attempts over the servers gains nothing.
+//
+// There is no in-memory count in front of it. Counting costs two indexed
+// reads, far less than the argon2id hash a sign-in costs anyway, and the
+// sign-in reads the database for the user regardless; a per-server count
+// would only be a second, weaker source of truth to keep in step.
 
-func newThrottle(limit int, window time.Duration, now func() time.Time) *throttle {
-	return &throttle{window: window, limit: limit, maxKeys: 10000, fails: map[string][]time.Time{}, now: now}
-}
+// maxThrottleKey bounds a key's length: a name typed at the sign-in form
+// can be any length, and no user name exceeds 64 characters.
+const maxThrottleKey = 128
 
-// recent drops failures older than the window and returns the rest.
-func (t *throttle) recent(key string) []time.Time {
-	cutoff := t.now().Add(-t.window)
-	fs := t.fails[key]
-	i := 0
-	for i < len(fs) && !fs[i].After(cutoff) {
-		i++
+func throttleKey(kind, value string) string {
+	k := kind + ":" + value
+	if len(k) > maxThrottleKey {
+		k = k[:maxThrottleKey]
 	}
-	fs = fs[i:]
-	if len(fs) == 0 {
-		delete(t.fails, key)
-	} else {
-		t.fails[key] = fs
+	return k
+}
+
+func userThrottleKey(name string) string { return throttleKey("user", strings.ToLower(name)) }
+
+func ipThrottleKey(ip string) string { return throttleKey("ip", ip) }
+
+// loginRefusal says why a sign-in may not be tried now (too many recent
+// failures from this address, or for this name), or "" if it may.
+func (s *Server) loginRefusal(ctx context.Context, ip, name string) (string, error) {
+	checks := []struct {
+		key   string
+		limit int
+		who   string
+	}{
+		{ipThrottleKey(ip), failedPerIP, "from this address"},
+		{userThrottleKey(name), failedPerUser, "for this user"},
 	}
-	return fs
-}
-
-// allowed reports whether key may try again, and if not, when it may.
-func (t *throttle) allowed(key string) (bool, time.Duration) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	fs := t.recent(key)
-	if len(fs) < t.limit {
-		return true, 0
-	}
-	return false, fs[0].Add(t.window).Sub(t.now())
-}
-
-// fail records a failed attempt for key.
-func (t *throttle) fail(key string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if _, ok := t.fails[key]; !ok && len(t.fails) >= t.maxKeys {
-		t.evict()
-	}
-	t.fails[key] = append(t.recent(key), t.now())
-}
-
-// reset forgets key's failures, after a successful sign-in.
-func (t *throttle) reset(key string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.fails, key)
-}
-
-// evict forgets the key whose latest failure is oldest.
-func (t *throttle) evict() {
-	var oldestKey string
-	var oldest time.Time
-	for k, fs := range t.fails {
-		if last := fs[len(fs)-1]; oldestKey == "" || last.Before(oldest) {
-			oldestKey, oldest = k, last
+	for _, ch := range checks {
+		n, wait, err := s.store.RecentLoginFailures(ctx, ch.key, loginWindow)
+		if err != nil {
+			return "", err
+		}
+		if n >= ch.limit {
+			return fmt.Sprintf("Too many failed attempts %s. Try again in %d minutes.", ch.who, int(wait.Minutes())+1), nil
 		}
 	}
-	delete(t.fails, oldestKey)
+	return "", nil
+}
+
+// loginFailed records a failed sign-in against the address and the name.
+func (s *Server) loginFailed(ctx context.Context, ip, name string) error {
+	return s.store.AddLoginFailure(ctx, loginWindow, ipThrottleKey(ip), userThrottleKey(name))
+}
+
+// loginSucceeded forgets the name's failures; the address's stay, so
+// that one good password does not reopen the address to guessing others.
+func (s *Server) loginSucceeded(ctx context.Context, name string) error {
+	return s.store.ClearLoginFailures(ctx, userThrottleKey(name))
 }
