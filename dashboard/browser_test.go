@@ -3,6 +3,7 @@ package dashboard
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -277,6 +278,9 @@ func demoServer(t *testing.T) *httptest.Server {
 			t.Fatalf("ingest %s: %v %+v", f, err, rep.Errors)
 		}
 	}
+	if err := sample.AddContext(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
 	addUser(t, st, "board", metrics.RoleBoard, boardPassword)
 	// The board may not upload; the analyst signs in to use the form.
 	addUser(t, st, "analyst", metrics.RoleAnalyst, boardPassword)
@@ -297,56 +301,77 @@ func TestPagesInABrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	shots := t.ArtifactDir()
+	// An analyst publishes the February 2022 pack, so that its edition
+	// (id 1 in a fresh database) and the list of editions can be shown.
+	publishEdition(t, ts, "2022-02-10")
 	pages := []struct {
 		name, path string
 		charts     int
 		signIn     bool
+		// analyst signs in as the analyst, who sees the forms.
+		analyst bool
 	}{
 		// A sparkline on each open measure's tile.
-		{"overview", "/", 4, false},
+		{"overview", "/", 4, false, false},
 		// By period and the process limits; by area too where there
 		// are several areas.
-		{"metric", "/metrics/calls-999", 2, false},
-		{"metric-by-area", "/metrics/neighbourhood-crime", 3, false},
-		{"metric-with-target", "/metrics/weapons-outcome-rate", 2, false},
-		{"not-found", "/metrics/response-urban", 0, false},
-		{"login", "/login", 0, false},
-		{"public-index", "/public", 0, false},
-		{"public-metric", "/public/metrics/calls-999", 1, false},
+		{"metric", "/metrics/calls-999", 2, false, false},
+		{"metric-by-area", "/metrics/neighbourhood-crime", 3, false, false},
+		{"metric-with-target", "/metrics/weapons-outcome-rate", 2, false, false},
+		{"not-found", "/metrics/response-urban", 0, false, false},
+		{"login", "/login", 0, false, false},
+		{"public-index", "/public", 0, false, false},
+		{"public-metric", "/public/metrics/calls-999", 1, false, false},
 		// Signed in (the form is filled in and sent in the browser): the
 		// sensitive measures appear, with their marking.
-		{"overview-signed-in", "/", 8, true},
-		{"metric-sensitive", "/metrics/response-urban", 3, true},
+		{"overview-signed-in", "/", 8, true, false},
+		{"metric-sensitive", "/metrics/response-urban", 3, true, false},
 		// Finance is board-only: three charts at M9 (variance by area,
 		// variance by month, capital additions by funding), two at M5,
 		// which has no capital additions.
-		{"finance", "/finance", 3, true},
-		{"finance-m5", "/finance?year=2021-22&month=5", 2, true},
+		{"finance", "/finance", 3, true, false},
+		{"finance-m5", "/finance?year=2021-22&month=5", 2, true, false},
 		// Response times: the distribution, mean, median and 90th
 		// percentile by month, and urban and rural within target.
-		{"response-times", "/response-times", 3, true},
+		{"response-times", "/response-times", 3, true, false},
 		// The pack for February 2022: each of the 8 measures' process
 		// limits, by area for the 3 with two areas, and the finance
 		// variance of Month 9.
-		{"boardpack", "/boardpack?meeting=2022-02-10", 12, true},
-		{"uploads", "/uploads", 0, true},
+		{"boardpack", "/boardpack?meeting=2022-02-10", 12, true, false},
+		{"uploads", "/uploads", 0, true, false},
+		// The published edition draws what the pack drew.
+		{"boardpack-editions", "/boardpack/editions", 0, true, false},
+		{"boardpack-edition", "/boardpack/editions/1", 12, true, false},
+		// The analyst's metric page, with the forms for annotations and
+		// commentary, and the pack with the publish form.
+		{"metric-analyst", "/metrics/response-rural", 3, true, true},
+		{"boardpack-analyst", "/boardpack?meeting=2022-02-10", 12, true, true},
 	}
-	signedIn := false
+	signedIn := ""
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
 			var drawn []int
 			var shot []byte
-			if p.signIn && !signedIn {
+			user := "board"
+			if p.analyst {
+				user = "analyst"
+			}
+			if p.signIn && signedIn != user {
 				err := chromedp.Run(ctx, chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible("#name"),
-					chromedp.SendKeys("#name", "board"), chromedp.SendKeys("#password", boardPassword),
+					chromedp.SendKeys("#name", user), chromedp.SendKeys("#password", boardPassword),
 					chromedp.Submit("#password"), chromedp.WaitVisible(".site-header__user form"))
 				if err != nil {
 					t.Fatalf("signing in: %v", err)
 				}
-				signedIn = true
+				signedIn = user
 				w.take()
 			}
 			actions := []chromedp.Action{chromedp.Navigate(ts.URL + p.path), chromedp.WaitReady("body")}
+			if p.analyst {
+				// Open every <details>, so that axe and the 320 px check
+				// see the forms inside them.
+				actions = append(actions, chromedp.Evaluate(`document.querySelectorAll('details').forEach(d => { d.open = true })`, nil))
+			}
 			if p.charts > 0 {
 				actions = append(actions, chromedp.WaitVisible("[data-chart] canvas"),
 					// ECharts draws on the next animation frame.
@@ -394,6 +419,26 @@ func TestPagesInABrowser(t *testing.T) {
 		})
 	}
 	t.Logf("screenshots in %s", shots)
+}
+
+// publishEdition publishes the board pack of a meeting as the analyst,
+// through the form, as the dashboard does.
+func publishEdition(t *testing.T, ts *httptest.Server, meeting string) {
+	t.Helper()
+	c := newClient(t, ts)
+	if resp := c.login("analyst", boardPassword); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("analyst login = %d", resp.StatusCode)
+	}
+	pack := "/boardpack?meeting=" + meeting
+	_, page := c.get(pack)
+	m := packSHA.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no publish form on the pack")
+	}
+	resp, _ := c.post("/boardpack/publish", url.Values{"_csrf": {c.csrf(pack)}, "meeting": {meeting}, "sha256": {m[1]}}, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("publish = %d", resp.StatusCode)
+	}
 }
 
 // tabTourSetupJS lists the page's focusable elements, records how each

@@ -71,6 +71,10 @@ func demo(ctx context.Context, addr, dir string, stdout io.Writer, logger *slog.
 		}
 		fmt.Fprintf(stdout, "loaded %s: %d values of %d metrics\n", rep.File, rep.Counts.Observations, rep.Counts.Metrics)
 	}
+	if err := sample.AddContext(ctx, st); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	fmt.Fprintf(stdout, "added %d illustrative annotations and a commentary\n", len(sample.Annotations()))
 	fmt.Fprintln(stdout, "The sample figures are illustrative, not real data.")
 	if err := demoUsers(ctx, st, stdout); err != nil {
 		return fmt.Errorf("demo: %w", err)
