@@ -74,7 +74,10 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			srv := ts.Config.Handler.(*Server)
 			paths := getRoutes(t, srv, map[string][]string{
 				"id":   {"calls-999", "hostile", "secret", "secret.csv", "calls-999.csv", strconvFormat(ups[0].ID)},
-				"file": {"secret.csv", "secret.xlsx", "calls-999.csv", "calls-999.xlsx"},
+				"file": {"secret.csv", "secret.xlsx", "calls-999.csv", "calls-999.xlsx",
+					// The finance and response-time tables.
+					"revenue.csv", "revenue.xlsx", "capital.csv", "capital.xlsx", "reserves.csv", "reserves.xlsx",
+					"monthly.csv", "monthly.xlsx", "outliers.csv", "outliers.xlsx"},
 			})
 			if len(paths) < 8 {
 				t.Fatalf("only %d routes to walk: %v", len(paths), paths)

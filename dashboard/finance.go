@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,6 +49,8 @@ type financePage struct {
 	// budget, so the table shows the stated column; ToDate when some line
 	// has a budget or actual to date.
 	Stated, ToDate bool
+	// Downloads link each table to its .csv and .xlsx.
+	Downloads struct{ Revenue, Capital, Reserves tableDownload }
 }
 
 // option is one choice of a <select>.
@@ -291,6 +294,10 @@ func (s *Server) buildFinancePage(p *financePage, year metrics.FinanceYear, chos
 	}
 	p.buildReserves(f.Reserves)
 	p.buildHistory(year)
+	q := url.Values{"year": {p.YearParam}, "month": {p.MonthParam}}
+	p.Downloads.Revenue = newTableDownload("/finance/export/revenue", q, "revenue by business area, "+p.Period)
+	p.Downloads.Capital = newTableDownload("/finance/export/capital", q, "capital programme, "+p.Period)
+	p.Downloads.Reserves = newTableDownload("/finance/export/reserves", q, "reserves, "+p.Period)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -32,6 +33,9 @@ const outliersListed = 50
 type responseTimesPage struct {
 	Page
 	responseTimesView
+	// MonthlyDownload and OutliersDownload link those tables to their
+	// .csv and .xlsx.
+	MonthlyDownload, OutliersDownload tableDownload
 }
 
 // responseTimesView is everything the page shows, built by
@@ -65,6 +69,26 @@ type responseTimesView struct {
 	Histogram, Monthly, BySetting *ChartPanel
 	// Sources are the files the incidents came from.
 	Sources []string
+	// monthly and outliers are the monthly and outlier tables as
+	// numbers, every outlier included, for the exports.
+	monthly  []monthFigures
+	outliers []outlierFigures
+}
+
+// monthFigures is a row of the monthly table; Urban and Rural are the
+// shares within target (%), nil for a month without such incidents.
+type monthFigures struct {
+	Month             string
+	Count             int
+	Mean, Median, P90 float64
+	Urban, Rural      *float64
+}
+
+// outlierFigures is an outlying incident; Received is empty when the
+// workbook gave minutes only.
+type outlierFigures struct {
+	ID, Received, Month, Setting, Area string
+	Minutes                            float64
 }
 
 type outlierRow struct{ ID, Received, Month, Setting, Area, Minutes string }
@@ -102,6 +126,9 @@ func (s *Server) handleResponseTimes(c echo.Context) error {
 	}
 	p := responseTimesPage{Page: s.page(c, "Response times"), responseTimesView: v}
 	p.Sensitive = true
+	q := url.Values{"priority": {v.Priority}}
+	p.MonthlyDownload = newTableDownload("/response-times/export/monthly", q, "response times by month, "+v.Priority+" incidents")
+	p.OutliersDownload = newTableDownload("/response-times/export/outliers", q, "every outlying response time, "+v.Priority+" incidents")
 	return s.renderOK(c, "responsetimes", p)
 }
 
@@ -178,16 +205,17 @@ func buildResponseTimes(recs []store.IncidentRecord, askedPriority string) (resp
 		monthOf[r.ID] = r.Month.Label()
 	}
 	for i, o := range st.Outliers {
-		if i == outliersListed {
-			v.MoreOutliers = len(st.Outliers) - outliersListed
-			break
-		}
-		row := outlierRow{ID: o.ID, Received: "–", Month: monthOf[o.ID], Setting: titleWord(o.Setting), Area: o.Area, Minutes: minutesText(o.Minutes)}
+		f := outlierFigures{ID: o.ID, Month: monthOf[o.ID], Setting: titleWord(o.Setting), Area: o.Area, Minutes: o.Minutes}
 		if !o.Received.IsZero() {
-			row.Received = o.Received.Format("2 Jan 2006 15:04")
+			f.Received = o.Received.Format("2 Jan 2006 15:04")
 		}
-		v.Outliers = append(v.Outliers, row)
+		v.outliers = append(v.outliers, f)
+		if i >= outliersListed {
+			continue
+		}
+		v.Outliers = append(v.Outliers, outlierRow{ID: f.ID, Received: orDash(f.Received), Month: f.Month, Setting: f.Setting, Area: f.Area, Minutes: minutesText(f.Minutes)})
 	}
+	v.MoreOutliers = len(v.outliers) - len(v.Outliers)
 	if err := v.addSettings(incs); err != nil {
 		return v, err
 	}
@@ -252,11 +280,13 @@ func (v *responseTimesView) addMonths(months []metrics.Period, byMonth map[strin
 		labels[i] = m.Label()
 		mean[i], median[i], p90[i] = &st.Mean, &st.Median, &st.P90
 		row := monthRow{Month: m.Label(), Count: formatNumber(float64(st.Count)), Mean: formatNumber(st.Mean), Median: formatNumber(st.Median), P90: formatNumber(st.P90), Urban: "–", Rural: "–"}
+		figures := monthFigures{Month: m.Label(), Count: st.Count, Mean: st.Mean, Median: st.Median, P90: st.P90}
 		for _, s := range []struct {
-			name string
-			into []*float64
-			cell *string
-		}{{"urban", urban, &row.Urban}, {"rural", rural, &row.Rural}} {
+			name   string
+			into   []*float64
+			cell   *string
+			figure **float64
+		}{{"urban", urban, &row.Urban, &figures.Urban}, {"rural", rural, &row.Rural, &figures.Rural}} {
 			g := settingOnly(group, s.name)
 			if len(g) == 0 {
 				continue
@@ -266,10 +296,11 @@ func (v *responseTimesView) addMonths(months []metrics.Period, byMonth map[strin
 				return fmt.Errorf("%s response times of %s: %w", s.name, m.Label(), err)
 			}
 			share := gs.WithinTargetShare
-			s.into[i] = &share
+			s.into[i], *s.figure = &share, &share
 			*s.cell = formatNumber(share) + "%"
 		}
 		v.Months = append(v.Months, row)
+		v.monthly = append(v.monthly, figures)
 	}
 	monthly, err := LineChartPanel("rt-monthly", "Response time by month: mean, median and 90th percentile", "minutes", labels, []LineSeries{
 		{Name: "Mean", Values: mean}, {Name: "Median", Values: median}, {Name: "90th percentile", Values: p90},

@@ -131,6 +131,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	// Finance is board-only: the store answers "not found" to the public,
 	// so these are 404 for them rather than a sign-in prompt.
 	app.GET("/finance", s.handleFinance)
+	app.GET("/finance/export/:file", s.handleFinanceExport)
 	api.GET("/finance/months", s.handleAPIFinanceMonths)
 	api.GET("/finance/revenue", s.handleAPIFinanceRevenue)
 	api.GET("/finance/capital", s.handleAPIFinanceCapital)
@@ -139,6 +140,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	// Incident-level response times are always sensitive: 404 for the
 	// public, as for a page that does not exist.
 	app.GET("/response-times", s.handleResponseTimes, signedInOrNotFound)
+	app.GET("/response-times/export/:file", s.handleResponseTimesExport, signedInOrNotFound)
 
 	// Signed-in users only; what each role may change is checked in the
 	// handler against the kind of file (allowFor).

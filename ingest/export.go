@@ -1,8 +1,10 @@
 package ingest
 
 import (
+	"encoding/csv"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -28,6 +30,78 @@ func Neutralise(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// preamble is the lines above the table: the marking, the title, the
+// unit and the note, each when there is one.
+func (t ExportTable) preamble() []string {
+	var lines []string
+	if t.Marking != "" {
+		lines = append(lines, t.Marking)
+	}
+	lines = append(lines, t.Title)
+	if t.Unit != "" {
+		lines = append(lines, "Unit: "+t.Unit)
+	}
+	if t.Note != "" {
+		lines = append(lines, t.Note)
+	}
+	return lines
+}
+
+// WriteCSV writes the table as CSV laid out as WriteXLSX lays out its
+// sheet: the marking (when there is one) on the first and last lines, the
+// title, unit and note, a blank line, the header and the rows. It starts
+// with a byte order mark so that Excel reads UTF-8 ("£") correctly.
+// Numbers are written in full; text is neutralised.
+func WriteCSV(w io.Writer, t ExportTable) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	for _, line := range t.preamble() {
+		if err := cw.Write([]string{Neutralise(line)}); err != nil {
+			return err
+		}
+	}
+	blank := []string{""}
+	if err := cw.Write(blank); err != nil {
+		return err
+	}
+	header := make([]string, len(t.Header))
+	for i, h := range t.Header {
+		header[i] = Neutralise(h)
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for n, r := range t.Rows {
+		rec := make([]string, len(r))
+		for i, v := range r {
+			switch v := v.(type) {
+			case nil:
+			case float64:
+				rec[i] = strconv.FormatFloat(v, 'f', -1, 64)
+			case string:
+				rec[i] = Neutralise(v)
+			default:
+				return fmt.Errorf("export: row %d, column %d holds a %T", n+1, i+1, v)
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	if t.Marking != "" {
+		if err := cw.Write(blank); err != nil {
+			return err
+		}
+		if err := cw.Write([]string{t.Marking}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // WriteXLSX writes the table as an .xlsx workbook: the marking (when
@@ -59,18 +133,7 @@ func WriteXLSX(w io.Writer, t ExportTable) error {
 		}
 		return nil
 	}
-	preamble := []string{}
-	if t.Marking != "" {
-		preamble = append(preamble, t.Marking)
-	}
-	preamble = append(preamble, t.Title)
-	if t.Unit != "" {
-		preamble = append(preamble, "Unit: "+t.Unit)
-	}
-	if t.Note != "" {
-		preamble = append(preamble, t.Note)
-	}
-	for _, line := range preamble {
+	for _, line := range t.preamble() {
 		if err := setText(1, row, line, bold); err != nil {
 			return err
 		}

@@ -45,3 +45,40 @@ func TestWriteXLSX(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteCSV(t *testing.T) {
+	var buf bytes.Buffer
+	err := WriteCSV(&buf, ExportTable{
+		Title: "Revenue by business area, M5 2021/22", Marking: "OFFICIAL-SENSITIVE", Unit: "£ (whole pounds)", Note: "From M5.xlsx",
+		Header: []string{"Business area", "Budget (£)", "=cmd"},
+		Rows:   [][]any{{"Local Policing", 1250000.0, nil}, {"=HYPERLINK(\"http://x\")", -498000.0, "+44 1234"}, {"@SUM(A1)", 0.5, "\tx"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "\ufeffOFFICIAL-SENSITIVE\n" +
+		"\"Revenue by business area, M5 2021/22\"\n" +
+		"Unit: £ (whole pounds)\n" +
+		"From M5.xlsx\n" +
+		"\n" +
+		"Business area,Budget (£),'=cmd\n" +
+		"Local Policing,1250000,\n" +
+		"\"'=HYPERLINK(\"\"http://x\"\")\",-498000,'+44 1234\n" +
+		"'@SUM(A1),0.5,'\tx\n" +
+		"\n" +
+		"OFFICIAL-SENSITIVE\n"
+	if got := buf.String(); got != want {
+		t.Errorf("CSV:\n%s\nwant:\n%s", got, want)
+	}
+	// Open data has no marking.
+	buf.Reset()
+	if err := WriteCSV(&buf, ExportTable{Title: "Open", Header: []string{"a"}, Rows: [][]any{{"x"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := buf.String(); got != "\ufeffOpen\n\na\nx\n" {
+		t.Errorf("open CSV = %q", got)
+	}
+	if err := WriteCSV(&buf, ExportTable{Rows: [][]any{{42}}}); err == nil {
+		t.Error("an int cell was accepted")
+	}
+}
