@@ -73,7 +73,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			}
 			srv := ts.Config.Handler.(*Server)
 			paths := getRoutes(t, srv, map[string][]string{
-				"id":   {"calls-999", "hostile", "secret", "secret.csv", "calls-999.csv", strconvFormat(ups[0].ID)},
+				"id": {"calls-999", "hostile", "secret", "secret.csv", "calls-999.csv", strconvFormat(ups[0].ID)},
 				"file": {"secret.csv", "secret.xlsx", "calls-999.csv", "calls-999.xlsx",
 					// The finance and response-time tables.
 					"revenue.csv", "revenue.xlsx", "capital.csv", "capital.xlsx", "reserves.csv", "reserves.xlsx",
