@@ -30,6 +30,9 @@ type boardPackPage struct {
 	Exceptions, Others []packMeasure
 	// NoFigures are the measures with no figure before the meeting.
 	NoFigures []metrics.Metric
+	// Updating is set while new figures are being analysed: the pack
+	// shown is the one before them, and cannot be published.
+	Updating bool
 	// Finance is the latest finance month before the meeting, nil when
 	// none is held.
 	Finance *packFinance
@@ -95,12 +98,13 @@ func (s *Server) handleBoardPack(c echo.Context) error {
 func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, error) {
 	ctx, scope := c.Request().Context(), s.scope(c)
 	p := boardPackPage{Page: s.page(c, "Board pack"), Meeting: meeting.Format("2 January 2006"), MeetingISO: meeting.Format(time.DateOnly)}
-	built, err := s.packMeasures(ctx, scope, meeting)
+	built, fresh, err := s.packMeasures(ctx, scope, meeting)
 	if err != nil {
 		return p, err
 	}
 	p.UpTo, p.Exceptions, p.Others, p.NoFigures = built.UpTo, built.Exceptions, built.Others, built.NoFigures
 	p.Sensitive = built.Sensitive
+	p.Updating = !fresh
 	if p.Finance, err = s.packFinance(ctx, scope, meeting); err != nil {
 		return p, err
 	}
@@ -115,12 +119,13 @@ func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, err
 }
 
 // packMeasures analyses every measure for a meeting: the part of the
-// pack that depends only on the figures, cached until they change.
-func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting time.Time) (boardPackPage, error) {
+// pack that depends only on the figures, cached until they change (see
+// viewCache: fresh is false while a new upload is being analysed).
+func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting time.Time) (boardPackPage, bool, error) {
 	key := fmt.Sprintf("boardpack/%t/%s", scope.Sensitive, meeting.Format(time.DateOnly))
-	v, err := s.views.get(ctx, s.store.DataVersion, key, func() (any, error) {
+	v, fresh, err := s.views.get(ctx, s.store.DataVersion, key, func() (any, error) {
 		// Not the request's context: other requests may be waiting on
-		// this computation.
+		// this computation, or none.
 		ctx := context.WithoutCancel(ctx)
 		ms, err := s.store.ListMetrics(ctx, scope)
 		if err != nil {
@@ -137,9 +142,9 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 		return built, nil
 	})
 	if err != nil {
-		return boardPackPage{}, err
+		return boardPackPage{}, false, err
 	}
-	return v.(boardPackPage), nil
+	return v.(boardPackPage), fresh, nil
 }
 
 // build analyses every measure from the figures whose period ended

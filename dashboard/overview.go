@@ -40,6 +40,9 @@ type overviewPage struct {
 	// is the one chosen with ?category=, "" for all.
 	Categories []string
 	Category   string
+	// Updating is set while new figures are being analysed: the tiles
+	// are those before them.
+	Updating bool
 }
 
 // headlineAreas are the area names that mean the whole force.
@@ -47,16 +50,16 @@ var headlineAreas = map[string]bool{"Force": true, "Force-wide": true, "All": tr
 
 func (s *Server) handleOverview(c echo.Context) error {
 	ctx, scope := c.Request().Context(), s.scope(c)
-	v, err := s.views.get(ctx, s.store.DataVersion, fmt.Sprintf("overview/%t", scope.Sensitive), func() (any, error) {
+	v, fresh, err := s.views.get(ctx, s.store.DataVersion, fmt.Sprintf("overview/%t", scope.Sensitive), func() (any, error) {
 		// Not the request's context: other requests may be waiting on
-		// this computation, and one client going away must not fail them.
+		// this computation, or none (it may run in the background).
 		return s.overviewTiles(context.WithoutCancel(ctx), scope)
 	})
 	if err != nil {
 		return err
 	}
 	all := v.(overviewTiles)
-	p := overviewPage{Page: s.page(c, "Overview"), Categories: all.categories, Category: c.QueryParam("category")}
+	p := overviewPage{Page: s.page(c, "Overview"), Categories: all.categories, Category: c.QueryParam("category"), Updating: !fresh}
 	for _, t := range all.tiles {
 		if p.Category != "" && t.Metric.Category != p.Category {
 			continue

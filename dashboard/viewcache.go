@@ -2,6 +2,8 @@ package dashboard
 
 import (
 	"context"
+	"log/slog"
+	"slices"
 	"sync"
 
 	"golang.org/x/sync/singleflight"
@@ -10,20 +12,25 @@ import (
 // viewCache keeps views computed from the whole of the figures (the
 // overview's tiles, a board pack's analyses) until the store's data
 // version moves. Without it every overview read every current value
-// (480,000 in the load test) and analysed each measure again, hundreds
-// of milliseconds a request. A version check is one small query, and the
-// version is shared by every server on the database, so a server never
-// shows figures older than the database's.
+// (480,000 in the load test) and analysed each measure again, seconds a
+// request on a busy 2-core machine. A version check is one small query,
+// and the version is shared by every server on the database.
 //
-// It holds at most max views, forgetting the oldest; concurrent misses
-// for one key compute it once (singleflight), so the burst of requests
-// after an upload lands does not analyse everything fifty times.
+// When the version moves, the view is computed again in the background
+// and, meanwhile, requests get the view they had, marked stale so the
+// page can say that new figures are on their way: otherwise every reader
+// would wait seconds for the analysis after each upload. Only a view
+// never computed makes its requests wait. Concurrent computations of one
+// view are one (singleflight). It holds at most max views, forgetting the
+// oldest.
 type viewCache struct {
 	mu      sync.Mutex
 	max     int
 	entries map[string]cachedView
 	order   []string
 	group   singleflight.Group
+	// logger reports a background computation that failed.
+	logger *slog.Logger
 }
 
 type cachedView struct {
@@ -31,44 +38,59 @@ type cachedView struct {
 	value   any
 }
 
-func newViewCache(max int) *viewCache {
-	return &viewCache{max: max, entries: map[string]cachedView{}}
+func newViewCache(max int, logger *slog.Logger) *viewCache {
+	return &viewCache{max: max, entries: map[string]cachedView{}, logger: logger}
 }
 
-// get returns the view for key at the store's current version, computing
-// it when it is missing or older. Callers must treat the value as
-// read-only: it is shared by every request that asks for it.
-func (vc *viewCache) get(ctx context.Context, version func(context.Context) (string, error), key string, compute func() (any, error)) (any, error) {
+// get returns the view for key and whether it is of the store's current
+// version. A stale view comes back at once while the current one is
+// computed in the background; a missing one is computed before get
+// returns. compute must not depend on the request's context being live.
+// Callers must treat the value as read-only: it is shared by every
+// request that asks for it.
+func (vc *viewCache) get(ctx context.Context, version func(context.Context) (string, error), key string, compute func() (any, error)) (value any, fresh bool, err error) {
 	v, err := version(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	vc.mu.Lock()
 	e, ok := vc.entries[key]
 	vc.mu.Unlock()
 	if ok && e.version == v {
-		return e.value, nil
+		return e.value, true, nil
 	}
-	value, err, _ := vc.group.Do(key+"\x00"+v, func() (any, error) {
+	ch := vc.group.DoChan(key+"\x00"+v, func() (any, error) {
 		value, err := compute()
 		if err != nil {
+			vc.logger.Error("computing a view", "view", key, "err", err)
 			return nil, err
 		}
 		vc.put(key, cachedView{version: v, value: value})
 		return value, nil
 	})
-	return value, err
+	if ok {
+		return e.value, false, nil
+	}
+	select {
+	case r := <-ch:
+		return r.Val, r.Err == nil, r.Err
+	case <-ctx.Done():
+		return nil, false, ctx.Err()
+	}
 }
 
 func (vc *viewCache) put(key string, e cachedView) {
 	vc.mu.Lock()
 	defer vc.mu.Unlock()
-	if _, ok := vc.entries[key]; !ok {
-		vc.order = append(vc.order, key)
-		for len(vc.order) > vc.max {
-			delete(vc.entries, vc.order[0])
-			vc.order = vc.order[1:]
-		}
+	// The newest computed goes last, so the one forgotten is the one
+	// least recently computed.
+	if i := slices.Index(vc.order, key); i >= 0 {
+		vc.order = slices.Delete(vc.order, i, i+1)
+	}
+	vc.order = append(vc.order, key)
+	for len(vc.order) > vc.max {
+		delete(vc.entries, vc.order[0])
+		vc.order = vc.order[1:]
 	}
 	vc.entries[key] = e
 }
