@@ -49,16 +49,10 @@ type overviewPage struct {
 var headlineAreas = map[string]bool{"Force": true, "Force-wide": true, "All": true, "All areas": true, "Total": true}
 
 func (s *Server) handleOverview(c echo.Context) error {
-	ctx, scope := c.Request().Context(), s.scope(c)
-	v, fresh, err := s.views.get(ctx, s.store.DataVersion, fmt.Sprintf("overview/%t", scope.Sensitive), func() (any, error) {
-		// Not the request's context: other requests may be waiting on
-		// this computation, or none (it may run in the background).
-		return s.overviewTiles(context.WithoutCancel(ctx), scope)
-	})
+	all, fresh, err := s.cachedOverview(c.Request().Context(), s.scope(c))
 	if err != nil {
 		return err
 	}
-	all := v.(overviewTiles)
 	p := overviewPage{Page: s.page(c, "Overview"), Categories: all.categories, Category: c.QueryParam("category"), Updating: !fresh}
 	for _, t := range all.tiles {
 		if p.Category != "" && t.Metric.Category != p.Category {
@@ -78,6 +72,20 @@ func (s *Server) handleOverview(c echo.Context) error {
 type overviewTiles struct {
 	tiles      []tile
 	categories []string
+}
+
+// cachedOverview is overviewTiles, kept until the figures change (see
+// viewCache; fresh is false while new figures are being analysed).
+func (s *Server) cachedOverview(ctx context.Context, scope metrics.Scope) (overviewTiles, bool, error) {
+	v, fresh, err := s.views.get(ctx, s.store.DataVersion, fmt.Sprintf("overview/%t", scope.Sensitive), func() (any, error) {
+		// Not the request's context: other requests may be waiting on
+		// this computation, or none (it may run in the background).
+		return s.overviewTiles(context.WithoutCancel(ctx), scope)
+	})
+	if err != nil {
+		return overviewTiles{}, false, err
+	}
+	return v.(overviewTiles), fresh, nil
 }
 
 func (s *Server) overviewTiles(ctx context.Context, scope metrics.Scope) (overviewTiles, error) {

@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/assure-pcc/assure/metrics"
 )
 
 // viewCache keeps views computed from the whole of the figures (the
@@ -93,4 +95,16 @@ func (vc *viewCache) put(key string, e cachedView) {
 		vc.order = vc.order[1:]
 	}
 	vc.entries[key] = e
+}
+
+// Warm computes the views every reader asks for first (the overview, for
+// the public and for those who may see everything), so that the first
+// readers after a start do not wait for them. `assure serve` runs it in
+// the background as it starts.
+func (s *Server) Warm(ctx context.Context) {
+	for _, scope := range []metrics.Scope{metrics.Public, metrics.Everything} {
+		if _, _, err := s.cachedOverview(ctx, scope); err != nil {
+			s.logger.Warn("warming the overview", "err", err)
+		}
+	}
 }

@@ -55,6 +55,7 @@ func serve(ctx context.Context, cfg dashboard.Config, addr string, stdout io.Wri
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	go srv.Warm(ctx)
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,

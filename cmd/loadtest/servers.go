@@ -30,6 +30,9 @@ func startServer(st *store.Store, logger *slog.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// As a server that has been running would have: its first readers
+	// do not wait for the overview's analysis (see Server.Warm).
+	srv.Warm(context.Background())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
