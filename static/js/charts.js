@@ -13,6 +13,8 @@
  * - Nothing is written with innerHTML; messages use textContent.
  * - Every chart has a table beside it, so when a chart cannot be drawn the
  *   element says so in words and the figures are still on the page.
+ * - ECharts' toolbox "Save as PNG" is drawn on the canvas, out of reach
+ *   of a keyboard; a real button after each chart saves the same image.
  *
  * Include after echarts.min.js, both with defer:
  *   <script src="/static/js/echarts.min.js" defer></script>
@@ -52,6 +54,59 @@
     return option;
   }
 
+  // saveName is the file name the chart's own toolbox saves it under
+  // ("chart-series" for chart-series.png), or '' when the chart offers
+  // no export (a sparkline hides its toolbox).
+  function saveName(option) {
+    var tb = Array.isArray(option.toolbox) ? option.toolbox[0] : option.toolbox;
+    var f = tb && tb.show !== false && tb.feature && tb.feature.saveAsImage;
+    if (!f || f.show === false) {
+      return '';
+    }
+    return typeof f.name === 'string' && f.name ? f.name : 'chart';
+  }
+
+  function titleOf(option) {
+    var t = Array.isArray(option.title) ? option.title[0] : option.title;
+    return t && typeof t.text === 'string' ? t.text : '';
+  }
+
+  // addSaveButton puts a button after the chart that saves it as a PNG,
+  // as the toolbox's "Save as PNG" does. The toolbox is drawn on the
+  // canvas, which a keyboard cannot reach and a screen reader cannot
+  // name; the button is an ordinary one, named after the chart.
+  function addSaveButton(el, chart, option) {
+    var name = saveName(option);
+    if (!name) {
+      return;
+    }
+    var p = document.createElement('p');
+    p.className = 'chart-save no-print';
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'button-secondary';
+    button.appendChild(document.createTextNode('Save chart as PNG'));
+    var title = titleOf(option);
+    if (title) {
+      var hidden = document.createElement('span');
+      hidden.className = 'visually-hidden';
+      hidden.textContent = ': ' + title;
+      button.appendChild(hidden);
+    }
+    button.addEventListener('click', function () {
+      var a = document.createElement('a');
+      // What the toolbox saves: the chart without the toolbox itself,
+      // on white, at twice the screen's resolution for print.
+      a.href = chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#ffffff', excludeComponents: ['toolbox'] });
+      a.download = name + '.png';
+      document.body.appendChild(a);
+      a.click();
+      document.body.removeChild(a);
+    });
+    p.appendChild(button);
+    el.parentNode.insertBefore(p, el.nextSibling);
+  }
+
   function draw(el) {
     // A page may run this twice (e.g. a cached back navigation); drawing
     // twice into one element would stack two canvases.
@@ -71,6 +126,7 @@
       chart.setOption(option);
       charts.push(chart);
       el.setAttribute('data-chart-state', 'drawn');
+      addSaveButton(el, chart, option);
     } catch (e) {
       // ECharts may have added a canvas before it failed; dispose of it
       // so that the message is the only thing left in the element.
