@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/labstack/echo/v4"
 )
 
@@ -28,6 +29,11 @@ func statusOf(err error) int {
 	case metrics.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
 	}
+	if store.StorageFault(err) != "" {
+		// Not Assure's bug, and not the user's: the database's disk. 503
+		// says to try again once whoever runs Assure has seen to it.
+		return http.StatusServiceUnavailable
+	}
 	return http.StatusInternalServerError
 }
 
@@ -40,6 +46,9 @@ func messageOf(err error, status int) string {
 			return m
 		}
 		return http.StatusText(status)
+	}
+	if fault := store.StorageFault(err); fault != "" {
+		return "Assure cannot write to its database: " + fault + ". Nothing was stored. Please tell whoever runs Assure, and try again once they have seen to it."
 	}
 	if status >= 500 {
 		return "Something went wrong on our side. It has been logged; please try again."

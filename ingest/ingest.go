@@ -129,7 +129,13 @@ func rejectedReport(name, sum string, p ...Problem) Report {
 // file's own faults are in the Report, with Status "rejected".
 func (in *Ingester) Ingest(ctx context.Context, name string, content []byte, opts Options) (Report, error) {
 	rep, err := in.ingest(ctx, name, content, opts)
-	if err != nil && connectionLost(err) {
+	if err == nil {
+		return rep, nil
+	}
+	if fault := store.StorageFault(err); fault != "" {
+		return rep, fmt.Errorf("%s: %s, so nothing from this file was stored; fix that and run the ingest again: %w", name, fault, err)
+	}
+	if connectionLost(err) {
 		err = fmt.Errorf("%s: the connection to the database was lost, so nothing from this file was stored; "+
 			"run the ingest again once the database is back: %w", name, err)
 	}

@@ -58,10 +58,15 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if strings.TrimSpace(dsn) == "" {
 		return nil, metrics.Errorf(metrics.EINVALID, "no database given: pass a SQLite file path or a postgres:// URL")
 	}
+	open := openSQLite
 	if isPostgresDSN(dsn) {
-		return openPostgres(ctx, dsn)
+		open = openPostgres
 	}
-	return openSQLite(ctx, dsn)
+	s, err := open(ctx, dsn)
+	if fault := StorageFault(err); fault != "" {
+		return nil, fmt.Errorf("%s: %w", fault, err)
+	}
+	return s, err
 }
 
 // Close closes every connection. Open transactions are rolled back.
