@@ -209,6 +209,8 @@ func (r *performanceReader) resolveMetric(ctx context.Context, sheet string, row
 	case known:
 		if m, ok := r.defined[id]; ok {
 			base = m
+		} else if m, ok := r.stored[id]; ok {
+			base = m
 		} else {
 			m, _, err := r.tx.GetMetric(ctx, id)
 			if err != nil {
@@ -216,6 +218,7 @@ func (r *performanceReader) resolveMetric(ctx context.Context, sheet string, row
 				return "", false
 			}
 			base = m
+			r.stored[id] = m
 		}
 	default:
 		m, found, err := r.tx.GetMetric(ctx, key)

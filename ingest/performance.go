@@ -33,6 +33,10 @@ type performanceReader struct {
 	// defined holds the metrics this file has defined (catalogue or row
 	// attributes), so two definitions that disagree are caught.
 	defined map[string]metrics.Metric
+	// stored holds the metrics this file names but does not define, as
+	// read from the store: one look-up per metric, not one per row (this
+	// transaction is the only writer, so they cannot change under it).
+	stored map[string]metrics.Metric
 	// attributesSet marks metrics whose unit, target or classification
 	// this file already set (catalogue or an earlier row).
 	attributesSet map[string]bool
@@ -52,6 +56,7 @@ var skippedSheets = map[string]bool{"instructions": true, "notes": true, "readme
 func (r *performanceReader) read(ctx context.Context) error {
 	r.known = map[string]string{}
 	r.defined = map[string]metrics.Metric{}
+	r.stored = map[string]metrics.Metric{}
 	r.attributesSet = map[string]bool{}
 	for _, sh := range r.wb.Sheets {
 		if normHeader(sh.Name) == catalogueSheet && !sh.Chart {
