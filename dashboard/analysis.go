@@ -147,6 +147,9 @@ func buildAnalysisMarked(m metrics.Metric, obs []metrics.Observation, area strin
 	v.Value = formatValue(a.Latest.Value, m.Unit)
 	if s := a.Latest.Source; s.File != "" {
 		v.Source = fmt.Sprintf("%s, sheet %s, cell %s, uploaded %s", s.File, s.Sheet, s.Cell, s.UploadedAt.Format("2 Jan 2006 15:04"))
+		if s.Sheet == "" { // a CSV has no sheets
+			v.Source = fmt.Sprintf("%s, cell %s, uploaded %s", s.File, s.Cell, s.UploadedAt.Format("2 Jan 2006 15:04"))
+		}
 	}
 	v.Baseline = newChangeView(m, a.Baseline)
 	v.YearOnYear = newChangeView(m, a.YearOnYear)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/ingest/mapping"
 	"github.com/assure-pcc/assure/ingest/sample"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
@@ -278,6 +279,14 @@ func demoServer(t *testing.T) *httptest.Server {
 			t.Fatalf("ingest %s: %v %+v", f, err, rep.Errors)
 		}
 	}
+	national, err := sample.WriteNational(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	nm, _ := mapping.Named(sample.NationalMapping)
+	if rep, err := in.IngestFile(context.Background(), national, ingest.Options{Mapping: nm}); err != nil || rep.Status != ingest.StatusStored {
+		t.Fatalf("ingest %s: %v %+v", national, err, rep.Errors)
+	}
 	if err := sample.AddContext(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}
@@ -311,12 +320,16 @@ func TestPagesInABrowser(t *testing.T) {
 		// analyst signs in as the analyst, who sees the forms.
 		analyst bool
 	}{
-		// A sparkline on each open measure's tile.
-		{"overview", "/", 4, false, false},
-		// By period and the process limits; by area too where there
-		// are several areas.
+		// A sparkline on each open measure's tile (4 of the workbook,
+		// 3 of the national table).
+		{"overview", "/", 7, false, false},
+		// By period and the process limits; by area and the comparison
+		// of two areas too where there are several areas.
 		{"metric", "/metrics/calls-999", 2, false, false},
-		{"metric-by-area", "/metrics/neighbourhood-crime", 3, false, false},
+		{"metric-by-area", "/metrics/neighbourhood-crime", 4, false, false},
+		// A national table: the force beside another force, indexed to
+		// a baseline, and the forces ranked.
+		{"metric-compare", "/metrics/ho-burglary?area=Cambridgeshire&compare=Essex&baseline=2019", 4, false, false},
 		{"metric-with-target", "/metrics/weapons-outcome-rate", 2, false, false},
 		{"not-found", "/metrics/response-urban", 0, false, false},
 		{"login", "/login", 0, false, false},
@@ -324,8 +337,8 @@ func TestPagesInABrowser(t *testing.T) {
 		{"public-metric", "/public/metrics/calls-999", 1, false, false},
 		// Signed in (the form is filled in and sent in the browser): the
 		// sensitive measures appear, with their marking.
-		{"overview-signed-in", "/", 8, true, false},
-		{"metric-sensitive", "/metrics/response-urban", 3, true, false},
+		{"overview-signed-in", "/", 11, true, false},
+		{"metric-sensitive", "/metrics/response-urban", 4, true, false},
 		// Finance is board-only: three charts at M9 (variance by area,
 		// variance by month, capital additions by funding), two at M5,
 		// which has no capital additions.
@@ -336,16 +349,17 @@ func TestPagesInABrowser(t *testing.T) {
 		{"response-times", "/response-times", 3, true, false},
 		// The pack for February 2022: each of the 8 measures' process
 		// limits, by area for the 3 with two areas, and the finance
-		// variance of Month 9.
-		{"boardpack", "/boardpack?meeting=2022-02-10", 12, true, false},
+		// variance of Month 9; and the 3 measures of the national table,
+		// each with its process limits and by area.
+		{"boardpack", "/boardpack?meeting=2022-02-10", 18, true, false},
 		{"uploads", "/uploads", 0, true, false},
 		// The published edition draws what the pack drew.
 		{"boardpack-editions", "/boardpack/editions", 0, true, false},
-		{"boardpack-edition", "/boardpack/editions/1", 12, true, false},
+		{"boardpack-edition", "/boardpack/editions/1", 18, true, false},
 		// The analyst's metric page, with the forms for annotations and
 		// commentary, and the pack with the publish form.
-		{"metric-analyst", "/metrics/response-rural", 3, true, true},
-		{"boardpack-analyst", "/boardpack?meeting=2022-02-10", 12, true, true},
+		{"metric-analyst", "/metrics/response-rural", 4, true, true},
+		{"boardpack-analyst", "/boardpack?meeting=2022-02-10", 18, true, true},
 	}
 	signedIn := ""
 	for _, p := range pages {

@@ -39,6 +39,9 @@ type metricPage struct {
 	Analysis analysisView
 	// Context is the annotations and commentary (see context.go).
 	Context metricContext
+	// Compare sets the area beside another, indexed to a baseline, and
+	// ranks the areas (see compare.go); nil for a single area.
+	Compare *compareView
 }
 
 // buildSeriesTable arranges observations by period and area.
@@ -141,5 +144,12 @@ func (s *Server) handleMetric(c echo.Context) error {
 		return err
 	}
 	p.Context.selectPeriod(p.Analysis.Period)
+	compareYear := 0
+	if c.QueryParam("baseline") != "" {
+		compareYear = baselineYear
+	}
+	if p.Compare, err = buildCompare(m, obs, area, c.QueryParam("compare"), compareYear); err != nil {
+		return err
+	}
 	return s.renderOK(c, "metric", p)
 }

@@ -696,7 +696,10 @@ func (t *tableReader) observations(file string) []metrics.Observation {
 	for _, k := range t.order {
 		tv := t.agg[k]
 		cell := tv.cell
-		if tv.rows > 1 {
+		switch {
+		case tv.rows == 2:
+			cell = tv.cell + " and 1 more row"
+		case tv.rows > 2:
 			cell = fmt.Sprintf("%s and %d more rows", tv.cell, tv.rows-1)
 		}
 		out = append(out, metrics.Observation{MetricID: k.metric, Area: k.area, Period: tv.period, Value: tv.value,

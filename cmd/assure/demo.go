@@ -11,6 +11,7 @@ import (
 
 	"github.com/assure-pcc/assure/dashboard"
 	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/ingest/mapping"
 	"github.com/assure-pcc/assure/ingest/sample"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
@@ -71,6 +72,9 @@ func demo(ctx context.Context, addr, dir string, stdout io.Writer, logger *slog.
 		}
 		fmt.Fprintf(stdout, "loaded %s: %d values of %d metrics\n", rep.File, rep.Counts.Observations, rep.Counts.Metrics)
 	}
+	if err := demoNational(ctx, in, dir, stdout); err != nil {
+		return err
+	}
 	if err := sample.AddContext(ctx, st); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -97,5 +101,26 @@ func demoUsers(ctx context.Context, st *store.Store, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "  %-8s password %s\n", role, password)
 	}
+	return nil
+}
+
+// demoNational loads the illustrative national table through its shipped
+// mapping, as an analyst would, so that the demo can compare and rank
+// forces.
+func demoNational(ctx context.Context, in *ingest.Ingester, dir string, stdout io.Writer) error {
+	path, err := sample.WriteNational(dir)
+	if err != nil {
+		return fmt.Errorf("demo: write the sample national table: %w", err)
+	}
+	m, _ := mapping.Named(sample.NationalMapping)
+	rep, err := in.IngestFile(ctx, path, ingest.Options{UploadedBy: "demo", Mapping: m})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if rep.Status != ingest.StatusStored {
+		printReport(stdout, rep)
+		return fmt.Errorf("demo: sample table %s was %s", rep.File, rep.Status)
+	}
+	fmt.Fprintf(stdout, "loaded %s through the mapping %s: %d values of %d metrics\n", rep.File, rep.Mapping, rep.Counts.Observations, rep.Counts.Metrics)
 	return nil
 }

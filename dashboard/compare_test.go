@@ -1,0 +1,85 @@
+package dashboard
+
+import (
+	"context"
+	"html"
+	"strings"
+	"testing"
+
+	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/ingest/mapping"
+	"github.com/assure-pcc/assure/metrics"
+)
+
+// nationalTable is a small national table: three forces and England and
+// Wales over two years ending December.
+const nationalTable = `Period,Area,Offence,Offences
+YE Dec 2018,Cambridgeshire,Robbery,600
+YE Dec 2018,Essex,Robbery,1500
+YE Dec 2018,Kent,Robbery,1400
+YE Dec 2018,England and Wales,Robbery,80000
+YE Dec 2019,Cambridgeshire,Robbery,660
+YE Dec 2019,Essex,Robbery,1500
+YE Dec 2019,Kent,Robbery,1260
+YE Dec 2019,England and Wales,Robbery,88000
+`
+
+func TestMetricPageCompare(t *testing.T) {
+	srv, st := testServer(t, "sqlite")
+	m, err := mapping.Load("national.yaml", strings.NewReader(`
+period: {column: Period, format: year_ending}
+area: {column: Area}
+metric: {column: Offence, id_prefix: nat-}
+value: {column: Offences}
+direction: down
+classification: open
+unit: offences
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ingest.New(st, nil).Ingest(context.Background(), "national.csv", []byte(nationalTable), ingest.Options{Mapping: m})
+	if err != nil || rep.Status != ingest.StatusStored {
+		t.Fatalf("ingest: %v %+v", err, rep)
+	}
+
+	_, body := get(t, srv, "/metrics/nat-robbery?area=Cambridgeshire")
+	text := html.UnescapeString(body)
+	for _, want := range []string{
+		"Cambridgeshire beside England and Wales",
+		`id="chart-compare"`,
+		"index of its own figure in Year ending Dec 2018 (= 100)",
+		// 660 / 600 and 88,000 / 80,000: both 110.
+		"In Year ending Dec 2019, Cambridgeshire stood at 110.0 and England and Wales at 110.0",
+		"Ranking, Year ending Dec 2019",
+		"lowest first, since lower is better",
+		"Cambridgeshire is ranked 1 of 3.",
+		"<strong>Cambridgeshire</strong> (this area)",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the compare view lacks %q", want)
+		}
+	}
+	ranking := text[strings.Index(text, "Ranking, "):]
+	if strings.Contains(ranking[:strings.Index(ranking, "</table>")], "England and Wales") {
+		t.Error("England and Wales is ranked among the forces")
+	}
+
+	_, body = get(t, srv, "/metrics/nat-robbery?area=Kent&compare=Essex&baseline=2019")
+	text = html.UnescapeString(body)
+	if !strings.Contains(text, "Kent beside Essex") || !strings.Contains(text, "(= 100)") || !strings.Contains(text, "Year ending Dec 2019 (= 100)") {
+		t.Errorf("?compare=Essex&baseline=2019 not shown")
+	}
+	if !strings.Contains(text, "Kent is ranked 2 of 3.") {
+		t.Errorf("Kent's place is not stated")
+	}
+
+	// A measure of one area has no compare view.
+	if _, body := get(t, srv, "/metrics/calls-999"); !strings.Contains(body, "North beside South") && strings.Contains(body, "Ranking,") {
+		t.Error("a measure of two local areas shows a ranking")
+	}
+	obs, _ := st.Series(context.Background(), metrics.Public, "nat-robbery")
+	if cv, _ := buildCompare(metrics.Metric{ID: "x", Name: "x"}, obs[:1], obs[0].Area, "", 0); cv != nil {
+		t.Error("one area gave a compare view")
+	}
+}
