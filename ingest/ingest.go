@@ -89,6 +89,22 @@ func New(st *store.Store, logger *slog.Logger) *Ingester {
 
 // IngestFile reads the file at path and ingests it under its base name.
 func (in *Ingester) IngestFile(ctx context.Context, path string, opts Options) (Report, error) {
+	if opts.Mapping != nil {
+		// A CSV table is streamed, however large (see table_file.go).
+		f, name, size, isCSV, err := openTableFile(path)
+		if err != nil {
+			return Report{}, err
+		}
+		defer f.Close()
+		if isCSV {
+			rep, err := in.ingestCSVFile(ctx, f, name, size, opts)
+			if err != nil && connectionLost(err) {
+				err = fmt.Errorf("%s: the connection to the database was lost, so nothing from this file was stored; "+
+					"run the ingest again once the database is back: %w", name, err)
+			}
+			return rep, err
+		}
+	}
 	name := filepath.Base(path)
 	f, err := os.Open(path)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/assure-pcc/assure/ingest/mapping"
 	"github.com/assure-pcc/assure/ingest/xlsx"
 	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
 )
 
 // ingestTable reads a national or open table (.xlsx or .csv) through
@@ -19,6 +20,16 @@ import (
 // problems opens the store's transaction, so a long read never holds the
 // database's write lock.
 func (in *Ingester) ingestTable(ctx context.Context, rep Report, name string, content []byte, opts Options) (Report, error) {
+	return in.runTable(ctx, rep, name, int64(len(content)), opts,
+		func(t *tableReader) error { return in.readTableFile(ctx, t, name, content) },
+		func(u metrics.Upload) (*store.IngestTx, error) { return in.Store.BeginIngest(ctx, u, content) })
+}
+
+// runTable is a table's ingest once its file is known: read reads the
+// table into t, and begin opens the store's transaction with the
+// original file (in memory, or streamed).
+func (in *Ingester) runTable(ctx context.Context, rep Report, name string, size int64, opts Options,
+	read func(t *tableReader) error, begin func(u metrics.Upload) (*store.IngestTx, error)) (Report, error) {
 	m := opts.Mapping
 	rep.Kind = metrics.KindTable
 	rep.Mapping = m.Name
@@ -43,7 +54,7 @@ func (in *Ingester) ingestTable(ctx context.Context, rep Report, name string, co
 	}
 	t.progress = opts.Progress
 
-	if err := in.readTableFile(ctx, t, name, content); err != nil {
+	if err := read(t); err != nil {
 		var me *metrics.Error
 		if errors.As(err, &me) {
 			return in.rejectTable(rep, Problem{Message: me.Message}), nil
@@ -64,9 +75,11 @@ func (in *Ingester) ingestTable(ctx context.Context, rep Report, name string, co
 		return in.finishRejected(rep, probs), nil
 	}
 
-	tx, err := in.Store.BeginIngest(ctx, metrics.Upload{
-		FileName: name, SHA256: rep.SHA256, Kind: metrics.KindTable, Size: int64(len(content)), UploadedBy: opts.UploadedBy,
-	}, content)
+	tx, err := begin(metrics.Upload{FileName: name, SHA256: rep.SHA256, Kind: metrics.KindTable, Size: size, UploadedBy: opts.UploadedBy})
+	var me *metrics.Error
+	if errors.As(err, &me) && me.Code != metrics.EINTERNAL {
+		return in.rejectTable(rep, Problem{Message: me.Message}), nil
+	}
 	if err != nil {
 		return rep, fmt.Errorf("%s: begin: %w", name, err)
 	}

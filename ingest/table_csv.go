@@ -30,14 +30,19 @@ type TableLimits struct {
 	// that rows are added up into, which is what a table's memory grows
 	// with.
 	MaxKeys int
+	// MaxCSVBytes bounds a CSV table ingested from a file, which is
+	// streamed rather than read into memory (--max-csv-mb). Uploads
+	// through the web are bounded by Limits.MaxFileBytes.
+	MaxCSVBytes int64
 }
 
 // DefaultTableLimits admits any real national table: a field of 128 KB
 // (Excel's cell holds 32,767 characters), a record of 1 MB, 16,384
-// columns (Excel's grid) and 200,000 combinations (43 forces, 20 years of
-// months and 14 crime types are about 150,000).
+// columns (Excel's grid), 200,000 combinations (43 forces, 20 years of
+// months and 14 crime types are about 150,000) and a CSV file of 4 GB
+// (three years of every force's police.uk street-level crime).
 func DefaultTableLimits() TableLimits {
-	return TableLimits{MaxFieldBytes: 128 << 10, MaxRecordBytes: 1 << 20, MaxColumns: 1 << 14, MaxKeys: 200_000}
+	return TableLimits{MaxFieldBytes: 128 << 10, MaxRecordBytes: 1 << 20, MaxColumns: 1 << 14, MaxKeys: 200_000, MaxCSVBytes: 4 << 30}
 }
 
 // csvRows reads a CSV file as rows of cells, streaming: memory is one

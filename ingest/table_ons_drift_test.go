@@ -132,6 +132,7 @@ func TestONSPeriodFromFlag(t *testing.T) {
 		rows: [][]any{{"E23000023", "Cambridgeshire", 63678, 761}}}
 	m := namedMapping(t, "ons-pfa-p1")
 	forEachStore(t, func(t *testing.T, st *store.Store) {
+		e := e // the dialects run in parallel: each its own copy
 		rep := ingestBytes(t, st, "no-period.xlsx", e.book(t), Options{Mapping: m, DryRun: true})
 		if rep.Status != StatusRejected || !strings.Contains(rep.Errors[0].Message, "--period") {
 			t.Errorf("no period: %+v", rep.Errors)

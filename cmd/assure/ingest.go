@@ -27,6 +27,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	period := c.String("period", "", "the month of a finance workbook whose title and file name do not say it, as 2021-22/M5 (M1 is April); with --map, the period of a table, as \"YE Dec 2019\" or 2019-12")
 	mapName := c.String("map", "", "read the files as tables through this mapping: a shipped mapping's name or a mapping file (YAML)")
 	lim := addLimitFlags(c)
+	csvMB := c.Int64("max-csv-mb", ingest.DefaultTableLimits().MaxCSVBytes>>20, "largest CSV table accepted with --map, in MB (it is streamed, not held in memory)")
 	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
 		return err
 	}
@@ -63,6 +64,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	defer st.Close()
 	in := ingest.New(st, logger)
 	lim.apply(in)
+	in.Table.MaxCSVBytes = *csvMB << 20
 
 	rejected := 0
 	enc := json.NewEncoder(stdout)

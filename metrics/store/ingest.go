@@ -81,9 +81,15 @@ func (s *Store) BeginIngest(ctx context.Context, u metrics.Upload, original []by
 	if original == nil {
 		original = []byte{} // nil would be bound as NULL
 	}
-	now := s.now()
 	u.SHA256 = digest
 	u.Size = int64(len(original))
+	return s.beginIngest(ctx, u, original)
+}
+
+// beginIngest opens the transaction for an upload whose SHA256 and Size
+// are known, storing original as its file's content.
+func (s *Store) beginIngest(ctx context.Context, u metrics.Upload, original []byte) (*IngestTx, error) {
+	now := s.now()
 	u.Status = metrics.StatusStored
 	if u.UploadedAt.IsZero() {
 		u.UploadedAt = now

@@ -103,10 +103,15 @@ func (s *Store) UploadContent(ctx context.Context, id int64) (metrics.Upload, []
 		Content []byte `db:"content"`
 	}
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.GetContext(ctx, &row, s.rebind(`
+		err := tx.GetContext(ctx, &row, s.rebind(`
 			SELECT u.id, u.file_name, u.sha256, u.kind, u.status, u.size, u.uploaded_at, u.uploaded_by, f.content
 			FROM uploads u JOIN upload_files f ON f.upload_id = u.id
 			WHERE u.id = ?`), id)
+		if err == nil && len(row.Content) == 0 && row.Size > 0 {
+			// A streamed original is stored in parts (upload_parts.go).
+			row.Content, err = appendParts(ctx, tx, s.rebind, id, row.Content)
+		}
+		return err
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return metrics.Upload{}, nil, metrics.Errorf(metrics.ENOTFOUND, "upload %d not found", id)
