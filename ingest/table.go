@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path"
 	"strings"
 
@@ -201,7 +202,7 @@ func (in *Ingester) readTableSheet(ctx context.Context, t *tableReader, wb *xlsx
 }
 
 // readCSVTable streams a CSV through the mapping.
-func (in *Ingester) readCSVTable(ctx context.Context, t *tableReader, r interface{ Read([]byte) (int, error) }) error {
+func (in *Ingester) readCSVTable(ctx context.Context, t *tableReader, r io.Reader) error {
 	delim, err := t.m.Delimiter()
 	if err != nil {
 		return metrics.Errorf(metrics.EINVALID, "mapping %s: %v", t.m.Name, err)
