@@ -353,6 +353,8 @@ func TestPagesInABrowser(t *testing.T) {
 		// each with its process limits and by area.
 		{"boardpack", "/boardpack?meeting=2022-02-10", 18, true, false},
 		{"uploads", "/uploads", 0, true, false},
+		// The analyst's upload form, with the choice of table mapping.
+		{"uploads-analyst", "/uploads", 0, true, true},
 		// The published edition draws what the pack drew.
 		{"boardpack-editions", "/boardpack/editions", 0, true, false},
 		{"boardpack-edition", "/boardpack/editions/1", 18, true, false},
