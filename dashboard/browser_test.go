@@ -373,9 +373,17 @@ func TestPagesInABrowser(t *testing.T) {
 				user = "analyst"
 			}
 			if p.signIn && signedIn != user {
+				// Wait for the sign-in page to go: when another user is
+				// signed in, its sign-out form is there before the sign-in
+				// has finished, and navigating on would abort it.
+				var header string
 				err := chromedp.Run(ctx, chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible("#name"),
 					chromedp.SendKeys("#name", user), chromedp.SendKeys("#password", boardPassword),
-					chromedp.Submit("#password"), chromedp.WaitVisible(".site-header__user form"))
+					chromedp.Submit("#password"), chromedp.WaitNotPresent("#password"),
+					chromedp.WaitVisible(".site-header__user form"), chromedp.Text(".site-header__user span", &header))
+				if err == nil && header != "Signed in as "+user+" ("+user+")" {
+					t.Fatalf("signed in as %q, want %s", header, user)
+				}
 				if err != nil {
 					t.Fatalf("signing in: %v", err)
 				}
