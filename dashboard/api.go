@@ -65,18 +65,24 @@ func (s *Server) handleAPIMetrics(c echo.Context) error {
 }
 
 func (s *Server) handleAPISeries(c echo.Context) error {
+	return s.sharedJSON(c, func() (any, error) { return s.apiSeries(c) })
+}
+
+// apiSeries is a measure's observations and analysis, ENOTFOUND when the
+// reader may not see the measure.
+func (s *Server) apiSeries(c echo.Context) (apiSeries, error) {
 	ctx := c.Request().Context()
 	m, err := s.store.GetMetric(ctx, s.scope(c), c.Param("id"))
 	if err != nil {
-		return err
+		return apiSeries{}, err
 	}
 	obs, err := s.store.Series(ctx, s.scope(c), m.ID)
 	if err != nil {
-		return err
+		return apiSeries{}, err
 	}
 	baselineYear, err := baselineYearParam(c)
 	if err != nil {
-		return err
+		return apiSeries{}, err
 	}
 	area := headlineArea(areasOf(obs), c.QueryParam("area"))
 	out := apiSeries{Metric: toAPIMetric(m), Observations: make([]apiObservation, len(obs)),
@@ -88,5 +94,5 @@ func (s *Server) handleAPISeries(c echo.Context) error {
 			Source: apiSource{UploadID: o.Source.UploadID, File: o.Source.File, Sheet: o.Source.Sheet, Cell: o.Source.Cell, UploadedAt: o.Source.UploadedAt.UTC()},
 		}
 	}
-	return c.JSON(http.StatusOK, out)
+	return out, nil
 }

@@ -79,18 +79,21 @@ func meetingParam(c echo.Context, now time.Time) (time.Time, error) {
 }
 
 func (s *Server) handleBoardPack(c echo.Context) error {
-	meeting, err := meetingParam(c, s.now())
-	if err != nil {
-		return err
-	}
-	p, err := s.livePack(c, meeting)
-	if err != nil {
-		return err
-	}
-	if err := s.addEditionState(c, &p, meeting); err != nil {
-		return err
-	}
-	return s.renderOK(c, "boardpack", p)
+	return s.renderShared(c, func() (sharedPage, error) {
+		meeting, err := meetingParam(c, s.now())
+		if err != nil {
+			return sharedPage{}, err
+		}
+		p, err := s.livePack(c, meeting)
+		if err != nil {
+			return sharedPage{}, err
+		}
+		if err := s.addEditionState(c, &p, meeting); err != nil {
+			return sharedPage{}, err
+		}
+		// A pack of figures being replaced is not kept.
+		return sharedPage{name: "boardpack", data: &p, keep: !p.Updating}, nil
+	})
 }
 
 // livePack builds the pack of a meeting from the current figures, as the

@@ -113,18 +113,27 @@ func metricChart(m metrics.Metric, obs []metrics.Observation, t seriesTable, ann
 }
 
 func (s *Server) handleMetric(c echo.Context) error {
+	return s.renderShared(c, func() (sharedPage, error) {
+		p, err := s.metricPage(c)
+		return sharedPage{name: "metric", data: &p, keep: true}, err
+	})
+}
+
+// metricPage builds a measure's page, ENOTFOUND when the reader may not
+// see the measure.
+func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	ctx := c.Request().Context()
 	m, err := s.store.GetMetric(ctx, s.scope(c), c.Param("id"))
 	if err != nil {
-		return err
+		return metricPage{}, err
 	}
 	obs, err := s.store.Series(ctx, s.scope(c), m.ID)
 	if err != nil {
-		return err
+		return metricPage{}, err
 	}
 	baselineYear, err := baselineYearParam(c)
 	if err != nil {
-		return err
+		return metricPage{}, err
 	}
 	p := metricPage{Page: s.page(c, m.Name), Metric: m}
 	p.Sensitive = m.Classification == metrics.Sensitive
@@ -134,14 +143,14 @@ func (s *Server) handleMetric(c echo.Context) error {
 	p.Table = buildSeriesTable(m, obs)
 	var anns []metrics.Annotation
 	if p.Context, anns, err = s.loadMetricContext(ctx, c, m, p.Table.Periods); err != nil {
-		return err
+		return metricPage{}, err
 	}
 	if p.Chart, err = metricChart(m, obs, p.Table, anns); err != nil {
-		return err
+		return metricPage{}, err
 	}
 	area := headlineArea(areasOf(obs), c.QueryParam("area"))
 	if p.Analysis, err = buildAnalysisMarked(m, obs, area, baselineYear, "chart", anns); err != nil {
-		return err
+		return metricPage{}, err
 	}
 	p.Context.selectPeriod(p.Analysis.Period)
 	compareYear := 0
@@ -149,7 +158,7 @@ func (s *Server) handleMetric(c echo.Context) error {
 		compareYear = baselineYear
 	}
 	if p.Compare, err = buildCompare(m, obs, area, c.QueryParam("compare"), compareYear); err != nil {
-		return err
+		return metricPage{}, err
 	}
-	return s.renderOK(c, "metric", p)
+	return p, nil
 }

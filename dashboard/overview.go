@@ -49,9 +49,17 @@ type overviewPage struct {
 var headlineAreas = map[string]bool{"Force": true, "Force-wide": true, "All": true, "All areas": true, "Total": true}
 
 func (s *Server) handleOverview(c echo.Context) error {
+	return s.renderShared(c, func() (sharedPage, error) {
+		p, err := s.overviewPage(c)
+		// A page of figures being replaced is not kept.
+		return sharedPage{name: "overview", data: &p, keep: !p.Updating}, err
+	})
+}
+
+func (s *Server) overviewPage(c echo.Context) (overviewPage, error) {
 	all, fresh, err := s.cachedOverview(c.Request().Context(), s.scope(c))
 	if err != nil {
-		return err
+		return overviewPage{}, err
 	}
 	p := overviewPage{Page: s.page(c, "Overview"), Categories: all.categories, Category: c.QueryParam("category"), Updating: !fresh}
 	for _, t := range all.tiles {
@@ -64,7 +72,7 @@ func (s *Server) handleOverview(c echo.Context) error {
 		}
 	}
 	p.Exceptions, p.Others = splitExceptions(p.Tiles)
-	return s.renderOK(c, "overview", p)
+	return p, nil
 }
 
 // overviewTiles are every measure's tile for one scope, the part of the

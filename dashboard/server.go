@@ -50,7 +50,10 @@ type Server struct {
 	tokenStamps tokenStamps
 	// views keeps what the overview and board pack compute from all the
 	// figures until the data changes (see viewcache.go).
-	views   *viewCache
+	views *viewCache
+	// shared keeps rendered pages and API answers until the page version
+	// moves (see pagecache.go).
+	shared  *pageCache
 	handler http.Handler
 	// echo is kept so tests can walk every route.
 	echo *echo.Echo
@@ -64,6 +67,7 @@ func New(cfg Config) (*Server, error) {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
 	s.views = newViewCache(32, s.logger)
+	s.shared = newPageCache(defaultPageCacheBytes)
 	if s.now == nil {
 		s.now = time.Now
 	}

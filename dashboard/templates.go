@@ -33,6 +33,9 @@ type Page struct {
 	// Published marks a page of the static site that `assure publish`
 	// writes: no navigation to the live dashboard, no sign-in.
 	Published bool
+	// Body, when set, is the page's main content rendered already (kept
+	// by the page cache), in place of its "content" template.
+	Body template.HTML
 }
 
 func (s *Server) page(c echo.Context, title string) Page {

@@ -1,0 +1,239 @@
+package dashboard
+
+import (
+	"bytes"
+	"container/list"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/singleflight"
+)
+
+// pageCache keeps what the most read pages and API answers render to (a
+// metric page's content, the overview's, the board pack's, the public
+// pages', a series as JSON), until the store's page version moves. A
+// metric page of 20 areas over ten years is 600 KB of HTML and tens of
+// milliseconds of template work; fifty readers at once on a 2-core
+// machine queue behind each other for that work alone. Served from here,
+// a page costs one small version query and a copy.
+//
+// What is kept must be the same for every reader it is served to: the
+// key holds the path and query, the reader's audience (the role, or the
+// public: what they may see and which forms they get), the page version
+// (figures, catalogue, annotations, commentary, editions) and the day.
+// The parts of a page that are a reader's own (their name in the
+// header, the CSRF token of their forms) are not kept: the header is
+// rendered for each request around the kept content, and the content is
+// rendered with a placeholder token that each request replaces with its
+// own.
+//
+// It holds at most maxBytes of bodies, forgetting the least recently
+// used; an answer larger than a quarter of that is not kept.
+type pageCache struct {
+	mu       sync.Mutex
+	maxBytes int
+	size     int
+	lru      *list.List // of *cachedPage, the most recently used first
+	entries  map[string]*list.Element
+	// csrfHole stands for the CSRF token in kept content: random, so no
+	// spreadsheet label can contain it.
+	csrfHole []byte
+	// group makes each missing answer once however many ask at once.
+	group singleflight.Group
+}
+
+// cachedPage is a kept body and what the layout needs to wrap it.
+type cachedPage struct {
+	key       string
+	body      []byte
+	title     string
+	sensitive bool
+}
+
+// defaultPageCacheBytes is enough for every metric page of the load
+// test's 200 measures for two audiences, and the board pack.
+const defaultPageCacheBytes = 256 << 20
+
+func newPageCache(maxBytes int) *pageCache {
+	hole := make([]byte, 24)
+	_, _ = rand.Read(hole) // crypto/rand.Read never fails
+	return &pageCache{maxBytes: maxBytes, lru: list.New(), entries: map[string]*list.Element{},
+		csrfHole: []byte("csrf-" + hex.EncodeToString(hole))}
+}
+
+func (pc *pageCache) get(key string) (*cachedPage, bool) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	el, ok := pc.entries[key]
+	if !ok {
+		return nil, false
+	}
+	pc.lru.MoveToFront(el)
+	return el.Value.(*cachedPage), true
+}
+
+func (pc *pageCache) put(e *cachedPage) {
+	if len(e.body) > pc.maxBytes/4 {
+		return
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if el, ok := pc.entries[e.key]; ok {
+		pc.size -= len(el.Value.(*cachedPage).body)
+		pc.lru.Remove(el)
+	}
+	pc.entries[e.key] = pc.lru.PushFront(e)
+	pc.size += len(e.body)
+	for pc.size > pc.maxBytes {
+		last := pc.lru.Back()
+		old := last.Value.(*cachedPage)
+		pc.lru.Remove(last)
+		delete(pc.entries, old.key)
+		pc.size -= len(old.body)
+	}
+}
+
+// audience names who a request is answered for, as far as a shared page
+// can differ: the public, or the signed-in reader's role.
+func audience(c echo.Context) string {
+	if u := currentUser(c); u != nil {
+		return "role:" + string(u.Role)
+	}
+	return "public"
+}
+
+// sharedKey is the cache key of the request's answer at version.
+func (s *Server) sharedKey(c echo.Context, version string) string {
+	r := c.Request()
+	return strings.Join([]string{r.URL.Path, r.URL.RawQuery, audience(c), version, s.now().Format(time.DateOnly)}, "\x00")
+}
+
+// pageBase lets renderShared reach the Page that every page's data
+// embeds.
+type pageBase interface{ base() *Page }
+
+func (p *Page) base() *Page { return p }
+
+// sharedPage is what a handler of a kept page builds on a miss: the
+// page's template, its data (a pointer to a struct embedding Page), and
+// whether it may be kept (not while it shows figures being replaced).
+type sharedPage struct {
+	name string
+	data pageBase
+	keep bool
+}
+
+// renderShared answers with the page build makes, from the cache when
+// the page version has not moved. build must check that the reader may
+// see the page, and return its error (a 404, say) otherwise: nothing is
+// kept then, and a later reader of the same audience gets the same
+// answer from build again.
+func (s *Server) renderShared(c echo.Context, build func() (sharedPage, error)) error {
+	version, err := s.store.PageVersion(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	key := s.sharedKey(c, version)
+	e, ok := s.shared.get(key)
+	if !ok {
+		var name string
+		e, err = s.shared.fill(c, key, func() (*cachedPage, bool, error) {
+			sp, err := build()
+			if err != nil {
+				return nil, false, err
+			}
+			name = sp.name
+			p := sp.data.base()
+			own := p.CSRF
+			p.CSRF = string(s.shared.csrfHole)
+			var buf bytes.Buffer
+			err = s.pages[sp.name].ExecuteTemplate(&buf, "content", sp.data)
+			p.CSRF = own
+			if err != nil {
+				return nil, false, err
+			}
+			return &cachedPage{key: key, body: buf.Bytes(), title: p.Title, sensitive: p.Sensitive}, sp.keep, nil
+		})
+		if err != nil {
+			return err
+		}
+		if name != "" {
+			return s.renderKept(c, name, e)
+		}
+	}
+	return s.renderKept(c, "overview", e)
+}
+
+// fill makes the answer for key once however many requests ask for it
+// at the same time: the first makes it with its own request, the others
+// wait for it (they would all make the same), and it is kept when
+// answer says so. If the first reader gives up half way, the others make
+// their own.
+func (pc *pageCache) fill(c echo.Context, key string, answer func() (*cachedPage, bool, error)) (*cachedPage, error) {
+	v, err, _ := pc.group.Do(key, func() (any, error) {
+		e, keep, err := answer()
+		if err == nil && keep {
+			pc.put(e)
+		}
+		return e, err
+	})
+	if err != nil && c.Request().Context().Err() == nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		e, _, err := answer()
+		return e, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v.(*cachedPage), nil
+}
+
+// renderKept wraps kept content in the layout for this request's reader.
+// Every page set holds the same layout, so any set renders it.
+func (s *Server) renderKept(c echo.Context, name string, e *cachedPage) error {
+	p := s.page(c, e.title)
+	p.Sensitive = e.sensitive
+	body := e.body
+	if p.CSRF != "" && bytes.Contains(body, s.shared.csrfHole) {
+		body = bytes.ReplaceAll(body, s.shared.csrfHole, []byte(template.HTMLEscapeString(p.CSRF)))
+	}
+	p.Body = template.HTML(body) // rendered by html/template: escaped already
+	return s.renderOK(c, name, p)
+}
+
+// sharedJSON answers with the JSON build makes, from the cache when the
+// page version has not moved; build checks access as renderShared's
+// does.
+func (s *Server) sharedJSON(c echo.Context, build func() (any, error)) error {
+	version, err := s.store.PageVersion(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	key := s.sharedKey(c, version)
+	e, ok := s.shared.get(key)
+	if !ok {
+		e, err = s.shared.fill(c, key, func() (*cachedPage, bool, error) {
+			v, err := build()
+			if err != nil {
+				return nil, false, err
+			}
+			var buf bytes.Buffer
+			if err := json.NewEncoder(&buf).Encode(v); err != nil {
+				return nil, false, err
+			}
+			return &cachedPage{key: key, body: buf.Bytes()}, true, nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, e.body)
+}

@@ -1,0 +1,136 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/assure-pcc/assure/metrics"
+)
+
+func TestPageCacheKeepsWithinItsBytes(t *testing.T) {
+	pc := newPageCache(1000)
+	page := func(key string, n int) *cachedPage {
+		return &cachedPage{key: key, body: []byte(strings.Repeat("x", n))}
+	}
+	pc.put(page("a", 200))
+	pc.put(page("b", 200))
+	pc.put(page("c", 200))
+	pc.put(page("huge", 251)) // over a quarter of the budget: not kept
+	if _, ok := pc.get("huge"); ok {
+		t.Error("an answer over a quarter of the budget was kept")
+	}
+	pc.get("a") // a is now the most recently used, b the least
+	pc.put(page("d", 200))
+	pc.put(page("e", 200))
+	if pc.size != 1000 {
+		t.Errorf("size %d after five pages of 200 bytes in 1000, want 1000", pc.size)
+	}
+	pc.put(page("f", 200))
+	if _, ok := pc.get("b"); ok {
+		t.Error("the least recently used page (b) is still kept over the budget")
+	}
+	for _, key := range []string{"a", "c", "d", "e", "f"} {
+		if _, ok := pc.get(key); !ok {
+			t.Errorf("page %s was forgotten, though b was used less recently", key)
+		}
+	}
+	pc.put(page("a", 100)) // replacing an entry counts its new size only
+	if pc.size != 900 || pc.lru.Len() != len(pc.entries) || len(pc.entries) != 5 {
+		t.Errorf("after replacing a: size %d, %d in order, %d entries; want 900, 5, 5", pc.size, pc.lru.Len(), len(pc.entries))
+	}
+}
+
+// A kept page is served to the next reader with the same view of the
+// figures, with that reader's own name and CSRF token, never another's;
+// a reader with another view (the public, an analyst with forms) gets
+// their own page; and a change to the figures or their context is shown
+// at once.
+func TestKeptPagesAreEachReadersOwn(t *testing.T) {
+	srv, st := testServer(t, "sqlite")
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	addUser(t, st, "board", metrics.RoleBoard, boardPassword)
+	addUser(t, st, "board-two", metrics.RoleBoard, boardPassword)
+	addUser(t, st, "ana", metrics.RoleAnalyst, boardPassword)
+	first, second, analyst, public := newClient(t, ts), newClient(t, ts), newClient(t, ts), newClient(t, ts)
+	for c, name := range map[*client]string{first: "board", second: "board-two", analyst: "ana"} {
+		if resp := c.login(name, boardPassword); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s login = %d", name, resp.StatusCode)
+		}
+	}
+	// Each reader's token, from a page that is never kept.
+	tokenOf := map[*client]string{}
+	for _, c := range []*client{first, second, analyst} {
+		tokenOf[c] = c.csrf("/account/password")
+	}
+
+	paths := []string{"/", "/metrics/secret", "/metrics/calls-999", "/boardpack?meeting=2030-01-01", "/public", "/public/metrics/calls-999"}
+	for _, path := range paths {
+		_, want := first.get(path)
+		_, got := second.get(path)
+		if !strings.Contains(got, "Signed in as board-two (board)") || strings.Contains(got, "Signed in as board (board)") {
+			t.Errorf("%s, second reader: the header names the wrong reader", path)
+		}
+		for _, m := range csrfInput.FindAllStringSubmatch(got, -1) {
+			if m[1] != tokenOf[second] {
+				t.Errorf("%s, second reader: a form carries the token %q, not the reader's own %q", path, m[1], tokenOf[second])
+			}
+		}
+		if strings.Contains(got, string(srv.shared.csrfHole)) || strings.Contains(want, string(srv.shared.csrfHole)) {
+			t.Errorf("%s: the token's placeholder reached a reader", path)
+		}
+		// The same page but for the header: both were served from one
+		// rendering of the content.
+		if strip(want, tokenOf[first]) != strip(got, tokenOf[second]) {
+			t.Errorf("%s: the two board members' pages differ beyond their name and token", path)
+		}
+	}
+	srv.shared.mu.Lock()
+	kept := len(srv.shared.entries)
+	srv.shared.mu.Unlock()
+	if kept < len(paths) {
+		t.Errorf("%d pages kept after reading %d twice, want at least %d", kept, len(paths), len(paths))
+	}
+
+	// Another audience is not served the board's pages.
+	for _, path := range []string{"/metrics/secret", "/api/v1/metrics/secret/series"} {
+		first.get(path)
+		if resp, body := public.get(path); resp.StatusCode != http.StatusNotFound || strings.Contains(body, fmt.Sprint(secretValue)) {
+			t.Errorf("public %s after a board member read it = %d, want 404 without the value", path, resp.StatusCode)
+		}
+	}
+	if _, body := public.get("/"); strings.Contains(body, "Secret measure") {
+		t.Error("the public overview, read after the board's, shows a sensitive measure")
+	}
+	_, board := first.get("/metrics/calls-999")
+	_, ana := analyst.get("/metrics/calls-999")
+	if strings.Contains(board, "Add an annotation") || !strings.Contains(ana, "Add an annotation") {
+		t.Error("the analyst's metric page and the board member's are not each their own (the annotation form)")
+	}
+	if m := csrfInput.FindAllStringSubmatch(ana, -1); len(m) < 2 || m[1][1] != tokenOf[analyst] {
+		t.Errorf("the analyst's forms do not carry the analyst's token: %v", m)
+	}
+
+	// A change to a measure's context shows at once.
+	if _, err := st.AddAnnotation(context.Background(), metrics.Annotation{MetricID: "calls-999", Start: time.Date(2021, 8, 9, 0, 0, 0, 0, time.UTC),
+		Label: "Operation Kept-Page", CreatedBy: "ana", UpdatedBy: "ana"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := first.get("/metrics/calls-999"); !strings.Contains(body, "Operation Kept-Page") {
+		t.Error("a new annotation is not on the metric page read just before it was added")
+	}
+}
+
+// strip removes a reader's name and token from a page.
+func strip(body, token string) string {
+	body = strings.ReplaceAll(body, token, "TOKEN")
+	for _, name := range []string{"board-two", "board"} {
+		body = strings.ReplaceAll(body, "Signed in as "+name+" ", "Signed in as NAME ")
+	}
+	return body
+}
