@@ -8,8 +8,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -47,6 +49,8 @@ type pageCache struct {
 	// csrfHole stands for the CSRF token in kept content: random, so no
 	// spreadsheet label can contain it.
 	csrfHole []byte
+	// bodyHole marks where a kept body goes in the layout.
+	bodyHole []byte
 	// group makes each missing answer once however many ask at once.
 	group singleflight.Group
 }
@@ -67,7 +71,7 @@ func newPageCache(maxBytes int) *pageCache {
 	hole := make([]byte, 24)
 	_, _ = rand.Read(hole) // crypto/rand.Read never fails
 	return &pageCache{maxBytes: maxBytes, lru: list.New(), entries: map[string]*list.Element{},
-		csrfHole: []byte("csrf-" + hex.EncodeToString(hole))}
+		csrfHole: []byte("csrf-" + hex.EncodeToString(hole)), bodyHole: []byte("body-" + hex.EncodeToString(hole))}
 }
 
 func (pc *pageCache) get(key string) (*cachedPage, bool) {
@@ -196,17 +200,43 @@ func (pc *pageCache) fill(c echo.Context, key string, answer func() (*cachedPage
 	return v.(*cachedPage), nil
 }
 
-// renderKept wraps kept content in the layout for this request's reader.
-// Every page set holds the same layout, so any set renders it.
+// renderKept wraps kept content in the layout for this request's reader,
+// writing the kept body as it is (a board pack is megabytes: it is
+// neither copied through the template nor into a new buffer). Every
+// page set holds the same layout, so any set renders it.
 func (s *Server) renderKept(c echo.Context, name string, e *cachedPage) error {
 	p := s.page(c, e.title)
 	p.Sensitive = e.sensitive
-	body := e.body
-	if p.CSRF != "" && bytes.Contains(body, s.shared.csrfHole) {
-		body = bytes.ReplaceAll(body, s.shared.csrfHole, []byte(template.HTMLEscapeString(p.CSRF)))
+	p.Body = template.HTML(s.shared.bodyHole)
+	layout, err := s.execute(name, p)
+	if err != nil {
+		return err
 	}
-	p.Body = template.HTML(body) // rendered by html/template: escaped already
-	return s.renderOK(c, name, p)
+	head, tail, ok := bytes.Cut(layout, s.shared.bodyHole)
+	if !ok {
+		return fmt.Errorf("render %s: the layout does not show the page's body", name)
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	h.Set("Cache-Control", "no-store")
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(head)+len(tail)+len(e.body)+
+		bytes.Count(e.body, s.shared.csrfHole)*(len(template.HTMLEscapeString(p.CSRF))-len(s.shared.csrfHole))))
+	c.Response().WriteHeader(http.StatusOK)
+	w := c.Response()
+	w.Write(head)
+	// The kept body with the reader's own CSRF token in each form.
+	token := []byte(template.HTMLEscapeString(p.CSRF))
+	for body := e.body; ; {
+		before, after, found := bytes.Cut(body, s.shared.csrfHole)
+		w.Write(before)
+		if !found {
+			break
+		}
+		w.Write(token)
+		body = after
+	}
+	_, err = w.Write(tail)
+	return err
 }
 
 // sharedJSON answers with the JSON build makes, from the cache when the
