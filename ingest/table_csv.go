@@ -77,7 +77,6 @@ func (c *csvRows) Next() bool {
 		if err == io.EOF {
 			return false
 		}
-		line, _ := c.r.FieldPos(0)
 		var pe *csv.ParseError
 		if err != nil {
 			if errors.As(err, &pe) {
@@ -87,6 +86,8 @@ func (c *csvRows) Next() bool {
 			c.err = err
 			return false
 		}
+		// Only after a record is read: FieldPos panics when there is none.
+		line, _ := c.r.FieldPos(0)
 		if len(rec) > c.lim.MaxColumns {
 			c.err = metrics.Errorf(metrics.ETOOLARGE, "line %d has %d fields, more than the limit of %d", line, len(rec), c.lim.MaxColumns)
 			return false
