@@ -18,10 +18,14 @@ type Sessions struct{ s *Store }
 func (s *Store) Sessions() *Sessions { return &Sessions{s: s} }
 
 // FindCtx returns a session's data; an unknown or expired token is not
-// found, with no error.
+// found, with no error. It reads through the read pool: on SQLite the
+// write connection is one, held by an upload for seconds, and every
+// signed-in page looks its session up first (the load test measured a
+// median of 2.7 s for signed-in pages during an upload when it read
+// through the writer, against 17 ms without an upload).
 func (ss *Sessions) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var data []byte
-	err := ss.s.db.GetContext(ctx, &data, ss.s.rebind(`SELECT data FROM sessions WHERE token = ? AND expiry > ?`),
+	err := ss.s.rdb.GetContext(ctx, &data, ss.s.rebind(`SELECT data FROM sessions WHERE token = ? AND expiry > ?`),
 		token, formatTime(ss.s.now()))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
