@@ -121,17 +121,27 @@ func baselineYearParam(c echo.Context) (int, error) {
 	return y, nil
 }
 
-// buildAnalysis analyses one area of m's series for a page. idPrefix
-// makes the chart ids unique on the page ("chart" gives "chart-spc" and
-// "chart-areas"). The error is an internal one: charts refuse only input
-// that the store never holds.
-func buildAnalysis(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string) (analysisView, error) {
-	return buildAnalysisMarked(m, obs, area, baselineYear, idPrefix, nil)
+// buildAnalysisMarked analyses one area of m's series for a page, with
+// annotations marked on the SPC chart, numbered in the order given (see
+// annotationMarks). idPrefix makes the chart ids unique on the page
+// ("chart" gives "chart-spc" and "chart-areas"). The error is an
+// internal one: charts refuse only input that the store never holds.
+func buildAnalysisMarked(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string, anns []metrics.Annotation) (analysisView, error) {
+	return buildAnalysisWindow(m, obs, area, baselineYear, idPrefix, anns, 0)
 }
 
-// buildAnalysisMarked is buildAnalysis with annotations marked on the SPC
-// chart, numbered in the order given (see annotationMarks).
-func buildAnalysisMarked(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string, anns []metrics.Annotation) (analysisView, error) {
+// packSPCPoints is how many of the latest periods the board pack's SPC
+// chart and table show: three years of months. A pack holds every
+// measure, and with ten years of monthly figures each measure's chart
+// and table of every period made a pack of 200 measures 8 MB of HTML
+// (seconds to render, and to print); the measure's page keeps every
+// period.
+const packSPCPoints = 36
+
+// buildAnalysisWindow is buildAnalysisMarked with the SPC chart and table
+// showing the latest window periods only (0: all). The average, limits
+// and signals are those of the whole series either way.
+func buildAnalysisWindow(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string, anns []metrics.Annotation, window int) (analysisView, error) {
 	a := metrics.Analyse(m, obs, area, baselineYear, metrics.DefaultTolerance)
 	v := analysisView{
 		Metric: m, Area: area, Areas: areasOf(obs), BaselineYear: a.BaselineYear,
@@ -158,7 +168,7 @@ func buildAnalysisMarked(m metrics.Metric, obs []metrics.Observation, area strin
 	for _, s := range a.Signals {
 		v.Signals = append(v.Signals, s.Sentence)
 	}
-	if err := v.addSPC(m, a, idPrefix, anns); err != nil {
+	if err := v.addSPC(m, a, idPrefix, anns, window); err != nil {
 		return v, err
 	}
 	if err := v.addByArea(m, obs, a.Latest.Period, idPrefix); err != nil {
@@ -169,7 +179,7 @@ func buildAnalysisMarked(m metrics.Metric, obs []metrics.Observation, area strin
 
 // addSPC adds the XmR chart and its table, or the sentence that says why
 // there is none.
-func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix string, anns []metrics.Annotation) error {
+func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix string, anns []metrics.Annotation, window int) error {
 	if a.XmR == nil {
 		v.SPCNote = fmt.Sprintf("A chart of process limits needs at least %d values, and %s has %d so far, so none is drawn: the figures are in the table below.",
 			metrics.XmRMinPoints, areaPhrase(a.Area), len(a.Points))
@@ -188,13 +198,19 @@ func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix str
 			}
 		}
 	}
+	points := x.Points
+	if window > 0 && len(points) > window {
+		points, rules = points[len(points)-window:], rules[len(points)-window:]
+		shown := fmt.Sprintf("The chart and table show the latest %d of %d periods; the average and limits are worked out from all of them, as on the measure's page, which shows every period.", window, len(x.Points))
+		v.SPCNote = strings.TrimSpace(v.SPCNote + " " + shown)
+	}
 	c := SPCChart{SeriesName: a.Area, Mean: x.Mean, Upper: x.UpperLimit, Lower: x.LowerLimit, Target: m.Target}
-	periods := make([]metrics.Period, len(x.Points))
-	for i, p := range x.Points {
+	periods := make([]metrics.Period, len(points))
+	for i, p := range points {
 		periods[i] = p.Period
 	}
 	c.Marks = annotationMarks(anns, periods)
-	for i, p := range x.Points {
+	for i, p := range points {
 		c.Labels = append(c.Labels, p.Period.Label())
 		c.Values = append(c.Values, p.Value)
 		c.Unusual = append(c.Unusual, len(rules[i]) > 0)
