@@ -236,8 +236,16 @@ func (w *worker) do(ctx context.Context, r route, base string, buf *bytes.Buffer
 		}
 		return false
 	}
+	// Only public pages are kept, to be searched for sensitive measures;
+	// the rest are read and dropped, so that the process's memory is the
+	// servers' and not 50 copies of the largest page (a board pack of
+	// 2,000 measures is tens of megabytes).
 	buf.Reset()
-	_, err = buf.ReadFrom(resp.Body)
+	if r.public() {
+		_, err = buf.ReadFrom(resp.Body)
+	} else {
+		_, err = io.Copy(io.Discard, resp.Body)
+	}
 	resp.Body.Close()
 	switch {
 	case err != nil:
