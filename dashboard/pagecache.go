@@ -55,10 +55,12 @@ type pageCache struct {
 	group singleflight.Group
 }
 
-// cachedPage is a kept body and what the layout needs to wrap it.
+// cachedPage is a kept body and what the layout needs to wrap it: the
+// page's template set, title and marking (none for JSON).
 type cachedPage struct {
 	key       string
 	body      []byte
+	template  string
 	title     string
 	sensitive bool
 }
@@ -142,39 +144,40 @@ type sharedPage struct {
 // kept then, and a later reader of the same audience gets the same
 // answer from build again.
 func (s *Server) renderShared(c echo.Context, build func() (sharedPage, error)) error {
-	version, err := s.store.PageVersion(c.Request().Context())
+	e, err := s.kept(c, func(key string) (*cachedPage, bool, error) {
+		sp, err := build()
+		if err != nil {
+			return nil, false, err
+		}
+		p := sp.data.base()
+		own := p.CSRF
+		p.CSRF = string(s.shared.csrfHole)
+		var buf bytes.Buffer
+		err = s.pages[sp.name].ExecuteTemplate(&buf, "content", sp.data)
+		p.CSRF = own
+		if err != nil {
+			return nil, false, err
+		}
+		return &cachedPage{key: key, body: buf.Bytes(), template: sp.name, title: p.Title, sensitive: p.Sensitive}, sp.keep, nil
+	})
 	if err != nil {
 		return err
 	}
-	key := s.sharedKey(c, version)
-	e, ok := s.shared.get(key)
-	if !ok {
-		var name string
-		e, err = s.shared.fill(c, key, func() (*cachedPage, bool, error) {
-			sp, err := build()
-			if err != nil {
-				return nil, false, err
-			}
-			name = sp.name
-			p := sp.data.base()
-			own := p.CSRF
-			p.CSRF = string(s.shared.csrfHole)
-			var buf bytes.Buffer
-			err = s.pages[sp.name].ExecuteTemplate(&buf, "content", sp.data)
-			p.CSRF = own
-			if err != nil {
-				return nil, false, err
-			}
-			return &cachedPage{key: key, body: buf.Bytes(), title: p.Title, sensitive: p.Sensitive}, sp.keep, nil
-		})
-		if err != nil {
-			return err
-		}
-		if name != "" {
-			return s.renderKept(c, name, e)
-		}
+	return s.renderKept(c, e)
+}
+
+// kept is the request's answer from the cache when the page version has
+// not moved, else the one answer makes for the key (see fill).
+func (s *Server) kept(c echo.Context, answer func(key string) (*cachedPage, bool, error)) (*cachedPage, error) {
+	version, err := s.store.PageVersion(c.Request().Context())
+	if err != nil {
+		return nil, err
 	}
-	return s.renderKept(c, "overview", e)
+	key := s.sharedKey(c, version)
+	if e, ok := s.shared.get(key); ok {
+		return e, nil
+	}
+	return s.shared.fill(c, key, func() (*cachedPage, bool, error) { return answer(key) })
 }
 
 // fill makes the answer for key once however many requests ask for it
@@ -202,19 +205,18 @@ func (pc *pageCache) fill(c echo.Context, key string, answer func() (*cachedPage
 
 // renderKept wraps kept content in the layout for this request's reader,
 // writing the kept body as it is (a board pack is megabytes: it is
-// neither copied through the template nor into a new buffer). Every
-// page set holds the same layout, so any set renders it.
-func (s *Server) renderKept(c echo.Context, name string, e *cachedPage) error {
+// neither copied through the template nor into a new buffer).
+func (s *Server) renderKept(c echo.Context, e *cachedPage) error {
 	p := s.page(c, e.title)
 	p.Sensitive = e.sensitive
 	p.Body = template.HTML(s.shared.bodyHole)
-	layout, err := s.execute(name, p)
+	layout, err := s.execute(e.template, p)
 	if err != nil {
 		return err
 	}
 	head, tail, ok := bytes.Cut(layout, s.shared.bodyHole)
 	if !ok {
-		return fmt.Errorf("render %s: the layout does not show the page's body", name)
+		return fmt.Errorf("render %s: the layout does not show the page's body", e.template)
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
@@ -243,27 +245,19 @@ func (s *Server) renderKept(c echo.Context, name string, e *cachedPage) error {
 // page version has not moved; build checks access as renderShared's
 // does.
 func (s *Server) sharedJSON(c echo.Context, build func() (any, error)) error {
-	version, err := s.store.PageVersion(c.Request().Context())
+	e, err := s.kept(c, func(key string) (*cachedPage, bool, error) {
+		v, err := build()
+		if err != nil {
+			return nil, false, err
+		}
+		var buf bytes.Buffer
+		if err := json.NewEncoder(&buf).Encode(v); err != nil {
+			return nil, false, err
+		}
+		return &cachedPage{key: key, body: buf.Bytes()}, true, nil
+	})
 	if err != nil {
 		return err
-	}
-	key := s.sharedKey(c, version)
-	e, ok := s.shared.get(key)
-	if !ok {
-		e, err = s.shared.fill(c, key, func() (*cachedPage, bool, error) {
-			v, err := build()
-			if err != nil {
-				return nil, false, err
-			}
-			var buf bytes.Buffer
-			if err := json.NewEncoder(&buf).Encode(v); err != nil {
-				return nil, false, err
-			}
-			return &cachedPage{key: key, body: buf.Bytes()}, true, nil
-		})
-		if err != nil {
-			return err
-		}
 	}
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, e.body)
 }
