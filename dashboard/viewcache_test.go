@@ -175,3 +175,34 @@ func (c *client) getAnalysed(path string) string {
 		}
 	}
 }
+
+// Views of different keys are computed one at a time: each reads every
+// current value, and several at once would hold several copies.
+func TestViewsAreComputedOneAtATime(t *testing.T) {
+	ctx := context.Background()
+	vc := newViewCache(8, slog.New(slog.DiscardHandler))
+	versionOf := func(context.Context) (string, error) { return "v1", nil }
+	var running, most atomic.Int64
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := vc.get(ctx, versionOf, fmt.Sprintf("view-%d", i), func() (any, error) {
+				n := running.Add(1)
+				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+				}
+				time.Sleep(20 * time.Millisecond)
+				running.Add(-1)
+				return i, nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if m := most.Load(); m != 1 {
+		t.Errorf("%d views were computed at once, want 1", m)
+	}
+}
