@@ -129,6 +129,8 @@ func loadTest(ctx context.Context, cfg config, stdout, stderr io.Writer) (res *r
 	if err != nil {
 		return nil, err
 	}
+	stopMemory := make(chan struct{})
+	memory := sampleMemory(stopMemory)
 	t0 := time.Now()
 	deadline := t0.Add(cfg.Duration)
 	upc := make(chan *upload, 1)
@@ -144,6 +146,8 @@ func loadTest(ctx context.Context, cfg config, stdout, stderr io.Writer) (res *r
 	samples, errKinds := runClients(ctx, workers, t0, deadline, cfg.MaxRequests, cfg.Think)
 	window := time.Since(t0)
 	up := <-upc
+	close(stopMemory)
+	mem := <-memory
 	if perr := stopProfiles(); perr != nil {
 		return nil, perr
 	}
@@ -153,6 +157,7 @@ func loadTest(ctx context.Context, cfg config, stdout, stderr io.Writer) (res *r
 	res.Metrics, res.Areas, res.Months, res.Observations, res.Finance = len(g.Metrics), len(g.Areas), len(g.Months), g.Observations, g.Finance
 	res.GenerateS, res.FinanceS = g.ObsTime.Seconds(), g.FinanceTime.Seconds()
 	res.ErrorKinds = errKinds
+	res.Memory = mem
 	res.Errors = res.All.Errors
 	if up != nil {
 		res.Ingest = up.result(cfg.IngestRows, len(workbook), window)

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +43,9 @@ func checkTiny(t *testing.T, res *results) {
 	t.Helper()
 	if res.Observations != 5*2*12 || res.Finance != 12 {
 		t.Errorf("generated %d observations and %d finance workbooks, want 120 and 12", res.Observations, res.Finance)
+	}
+	if m := res.Memory; m.PeakHeapMB <= 0 || m.PeakRSSMB < m.StartRSSMB || (m.StartRSSMB <= 0 && runtime.GOOS == "linux") {
+		t.Errorf("memory while the load ran: %+v", m)
 	}
 	if res.Errors != 0 || res.All.Errors != 0 {
 		t.Errorf("%d errors: %v", res.Errors, res.ErrorKinds)

@@ -95,6 +95,7 @@ type results struct {
 	Errors       int            `json:"errors"`
 	ErrorKinds   map[string]int `json:"error_kinds,omitempty"`
 	Notes        []string       `json:"notes,omitempty"`
+	Memory       memoryUse      `json:"memory_during_load"`
 }
 
 // newResults summarises the samples of a load window.
@@ -154,6 +155,8 @@ func (r *results) print(w io.Writer) {
 			fmt.Fprintf(w, "upload error: %s\n", in.Error)
 		}
 	}
+	fmt.Fprintf(w, "\nmemory while the load ran (servers and clients, one process): RSS %.0f MB at its start, peak %.0f MB; Go heap peak %.0f MB\n",
+		r.Memory.StartRSSMB, r.Memory.PeakRSSMB, r.Memory.PeakHeapMB)
 	fmt.Fprintf(w, "\nerrors: %d\n", r.Errors)
 	for _, k := range slices.Sorted(maps.Keys(r.ErrorKinds)) {
 		fmt.Fprintf(w, "  %6d  %s\n", r.ErrorKinds[k], k)

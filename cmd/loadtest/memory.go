@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// memoryUse is the process's memory over the load window: the servers,
+// and the clients, which run in the same process. Peak RSS from
+// /usr/bin/time covers the whole run, the database's generation
+// included; these are the serving alone.
+type memoryUse struct {
+	// StartRSSMB is the resident set as the load began, PeakRSSMB its
+	// largest while it ran (0 where /proc is not there to read).
+	StartRSSMB float64 `json:"start_rss_mb"`
+	PeakRSSMB  float64 `json:"peak_rss_mb"`
+	// PeakHeapMB is the largest Go heap of live and not yet swept
+	// objects; SQLite's own page cache is outside it.
+	PeakHeapMB float64 `json:"peak_heap_mb"`
+}
+
+// sampleMemory samples every 50 ms until stop is closed, then sends
+// what it saw.
+func sampleMemory(stop <-chan struct{}) <-chan memoryUse {
+	out := make(chan memoryUse, 1)
+	go func() {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		var m memoryUse
+		m.StartRSSMB = residentMB()
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(s)
+			m.PeakHeapMB = max(m.PeakHeapMB, float64(s[0].Value.Uint64())/(1<<20))
+			m.PeakRSSMB = max(m.PeakRSSMB, residentMB())
+			select {
+			case <-stop:
+				out <- m
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return out
+}
+
+// residentMB is the process's resident set in MB, from /proc/self/status;
+// 0 where that cannot be read.
+func residentMB() float64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			if err != nil {
+				return 0
+			}
+			return kb / 1024
+		}
+	}
+	return 0
+}
