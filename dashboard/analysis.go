@@ -121,15 +121,6 @@ func baselineYearParam(c echo.Context) (int, error) {
 	return y, nil
 }
 
-// buildAnalysisMarked analyses one area of m's series for a page, with
-// annotations marked on the SPC chart, numbered in the order given (see
-// annotationMarks). idPrefix makes the chart ids unique on the page
-// ("chart" gives "chart-spc" and "chart-areas"). The error is an
-// internal one: charts refuse only input that the store never holds.
-func buildAnalysisMarked(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string, anns []metrics.Annotation) (analysisView, error) {
-	return buildAnalysisWindow(m, obs, area, baselineYear, idPrefix, anns, 0)
-}
-
 // packSPCPoints is how many of the latest periods the board pack's SPC
 // chart and table show: three years of months. A pack holds every
 // measure, and with ten years of monthly figures each measure's chart
@@ -138,10 +129,14 @@ func buildAnalysisMarked(m metrics.Metric, obs []metrics.Observation, area strin
 // period.
 const packSPCPoints = 36
 
-// buildAnalysisWindow is buildAnalysisMarked with the SPC chart and table
-// showing the latest window periods only (0: all). The average, limits
-// and signals are those of the whole series either way.
-func buildAnalysisWindow(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string, anns []metrics.Annotation, window int) (analysisView, error) {
+// buildAnalysis analyses one area of m's series for a page, with
+// annotations marked on the SPC chart, numbered in the order given (see
+// annotationMarks). The SPC chart and table show the latest window
+// periods only (0: all); the average, limits and signals are those of
+// the whole series either way. idPrefix makes the chart ids unique on
+// the page ("chart" gives "chart-spc" and "chart-areas"). The error is an
+// internal one: charts refuse only input that the store never holds.
+func buildAnalysis(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string, anns []metrics.Annotation, window int) (analysisView, error) {
 	a := metrics.Analyse(m, obs, area, baselineYear, metrics.DefaultTolerance)
 	v := analysisView{
 		Metric: m, Area: area, Areas: areasOf(obs), BaselineYear: a.BaselineYear,

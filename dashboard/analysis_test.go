@@ -319,11 +319,11 @@ func TestPackSPCWindow(t *testing.T) {
 		}
 		obs = append(obs, metrics.Observation{MetricID: "calls", Area: "Force", Period: metrics.MonthOf(2018+i/12, time.Month(i%12+1)), Value: v})
 	}
-	all, err := buildAnalysisWindow(m, obs, "Force", 2019, "a", nil, 0)
+	all, err := buildAnalysis(m, obs, "Force", 2019, "a", nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pack, err := buildAnalysisWindow(m, obs, "Force", 2019, "p", nil, packSPCPoints)
+	pack, err := buildAnalysis(m, obs, "Force", 2019, "p", nil, packSPCPoints)
 	if err != nil {
 		t.Fatal(err)
 	}

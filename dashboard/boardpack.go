@@ -178,7 +178,7 @@ func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.O
 		if err := analyseTile(&t, lv, obs, newest, ""); err != nil {
 			return err
 		}
-		a, err := buildAnalysisWindow(m, obs, headlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("bp-%d", i), nil, packSPCPoints)
+		a, err := buildAnalysis(m, obs, headlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("bp-%d", i), nil, packSPCPoints)
 		if err != nil {
 			return err
 		}

@@ -149,7 +149,7 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 		return metricPage{}, err
 	}
 	area := headlineArea(areasOf(obs), c.QueryParam("area"))
-	if p.Analysis, err = buildAnalysisMarked(m, obs, area, baselineYear, "chart", anns); err != nil {
+	if p.Analysis, err = buildAnalysis(m, obs, area, baselineYear, "chart", anns, 0); err != nil {
 		return metricPage{}, err
 	}
 	p.Context.selectPeriod(p.Analysis.Period)

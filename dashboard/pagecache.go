@@ -218,16 +218,16 @@ func (s *Server) renderKept(c echo.Context, e *cachedPage) error {
 	if !ok {
 		return fmt.Errorf("render %s: the layout does not show the page's body", e.template)
 	}
+	// The kept body goes out with the reader's own CSRF token in each form.
+	token := []byte(template.HTMLEscapeString(p.CSRF))
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	h.Set("Cache-Control", "no-store")
 	h.Set(echo.HeaderContentLength, strconv.Itoa(len(head)+len(tail)+len(e.body)+
-		bytes.Count(e.body, s.shared.csrfHole)*(len(template.HTMLEscapeString(p.CSRF))-len(s.shared.csrfHole))))
-	c.Response().WriteHeader(http.StatusOK)
+		bytes.Count(e.body, s.shared.csrfHole)*(len(token)-len(s.shared.csrfHole))))
 	w := c.Response()
+	w.WriteHeader(http.StatusOK)
 	w.Write(head)
-	// The kept body with the reader's own CSRF token in each form.
-	token := []byte(template.HTMLEscapeString(p.CSRF))
 	for body := e.body; ; {
 		before, after, found := bytes.Cut(body, s.shared.csrfHole)
 		w.Write(before)
