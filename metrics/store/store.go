@@ -108,9 +108,18 @@ func (s *Store) now() time.Time {
 }
 
 // read runs fn in a read-only transaction, so that a method making two
-// queries sees one snapshot of the database.
+// queries sees one snapshot of the database. SQLite's read transactions
+// in WAL mode are snapshots; PostgreSQL's default, READ COMMITTED, takes
+// a new snapshot for each statement, so there the transaction asks for
+// REPEATABLE READ (one snapshot, and for a read-only transaction no
+// serialization failures). Without it an upload committed between a
+// read's two queries gave values whose upload the first had not seen.
 func (s *Store) read(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.rdb.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.rdb.BeginTxx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)
 	}
