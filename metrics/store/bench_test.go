@@ -82,3 +82,62 @@ func BenchmarkAddObservations(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSeries reads one metric's current values, as a metric page,
+// the series API and an export do: 20 areas x 120 months (2,400 values,
+// from ten yearly uploads) among 20 such metrics (48,000 values).
+func BenchmarkSeries(b *testing.B) {
+	const metricsN, areas, months, perUpload = 20, 20, 120, 12
+	for _, d := range storetest.Dialects(b) {
+		b.Run(d, func(b *testing.B) {
+			ctx := context.Background()
+			s := storetest.Open(b, d)
+			var ms []metrics.Metric
+			for i := range metricsN {
+				ms = append(ms, metrics.Metric{ID: fmt.Sprintf("metric-%02d", i), Name: fmt.Sprintf("Metric %d", i),
+					Direction: metrics.NoDirection, Classification: metrics.Open, Category: "Bench"})
+			}
+			first := metrics.MonthOf(2010, time.January)
+			for u := range months / perUpload {
+				tx, err := s.BeginIngest(ctx, metrics.Upload{FileName: fmt.Sprintf("year-%d.xlsx", u)}, fmt.Appendf(nil, "year %d", u))
+				if err != nil {
+					b.Fatal(err)
+				}
+				var obs []metrics.Observation
+				for _, m := range ms {
+					if err := tx.UpsertMetric(ctx, m); err != nil {
+						b.Fatal(err)
+					}
+					p := first
+					for range u * perUpload {
+						p = p.Next()
+					}
+					for mo := range perUpload {
+						for a := range areas {
+							obs = append(obs, ob(m.ID, fmt.Sprintf("Area %02d", a), p, float64(mo*a), "Data", fmt.Sprintf("D%d", len(obs)+2)))
+						}
+						p = p.Next()
+					}
+				}
+				if err := tx.AddObservations(ctx, obs); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := tx.Finish(ctx); err != nil {
+					b.Fatal(err)
+				}
+				if err := tx.Commit(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for b.Loop() {
+				obs, err := s.Series(ctx, metrics.Everything, "metric-07")
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(obs) != areas*months {
+					b.Fatalf("%d values, want %d", len(obs), areas*months)
+				}
+			}
+		})
+	}
+}

@@ -74,25 +74,43 @@ func observations(rows []obsRow) ([]metrics.Observation, error) {
 // sheet and cell it came from. A metric that does not exist or that the
 // viewer may not see gives a *metrics.Error ENOTFOUND, as GetMetric does.
 func (s *Store) Series(ctx context.Context, scope metrics.Scope, id string) ([]metrics.Observation, error) {
-	var rows []obsRow
+	var (
+		obs []metrics.Observation
+		ids []int64
+	)
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
 		if _, err := s.getVisibleMetric(ctx, tx, scope, id); err != nil {
 			return err
 		}
+		sources, err := uploadSources(ctx, tx, s.rebind(`
+			SELECT id, file_name, uploaded_at FROM uploads
+			WHERE id IN (SELECT upload_id FROM observations WHERE metric_id = ? AND superseded_by IS NULL)`), id)
+		if err != nil {
+			return err
+		}
 		// The scope is checked again in this query: the read above gives
 		// the not-found answer, this one is what keeps the rows safe.
-		return tx.SelectContext(ctx, &rows, s.rebind(`
-			SELECT `+obsColumns+`
+		rows, err := tx.QueryContext(ctx, s.rebind(`
+			SELECT `+currentColumns+`
 			FROM observations o
 			JOIN metrics m ON m.id = o.metric_id
-			JOIN uploads u ON u.id = o.upload_id
-			WHERE o.metric_id = ? AND o.superseded_by IS NULL AND `+visible+`
-			ORDER BY o.period_start, o.area, o.period_end, o.id`), id, scope.Sensitive)
+			WHERE o.metric_id = ? AND o.superseded_by IS NULL AND `+visible), id, scope.Sensitive)
+		if err != nil {
+			return err
+		}
+		return newCurrentScan(sources).scan(rows, func(id int64, o metrics.Observation) {
+			obs = append(obs, o)
+			ids = append(ids, id)
+		})
 	})
 	if err != nil {
 		return nil, wrapRead(fmt.Sprintf("series of %q", id), err)
 	}
-	return observations(rows)
+	sortSeries(obs, ids)
+	if obs == nil {
+		obs = []metrics.Observation{}
+	}
+	return obs, nil
 }
 
 // LatestValue is a metric with its latest period and the current values
