@@ -134,7 +134,7 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 		if err != nil {
 			return nil, err
 		}
-		series, err := s.store.CurrentSeries(ctx, scope)
+		series, err := s.analysisSeries(ctx, scope, meeting)
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
@@ -101,10 +102,15 @@ func (s *Server) overviewTiles(ctx context.Context, scope metrics.Scope) (overvi
 	if err != nil {
 		return overviewTiles{}, err
 	}
-	series, err := s.store.CurrentSeries(ctx, scope)
+	series, err := s.analysisSeries(ctx, scope, time.Time{})
 	if err != nil {
 		return overviewTiles{}, err
 	}
+	return buildTiles(latest, series)
+}
+
+// buildTiles analyses each measure's latest values against its series.
+func buildTiles(latest []store.LatestValue, series map[string][]metrics.Observation) (overviewTiles, error) {
 	out := overviewTiles{categories: categoriesOf(latest)}
 	newest := newestOf(latest)
 	for i, lv := range latest {

@@ -70,3 +70,66 @@ func TestCurrentSeries(t *testing.T) {
 		}
 	})
 }
+
+func TestHeadlineSeries(t *testing.T) {
+	jun, jul, aug := metrics.MonthOf(2021, time.June), metrics.MonthOf(2021, time.July), metrics.MonthOf(2021, time.August)
+	forEachDialect(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ingest(t, s, file{name: "q2.xlsx", metrics: []metrics.Metric{calls, response, outcomes}, obs: []metrics.Observation{
+			ob(calls.ID, "Force", jun, 700, "Data", "C2"),
+			ob(calls.ID, "North", jun, 390, "Data", "C3"),
+			ob(calls.ID, "Force", jul, 710, "Data", "C4"),
+			ob(calls.ID, "North", jul, 395, "Data", "C5"),
+			ob(calls.ID, "North", aug, 400, "Data", "C6"),
+			ob(calls.ID, "South", aug, 300, "Data", "C7"),
+			ob(response.ID, "Force", aug, 16, "Data", "C8"),
+			ob(outcomes.ID, "North", jul, 12, "Data", "C9"),
+			ob(outcomes.ID, "South", jul, 11, "Data", "C10"),
+			ob(outcomes.ID, "South", aug, 13, "Data", "C11"),
+		}})
+		// A revision: the superseded value is never returned.
+		ingest(t, s, file{name: "q2 revised.xlsx", obs: []metrics.Observation{
+			ob(calls.ID, "Force", jul, 712, "Data", "C2"),
+		}})
+		tests := []struct {
+			name        string
+			scope       metrics.Scope
+			endedBefore time.Time
+			want        map[string][]string
+		}{
+			{"force-wide series and the latest period; the whole of a series without one", metrics.Public, time.Time{}, map[string][]string{
+				calls.ID: {"calls-999/Force/2021-06=700@1:Data!C2", "calls-999/Force/2021-07=712@2:Data!C2",
+					"calls-999/North/2021-08=400@1:Data!C6", "calls-999/South/2021-08=300@1:Data!C7"},
+				outcomes.ID: {"outcome-rate/North/2021-07=12@1:Data!C9", "outcome-rate/South/2021-07=11@1:Data!C10", "outcome-rate/South/2021-08=13@1:Data!C11"},
+			}},
+			{"sensitive measures for those who may see them", metrics.Everything, time.Time{}, map[string][]string{
+				calls.ID: {"calls-999/Force/2021-06=700@1:Data!C2", "calls-999/Force/2021-07=712@2:Data!C2",
+					"calls-999/North/2021-08=400@1:Data!C6", "calls-999/South/2021-08=300@1:Data!C7"},
+				response.ID: {"response-urban/Force/2021-08=16@1:Data!C8"},
+				outcomes.ID: {"outcome-rate/North/2021-07=12@1:Data!C9", "outcome-rate/South/2021-07=11@1:Data!C10", "outcome-rate/South/2021-08=13@1:Data!C11"},
+			}},
+			{"only periods ended before the day: the latest is then July", metrics.Everything, time.Date(2021, time.August, 31, 15, 0, 0, 0, time.UTC), map[string][]string{
+				calls.ID:    {"calls-999/Force/2021-06=700@1:Data!C2", "calls-999/Force/2021-07=712@2:Data!C2", "calls-999/North/2021-07=395@1:Data!C5"},
+				outcomes.ID: {"outcome-rate/North/2021-07=12@1:Data!C9", "outcome-rate/South/2021-07=11@1:Data!C10"},
+			}},
+		}
+		for _, tt := range tests {
+			got, err := s.HeadlineSeries(ctx, tt.scope, []string{"Force", "All areas"}, tt.endedBefore)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotValues := map[string][]string{}
+			for id, obs := range got {
+				gotValues[id] = values(obs)
+				for _, o := range obs {
+					if o.Source.File == "" || o.Source.UploadedAt.IsZero() {
+						t.Errorf("%s: %s has no source file or upload time", tt.name, id)
+					}
+				}
+			}
+			if !reflect.DeepEqual(gotValues, tt.want) {
+				t.Errorf("%s:\n got %v\nwant %v", tt.name, gotValues, tt.want)
+			}
+		}
+	})
+}
