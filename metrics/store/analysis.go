@@ -13,9 +13,9 @@ import (
 // CurrentSeries returns the current values of every metric the viewer
 // may see, keyed by metric id, each series ordered as Series orders it
 // (period start, area, period end). Metrics with no values are absent.
-// It is the overview's and the board pack's one read of the figures
-// behind their analyses: a baseline comparison and an SPC chart need a
-// measure's whole history, not only its latest period.
+// The overview and the board pack read less (HeadlineSeries); this whole
+// read is what their tests compare them with, and what a check of every
+// value (the demo data's test) reads.
 //
 // Its cost grows with the number of current values, so it is written for
 // speed (measured on 480,000 values in SQLite, about 5 s with sqlx
