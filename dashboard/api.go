@@ -76,7 +76,7 @@ func (s *Server) apiSeries(c echo.Context) (apiSeries, error) {
 	if err != nil {
 		return apiSeries{}, err
 	}
-	obs, err := s.store.Series(ctx, s.scope(c), m.ID)
+	obs, err := s.series(ctx, s.scope(c), m)
 	if err != nil {
 		return apiSeries{}, err
 	}

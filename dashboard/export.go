@@ -45,7 +45,7 @@ func (s *Server) handleMetricExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	obs, err := s.store.Series(ctx, s.scope(c), m.ID)
+	obs, err := s.series(ctx, s.scope(c), m)
 	if err != nil {
 		return err
 	}

@@ -127,7 +127,7 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	if err != nil {
 		return metricPage{}, err
 	}
-	obs, err := s.store.Series(ctx, s.scope(c), m.ID)
+	obs, err := s.series(ctx, s.scope(c), m)
 	if err != nil {
 		return metricPage{}, err
 	}

@@ -120,7 +120,7 @@ func (s *Server) publicMetric(ctx context.Context, id string) (publicMetricPage,
 	if m.Classification != metrics.Open {
 		return publicMetricPage{}, nil, metrics.Errorf(metrics.ENOTFOUND, "no such measure")
 	}
-	obs, err := s.store.Series(ctx, metrics.Public, id)
+	obs, err := s.series(ctx, metrics.Public, m)
 	if err != nil {
 		return publicMetricPage{}, nil, err
 	}

@@ -53,8 +53,11 @@ type Server struct {
 	views *viewCache
 	// shared keeps rendered pages and API answers until the page version
 	// moves (see pagecache.go).
-	shared  *pageCache
-	handler http.Handler
+	shared *pageCache
+	// seriesKept keeps each measure's series until the figures change,
+	// for every page and answer that shows it (see seriescache.go).
+	seriesKept *seriesCache
+	handler    http.Handler
 	// echo is kept so tests can walk every route.
 	echo *echo.Echo
 }
@@ -68,6 +71,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.views = newViewCache(32, s.logger)
 	s.shared = newPageCache(defaultPageCacheBytes)
+	s.seriesKept = newSeriesCache(defaultSeriesKept)
 	if s.now == nil {
 		s.now = time.Now
 	}
