@@ -199,28 +199,36 @@ func (s *Server) financePeriod(ctx context.Context, c echo.Context, scope metric
 }
 
 func (s *Server) handleFinance(c echo.Context) error {
+	return s.renderShared(c, func() (sharedPage, error) {
+		p, err := s.financePage(c)
+		return sharedPage{name: "finance", data: &p, keep: true}, err
+	})
+}
+
+// financePage builds the finance page of the month the query asks for.
+func (s *Server) financePage(c echo.Context) (financePage, error) {
 	ctx := c.Request().Context()
 	scope := s.scope(c)
 	years, err := s.store.FinanceYears(ctx, scope)
 	if err != nil {
-		return err
+		return financePage{}, err
 	}
 	p := financePage{Page: s.page(c, "Finance"), SignConvention: metrics.SignConvention}
 	p.Sensitive = true
 	if len(years) == 0 {
 		p.Empty = true
-		return s.renderOK(c, "finance", p)
+		return p, nil
 	}
 	fy, month, err := financeQuery(c)
 	if err != nil {
-		return err
+		return financePage{}, err
 	}
 	if fy == 0 {
 		fy = years[0]
 	}
 	year, err := s.store.FinanceYear(ctx, scope, fy)
 	if err != nil {
-		return err
+		return financePage{}, err
 	}
 	chosen := len(year.Months) - 1
 	if month != 0 {
@@ -231,7 +239,7 @@ func (s *Server) handleFinance(c echo.Context) error {
 			}
 		}
 		if chosen < 0 {
-			return metrics.Errorf(metrics.ENOTFOUND, "no finance figures for %s", metrics.FinancePeriod{FYStart: fy, Month: month}.Label())
+			return financePage{}, metrics.Errorf(metrics.ENOTFOUND, "no finance figures for %s", metrics.FinancePeriod{FYStart: fy, Month: month}.Label())
 		}
 	}
 	for _, y := range years {
@@ -242,10 +250,10 @@ func (s *Server) handleFinance(c echo.Context) error {
 		p.Months = append(p.Months, option{Value: strconv.Itoa(per.Month), Label: per.Label() + " (" + per.CalendarMonth().Label() + ")", Selected: i == chosen})
 	}
 	if err := s.buildFinancePage(&p, year, chosen); err != nil {
-		return err
+		return financePage{}, err
 	}
 	p.Title = "Finance " + p.Period
-	return s.renderOK(c, "finance", p)
+	return p, nil
 }
 
 // buildFinancePage fills the page for month chosen (an index into

@@ -353,3 +353,31 @@ func TestFinanceHelpers(t *testing.T) {
 		}
 	}
 }
+
+// The finance page is kept between readers until the figures change: a
+// rolled-back month is gone from it at once.
+func TestFinancePageFollowsTheFigures(t *testing.T) {
+	ts, st := financeServer(t, store.SQLite)
+	c := newClient(t, ts)
+	c.login("board", boardPassword)
+	if _, body := c.get("/finance"); !strings.Contains(body, "revenue and capital monitoring M9 2021/22") {
+		t.Fatal("the finance page does not show M9")
+	}
+	ups, err := st.ListUploads(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m9 int64
+	for _, u := range ups {
+		if strings.Contains(u.FileName, "M9") {
+			m9 = u.ID
+		}
+	}
+	if _, err := st.RollbackUpload(context.Background(), m9); err != nil {
+		t.Fatal(err)
+	}
+	_, body := c.get("/finance")
+	if strings.Contains(body, "revenue and capital monitoring M9 2021/22") || !strings.Contains(body, "M7 2021/22") {
+		t.Error("after M9 was rolled back the finance page still shows it, or not M7")
+	}
+}
