@@ -149,9 +149,13 @@ const sqliteBusyTimeoutMS = 30000
 // sqliteWriterCacheKiB is the page cache of the writer, as a negative
 // cache_size (KiB). SQLite's default, 2 MB, is far smaller than the index
 // pages one ingest dirties, and every page evicted mid-transaction is
-// written and read back. 64 MB, which only the writer may fill, kept a
-// 100,000-row ingest inside the cache.
-const sqliteWriterCacheKiB = -65536
+// written and read back. 64 MB kept a 100,000-row ingest inside the
+// cache, but the ingest's whole process then reached 182 MB of RSS at
+// 500,000 rows and 208 MB at 1,000,000; at 32 MB it reached 118 MB and
+// 145 MB at the same speed (49,800 to 55,000 rows/s against 49,100 to
+// 55,800, two runs each of BenchmarkIngestScale); at 16 MB, 93 to 125 MB
+// but 5 to 10% slower.
+const sqliteWriterCacheKiB = -32768
 
 // sqliteDSNs turns a path or "file:" URI into the driver DSNs of the
 // writer and of the readers.
