@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assure-pcc/assure/ingest/ingesttest"
 	"github.com/assure-pcc/assure/metrics/store"
 )
 
@@ -39,20 +40,38 @@ var scaleSizes = []int{10_000, 100_000, 500_000, 1_000_000}
 // a process that only reads an existing workbook has a peak RSS that is
 // the ingest's alone, not excelize's writing it.
 func BenchmarkIngestScale(b *testing.B) {
+	benchIngestScale(b, "long", 4, scaleSizes, writeLongWorkbook)
+}
+
+// BenchmarkIngestScaleTwelveColumns is BenchmarkIngestScale on the same
+// rows with eight more columns (ingesttest.WriteLongTwelve), the shape of
+// the workbook on which the issue set the ingest's target (500,000 rows
+// by 12 columns): the floor scans three times the cells, the ingest
+// stores the same values.
+//
+//	go test -run '^$' -bench 'IngestScaleTwelveColumns/rows=500000$' -benchtime 1x ./ingest/
+func BenchmarkIngestScaleTwelveColumns(b *testing.B) {
+	benchIngestScale(b, "long12", 12, []int{100_000, 500_000}, ingesttest.WriteLongTwelve)
+}
+
+// benchIngestScale runs BenchmarkIngestScale's measure on the workbooks
+// write makes, of cols columns, one sub-benchmark per row count; name
+// keeps each shape's workbooks apart in ASSURE_BENCH_WORKBOOKS.
+func benchIngestScale(b *testing.B, name string, cols int, sizes []int, write func(testing.TB, string, int)) {
 	dir := os.Getenv("ASSURE_BENCH_WORKBOOKS")
 	if dir == "" {
 		dir = b.TempDir()
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.Fatal(err)
 	}
-	for _, n := range scaleSizes {
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
-			path := filepath.Join(dir, fmt.Sprintf("long-%d.xlsx", n))
+			path := filepath.Join(dir, fmt.Sprintf("%s-%d.xlsx", name, n))
 			if _, err := os.Stat(path); err != nil {
 				// Written beside, then renamed: an interrupted write never
 				// leaves a truncated workbook to be reused.
-				tmp := filepath.Join(dir, fmt.Sprintf("writing-%d.xlsx", n))
-				writeLongWorkbook(b, tmp, n)
+				tmp := filepath.Join(dir, fmt.Sprintf("writing-%s-%d.xlsx", name, n))
+				write(b, tmp, n)
 				if err := os.Rename(tmp, path); err != nil {
 					b.Fatal(err)
 				}
@@ -64,7 +83,7 @@ func BenchmarkIngestScale(b *testing.B) {
 				b.StopTimer()
 				cells, ft := floorScan(b, path)
 				floorTime += ft
-				if cells < 4*n*99/100 { // a few split across reads
+				if cells < cols*n*99/100 { // a few split across reads
 					b.Fatalf("floor counted %d cells in %d rows", cells, n)
 				}
 				// A fresh database per iteration, removed at once: at a
