@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"bytes"
-	"container/list"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -13,7 +12,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -41,11 +39,8 @@ import (
 // It holds at most maxBytes of bodies, forgetting the least recently
 // used; an answer larger than a quarter of that is not kept.
 type pageCache struct {
-	mu       sync.Mutex
 	maxBytes int
-	size     int
-	lru      *list.List // of *cachedPage, the most recently used first
-	entries  map[string]*list.Element
+	kept     *lru[*cachedPage]
 	// csrfHole stands for the CSRF token in kept content: random, so no
 	// spreadsheet label can contain it.
 	csrfHole []byte
@@ -76,40 +71,17 @@ const defaultPageCacheBytes = 256 << 20
 func newPageCache(maxBytes int) *pageCache {
 	hole := make([]byte, 24)
 	_, _ = rand.Read(hole) // crypto/rand.Read never fails
-	return &pageCache{maxBytes: maxBytes, lru: list.New(), entries: map[string]*list.Element{},
+	return &pageCache{maxBytes: maxBytes, kept: newLRU(maxBytes, func(e *cachedPage) int { return len(e.body) }),
 		csrfHole: []byte("csrf-" + hex.EncodeToString(hole)), bodyHole: []byte("body-" + hex.EncodeToString(hole))}
 }
 
-func (pc *pageCache) get(key string) (*cachedPage, bool) {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	el, ok := pc.entries[key]
-	if !ok {
-		return nil, false
-	}
-	pc.lru.MoveToFront(el)
-	return el.Value.(*cachedPage), true
-}
+func (pc *pageCache) get(key string) (*cachedPage, bool) { return pc.kept.get(key) }
 
 func (pc *pageCache) put(e *cachedPage) {
 	if len(e.body) > pc.maxBytes/4 {
 		return
 	}
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	if el, ok := pc.entries[e.key]; ok {
-		pc.size -= len(el.Value.(*cachedPage).body)
-		pc.lru.Remove(el)
-	}
-	pc.entries[e.key] = pc.lru.PushFront(e)
-	pc.size += len(e.body)
-	for pc.size > pc.maxBytes {
-		last := pc.lru.Back()
-		old := last.Value.(*cachedPage)
-		pc.lru.Remove(last)
-		delete(pc.entries, old.key)
-		pc.size -= len(old.body)
-	}
+	pc.kept.put(e.key, e)
 }
 
 // audience names who a request is answered for, as far as a shared page

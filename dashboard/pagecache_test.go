@@ -27,8 +27,8 @@ func TestPageCacheKeepsWithinItsBytes(t *testing.T) {
 	pc.get("a") // a is now the most recently used, b the least
 	pc.put(page("d", 200))
 	pc.put(page("e", 200))
-	if pc.size != 1000 {
-		t.Errorf("size %d after five pages of 200 bytes in 1000, want 1000", pc.size)
+	if _, size := pc.kept.size(); size != 1000 {
+		t.Errorf("size %d after five pages of 200 bytes in 1000, want 1000", size)
 	}
 	pc.put(page("f", 200))
 	if _, ok := pc.get("b"); ok {
@@ -40,8 +40,8 @@ func TestPageCacheKeepsWithinItsBytes(t *testing.T) {
 		}
 	}
 	pc.put(page("a", 100)) // replacing an entry counts its new size only
-	if pc.size != 900 || pc.lru.Len() != len(pc.entries) || len(pc.entries) != 5 {
-		t.Errorf("after replacing a: size %d, %d in order, %d entries; want 900, 5, 5", pc.size, pc.lru.Len(), len(pc.entries))
+	if n, size := pc.kept.size(); size != 900 || pc.kept.order.Len() != n || n != 5 {
+		t.Errorf("after replacing a: size %d, %d in order, %d entries; want 900, 5, 5", size, pc.kept.order.Len(), n)
 	}
 }
 
@@ -90,9 +90,7 @@ func TestKeptPagesAreEachReadersOwn(t *testing.T) {
 			t.Errorf("%s: the two board members' pages differ beyond their name and token", path)
 		}
 	}
-	srv.shared.mu.Lock()
-	kept := len(srv.shared.entries)
-	srv.shared.mu.Unlock()
+	kept, _ := srv.shared.kept.size()
 	if kept < len(paths) {
 		t.Errorf("%d pages kept after reading %d twice, want at least %d", kept, len(paths), len(paths))
 	}

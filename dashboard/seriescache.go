@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"container/list"
 	"context"
 	"slices"
 	"sync"
@@ -24,22 +23,14 @@ const defaultSeriesKept = 400_000
 // least recently used series, and a series larger than max is never
 // kept.
 type seriesCache struct {
-	mu      sync.Mutex
-	max     int
-	held    int
-	version string
-	order   *list.List // of *keptSeries, most recently used first
-	byID    map[string]*list.Element
+	mu      sync.Mutex // guards version, and orders a put after a clear
+	version string     // the data version of the series kept
+	kept    *lru[[]metrics.Observation]
 	group   singleflight.Group
 }
 
-type keptSeries struct {
-	id  string
-	obs []metrics.Observation
-}
-
 func newSeriesCache(max int) *seriesCache {
-	return &seriesCache{max: max, order: list.New(), byID: map[string]*list.Element{}}
+	return &seriesCache{kept: newLRU(max, func(obs []metrics.Observation) int { return len(obs) })}
 }
 
 // series returns the current values of m, which must have come from
@@ -78,16 +69,12 @@ func (s *Server) series(ctx context.Context, scope metrics.Scope, m metrics.Metr
 
 func (sc *seriesCache) get(id, version string) ([]metrics.Observation, bool) {
 	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	if version != sc.version {
+	current := version == sc.version
+	sc.mu.Unlock()
+	if !current {
 		return nil, false
 	}
-	e, ok := sc.byID[id]
-	if !ok {
-		return nil, false
-	}
-	sc.order.MoveToFront(e)
-	return e.Value.(*keptSeries).obs, true
+	return sc.kept.get(id)
 }
 
 func (sc *seriesCache) put(id, version string, obs []metrics.Observation) {
@@ -95,25 +82,8 @@ func (sc *seriesCache) put(id, version string, obs []metrics.Observation) {
 	defer sc.mu.Unlock()
 	if version != sc.version {
 		// New figures: every series kept is of the old ones.
-		sc.order.Init()
-		clear(sc.byID)
-		sc.held = 0
+		sc.kept.clear()
 		sc.version = version
 	}
-	if len(obs) > sc.max {
-		return
-	}
-	if e, ok := sc.byID[id]; ok {
-		sc.held -= len(e.Value.(*keptSeries).obs)
-		sc.order.Remove(e)
-	}
-	sc.byID[id] = sc.order.PushFront(&keptSeries{id: id, obs: obs})
-	sc.held += len(obs)
-	for sc.held > sc.max {
-		last := sc.order.Back()
-		k := last.Value.(*keptSeries)
-		sc.order.Remove(last)
-		delete(sc.byID, k.id)
-		sc.held -= len(k.obs)
-	}
+	sc.kept.put(id, obs)
 }

@@ -30,15 +30,18 @@ func TestSeriesCacheKeepsWithinItsValues(t *testing.T) {
 			t.Errorf("series %s was forgotten, though b was used less recently", id)
 		}
 	}
-	if sc.held != 8 {
-		t.Errorf("held %d values, want 8", sc.held)
+	if _, held := sc.kept.size(); held != 8 {
+		t.Errorf("held %d values, want 8", held)
 	}
 	if _, ok := sc.get("a", "v2"); ok {
 		t.Error("a series of the old figures was given for the new ones")
 	}
 	sc.put("d", "v2", of(2))
-	if _, ok := sc.get("c", "v2"); ok || sc.held != 2 {
-		t.Errorf("new figures kept the old series (held %d)", sc.held)
+	if _, held := sc.kept.size(); held != 2 {
+		t.Errorf("new figures kept the old series (held %d)", held)
+	}
+	if _, ok := sc.get("c", "v2"); ok {
+		t.Error("a series of the old figures was kept with the new")
 	}
 }
 
