@@ -33,8 +33,9 @@ func loadTest(ctx context.Context, cfg config, stdout, stderr io.Writer) (res *r
 	if err != nil {
 		return nil, err
 	}
+	opened := false // whether the database was made, so there is one to keep
 	defer func() {
-		if cfg.Keep {
+		if cfg.Keep && opened {
 			fmt.Fprintf(stderr, "loadtest: kept the database: %s\n", db.DSN)
 			return
 		}
@@ -62,6 +63,7 @@ func loadTest(ctx context.Context, cfg config, stdout, stderr io.Writer) (res *r
 		if stores[i], err = store.Open(ctx, db.DSN); err != nil {
 			return nil, err
 		}
+		opened = true
 	}
 
 	progress("generating %d metrics x %d areas x %d months ...", cfg.Metrics, cfg.Areas, cfg.Months)
