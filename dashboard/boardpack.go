@@ -69,13 +69,18 @@ type packMeasure struct {
 func meetingParam(c echo.Context, now time.Time) (time.Time, error) {
 	s := strings.TrimSpace(c.QueryParam("meeting"))
 	if s == "" {
-		return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), nil
+		return meetingDay(now), nil
 	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil || t.Year() < 1900 || t.Year() > 9998 {
 		return time.Time{}, metrics.Errorf(metrics.EINVALID, "the meeting date must be a date written as 2022-02-10, not %q", s)
 	}
 	return t, nil
+}
+
+// meetingDay is the meeting of the day of now, as a pack names it.
+func meetingDay(now time.Time) time.Time {
+	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 func (s *Server) handleBoardPack(c echo.Context) error {

@@ -105,13 +105,17 @@ func (vc *viewCache) put(key string, e cachedView) {
 }
 
 // Warm computes the views every reader asks for first (the overview, for
-// the public and for those who may see everything), so that the first
-// readers after a start do not wait for them. `assure serve` runs it in
-// the background as it starts.
+// the public and for those who may see everything, and the board pack's
+// analyses for today's meeting), so that the first readers after a start
+// do not wait for them. `assure serve` runs it in the background as it
+// starts.
 func (s *Server) Warm(ctx context.Context) {
 	for _, scope := range []metrics.Scope{metrics.Public, metrics.Everything} {
 		if _, _, err := s.cachedOverview(ctx, scope); err != nil {
 			s.logger.Warn("warming the overview", "err", err)
 		}
+	}
+	if _, _, err := s.packMeasures(ctx, metrics.Everything, meetingDay(s.now())); err != nil {
+		s.logger.Warn("warming the board pack", "err", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -204,5 +205,22 @@ func TestViewsAreComputedOneAtATime(t *testing.T) {
 	wg.Wait()
 	if m := most.Load(); m != 1 {
 		t.Errorf("%d views were computed at once, want 1", m)
+	}
+}
+
+// TestWarmComputesTheFirstViews: after Warm, the overviews and today's
+// board pack are served without computing them.
+func TestWarmComputesTheFirstViews(t *testing.T) {
+	srv, _ := testServer(t, "sqlite")
+	srv.Warm(context.Background())
+	srv.views.mu.Lock()
+	var keys []string
+	for k := range srv.views.entries {
+		keys = append(keys, k)
+	}
+	srv.views.mu.Unlock()
+	want := fmt.Sprintf("boardpack/true/%s", meetingDay(time.Now()).Format(time.DateOnly))
+	if !slices.Contains(keys, want) || len(keys) < 3 {
+		t.Errorf("views after Warm = %v, want both overviews and %s", keys, want)
 	}
 }
