@@ -24,33 +24,11 @@ import (
 // and each metric's values are sorted in Go, which is cheaper than
 // SQLite's sort of the whole table.
 func (s *Store) CurrentSeries(ctx context.Context, scope metrics.Scope) (map[string][]metrics.Observation, error) {
-	out := map[string][]metrics.Observation{}
-	ids := map[string][]int64{}
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		sources, err := uploadSources(ctx, tx, `SELECT id, file_name, uploaded_at FROM uploads`)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, s.rebind(`
-			SELECT `+currentColumns+`
-			FROM observations o
-			JOIN metrics m ON m.id = o.metric_id
-			WHERE o.superseded_by IS NULL AND `+visible), scope.Sensitive)
-		if err != nil {
-			return err
-		}
-		return newCurrentScan(sources).scan(rows, func(id int64, o metrics.Observation) {
-			out[o.MetricID] = append(out[o.MetricID], o)
-			ids[o.MetricID] = append(ids[o.MetricID], id)
-		})
-	})
-	if err != nil {
-		return nil, wrapRead("current series", err)
-	}
-	for metric, obs := range out {
-		sortSeries(obs, ids[metric])
-	}
-	return out, nil
+	return s.seriesByMetric(ctx, "current series", `
+		SELECT `+currentColumns+`
+		FROM observations o
+		JOIN metrics m ON m.id = o.metric_id
+		WHERE o.superseded_by IS NULL AND `+visible, scope.Sensitive)
 }
 
 // HeadlineSeries returns what an analysis of each metric's headline needs,
@@ -110,7 +88,12 @@ func (s *Store) HeadlineSeries(ctx context.Context, scope metrics.Scope, headlin
 	args := append(append([]any{}, areas...), before, before, scope.Sensitive, before)
 	args = append(append(args, areas...), before)
 	args = append(append(args, areas...), before)
+	return s.seriesByMetric(ctx, "headline series", query, args...)
+}
 
+// seriesByMetric runs query, which selects currentColumns, and returns
+// its observations by metric, each series sorted as Series sorts it.
+func (s *Store) seriesByMetric(ctx context.Context, what, query string, args ...any) (map[string][]metrics.Observation, error) {
 	out := map[string][]metrics.Observation{}
 	ids := map[string][]int64{}
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
@@ -128,7 +111,7 @@ func (s *Store) HeadlineSeries(ctx context.Context, scope metrics.Scope, headlin
 		})
 	})
 	if err != nil {
-		return nil, wrapRead("headline series", err)
+		return nil, wrapRead(what, err)
 	}
 	for metric, obs := range out {
 		sortSeries(obs, ids[metric])

@@ -42,18 +42,7 @@ func TestCurrentSeries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			gotValues := map[string][]string{}
-			for id, obs := range got {
-				gotValues[id] = values(obs)
-				for _, o := range obs {
-					if o.Source.File == "" || o.Source.UploadedAt.IsZero() {
-						t.Errorf("%s: %s has no source file or upload time", tt.name, id)
-					}
-				}
-			}
-			if !reflect.DeepEqual(gotValues, tt.want) {
-				t.Errorf("%s:\n got %v\nwant %v", tt.name, gotValues, tt.want)
-			}
+			gotValues := checkSeriesByMetric(t, tt.name, got, tt.want)
 			// The same values as Series gives, metric by metric.
 			for id := range tt.want {
 				one, err := s.Series(ctx, tt.scope, id)
@@ -118,18 +107,27 @@ func TestHeadlineSeries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			gotValues := map[string][]string{}
-			for id, obs := range got {
-				gotValues[id] = values(obs)
-				for _, o := range obs {
-					if o.Source.File == "" || o.Source.UploadedAt.IsZero() {
-						t.Errorf("%s: %s has no source file or upload time", tt.name, id)
-					}
-				}
-			}
-			if !reflect.DeepEqual(gotValues, tt.want) {
-				t.Errorf("%s:\n got %v\nwant %v", tt.name, gotValues, tt.want)
-			}
+			checkSeriesByMetric(t, tt.name, got, tt.want)
 		}
 	})
+}
+
+// checkSeriesByMetric compares series by metric with want, written as
+// values writes them, and checks that every value has its source; it
+// returns the series as written.
+func checkSeriesByMetric(t *testing.T, name string, got map[string][]metrics.Observation, want map[string][]string) map[string][]string {
+	t.Helper()
+	gotValues := map[string][]string{}
+	for id, obs := range got {
+		gotValues[id] = values(obs)
+		for _, o := range obs {
+			if o.Source.File == "" || o.Source.UploadedAt.IsZero() {
+				t.Errorf("%s: %s has no source file or upload time", name, id)
+			}
+		}
+	}
+	if !reflect.DeepEqual(gotValues, want) {
+		t.Errorf("%s:\n got %v\nwant %v", name, gotValues, want)
+	}
+	return gotValues
 }

@@ -23,11 +23,7 @@ import (
 //	go test -run '^$' -bench InsertCeiling -benchtime 3x ./metrics/store/
 func BenchmarkInsertCeiling(b *testing.B) {
 	const n, batch = 100_000, 2000
-	var ms []metrics.Metric
-	for i := range 50 {
-		ms = append(ms, metrics.Metric{ID: fmt.Sprintf("metric-%02d", i), Name: fmt.Sprintf("Metric %d", i),
-			Direction: metrics.NoDirection, Classification: metrics.Open, Category: "Bench"})
-	}
+	ms := BenchMetrics(50)
 	fileOrder := make([]metrics.Observation, 0, n)
 	p := metrics.MonthOf(2000, time.January)
 	for len(fileOrder) < n {
@@ -72,26 +68,7 @@ func BenchmarkInsertCeiling(b *testing.B) {
 				}
 				b.StartTimer()
 				start := time.Now()
-				tx, err := s.BeginIngest(ctx, metrics.Upload{FileName: "ceiling.xlsx"}, []byte("ceiling"))
-				if err != nil {
-					b.Fatal(err)
-				}
-				for _, m := range ms {
-					if err := tx.UpsertMetric(ctx, m); err != nil {
-						b.Fatal(err)
-					}
-				}
-				for j := 0; j < n; j += batch {
-					if err := tx.AddObservations(ctx, tc.obs[j:min(j+batch, n)]); err != nil {
-						b.Fatal(err)
-					}
-				}
-				if _, err := tx.Finish(ctx); err != nil {
-					b.Fatal(err)
-				}
-				if err := tx.Commit(); err != nil {
-					b.Fatal(err)
-				}
+				IngestAll(b, s, metrics.Upload{FileName: "ceiling.xlsx"}, []byte("ceiling"), ms, tc.obs, batch)
 				elapsed += time.Since(start)
 				b.StopTimer()
 				s.Close()
@@ -100,4 +77,45 @@ func BenchmarkInsertCeiling(b *testing.B) {
 			b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "rows/s")
 		})
 	}
+}
+
+// IngestAll stores ms and obs under one upload as the ingest does: one
+// transaction, the catalogue, obs in batches of batch, then Finish and
+// Commit; it fails tb on any error. (Exported to this package's external
+// tests and benchmarks.)
+func IngestAll(tb testing.TB, s *Store, u metrics.Upload, content []byte, ms []metrics.Metric, obs []metrics.Observation, batch int) {
+	tb.Helper()
+	ctx := context.Background()
+	tx, err := s.BeginIngest(ctx, u, content)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, m := range ms {
+		if err := tx.UpsertMetric(ctx, m); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	for j := 0; j < len(obs); j += batch {
+		if err := tx.AddObservations(ctx, obs[j:min(j+batch, len(obs))]); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if _, err := tx.Finish(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchMetrics is n open metrics, metric-00 onwards, for benchmarks.
+// (Exported to this package's external benchmarks.)
+func BenchMetrics(n int) []metrics.Metric {
+	ms := make([]metrics.Metric, n)
+	for i := range ms {
+		ms[i] = metrics.Metric{ID: fmt.Sprintf("metric-%02d", i), Name: fmt.Sprintf("Metric %d", i),
+			Direction: metrics.NoDirection, Classification: metrics.Open, Category: "Bench"}
+	}
+	return ms
 }

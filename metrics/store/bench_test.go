@@ -7,17 +7,14 @@ import (
 	"time"
 
 	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
 
 // benchObservations is a workbook's worth of distinct cells: 50 metrics,
 // 10 areas, 200 months.
 func benchObservations(n int) ([]metrics.Metric, []metrics.Observation) {
-	var ms []metrics.Metric
-	for i := range 50 {
-		ms = append(ms, metrics.Metric{ID: fmt.Sprintf("metric-%02d", i), Name: fmt.Sprintf("Metric %d", i),
-			Direction: metrics.NoDirection, Classification: metrics.Open, Category: "Bench"})
-	}
+	ms := store.BenchMetrics(50)
 	obs := make([]metrics.Observation, 0, n)
 	p := metrics.MonthOf(2000, time.January)
 	for i := 0; len(obs) < n; i++ {
@@ -44,7 +41,6 @@ func BenchmarkAddObservations(b *testing.B) {
 	ms, obs := benchObservations(n)
 	for _, d := range storetest.Dialects(b) {
 		b.Run(d, func(b *testing.B) {
-			ctx := context.Background()
 			var elapsed time.Duration
 			i := 0
 			for b.Loop() {
@@ -53,26 +49,7 @@ func BenchmarkAddObservations(b *testing.B) {
 				i++
 				b.StartTimer()
 				start := time.Now()
-				tx, err := s.BeginIngest(ctx, metrics.Upload{FileName: "bench.xlsx"}, fmt.Appendf(nil, "bench %d", i))
-				if err != nil {
-					b.Fatal(err)
-				}
-				for _, m := range ms {
-					if err := tx.UpsertMetric(ctx, m); err != nil {
-						b.Fatal(err)
-					}
-				}
-				for j := 0; j < n; j += batch {
-					if err := tx.AddObservations(ctx, obs[j:min(j+batch, n)]); err != nil {
-						b.Fatal(err)
-					}
-				}
-				if _, err := tx.Finish(ctx); err != nil {
-					b.Fatal(err)
-				}
-				if err := tx.Commit(); err != nil {
-					b.Fatal(err)
-				}
+				store.IngestAll(b, s, metrics.Upload{FileName: "bench.xlsx"}, fmt.Appendf(nil, "bench %d", i), ms, obs, batch)
 				elapsed += time.Since(start)
 				b.StopTimer()
 				s.Close()
@@ -92,22 +69,11 @@ func BenchmarkSeries(b *testing.B) {
 		b.Run(d, func(b *testing.B) {
 			ctx := context.Background()
 			s := storetest.Open(b, d)
-			var ms []metrics.Metric
-			for i := range metricsN {
-				ms = append(ms, metrics.Metric{ID: fmt.Sprintf("metric-%02d", i), Name: fmt.Sprintf("Metric %d", i),
-					Direction: metrics.NoDirection, Classification: metrics.Open, Category: "Bench"})
-			}
+			ms := store.BenchMetrics(metricsN)
 			first := metrics.MonthOf(2010, time.January)
 			for u := range months / perUpload {
-				tx, err := s.BeginIngest(ctx, metrics.Upload{FileName: fmt.Sprintf("year-%d.xlsx", u)}, fmt.Appendf(nil, "year %d", u))
-				if err != nil {
-					b.Fatal(err)
-				}
 				var obs []metrics.Observation
 				for _, m := range ms {
-					if err := tx.UpsertMetric(ctx, m); err != nil {
-						b.Fatal(err)
-					}
 					p := first
 					for range u * perUpload {
 						p = p.Next()
@@ -119,15 +85,7 @@ func BenchmarkSeries(b *testing.B) {
 						p = p.Next()
 					}
 				}
-				if err := tx.AddObservations(ctx, obs); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := tx.Finish(ctx); err != nil {
-					b.Fatal(err)
-				}
-				if err := tx.Commit(); err != nil {
-					b.Fatal(err)
-				}
+				store.IngestAll(b, s, metrics.Upload{FileName: fmt.Sprintf("year-%d.xlsx", u)}, fmt.Appendf(nil, "year %d", u), ms, obs, 2000)
 			}
 			for b.Loop() {
 				obs, err := s.Series(ctx, metrics.Everything, "metric-07")
