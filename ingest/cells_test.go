@@ -359,3 +359,30 @@ func TestBuiltinFormatsClassify(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanLabelFastPathAgrees: every string of up to five characters
+// from an alphabet of the awkward ones that cleanLabel returns as it is
+// is one that cleaning leaves unchanged.
+func TestCleanLabelFastPathAgrees(t *testing.T) {
+	alphabet := []string{"a", " ", "\t", "\u00a0", "\x00", "é", "~", "\x7f"}
+	var walk func(prefix string, n int)
+	checked := 0
+	walk = func(prefix string, n int) {
+		if isCleanASCII(prefix) {
+			checked++
+			if got := cleanLabelSlow(prefix); got != prefix {
+				t.Errorf("cleanLabel(%q) returns it as it is, but cleaning gives %q", prefix, got)
+			}
+		}
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			walk(prefix+c, n-1)
+		}
+	}
+	walk("", 5)
+	if checked < 20 {
+		t.Errorf("only %d strings took the fast path", checked)
+	}
+}

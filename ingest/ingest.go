@@ -111,7 +111,7 @@ func (in *Ingester) IngestFile(ctx context.Context, path string, opts Options) (
 		return Report{}, fmt.Errorf("open %s: %w", path, err)
 	}
 	defer f.Close()
-	content, err := readLimited(f, in.Package.MaxFileBytes)
+	content, err := readFileLimited(f, in.Package.MaxFileBytes)
 	if err != nil {
 		var me *metrics.Error
 		if errors.As(err, &me) {
@@ -122,6 +122,38 @@ func (in *Ingester) IngestFile(ctx context.Context, path string, opts Options) (
 	return in.Ingest(ctx, name, content, opts)
 }
 
+// readFileLimited reads all of f, refusing more than max bytes. A regular
+// file is read into a buffer of its size, once: io.ReadAll's doubling
+// allocated twice a 25 MB workbook's size and copied it as it grew,
+// which set the ingest's peak memory.
+func readFileLimited(f *os.File, max int64) ([]byte, error) {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return readLimited(f, max)
+	}
+	if fi.Size() > max {
+		return nil, fileTooLarge(max)
+	}
+	content := make([]byte, fi.Size())
+	if _, err := io.ReadFull(f, content); err != nil {
+		return nil, err
+	}
+	// A file that grew since Stat is read to its end, within the limit.
+	rest, err := readLimited(f, max-int64(len(content)))
+	if err != nil {
+		if metrics.ErrorCode(err) == metrics.ETOOLARGE {
+			return nil, fileTooLarge(max)
+		}
+		return nil, err
+	}
+	return append(content, rest...), nil
+}
+
+func fileTooLarge(max int64) error {
+	return metrics.Errorf(metrics.ETOOLARGE,
+		"the file is larger than the %d MB limit: split it, or raise the limit with --max-file-mb", max>>20)
+}
+
 // readLimited reads all of r, refusing more than max bytes.
 func readLimited(r io.Reader, max int64) ([]byte, error) {
 	content, err := io.ReadAll(io.LimitReader(r, max+1))
@@ -129,8 +161,7 @@ func readLimited(r io.Reader, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(content)) > max {
-		return nil, metrics.Errorf(metrics.ETOOLARGE,
-			"the file is larger than the %d MB limit: split it, or raise the limit with --max-file-mb", max>>20)
+		return nil, fileTooLarge(max)
 	}
 	return content, nil
 }
