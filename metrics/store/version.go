@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // DataVersion names the state of everything the figures are read from:
@@ -52,11 +50,13 @@ func (v versionRow) data() string {
 }
 
 // versions reads both versions' parts in one query: every part is the
-// maximum or count of a small table or of an indexed key.
+// maximum or count of a small table or of an indexed key. Every page asks
+// for it, so it is one statement outside a transaction (a statement sees
+// one snapshot on its own), not a read transaction's three: BEGIN, the
+// query and ROLLBACK.
 func (s *Store) versions(ctx context.Context) (versionRow, error) {
 	var v versionRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.GetContext(ctx, &v, `
+	err := s.rdb.GetContext(ctx, &v, `
 			SELECT
 				(SELECT COALESCE(MAX(id), 0) FROM uploads) AS last_upload,
 				(SELECT COUNT(*) FROM uploads WHERE status = 'stored') AS stored,
@@ -67,7 +67,6 @@ func (s *Store) versions(ctx context.Context) (versionRow, error) {
 				(SELECT COALESCE(MAX(deleted_at), '') FROM annotations) AS annotation_delete,
 				(SELECT COALESCE(MAX(id), 0) FROM commentary) AS last_commentary,
 				(SELECT COALESCE(MAX(id), 0) FROM board_pack_editions) AS last_edition`)
-	})
 	if err != nil {
 		return v, wrapRead("data version", err)
 	}
