@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/assure-pcc/assure/ingest/xlsx"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -601,4 +602,23 @@ func FormatHasThousandsScale(numFmt string) int {
 	// walkFormat treats padding ("_)") as skipped, so a trailing run
 	// before "_)" is counted here, at the end of the section.
 	return scale + run
+}
+
+// copiedValue judges a value cell of a data row that lies inside a merged
+// range but is not its top-left cell, and so carries a copy of the
+// range's value (see xlsx.Cell.Merge). Text there is a note or a label
+// spread across the row, as a footnote merged over a table's width: the
+// cell is read as blank (skip). A number would count once per cell of
+// the range although the sheet holds it once, so it is an error.
+func copiedValue(c xlsx.Cell, row int) (skip bool, err error) {
+	if !c.Copied(row) {
+		return false, nil
+	}
+	if c.Type == xlsx.String {
+		if _, _, err := ParseNumber(c.Value, ""); err != nil {
+			return true, nil
+		}
+	}
+	return true, metrics.Errorf(metrics.EINVALID, "the cell is part of the merged cell %s, whose one value %s would count once for each of its %d cells: unmerge the cells and write each value in its own cell",
+		c.Merge, quoteText(c.Value), c.Merge.Cols()*c.Merge.Rows())
 }

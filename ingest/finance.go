@@ -41,6 +41,9 @@ type FinanceSummary struct {
 	// variance it gave.
 	RevisesUpload      int64  `json:"revises_upload,omitempty"`
 	RevisedVarianceGBP *int64 `json:"revised_variance_gbp,omitempty"`
+	// Units says, for each table, the unit of its money columns and
+	// where the file stated it.
+	Units []string `json:"units"`
 }
 
 // maxFinanceRows bounds the lines of one finance table; a monitoring
@@ -64,6 +67,8 @@ type financeReader struct {
 	tables   map[financeTable]string
 	claims   []periodClaim
 	fig      metrics.FinanceFigures
+	// units notes each table's money columns, their unit and its source.
+	units []string
 }
 
 // periodClaim is one place that names the month or year of the file.
@@ -140,6 +145,7 @@ func (r *financeReader) summary(revenue, capital, reserves int) *FinanceSummary 
 		Period: p.Key(), Label: p.Label(), PeriodSource: r.fig.Month.PeriodSource,
 		RevenueLines: revenue, CapitalLines: capital, ReserveLines: reserves,
 		BudgetGBP: t.BudgetGBP, ForecastGBP: t.ForecastGBP, VarianceGBP: t.VarianceGBP(),
+		Units: r.units,
 	}
 }
 
@@ -201,7 +207,10 @@ type tableState struct {
 	// sheet said what it was ("£000" in the header, a unit row, a title).
 	unit   map[int]int64
 	stated map[int]bool
-	lines  int
+	// unitFrom says where each money column's unit was stated, for the
+	// report: "the heading", "the merged cell B4:D4".
+	unitFrom map[int]string
+	lines    int
 	// cum sums every line so far, block the lines since the last total,
 	// per column role, in pounds as read (before rounding).
 	cum, block           map[frole]float64
@@ -263,7 +272,7 @@ func (r *financeReader) readSheet(ctx context.Context, sh xlsx.Sheet) error {
 		r.probs.warnf(sh.Name, "", "column %q repeats another column's heading and was not read", text)
 	}
 
-	s := &tableState{h: h, sheet: sh.Name, unit: map[int]int64{}, stated: map[int]bool{},
+	s := &tableState{h: h, sheet: sh.Name, unit: map[int]int64{}, stated: map[int]bool{}, unitFrom: map[int]string{},
 		cum: map[frole]float64{}, block: map[frole]float64{}, seen: map[string]string{}}
 	r.readTitles(s, above)
 
@@ -290,6 +299,7 @@ func (r *financeReader) readSheet(ctx context.Context, sh xlsx.Sheet) error {
 		return nil
 	}
 	r.finishTable(s)
+	r.noteUnits(s)
 	return nil
 }
 
@@ -325,17 +335,22 @@ func (r *financeReader) readTitles(s *tableState, above []bufferedRow) {
 				continue
 			}
 			ref := xlsx.CellName(c.Col, br.num)
+			scale, only := isUnitOnly(text)
+			if only && moneyCol[c.Col] && s.h.scale[c.Col] == 0 {
+				// "£000" right above an amount column (or merged across
+				// several) is that column's unit.
+				s.unit[c.Col] = scale
+				s.stated[c.Col] = true
+				s.unitFrom[c.Col] = unitCell(c, br.num)
+				continue
+			}
+			if c.Copied(br.num) {
+				continue // a title merged across the sheet is read once, at its cell
+			}
 			if p, err := metrics.FindFinancePeriod(text); err != nil {
 				r.probs.errorf(s.sheet, ref, "%s, as in \"Month 5 2021/22\"", metrics.ErrorMessage(err))
 			} else if p != (metrics.FinancePeriod{}) {
 				r.claims = append(r.claims, periodClaim{what: "the title " + quoteTitle(text), sheet: s.sheet, cell: ref, p: p})
-			}
-			scale, only := isUnitOnly(text)
-			if only && moneyCol[c.Col] && s.h.scale[c.Col] == 0 {
-				// "£000" right above an amount column is that column's unit.
-				s.unit[c.Col] = scale
-				s.stated[c.Col] = true
-				continue
 			}
 			if !only {
 				// A title may end with the unit of the whole table:
@@ -362,11 +377,14 @@ func (r *financeReader) readTitles(s *tableState, above []bufferedRow) {
 		switch {
 		case s.h.scale[col] != 0:
 			s.unit[col], s.stated[col] = s.h.scale[col], true
+			s.unitFrom[col] = "the heading"
 		case s.stated[col]:
 		case sheetUnit != 0:
 			s.unit[col], s.stated[col] = sheetUnit, true
+			s.unitFrom[col] = "the title at " + sheetUnitCell
 		default:
 			s.unit[col] = 1
+			s.unitFrom[col] = "no unit stated, so read as pounds"
 		}
 	}
 }
@@ -375,6 +393,7 @@ func (r *financeReader) readTitles(s *tableState, above []bufferedRow) {
 // under each amount column), and reports whether it did.
 func (r *financeReader) unitRow(s *tableState, rowNum int, cells []xlsx.Cell) bool {
 	units := map[int]int64{}
+	from := map[int]string{}
 	for _, c := range cells {
 		if c.Type == xlsx.Blank && !c.Formula {
 			continue
@@ -388,6 +407,7 @@ func (r *financeReader) unitRow(s *tableState, rowNum int, cells []xlsx.Cell) bo
 			return false
 		}
 		units[c.Col] = scale
+		from[c.Col] = unitCell(c, rowNum)
 	}
 	if len(units) == 0 {
 		return false
@@ -402,9 +422,76 @@ func (r *financeReader) unitRow(s *tableState, rowNum int, cells []xlsx.Cell) bo
 			continue
 		}
 		s.unit[col], s.stated[col] = scale, true
+		s.unitFrom[col] = from[col]
 	}
 	r.counts.SkippedRows++
 	return true
+}
+
+// unitCell names the cell that states a unit, for the report.
+func unitCell(c xlsx.Cell, row int) string {
+	if c.Merge != nil {
+		return "the merged cell " + c.Merge.String()
+	}
+	return "the cell " + xlsx.CellName(c.Col, row)
+}
+
+// noteUnits adds to the report the unit of each money column of a table
+// and where it was stated, grouping columns that share both:
+// "Budget, Forecast outturn: £000 from the merged cell B4:C4".
+func (r *financeReader) noteUnits(s *tableState) {
+	type group struct {
+		unit, from string
+		cols       []string
+	}
+	var groups []*group
+	cols := make([]int, 0, len(s.unit))
+	for col := range s.unit {
+		cols = append(cols, col)
+	}
+	slices.Sort(cols)
+	for _, col := range cols {
+		g := &group{unit: unitName(s.unit[col]), from: s.unitFrom[col]}
+		found := false
+		for _, have := range groups {
+			if have.unit == g.unit && have.from == g.from {
+				g, found = have, true
+				break
+			}
+		}
+		if !found {
+			groups = append(groups, g)
+		}
+		g.cols = append(g.cols, s.h.text[col])
+	}
+	prefix := ""
+	if s.h.table != tableRevenue {
+		prefix = s.h.table.String() + ": "
+	}
+	for _, g := range groups {
+		note := prefix + strings.Join(g.cols, ", ") + ": " + g.unit
+		if strings.HasPrefix(g.from, "the ") {
+			note += " from " + g.from
+		} else {
+			note += ", " + g.from
+		}
+		r.units = append(r.units, note)
+	}
+}
+
+// unitName writes a scale as finance papers do.
+func unitName(scale int64) string {
+	switch scale {
+	case 1:
+		return "£"
+	case 1000:
+		return "£000"
+	case 1_000_000:
+		return "£m"
+	case 1_000_000_000:
+		return "£bn"
+	}
+	return "£" + strconv.FormatInt(scale, 10)
 }
 
 // amount is one figure read from a cell.
@@ -445,6 +532,12 @@ func (r *financeReader) money(s *tableState, ro frole, rowNum int, cells []xlsx.
 		r.probs.errorf(s.sheet, ref, format, args...)
 		s.broken = true
 		return amount{}, true, false
+	}
+	if skip, err := copiedValue(c, rowNum); skip {
+		if err != nil {
+			return fail("%s", metrics.ErrorMessage(err))
+		}
+		return amount{}, false, true
 	}
 	switch c.Type {
 	case xlsx.Blank:

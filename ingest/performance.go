@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -110,12 +111,24 @@ type header struct {
 }
 
 // findHeader looks for a performance header among the buffered rows.
+//
+// A header may take two rows when its period columns sit under merged
+// group headings (see xlsx.Cell.Merge): "2021/22" merged over Q1 to Q4,
+// "2021" over Apr, May and Jun, or "Monthly figures" over Apr-21 and
+// May-21. A heading merged across columns names a group, not a column;
+// the row under it gives the columns, each read with its group's heading
+// when it is not a period on its own, and takes the Metric and Area
+// headings of the row above where it has none of its own.
 func (r *performanceReader) findHeader(buffered []bufferedRow) (header, int, bool) {
 	for i, br := range buffered {
 		h := header{row: br.num, roles: map[int]role{}, periods: map[int]metrics.Period{}, cols: map[role]int{}}
-		for _, c := range br.cells {
+		var above []xlsx.Cell
+		if i > 0 && buffered[i-1].num == br.num-1 && hasBand(buffered[i-1]) {
+			above = buffered[i-1].cells
+		}
+		for _, c := range withHeadingsAbove(br.cells, above, br.num-1) {
 			text := cleanLabel(c.Value)
-			if text == "" {
+			if text == "" || isBand(c) {
 				continue
 			}
 			if ro := headerRole(text); ro != roleNone {
@@ -126,6 +139,10 @@ func (r *performanceReader) findHeader(buffered []bufferedRow) (header, int, boo
 				continue
 			}
 			if p, ok := r.headerPeriod(c); ok {
+				h.periods[c.Col] = p
+				continue
+			}
+			if p, ok := r.bandedPeriod(text, above, c.Col); ok {
 				h.periods[c.Col] = p
 				continue
 			}
@@ -153,6 +170,59 @@ func (r *performanceReader) findHeader(buffered []bufferedRow) (header, int, boo
 		}
 	}
 	return header{}, 0, false
+}
+
+// isBand reports whether a header cell is part of a heading merged across
+// columns: a group's heading, not a column's.
+func isBand(c xlsx.Cell) bool { return c.Merge != nil && c.Merge.Cols() > 1 }
+
+// hasBand reports whether a row holds a heading merged across columns.
+func hasBand(br bufferedRow) bool {
+	for _, c := range br.cells {
+		if isBand(c) && cleanLabel(c.Value) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// withHeadingsAbove adds to a header row the single-column headings of
+// the row above (row aboveNum) in the columns where it has none: in a
+// two-row header, "Metric" and "Area" are often written once, in the
+// upper row, beside the group headings.
+func withHeadingsAbove(cells, above []xlsx.Cell, aboveNum int) []xlsx.Cell {
+	if len(above) == 0 {
+		return cells
+	}
+	out := append([]xlsx.Cell(nil), cells...)
+	for _, a := range above {
+		if isBand(a) || cleanLabel(a.Value) == "" {
+			continue
+		}
+		if _, own := cellAt(cells, a.Col); own {
+			continue
+		}
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(a, b xlsx.Cell) int { return a.Col - b.Col })
+	return out
+}
+
+// bandedPeriod reads a column heading that is not a period on its own
+// ("Q1", "Apr") with the group heading merged above it ("2021/22",
+// "2021"), in either order.
+func (r *performanceReader) bandedPeriod(text string, above []xlsx.Cell, col int) (metrics.Period, bool) {
+	band, ok := cellAt(above, col)
+	if !ok || !isBand(band) {
+		return metrics.Period{}, false
+	}
+	group := cleanLabel(band.Value)
+	for _, s := range []string{group + " " + text, text + " " + group} {
+		if p, err := metrics.ParsePeriod(s); err == nil {
+			return p, true
+		}
+	}
+	return metrics.Period{}, false
 }
 
 // headerPeriod reads a wide layout's column header as a period: text
@@ -374,6 +444,12 @@ func rowHasValues(cells []xlsx.Cell) bool {
 // that is not a finite number is an error naming the cell.
 func (r *performanceReader) cellNumber(sheet string, rowNum int, c xlsx.Cell) (float64, bool) {
 	ref := xlsx.CellName(c.Col, rowNum)
+	if skip, err := copiedValue(c, rowNum); skip {
+		if err != nil {
+			r.probs.errorf(sheet, ref, "%s", metrics.ErrorMessage(err))
+		}
+		return 0, false
+	}
 	raw, format := c.Value, c.Format
 	switch c.Type {
 	case xlsx.Blank:

@@ -631,6 +631,12 @@ func tableCellPeriod(c xlsx.Cell, date1904 bool) (metrics.Period, error) {
 // a missing figure ("..", "[x]", "-") give ok=false with no error.
 func (t *tableReader) number(s *tableSheet, num int, c xlsx.Cell) (float64, bool) {
 	ref := xlsx.CellName(c.Col, num)
+	if skip, err := copiedValue(c, num); skip {
+		if err != nil {
+			t.probs.errorf(s.name, ref, "column %q: %s", s.labels[c.Col], metrics.ErrorMessage(err))
+		}
+		return 0, false
+	}
 	raw, format := c.Value, c.Format
 	switch c.Type {
 	case xlsx.Blank:

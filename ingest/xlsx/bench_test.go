@@ -174,7 +174,8 @@ func BenchmarkExcelizeRows(b *testing.B) {
 
 // TestAllocsPerRow checks the reader's allocation budget: reading costs one
 // allocation per row (the string holding the row's values), none per cell,
-// beyond a constant for the part's buffers.
+// beyond a constant for the part's buffers (two passes: the search for
+// merged cells, then the read).
 func TestAllocsPerRow(t *testing.T) {
 	const n = 2000
 	path := filepath.Join(t.TempDir(), "allocs.xlsx")
@@ -207,7 +208,7 @@ func TestAllocsPerRow(t *testing.T) {
 		t.Fatalf("read %d cells", cells)
 	}
 	// The header row is all shared strings and allocates nothing.
-	if budget := float64(n + 100); allocs > budget {
+	if budget := float64(n + 200); allocs > budget {
 		t.Errorf("%v allocations for %d rows of 12 cells, want at most %v", allocs, n, budget)
 	}
 	t.Logf("%v allocations for %d rows, %d cells", allocs, n, cells)

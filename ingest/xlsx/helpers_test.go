@@ -92,6 +92,9 @@ func renderCell(c Cell, row int) string {
 	if c.Formula {
 		s += "[f]"
 	}
+	if c.Merge != nil {
+		s += "[in " + c.Merge.String() + "]"
+	}
 	return s
 }
 

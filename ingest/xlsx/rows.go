@@ -37,6 +37,7 @@ type Rows struct {
 	spans   []span
 	scratch []byte
 	rowMax  int // maxRowBytes; lowered by tests
+	merge   mergeState
 }
 
 // span locates a cell's value in the row's text; start < 0 means the value
@@ -60,6 +61,13 @@ func (w *Workbook) Rows(name string) (*Rows, error) {
 		return nil, errorf(ErrUnsupported, "sheet %q is a chartsheet: it has no cells", sh.Name)
 	}
 	r := &Rows{wb: w, name: sh.Name, lim: w.lim, rowMax: maxRowBytes}
+	if f := w.file(sh.Part); f != nil && f.UncompressedSize64 <= uint64(w.lim.MaxSheetXMLBytes) {
+		ranges, refs, err := w.sheetMerges(sh)
+		if err != nil {
+			return nil, err
+		}
+		r.merge = mergeState{known: true, ranges: ranges, refs: refs}
+	}
 	rc, err := w.openPart(sh.Part, w.lim.MaxSheetXMLBytes, &r.s)
 	if err != nil {
 		var e *readError
@@ -199,9 +207,10 @@ func (r *Rows) toSheetData() bool {
 	}
 }
 
-// toEOF reads and checks the rest of the part after </sheetData>: merged
-// cells, hyperlinks, page setup and the like are not returned, but a sheet
-// whose end is damaged is still rejected.
+// toEOF reads and checks the rest of the part after </sheetData>:
+// hyperlinks, page setup and the like are not returned, but a sheet whose
+// end is damaged is still rejected, and the merged cells must be those
+// the quick pass found (see merge.go).
 func (r *Rows) toEOF() {
 	s := &r.s
 	for {
@@ -211,6 +220,12 @@ func (r *Rows) toEOF() {
 				r.fail(ErrMalformed, "%s has a second <sheetData>", s.part)
 				return
 			}
+			if s.depth() == 2 && string(s.local()) == "mergeCells" {
+				continue
+			}
+			if s.depth() == 3 && string(s.local()) == "mergeCell" && !r.checkMergeTag() {
+				return
+			}
 			if !s.skip() {
 				r.scanFail()
 				return
@@ -218,6 +233,7 @@ func (r *Rows) toEOF() {
 		case tokEnd:
 		case tokEOF:
 			r.state = stAfter
+			r.mergesComplete()
 			return
 		default:
 			r.scanFail()
@@ -264,7 +280,7 @@ func (r *Rows) readRow() bool {
 		case tokEnd:
 			r.prevRow, r.inRow = r.rowNum, false
 			r.finishRow()
-			return true
+			return r.mergeRow()
 		default:
 			r.scanFail()
 			return false

@@ -106,7 +106,7 @@ func TestSheetValues(t *testing.T) {
 			sheet: "\ufeff<?xml version='1.0' encoding='utf-8' standalone='yes'?>\n<!-- made by hand --><?app hint?>\n" +
 				`<x:worksheet xmlns:x="http://purl.oclc.org/ooxml/spreadsheetml/main"><x:dimension ref="A1"/><x:sheetData><x:row r="1"><!-- c --><x:c r="A1" t="s"><x:v>0</x:v></x:c></x:row></x:sheetData>` +
 				`<x:mergeCells count="1"><x:mergeCell ref="A1:B1"/></x:mergeCells></x:worksheet>` + "\n<!-- end -->\n",
-			want: "A1=String:Force\n",
+			want: "A1=String:Force[in A1:B1] B1=String:Force[in A1:B1]\n",
 		},
 	}
 	for _, tt := range tests {

@@ -78,6 +78,11 @@ type Limits struct {
 	// MaxPartBytes bounds the decompressed size of each small part:
 	// workbook.xml, the relationship parts and styles.xml.
 	MaxPartBytes int64
+	// MaxMergedRanges bounds the merged ranges of one sheet, and
+	// MaxMergedCells the cells they cover together: each covered cell may
+	// be given a copy of its range's value (see Cell.Merge).
+	MaxMergedRanges int
+	MaxMergedCells  int
 }
 
 // DefaultLimits returns bounds that admit any workbook Excel itself can
@@ -94,6 +99,9 @@ type Limits struct {
 //     a cell, and one code unit is at most three bytes of UTF-8.
 //   - MaxPartBytes 64 MiB: styles.xml of real workbooks is under 10 MiB even
 //     when bloated by copied formats.
+//   - MaxMergedRanges 100,000 and MaxMergedCells 1,000,000: a report merges
+//     titles, bands and labels, tens to thousands of ranges; the bounds
+//     keep a hostile sheet from multiplying its cells by copies.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxSheetXMLBytes:     2 << 30,
@@ -103,6 +111,8 @@ func DefaultLimits() Limits {
 		MaxCols:              1 << 14,
 		MaxCellBytes:         3 * 32767,
 		MaxPartBytes:         64 << 20,
+		MaxMergedRanges:      100_000,
+		MaxMergedCells:       1_000_000,
 	}
 }
 
@@ -128,6 +138,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxPartBytes <= 0 {
 		l.MaxPartBytes = d.MaxPartBytes
+	}
+	if l.MaxMergedRanges <= 0 {
+		l.MaxMergedRanges = d.MaxMergedRanges
+	}
+	if l.MaxMergedCells <= 0 {
+		l.MaxMergedCells = d.MaxMergedCells
 	}
 	return l
 }
@@ -192,6 +208,10 @@ type Cell struct {
 	// Formula is true when the cell has a formula. A formula cell whose
 	// result was not saved has Type Blank.
 	Formula bool
+	// Merge is the merged range the cell lies in, or nil. Every cell of a
+	// range is returned with the value of the range's top-left cell, as a
+	// person sees it; Copied tells the copies from the original.
+	Merge *Range
 }
 
 // CellName returns the A1-style name of the cell at 0-based column col and
