@@ -373,7 +373,7 @@ func TestFinancePageFollowsTheFigures(t *testing.T) {
 			m9 = u.ID
 		}
 	}
-	if _, err := st.RollbackUpload(context.Background(), m9); err != nil {
+	if _, err := st.RollbackUpload(context.Background(), m9, "tester"); err != nil {
 		t.Fatal(err)
 	}
 	_, body := c.get("/finance")

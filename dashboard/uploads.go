@@ -274,7 +274,7 @@ func (s *Server) handleUploadRollback(c echo.Context) error {
 	if err := allowFor(u)(up.Kind); err != nil {
 		return err
 	}
-	counts, err := s.store.RollbackUpload(ctx, id)
+	counts, err := s.store.RollbackUpload(ctx, id, u.Name)
 	if err != nil {
 		return err
 	}

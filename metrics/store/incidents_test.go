@@ -94,7 +94,7 @@ func TestIncidentsCurrentSetPerMonth(t *testing.T) {
 		}
 
 		// Rolled back, the second upload's August is no longer current.
-		if _, err := s.RollbackUpload(ctx, second); err != nil {
+		if _, err := s.RollbackUpload(ctx, second, "tester"); err != nil {
 			t.Fatal(err)
 		}
 		if got := ids(); len(got) != 3 || got[2] != fmt.Sprintf("A1/2021-08/urban/9@%d:Incidents!4", first) {

@@ -33,8 +33,9 @@ type IngestTx struct {
 	upload metrics.Upload
 	now    string // the transaction's one timestamp, as stored
 
-	known   map[string]bool     // metric ids known to exist in this transaction
-	touched map[string]struct{} // metrics this upload wrote or gave values to
+	known       map[string]bool     // metric ids known to exist in this transaction
+	touched     map[string]struct{} // metrics this upload wrote or gave values to
+	snapshotted map[string]bool     // metrics whose entry before this upload is recorded
 	added   int                 // observations inserted
 	pending bool                // observations added since the last successful Finish
 	ended   bool                // committed or rolled back
@@ -104,8 +105,9 @@ func (s *Store) beginIngest(ctx context.Context, u metrics.Upload, original []by
 		s:         s,
 		tx:        tx,
 		now:       formatTime(now),
-		known:     make(map[string]bool),
-		touched:   make(map[string]struct{}),
+		known:       make(map[string]bool),
+		touched:     make(map[string]struct{}),
+		snapshotted: make(map[string]bool),
 		perInsert: obsRowsPerInsert(s.dialect),
 	}
 	if err := t.insertUpload(ctx, &u, original); err != nil {
@@ -156,18 +158,25 @@ func (t *IngestTx) UploadID() int64 { return t.upload.ID }
 
 const upsertMetricSQL = `
 	INSERT INTO metrics (id, name, unit, direction, target, classification, category, updated_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-
-// UpsertMetric writes a catalogue row read from the file: it inserts the
-// metric, or replaces every field of an existing one. An invalid metric
-// (see metrics.Metric.Validate, and a target that is not a finite number)
-// gives a *metrics.Error EINVALID and leaves the transaction usable.
-func (t *IngestTx) UpsertMetric(ctx context.Context, m metrics.Metric) error {
-	return t.writeMetric(ctx, m, upsertMetricSQL+`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (id) DO UPDATE SET
 		name = excluded.name, unit = excluded.unit, direction = excluded.direction,
 		target = excluded.target, classification = excluded.classification,
-		category = excluded.category, updated_at = excluded.updated_at`)
+		category = excluded.category, updated_at = excluded.updated_at`
+
+// UpsertMetric writes a catalogue entry read from the file: it inserts
+// the metric, or replaces every field of an existing one. The entry as
+// it was before is recorded with the upload, so that RollbackUpload can
+// restore it; an entry that would not change is left alone. An invalid
+// metric (see metrics.Metric.Validate, and a target that is not a finite
+// number) gives a *metrics.Error EINVALID and leaves the transaction
+// usable.
+//
+// It writes the classification it is given: the ingest, not the store,
+// keeps uploads from opening a measure (they propose it instead, see
+// ProposeClassification).
+func (t *IngestTx) UpsertMetric(ctx context.Context, m metrics.Metric) error {
+	return t.writeMetric(ctx, m, true)
 }
 
 // EnsureMetric inserts the metric when the catalogue has no metric with
@@ -175,24 +184,55 @@ func (t *IngestTx) UpsertMetric(ctx context.Context, m metrics.Metric) error {
 // without a catalogue must not overwrite what a catalogue said. Errors as
 // UpsertMetric.
 func (t *IngestTx) EnsureMetric(ctx context.Context, m metrics.Metric) error {
-	return t.writeMetric(ctx, m, upsertMetricSQL+` ON CONFLICT (id) DO NOTHING`)
+	return t.writeMetric(ctx, m, false)
 }
 
-func (t *IngestTx) writeMetric(ctx context.Context, m metrics.Metric, query string) error {
+func (t *IngestTx) writeMetric(ctx context.Context, m metrics.Metric, replace bool) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
 	if m.Target != nil && (math.IsNaN(*m.Target) || math.IsInf(*m.Target, 0)) {
 		return metrics.Errorf(metrics.EINVALID, "metric %q: target %v is not a finite number", m.ID, *m.Target)
 	}
-	_, err := t.tx.ExecContext(ctx, t.s.rebind(query),
+	before, existed, err := t.snapshotIfChanged(ctx, m, replace)
+	if err != nil {
+		return err
+	}
+	t.known[m.ID] = true
+	t.touched[m.ID] = struct{}{}
+	if existed && (!replace || sameEntry(before, m)) {
+		return nil
+	}
+	_, err = t.tx.ExecContext(ctx, t.s.rebind(upsertMetricSQL),
 		m.ID, m.Name, m.Unit, string(m.Direction), m.Target, string(m.Classification), m.Category, t.now)
 	if err != nil {
 		return fmt.Errorf("store metric %q: %w", m.ID, err)
 	}
-	t.known[m.ID] = true
-	t.touched[m.ID] = struct{}{}
 	return nil
+}
+
+// snapshotIfChanged reads the entry as it is and records it for rollback
+// when the write will change it.
+func (t *IngestTx) snapshotIfChanged(ctx context.Context, m metrics.Metric, replace bool) (metrics.Metric, bool, error) {
+	var before metrics.Metric
+	err := t.tx.GetContext(ctx, &before, t.s.rebind(`SELECT `+metricColumns+` FROM metrics m WHERE m.id = ?`), m.ID)
+	existed := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return before, false, fmt.Errorf("read metric %q: %w", m.ID, err)
+	}
+	if existed && (!replace || sameEntry(before, m)) {
+		return before, true, nil
+	}
+	return before, existed, t.snapshot(ctx, m.ID, before, existed)
+}
+
+// sameEntry reports whether two catalogue entries are equal.
+func sameEntry(a, b metrics.Metric) bool {
+	if (a.Target == nil) != (b.Target == nil) || (a.Target != nil && *a.Target != *b.Target) {
+		return false
+	}
+	return a.ID == b.ID && a.Name == b.Name && a.Unit == b.Unit && a.Direction == b.Direction &&
+		a.Classification == b.Classification && a.Category == b.Category
 }
 
 // GetMetric returns a catalogue row as this transaction sees it,

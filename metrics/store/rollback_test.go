@@ -64,7 +64,7 @@ func TestRollbackUpload(t *testing.T) {
 
 		// Rolling back the second: its own value for Sep goes, the first's
 		// comes back; its Oct value goes, but the third's stays current.
-		counts, err := s.RollbackUpload(ctx, second)
+		counts, err := s.RollbackUpload(ctx, second, "tester")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func TestRollbackUpload(t *testing.T) {
 				t.Errorf("%s = %v, want %v", k, got[k], v)
 			}
 		}
-		if _, err := s.RollbackUpload(ctx, second); metrics.ErrorCode(err) != metrics.ENOTFOUND {
+		if _, err := s.RollbackUpload(ctx, second, "tester"); metrics.ErrorCode(err) != metrics.ENOTFOUND {
 			t.Errorf("a second rollback: %v, want ENOTFOUND", err)
 		}
 		// The same file may be stored again after its rollback.

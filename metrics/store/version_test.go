@@ -38,7 +38,7 @@ func TestDataVersion(t *testing.T) {
 		step("the first upload")
 		ingestValues(t, s, "m2.xlsx", map[string]float64{"North 2021-08": 2})
 		step("a revision")
-		if _, err := s.RollbackUpload(ctx, first); err != nil {
+		if _, err := s.RollbackUpload(ctx, first, "tester"); err != nil {
 			t.Fatal(err)
 		}
 		step("a rollback")

@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/assure-pcc/assure/metrics"
+)
+
+// What an ingest reads of the catalogue and of the current values, and
+// what it writes to the catalogue. The ingest reads through Store (a dry
+// run, which writes nothing) or through its IngestTx (a real ingest, which
+// must see what it wrote), so both offer the same reads.
+
+// Alias is a name a measure was known by before a catalogue renamed it.
+type Alias struct {
+	// Norm is metrics.NameKey(Alias).
+	Norm     string `db:"norm"`
+	Alias    string `db:"alias"`
+	MetricID string `db:"metric_id"`
+}
+
+// IngestCatalogue is the catalogue as an ingest resolves names against
+// it: every measure whatever its classification, their aliases, and the
+// classification each pending proposal would give.
+type IngestCatalogue struct {
+	Metrics []metrics.Metric
+	Aliases []Alias
+	Pending map[string]metrics.Classification
+}
+
+// IngestCatalogue reads the catalogue for a dry run.
+func (s *Store) IngestCatalogue(ctx context.Context) (IngestCatalogue, error) {
+	var c IngestCatalogue
+	err := s.read(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		c, err = s.ingestCatalogue(ctx, tx)
+		return err
+	})
+	return c, err
+}
+
+// Catalogue reads the catalogue as this transaction sees it.
+func (t *IngestTx) Catalogue(ctx context.Context) (IngestCatalogue, error) {
+	c, err := t.s.ingestCatalogue(ctx, t.tx)
+	if err == nil {
+		for _, m := range c.Metrics {
+			t.known[m.ID] = true
+		}
+	}
+	return c, err
+}
+
+func (s *Store) ingestCatalogue(ctx context.Context, tx *sqlx.Tx) (IngestCatalogue, error) {
+	c := IngestCatalogue{Pending: map[string]metrics.Classification{}}
+	if err := tx.SelectContext(ctx, &c.Metrics, `SELECT `+metricColumns+` FROM metrics m ORDER BY m.id`); err != nil {
+		return c, fmt.Errorf("read catalogue: %w", err)
+	}
+	if err := tx.SelectContext(ctx, &c.Aliases, `SELECT norm, alias, metric_id FROM metric_aliases ORDER BY norm`); err != nil {
+		return c, fmt.Errorf("read aliases: %w", err)
+	}
+	var pending []struct {
+		MetricID       string `db:"metric_id"`
+		Classification string `db:"classification"`
+	}
+	if err := tx.SelectContext(ctx, &pending, `SELECT metric_id, classification FROM classification_proposals WHERE status = 'pending'`); err != nil {
+		return c, fmt.Errorf("read proposals: %w", err)
+	}
+	for _, p := range pending {
+		c.Pending[p.MetricID] = metrics.Classification(p.Classification)
+	}
+	return c, nil
+}
+
+// StoredValue is one current value of a measure, as an ingest compares a
+// file's values with it.
+type StoredValue struct {
+	Area        string    `db:"area"`
+	PeriodKind  string    `db:"period_kind"`
+	PeriodKey   string    `db:"period_key"`
+	PeriodStart string    `db:"period_start"`
+	Value       float64   `db:"value"`
+	Sheet       string    `db:"sheet"`
+	Cell        string    `db:"cell"`
+	UploadID    int64     `db:"upload_id"`
+	File        string    `db:"file_name"`
+	UploadedRaw string    `db:"uploaded_at"`
+	UploadedAt  time.Time `db:"-"`
+}
+
+const currentValuesSQL = `
+	SELECT o.area, o.period_kind, o.period_key, o.period_start, o.value, o.sheet, o.cell,
+		o.upload_id, u.file_name, u.uploaded_at
+	FROM observations o JOIN uploads u ON u.id = o.upload_id
+	WHERE o.metric_id = ? AND o.superseded_by IS NULL
+	ORDER BY o.area, o.period_start, o.period_key`
+
+// CurrentValues returns a measure's current values, whatever its
+// classification, for a dry run.
+func (s *Store) CurrentValues(ctx context.Context, metricID string) ([]StoredValue, error) {
+	var out []StoredValue
+	err := s.read(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		out, err = s.currentValues(ctx, tx, metricID)
+		return err
+	})
+	return out, err
+}
+
+// CurrentValues returns a measure's current values as this transaction
+// sees them; call it before adding the upload's own values, which are
+// current until Finish supersedes the older ones.
+func (t *IngestTx) CurrentValues(ctx context.Context, metricID string) ([]StoredValue, error) {
+	return t.s.currentValues(ctx, t.tx, metricID)
+}
+
+func (s *Store) currentValues(ctx context.Context, tx *sqlx.Tx, metricID string) ([]StoredValue, error) {
+	var out []StoredValue
+	if err := tx.SelectContext(ctx, &out, s.rebind(currentValuesSQL), metricID); err != nil {
+		return nil, fmt.Errorf("current values of %q: %w", metricID, err)
+	}
+	for i := range out {
+		t, err := parseTime(out[i].UploadedRaw)
+		if err != nil {
+			return nil, err
+		}
+		out[i].UploadedAt = t
+	}
+	return out, nil
+}
+
+// snapshot records, once per upload and measure, the catalogue entry as
+// it was before this upload changed it (before, or created when it did
+// not exist), so that RollbackUpload can restore it.
+func (t *IngestTx) snapshot(ctx context.Context, id string, before metrics.Metric, existed bool) error {
+	if t.snapshotted[id] {
+		return nil
+	}
+	var err error
+	if existed {
+		_, err = t.tx.ExecContext(ctx, t.s.rebind(`
+			INSERT INTO catalogue_changes (upload_id, metric_id, created, name, unit, direction, target, classification, category)
+			VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)`),
+			t.upload.ID, id, before.Name, before.Unit, string(before.Direction), before.Target, string(before.Classification), before.Category)
+	} else {
+		_, err = t.tx.ExecContext(ctx, t.s.rebind(`INSERT INTO catalogue_changes (upload_id, metric_id, created) VALUES (?, ?, 1)`), t.upload.ID, id)
+	}
+	if err != nil {
+		return fmt.Errorf("record the catalogue entry of %q: %w", id, err)
+	}
+	t.snapshotted[id] = true
+	return nil
+}
+
+// AddAlias keeps an old name of a measure, so that workbooks that still
+// use it reach the measure. An alias that is already the measure's does
+// nothing; one that names another measure gives EINVALID.
+func (t *IngestTx) AddAlias(ctx context.Context, metricID, alias string) error {
+	norm := metrics.NameKey(alias)
+	if norm == "" {
+		return nil
+	}
+	var owner string
+	err := t.tx.GetContext(ctx, &owner, t.s.rebind(`SELECT metric_id FROM metric_aliases WHERE norm = ?`), norm)
+	switch {
+	case err == nil && owner == metricID:
+		return nil
+	case err == nil:
+		return metrics.Errorf(metrics.EINVALID, "the name %q is already another name of %s", alias, owner)
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("look up alias %q: %w", alias, err)
+	}
+	_, err = t.tx.ExecContext(ctx, t.s.rebind(`INSERT INTO metric_aliases (norm, alias, metric_id, upload_id, created_at) VALUES (?, ?, ?, ?, ?)`),
+		norm, alias, metricID, t.upload.ID, t.now)
+	if err != nil {
+		return fmt.Errorf("store alias %q of %s: %w", alias, metricID, err)
+	}
+	return nil
+}
+
+// ProposeClassification asks, for this upload, that a measure be given a
+// classification; a person with the right to publish approves or refuses
+// it (see ApproveProposal). A proposal already waiting for the measure is
+// withdrawn in favour of this one.
+func (t *IngestTx) ProposeClassification(ctx context.Context, metricID string, c metrics.Classification, reason string) error {
+	return proposeClassification(ctx, t.s, t.tx, metricID, c, t.upload.ID, reason, t.upload.UploadedBy, t.now)
+}
+
+func proposeClassification(ctx context.Context, s *Store, tx *sqlx.Tx, metricID string, c metrics.Classification, uploadID int64, reason, by, now string) error {
+	if !c.Valid() {
+		return metrics.Errorf(metrics.EINVALID, "classification %q must be open or sensitive", c)
+	}
+	var upload any
+	if uploadID != 0 {
+		upload = uploadID
+	}
+	if _, err := tx.ExecContext(ctx, s.rebind(`
+		UPDATE classification_proposals SET status = 'withdrawn', decided_at = ?, note = 'replaced by a later proposal'
+		WHERE metric_id = ? AND status = 'pending'`), now, metricID); err != nil {
+		return fmt.Errorf("withdraw earlier proposal for %s: %w", metricID, err)
+	}
+	if _, err := tx.ExecContext(ctx, s.rebind(`
+		INSERT INTO classification_proposals (metric_id, classification, upload_id, reason, proposed_by, proposed_at, status)
+		VALUES (?, ?, ?, ?, ?, ?, 'pending')`), metricID, string(c), upload, reason, by, now); err != nil {
+		return fmt.Errorf("propose classification of %s: %w", metricID, err)
+	}
+	return nil
+}
