@@ -36,9 +36,9 @@ type IngestTx struct {
 	known       map[string]bool     // metric ids known to exist in this transaction
 	touched     map[string]struct{} // metrics this upload wrote or gave values to
 	snapshotted map[string]bool     // metrics whose entry before this upload is recorded
-	added   int                 // observations inserted
-	pending bool                // observations added since the last successful Finish
-	ended   bool                // committed or rolled back
+	added       int                 // observations inserted
+	pending     bool                // observations added since the last successful Finish
+	ended       bool                // committed or rolled back
 	// failed is the first write that failed partway. A failed multi-row
 	// INSERT may leave some of its rows behind (see insertInto), so after
 	// one the transaction can only be rolled back.
@@ -102,13 +102,13 @@ func (s *Store) beginIngest(ctx context.Context, u metrics.Upload, original []by
 		return nil, fmt.Errorf("begin ingest of %s: %w", u.FileName, err)
 	}
 	t := &IngestTx{
-		s:         s,
-		tx:        tx,
-		now:       formatTime(now),
+		s:           s,
+		tx:          tx,
+		now:         formatTime(now),
 		known:       make(map[string]bool),
 		touched:     make(map[string]struct{}),
 		snapshotted: make(map[string]bool),
-		perInsert: obsRowsPerInsert(s.dialect),
+		perInsert:   obsRowsPerInsert(s.dialect),
 	}
 	if err := t.insertUpload(ctx, &u, original); err != nil {
 		tx.Rollback()
