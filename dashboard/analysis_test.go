@@ -83,6 +83,7 @@ func holdServer(t *testing.T, dialect string) (*httptest.Server, *store.Store) {
 	if err != nil || rep.Status != ingest.StatusStored {
 		t.Fatalf("ingest: %v %+v", err, rep.Errors)
 	}
+	storetest.ApproveAll(t, st)
 	srv, err := New(Config{Store: st, Ingester: in, Version: "test"})
 	if err != nil {
 		t.Fatal(err)

@@ -80,6 +80,7 @@ func TestBoardPackEditions(t *testing.T) {
 			if rep, err := ingest.New(st, nil).Ingest(ctx, "revision.xlsx", rev, ingest.Options{}); err != nil || rep.Status != ingest.StatusStored {
 				t.Fatalf("revision: %v %+v", err, rep.Errors)
 			}
+			storetest.ApproveAll(t, st)
 			if _, err := st.WriteCommentary(ctx, metrics.Commentary{MetricID: "resp", Period: metrics.MonthOf(2021, time.November), Text: "Revised figures.", Author: "ana"}); err != nil {
 				t.Fatal(err)
 			}

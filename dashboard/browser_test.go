@@ -278,6 +278,7 @@ func demoServer(t *testing.T) *httptest.Server {
 		if err != nil || rep.Status != ingest.StatusStored {
 			t.Fatalf("ingest %s: %v %+v", f, err, rep.Errors)
 		}
+		storetest.ApproveAll(t, st)
 	}
 	national, err := sample.WriteNational(t.TempDir())
 	if err != nil {
@@ -287,6 +288,8 @@ func demoServer(t *testing.T) *httptest.Server {
 	if rep, err := in.IngestFile(context.Background(), national, ingest.Options{Mapping: nm}); err != nil || rep.Status != ingest.StatusStored {
 		t.Fatalf("ingest %s: %v %+v", national, err, rep.Errors)
 	}
+	storetest.ApproveAll(t, st)
+
 	if err := sample.AddContext(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"github.com/assure-pcc/assure/metrics/store/storetest"
 	"html"
 	"strings"
 	"testing"
@@ -42,6 +43,7 @@ unit: offences
 	if err != nil || rep.Status != ingest.StatusStored {
 		t.Fatalf("ingest: %v %+v", err, rep)
 	}
+	storetest.ApproveAll(t, st)
 
 	_, body := get(t, srv, "/metrics/nat-robbery?area=Cambridgeshire")
 	text := html.UnescapeString(body)

@@ -185,6 +185,7 @@ func TestFinanceExportsNeutraliseFormulas(t *testing.T) {
 	if err != nil || rep.Status != ingest.StatusStored {
 		t.Fatalf("ingest: %v %+v", err, rep.Errors)
 	}
+	storetest.ApproveAll(t, st)
 	c := newClient(t, ts)
 	c.login("board", boardPassword)
 	_, body := c.get("/finance/export/revenue.csv?year=2021-22&month=2")

@@ -35,6 +35,7 @@ func financeServer(t *testing.T, dialect string) (*httptest.Server, *store.Store
 		if err != nil || rep.Status != ingest.StatusStored {
 			t.Fatalf("ingest %s: %v %+v", p, err, rep.Errors)
 		}
+		storetest.ApproveAll(t, st)
 	}
 	return ts, st
 }
@@ -289,6 +290,7 @@ func TestFinanceLabelsAreText(t *testing.T) {
 	if err != nil || rep.Status != ingest.StatusStored {
 		t.Fatalf("ingest: %v %+v", err, rep.Errors)
 	}
+	storetest.ApproveAll(t, st)
 	c := newClient(t, ts)
 	c.login("board", boardPassword)
 	resp, body := c.get("/finance?year=2021-22&month=2")

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"github.com/assure-pcc/assure/metrics/store/storetest"
 	"testing"
 
 	"github.com/assure-pcc/assure/ingest"
@@ -80,6 +81,7 @@ func TestKeptSeriesAreEachViewersOwn(t *testing.T) {
 	if rep, err := in.Ingest(ctx, "revision.xlsx", revision, ingest.Options{}); err != nil || rep.Status != ingest.StatusStored {
 		t.Fatalf("ingest: %v %+v", err, rep)
 	}
+	storetest.ApproveAll(t, st)
 	after, err := srv.series(ctx, metrics.Public, calls)
 	if err != nil {
 		t.Fatal(err)

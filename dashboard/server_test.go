@@ -50,6 +50,7 @@ func testServer(t *testing.T, dialect string) (*Server, *store.Store) {
 	if err != nil || rep.Status != ingest.StatusStored {
 		t.Fatalf("ingest: %v %+v", err, rep)
 	}
+	storetest.ApproveAll(t, st)
 	srv, err := New(Config{Store: st, Ingester: in, Version: "test"})
 	if err != nil {
 		t.Fatal(err)

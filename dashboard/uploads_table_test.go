@@ -33,7 +33,7 @@ func TestUploadTableWithMapping(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, "street.csv: stored") || !strings.Contains(body, "read through the mapping police-uk-street") {
 		t.Fatalf("confirm = %d", resp.StatusCode)
 	}
-	obs, err := st.Series(context.Background(), metrics.Public, "police-uk-burglary")
+	obs, err := st.Series(context.Background(), metrics.Everything, "police-uk-burglary")
 	if err != nil || len(obs) != 1 || obs[0].Value != 2 {
 		t.Errorf("stored %+v, %v", obs, err)
 	}

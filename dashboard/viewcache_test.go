@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"github.com/assure-pcc/assure/metrics/store/storetest"
 	"log/slog"
 	"slices"
 	"strings"
@@ -145,6 +146,7 @@ func TestOverviewShowsANewUploadOnceAnalysed(t *testing.T) {
 	if rep, err := in.Ingest(context.Background(), "fresh.xlsx", content, ingest.Options{}); err != nil || rep.Status != ingest.StatusStored {
 		t.Fatalf("ingest: %v %+v", err, rep)
 	}
+	storetest.ApproveAll(t, st)
 	for _, page := range pages {
 		_, body := c.get(page)
 		if !strings.Contains(body, "Freshly loaded measure") && !strings.Contains(body, "being analysed") {

@@ -255,22 +255,51 @@ func (in *Ingester) ingest(ctx context.Context, name string, content []byte, opt
 		return rep, nil
 	}
 
-	tx, err := in.Store.BeginIngest(ctx, metrics.Upload{
-		FileName: name, SHA256: rep.SHA256, Kind: kind, Size: int64(len(content)), UploadedBy: opts.UploadedBy,
-	}, content)
-	if err != nil {
-		return rep, fmt.Errorf("%s: begin: %w", name, err)
-	}
-	defer tx.Rollback()
+	return in.ingestPerformance(ctx, rep, wb, name, content, opts)
+}
 
+// ingestPerformance reads a performance workbook. A dry run reads what is
+// stored and writes nothing; a real ingest streams the values into its
+// transaction as they are read, and the report of both says the same:
+// what the file would change, or has changed.
+func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.Workbook, name string, content []byte, opts Options) (Report, error) {
+	var (
+		tx  *store.IngestTx
+		src storedReader = in.Store
+	)
+	if !opts.DryRun {
+		var err error
+		tx, err = in.Store.BeginIngest(ctx, metrics.Upload{
+			FileName: name, SHA256: rep.SHA256, Kind: metrics.KindPerformance, Size: int64(len(content)), UploadedBy: opts.UploadedBy,
+		}, content)
+		if err != nil {
+			return rep, fmt.Errorf("%s: begin: %w", name, err)
+		}
+		defer tx.Rollback()
+		src = tx
+	}
+	stored, err := src.IngestCatalogue(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("%s: %w", name, err)
+	}
 	probs := &problems{max: in.MaxErrors}
-	r := &performanceReader{wb: wb, tx: tx, probs: probs, counts: &rep.Counts, file: name, content: content, progress: opts.Progress}
+	r := &performanceReader{wb: wb, tx: tx, probs: probs, counts: &rep.Counts, file: name, content: content, progress: opts.Progress,
+		cat: newCatalogue(stored), sink: newValueSink(tx, src, name)}
 	err = r.read(ctx)
 	r.calc.close()
 	if err != nil {
 		return rep, fmt.Errorf("%s: %w", name, err)
 	}
+	rep.Counts.Metrics = len(r.cat.order)
 	if !probs.failed() {
+		rep.Preview = &Preview{Catalogue: r.cat.changes(), Measures: r.sink.compare(r.cat, probs)}
+	}
+	if !probs.failed() && tx != nil {
+		if err := r.applyCatalogue(ctx); err != nil {
+			return rep, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	if !probs.failed() && tx != nil {
 		counts, err := tx.Finish(ctx)
 		var dup *store.DuplicateError
 		switch {
@@ -290,6 +319,7 @@ func (in *Ingester) ingest(ctx context.Context, name string, content []byte, opt
 	rep.ErrorsTruncated = probs.dropped
 	if probs.failed() {
 		rep.Status = StatusRejected
+		rep.Preview = nil
 		in.Logger.Info("file rejected", "file", name, "errors", len(probs.errors)+probs.dropped)
 		return rep, nil
 	}

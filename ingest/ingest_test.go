@@ -117,8 +117,23 @@ func TestIngestLongLayoutWithUntidyValues(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.Target == nil || *m.Target != 65 || m.Direction != metrics.HigherIsBetter || m.Classification != metrics.Open {
+		// The catalogue asks for the measure to be open: an upload only
+		// proposes that, and it stays sensitive until someone approves.
+		if m.Target == nil || *m.Target != 65 || m.Direction != metrics.HigherIsBetter || m.Classification != metrics.Sensitive {
 			t.Errorf("catalogue entry = %+v (target %v)", m, m.Target)
+		}
+		proposed := false
+		for _, ch := range rep.Preview.Catalogue {
+			if ch.MetricID == "outcome-rate" && ch.New && ch.Proposed {
+				proposed = true
+			}
+		}
+		if !proposed {
+			t.Errorf("the preview does not say outcome-rate's opening waits for approval: %+v", rep.Preview.Catalogue)
+		}
+		storetest.ApproveAll(t, st)
+		if m, err := st.GetMetric(context.Background(), metrics.Public, "outcome-rate"); err != nil || m.Classification != metrics.Open {
+			t.Errorf("after approval outcome-rate = %+v, %v", m, err)
 		}
 		if _, err := st.GetMetric(context.Background(), metrics.Public, "response-urban"); metrics.ErrorCode(err) != metrics.ENOTFOUND {
 			t.Errorf("a sensitive metric must be invisible to the public, got %v", err)

@@ -22,28 +22,20 @@ const batchSize = 2000
 // Metrics catalogue sheet and data sheets in the long or wide layout.
 type performanceReader struct {
 	wb       *xlsx.Workbook
-	tx       *store.IngestTx
+	tx       *store.IngestTx // nil on a dry run
 	probs    *problems
 	counts   *Counts
 	file     string
 	content  []byte
 	progress func(rows int64)
 
-	// known maps a folded metric id or name to the metric's id.
-	known map[string]string
-	// defined holds the metrics this file has defined (catalogue or row
-	// attributes), so two definitions that disagree are caught.
-	defined map[string]metrics.Metric
-	// stored holds the metrics this file names but does not define, as
-	// read from the store: one look-up per metric, not one per row (this
-	// transaction is the only writer, so they cannot change under it).
-	stored map[string]metrics.Metric
-	// attributesSet marks metrics whose unit, target or classification
-	// this file already set (catalogue or an earlier row).
-	attributesSet map[string]bool
-	batch         []metrics.Observation
-	calc          *formulaCalc
-	rows          int64
+	// cat resolves the names of measures and keeps what the file wants
+	// the catalogue to say; sink takes the values.
+	cat  *catalogue
+	sink *valueSink
+
+	calc *formulaCalc
+	rows int64
 	// inc holds the incidents of an incidents sheet (see incidents.go).
 	inc incidentState
 }
@@ -55,10 +47,6 @@ const catalogueSheet = "metrics"
 var skippedSheets = map[string]bool{"instructions": true, "notes": true, "readme": true, "contents": true, "cover": true, "guidance": true, "about": true}
 
 func (r *performanceReader) read(ctx context.Context) error {
-	r.known = map[string]string{}
-	r.defined = map[string]metrics.Metric{}
-	r.stored = map[string]metrics.Metric{}
-	r.attributesSet = map[string]bool{}
 	for _, sh := range r.wb.Sheets {
 		if normHeader(sh.Name) == catalogueSheet && !sh.Chart {
 			r.counts.Sheets++
@@ -82,17 +70,19 @@ func (r *performanceReader) read(ctx context.Context) error {
 			r.counts.Sheets++
 		}
 	}
-	if err := r.flush(ctx); err != nil {
-		return err
-	}
 	if err := r.finishIncidents(ctx); err != nil {
 		return err
 	}
 	if dataSheets == 0 && !r.probs.failed() {
 		r.probs.errorf("", "", "no sheet has a header row with Metric and Area and either Period and Value columns (long layout) or one column per period (wide layout) in its first %d rows: start from `assure template performance`", headerRowLimit)
 	}
-	r.counts.Metrics = len(r.defined)
-	return nil
+	r.reconcileUnits()
+	r.sink.checkDuplicates(r.probs)
+	if r.probs.failed() {
+		r.sink.drop()
+		return nil
+	}
+	return r.sink.flush(ctx)
 }
 
 // copyCells keeps a row's cells beyond the reader's next call.
@@ -376,9 +366,9 @@ func (r *performanceReader) readRow(ctx context.Context, s *sheetState, rowNum i
 		r.probs.errorf(s.sheet, xlsx.CellName(h.cols[roleArea], rowNum), "the area is blank: write the area, e.g. Force, North or South")
 		return nil
 	}
-	metricID, ok := r.resolveMetric(ctx, s.sheet, rowNum, metricCell, cells, h)
-	if !ok {
-		return r.ctxErr(ctx)
+	metricID, ok, err := r.resolveMetric(ctx, s.sheet, rowNum, metricCell, cells, h)
+	if err != nil || !ok {
+		return err
 	}
 	if h.wide {
 		for _, c := range cells {
@@ -386,15 +376,18 @@ func (r *performanceReader) readRow(ctx context.Context, s *sheetState, rowNum i
 			if !isPeriod {
 				continue
 			}
-			v, ok := r.cellNumber(s.sheet, rowNum, c)
+			v, pct, ok := r.cellNumber(s.sheet, rowNum, c)
 			if !ok {
 				continue
+			}
+			if pct {
+				r.notePercent(metricID, s.sheet, xlsx.CellName(c.Col, rowNum))
 			}
 			if s.blockSums == nil {
 				s.blockSums = map[int]float64{}
 			}
 			s.blockSums[c.Col] += v
-			if err := r.add(ctx, metricID, areaText, p, v, s.sheet, xlsx.CellName(c.Col, rowNum)); err != nil {
+			if err := r.add(ctx, metricID, areaText, p, v, s.sheet, c.Col, rowNum); err != nil {
 				return err
 			}
 		}
@@ -415,18 +408,14 @@ func (r *performanceReader) readRow(ctx context.Context, s *sheetState, rowNum i
 		r.counts.SkippedRows++
 		return nil
 	}
-	v, ok := r.cellNumber(s.sheet, rowNum, valueCell)
+	v, pct, ok := r.cellNumber(s.sheet, rowNum, valueCell)
 	if !ok {
 		return nil
 	}
-	return r.add(ctx, metricID, areaText, p, v, s.sheet, xlsx.CellName(valueCell.Col, rowNum))
-}
-
-func (r *performanceReader) ctxErr(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
+	if pct {
+		r.notePercent(metricID, s.sheet, xlsx.CellName(valueCell.Col, rowNum))
 	}
-	return nil
+	return r.add(ctx, metricID, areaText, p, v, s.sheet, valueCell.Col, rowNum)
 }
 
 // rowHasValues reports whether any cell of the row holds something.
@@ -441,81 +430,61 @@ func rowHasValues(cells []xlsx.Cell) bool {
 
 // cellNumber reads a value cell. Blank cells and the statistical
 // "not available" markers give ok=false with no error; anything else
-// that is not a finite number is an error naming the cell.
-func (r *performanceReader) cellNumber(sheet string, rowNum int, c xlsx.Cell) (float64, bool) {
+// that is not a finite number is an error naming the cell. pct is true
+// for a percentage, "52%" or 0.52 under a percent format, both read as
+// 52.
+func (r *performanceReader) cellNumber(sheet string, rowNum int, c xlsx.Cell) (v float64, pct, ok bool) {
 	ref := xlsx.CellName(c.Col, rowNum)
 	if skip, err := copiedValue(c, rowNum); skip {
 		if err != nil {
 			r.probs.errorf(sheet, ref, "%s", metrics.ErrorMessage(err))
 		}
-		return 0, false
+		return 0, false, false
 	}
 	raw, format := c.Value, c.Format
 	switch c.Type {
 	case xlsx.Blank:
 		if !c.Formula {
-			return 0, false
+			return 0, false, false
 		}
 		v, err := r.calculate(sheet, ref)
 		if err != nil {
 			r.probs.errorf(sheet, ref, "%s", metrics.ErrorMessage(err))
-			return 0, false
+			return 0, false, false
 		}
 		raw = v
 	case xlsx.Bool:
 		r.probs.errorf(sheet, ref, "TRUE/FALSE is not a number: write the value")
-		return 0, false
+		return 0, false, false
 	case xlsx.Error:
 		r.probs.errorf(sheet, ref, "%q is an error value in the spreadsheet: fix the formula or clear the cell", c.Value)
-		return 0, false
+		return 0, false, false
 	case xlsx.Date:
 		r.probs.errorf(sheet, ref, "%q is a date, not a number: write the value", c.Value)
-		return 0, false
+		return 0, false, false
 	case xlsx.String:
 		format = ""
 	}
-	v, _, err := ParseNumber(raw, format)
+	v, pct, err := ParseNumber(raw, format)
 	if errors.Is(err, ErrBlank) {
-		return 0, false
+		return 0, false, false
 	}
 	if err != nil {
 		r.probs.errorf(sheet, ref, "%s", metrics.ErrorMessage(err))
-		return 0, false
+		return 0, false, false
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		r.probs.errorf(sheet, ref, "%q is not a finite number", raw)
-		return 0, false
+		return 0, false, false
 	}
-	return v, true
+	return v, pct, true
 }
 
-// add queues one observation for the store.
-func (r *performanceReader) add(ctx context.Context, metricID, area string, p metrics.Period, v float64, sheet, cell string) error {
-	if r.probs.failed() {
-		// The file will be rejected: keep checking cells, stop writing.
-		return nil
-	}
-	r.batch = append(r.batch, metrics.Observation{
-		MetricID: metricID, Area: area, Period: p, Value: v,
-		Source: metrics.Source{File: r.file, Sheet: sheet, Cell: cell},
-	})
+// add gives one value to the sink; nothing is written once the file is
+// known to be rejected.
+func (r *performanceReader) add(ctx context.Context, metricID, area string, p metrics.Period, v float64, sheet string, col, row int) error {
 	r.counts.Observations++
-	if len(r.batch) >= batchSize {
-		return r.flush(ctx)
-	}
-	return nil
-}
-
-func (r *performanceReader) flush(ctx context.Context) error {
-	if len(r.batch) == 0 || r.probs.failed() {
-		r.batch = r.batch[:0]
-		return nil
-	}
-	if err := r.tx.AddObservations(ctx, r.batch); err != nil {
-		return fmt.Errorf("store observations: %w", err)
-	}
-	r.batch = r.batch[:0]
-	return nil
+	return r.sink.add(ctx, metricID, area, p, v, sheet, col, row, !r.probs.failed())
 }
 
 // noteTotal records a Total row of a wide sheet with the sums of the
@@ -526,7 +495,7 @@ func (r *performanceReader) noteTotal(s *sheetState, rowNum int, cells []xlsx.Ce
 		if _, ok := s.header.periods[c.Col]; !ok {
 			continue
 		}
-		if v, ok := r.cellNumber(s.sheet, rowNum, c); ok {
+		if v, _, ok := r.cellNumber(s.sheet, rowNum, c); ok {
 			t.vals[c.Col] = v
 		}
 	}

@@ -24,6 +24,22 @@ type Report struct {
 	ErrorsTruncated int `json:"errors_truncated,omitempty"`
 	// Finance summarises a finance workbook that was (or would be) stored.
 	Finance *FinanceSummary `json:"finance,omitempty"`
+	// Preview says what storing a performance workbook or a table changes
+	// (or, once stored, changed): the catalogue first, then each
+	// measure's values. A rejected file has none.
+	Preview *Preview `json:"preview,omitempty"`
+}
+
+// Preview is what a file changes, measured against what is stored
+// before it, the same for a dry run and a real ingest.
+type Preview struct {
+	// Catalogue lists new measures and changes to measures' entries,
+	// which a reader should see first.
+	Catalogue []CatalogueChange `json:"catalogue"`
+	// Measures says, for each measure the file gives values, which
+	// periods and areas it touches and how many values are new or revise
+	// stored ones.
+	Measures []MeasureChange `json:"measures"`
 }
 
 // Counts says how much a file held.

@@ -76,41 +76,82 @@ func (in *Ingester) runTable(ctx context.Context, rep Report, name string, size 
 		return in.finishRejected(rep, probs), nil
 	}
 
-	tx, err := begin(metrics.Upload{FileName: name, SHA256: rep.SHA256, Kind: metrics.KindTable, Size: size, UploadedBy: opts.UploadedBy})
-	var me *metrics.Error
-	if errors.As(err, &me) && me.Code != metrics.EINTERNAL {
-		return in.rejectTable(rep, Problem{Message: me.Message}), nil
+	// The whole table is read: only now, and only for a real ingest, is
+	// the store's transaction opened. A dry run reads what is stored and
+	// writes nothing.
+	var (
+		tx  *store.IngestTx
+		src storedReader = in.Store
+	)
+	if !opts.DryRun {
+		var err error
+		tx, err = begin(metrics.Upload{FileName: name, SHA256: rep.SHA256, Kind: metrics.KindTable, Size: size, UploadedBy: opts.UploadedBy})
+		var me *metrics.Error
+		if errors.As(err, &me) && me.Code != metrics.EINTERNAL {
+			return in.rejectTable(rep, Problem{Message: me.Message}), nil
+		}
+		if err != nil {
+			return rep, fmt.Errorf("%s: begin: %w", name, err)
+		}
+		defer tx.Rollback()
+		src = tx
 	}
+	stored, err := src.IngestCatalogue(ctx)
 	if err != nil {
-		return rep, fmt.Errorf("%s: begin: %w", name, err)
+		return rep, fmt.Errorf("%s: %w", name, err)
 	}
-	defer tx.Rollback()
+	cat := newCatalogue(stored)
 	for _, id := range t.metricN {
 		if !used[id] {
 			continue
 		}
-		if err := tx.EnsureMetric(ctx, t.metrics[id]); err != nil {
-			var me *metrics.Error
-			if errors.As(err, &me) {
-				probs.errorf("", "", "metric %s: %s", id, me.Message)
-				continue
+		// The mapping names its measures by id: a stored one keeps its
+		// entry, a new one takes the mapping's, sensitive until approved.
+		if m, ok := cat.stored[id]; ok {
+			cat.use(m, false, "")
+			continue
+		}
+		cat.define(t.metrics[id], true, "the mapping "+m.Name)
+		if tx != nil {
+			if err := tx.EnsureMetric(ctx, cat.toWrite(id)); err != nil {
+				var me *metrics.Error
+				if errors.As(err, &me) {
+					probs.errorf("", "", "metric %s: %s", id, me.Message)
+					continue
+				}
+				return rep, fmt.Errorf("%s: %w", name, err)
 			}
-			return rep, fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	if probs.failed() {
 		return in.finishRejected(rep, probs), nil
 	}
-	for i := 0; i < len(obs); i += batchSize {
-		if err := tx.AddObservations(ctx, obs[i:min(i+batchSize, len(obs))]); err != nil {
+	sink := newValueSink(tx, src, name)
+	for _, o := range obs {
+		col, row, _ := xlsx.ParseCellRef(firstCell(o.Source.Cell))
+		if err := sink.addObservation(ctx, o, col, row); err != nil {
 			return rep, fmt.Errorf("%s: store observations: %w", name, err)
 		}
 	}
-	counts, err := tx.Finish(ctx)
-	if err != nil {
-		return rep, fmt.Errorf("%s: finish: %w", name, err)
+	if err := sink.flush(ctx); err != nil {
+		return rep, fmt.Errorf("%s: %w", name, err)
 	}
-	rep.Counts.Superseded = counts.Superseded
+	rep.Preview = &Preview{Catalogue: cat.changes(), Measures: sink.compare(cat, probs)}
+	if tx != nil {
+		for _, id := range cat.order {
+			if cat.wantsOpen(id) && cat.pending[id] != metrics.Open {
+				reason := fmt.Sprintf("the mapping %s says it is open", m.Name)
+				if err := tx.ProposeClassification(ctx, id, metrics.Open, reason); err != nil {
+					return rep, fmt.Errorf("%s: %w", name, err)
+				}
+			}
+		}
+		counts, err := tx.Finish(ctx)
+		if err != nil {
+			return rep, fmt.Errorf("%s: finish: %w", name, err)
+		}
+		rep.Counts.Superseded = counts.Superseded
+	}
 	rep.Warnings = append(rep.Warnings, probs.warnings...)
 	rep.Status = StatusStored
 	if opts.DryRun {
@@ -122,6 +163,15 @@ func (in *Ingester) runTable(ctx context.Context, rep Report, name string, size 
 	rep.UploadID = tx.UploadID()
 	in.Logger.Info("table stored", "file", name, "mapping", m.Name, "upload", rep.UploadID, "observations", rep.Counts.Observations)
 	return rep, nil
+}
+
+// firstCell is the first cell of a value's source, which for a value
+// that adds up rows reads "B7 (+2 rows)" or "B7, B9".
+func firstCell(cell string) string {
+	if i := strings.IndexAny(cell, " ,"); i > 0 {
+		return cell[:i]
+	}
+	return cell
 }
 
 func (in *Ingester) rejectTable(rep Report, p Problem) Report {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"github.com/assure-pcc/assure/metrics/store/storetest"
 	"os"
 	"strconv"
 	"strings"
@@ -130,6 +131,10 @@ func TestPoliceUKStreetLevel(t *testing.T) {
 				}
 			}
 		}
+		if _, err := st.GetMetric(t.Context(), metrics.Public, "police-uk-burglary"); metrics.ErrorCode(err) != metrics.ENOTFOUND {
+			t.Errorf("before approval the public sees police-uk-burglary: %v", err)
+		}
+		storetest.ApproveAll(t, st)
 		m, err := st.GetMetric(t.Context(), metrics.Public, "police-uk-burglary")
 		if err != nil || m.Name != "police.uk: Burglary" {
 			t.Errorf("metric = %+v, %v", m, err)

@@ -159,3 +159,10 @@ func (s Scope) CanSee(m Metric) bool {
 func (s Scope) String() string {
 	return fmt.Sprintf("scope(sensitive=%t)", s.Sensitive)
 }
+
+// IsPercentUnit reports whether a unit says its values are percentages:
+// "%", "percent", "per cent", "percentage", "% of incidents".
+func IsPercentUnit(unit string) bool {
+	u := strings.ToLower(strings.TrimSpace(unit))
+	return strings.HasPrefix(u, "%") || strings.HasPrefix(u, "percent") || strings.HasPrefix(u, "per cent") || u == "pct"
+}

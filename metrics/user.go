@@ -88,6 +88,13 @@ func (u *User) CanPublishBoardPack() bool {
 	return u != nil && !u.Disabled && (u.Role == RoleAnalyst || u.Role == RoleAdmin)
 }
 
+// CanApproveClassification reports whether the user may approve a
+// proposal to change a measure's classification, which publishes (or
+// withdraws) it: administrators, who hold the right to publish.
+func (u *User) CanApproveClassification() bool {
+	return u.IsAdmin()
+}
+
 // IsAdmin reports whether the user manages users and tokens.
 func (u *User) IsAdmin() bool {
 	return u != nil && !u.Disabled && u.Role == RoleAdmin
@@ -133,4 +140,8 @@ const (
 	AuditAnnotation     = "annotation_changed"
 	AuditCommentary     = "commentary_written"
 	AuditEdition        = "boardpack_published"
+	// A classification proposal, and its approval or refusal.
+	AuditProposal         = "classification_proposed"
+	AuditProposalApproved = "classification_approved"
+	AuditProposalRefused  = "classification_refused"
 )

@@ -75,6 +75,9 @@ func demo(ctx context.Context, addr, dir string, stdout io.Writer, logger *slog.
 	if err := demoNational(ctx, in, dir, stdout); err != nil {
 		return err
 	}
+	if err := demoApprove(ctx, st, stdout); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
 	if err := sample.AddContext(ctx, st); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -122,5 +125,27 @@ func demoNational(ctx context.Context, in *ingest.Ingester, dir string, stdout i
 		return fmt.Errorf("demo: sample table %s was %s", rep.File, rep.Status)
 	}
 	fmt.Fprintf(stdout, "loaded %s through the mapping %s: %d values of %d metrics\n", rep.File, rep.Mapping, rep.Counts.Observations, rep.Counts.Metrics)
+	return nil
+}
+
+// demoApprove approves the sample catalogue's requests to publish its
+// open measures, as the demo's administrator: uploads only propose to
+// open a measure, and the demo shows the public pages as an office that
+// had approved them would.
+func demoApprove(ctx context.Context, st *store.Store, stdout io.Writer) error {
+	ps, err := st.ListProposals(ctx, false)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if _, err := st.DecideProposal(ctx, p.ID, store.Decision{Approve: true, By: "admin", Note: "the demo's sample measures", TwoPerson: true}); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("proposal %d: %s %s → %s (the demo's sample measures)", p.ID, p.MetricID, p.Current, p.Classification)
+		if err := st.Audit(ctx, metrics.AuditEntry{Actor: "admin", Action: metrics.AuditProposalApproved, Detail: detail, IP: "demo"}); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "approved the %d sample measures the catalogue marks open, as admin\n", len(ps))
 	return nil
 }

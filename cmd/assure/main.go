@@ -39,6 +39,7 @@ Usage:
   assure publish  [--db DSN] DIR                    write the public pages as a static site
   assure user add|list|disable [--db DSN] ...       manage users
   assure token add [--db DSN] USER                  print an API token
+  assure catalogue proposals|approve|refuse ...      decide classification proposals
   assure version                                    print the version
 
 DSN is a SQLite file path (the default, assure.db) or a postgres:// URL.
@@ -94,6 +95,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runUser(ctx, rest, stdin, stdout, stderr)
 	case "token":
 		return runToken(ctx, rest, stdout, stderr)
+	case "catalogue":
+		return runCatalogue(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "assure %s\n", version)
 		return nil

@@ -28,6 +28,7 @@ func TestNationalSampleIngests(t *testing.T) {
 	if rep.Counts.Observations != 288 || rep.Counts.Metrics != 3 {
 		t.Errorf("counts = %+v", rep.Counts)
 	}
+	storetest.ApproveAll(t, st)
 	got, err := st.GetMetric(context.Background(), metrics.Public, "ho-burglary")
 	if err != nil || got.Classification != metrics.Open {
 		t.Errorf("ho-burglary = %+v, %v", got, err)

@@ -45,8 +45,8 @@ func (s *Store) IngestCatalogue(ctx context.Context) (IngestCatalogue, error) {
 	return c, err
 }
 
-// Catalogue reads the catalogue as this transaction sees it.
-func (t *IngestTx) Catalogue(ctx context.Context) (IngestCatalogue, error) {
+// IngestCatalogue reads the catalogue as this transaction sees it.
+func (t *IngestTx) IngestCatalogue(ctx context.Context) (IngestCatalogue, error) {
 	c, err := t.s.ingestCatalogue(ctx, t.tx)
 	if err == nil {
 		for _, m := range c.Metrics {

@@ -135,3 +135,20 @@ func withSearchPath(dsn, schema string) (string, error) {
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
+
+// ApproveAll approves every waiting classification proposal, as a test's
+// administrator would: uploads only propose to open a measure, and tests
+// that read open measures approve them as a person would.
+func ApproveAll(t testing.TB, st *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	ps, err := st.ListProposals(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if _, err := st.DecideProposal(ctx, p.ID, store.Decision{Approve: true, By: "test-admin"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

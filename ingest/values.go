@@ -1,0 +1,399 @@
+package ingest
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/assure-pcc/assure/ingest/xlsx"
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
+)
+
+// storedReader is what an ingest reads of what is already stored: the
+// Store itself on a dry run, which writes nothing, or the ingest's
+// transaction, which must see what it has written.
+type storedReader interface {
+	IngestCatalogue(ctx context.Context) (store.IngestCatalogue, error)
+	CurrentValues(ctx context.Context, metricID string) ([]store.StoredValue, error)
+}
+
+// valueSink takes the values a file gives, as they are read: it keeps
+// each series' points compactly to find values given twice and to
+// compare the file with what is stored (the preview), and on a real
+// ingest it streams the values into the transaction in batches.
+//
+// The stored values of a measure are read when the file first names it,
+// before any of its values are written, so a real ingest compares with
+// what was stored before it exactly as a dry run does.
+type valueSink struct {
+	tx   *store.IngestTx // nil on a dry run
+	src  storedReader
+	file string
+
+	batch []metrics.Observation
+
+	periods   []metrics.Period
+	periodIdx map[string]int32
+	sheets    []string
+	sheetIdx  map[string]int16
+	series    map[seriesKey]*seriesData
+	order     []seriesKey
+	// stored holds the current values of each measure the file names,
+	// by area and period key.
+	stored map[string]map[string]map[string]store.StoredValue
+	// metricOrder is the order in which the file first gave values.
+	metricOrder []string
+	values      int
+}
+
+type seriesKey struct{ metric, area string }
+
+// seriesData is one series' points, with its key as kept (the area
+// copied out of the row it was read from).
+type seriesData struct {
+	key seriesKey
+	pts []point
+}
+
+// point is one value of the file, in 24 bytes: a 500,000-row sheet keeps
+// 12 MB of them.
+type point struct {
+	value  float64
+	period int32
+	row    int32
+	col    int32
+	sheet  int16
+}
+
+func newValueSink(tx *store.IngestTx, src storedReader, file string) *valueSink {
+	return &valueSink{tx: tx, src: src, file: file,
+		periodIdx: map[string]int32{}, sheetIdx: map[string]int16{},
+		series: map[seriesKey]*seriesData{}, stored: map[string]map[string]map[string]store.StoredValue{}}
+}
+
+// add takes one value, read from the cell at col and row of sheet. write
+// is false once the file is known to be rejected: its values are still
+// checked, never stored.
+func (s *valueSink) add(ctx context.Context, metricID, area string, p metrics.Period, v float64, sheet string, col, row int, write bool) error {
+	area, err := s.record(ctx, metricID, area, p, v, sheet, col, row)
+	if err != nil || s.tx == nil || !write {
+		return err
+	}
+	return s.queue(ctx, metrics.Observation{
+		MetricID: metricID, Area: area, Period: p, Value: v,
+		Source: metrics.Source{File: s.file, Sheet: sheet, Cell: xlsx.CellName(col, row)},
+	})
+}
+
+// addObservation takes a value whose source is already written (a
+// table's value that adds up rows: "B7 and 2 more rows"), first read at
+// col and row.
+func (s *valueSink) addObservation(ctx context.Context, o metrics.Observation, col, row int) error {
+	area, err := s.record(ctx, o.MetricID, o.Area, o.Period, o.Value, o.Source.Sheet, col, row)
+	if err != nil || s.tx == nil {
+		return err
+	}
+	o.Area = area
+	return s.queue(ctx, o)
+}
+
+// record keeps a value's point for the checks and the preview, and
+// returns the area as kept.
+func (s *valueSink) record(ctx context.Context, metricID, area string, p metrics.Period, v float64, sheet string, col, row int) (string, error) {
+	if _, ok := s.stored[metricID]; !ok {
+		if err := s.loadStored(ctx, metricID); err != nil {
+			return "", err
+		}
+	}
+	sd := s.series[seriesKey{metricID, area}]
+	if sd == nil {
+		sd = &seriesData{key: seriesKey{metricID, cloneIfLong(area)}}
+		s.series[sd.key] = sd
+		s.order = append(s.order, sd.key)
+	}
+	sd.pts = append(sd.pts, point{value: v, period: s.periodIndex(p), row: int32(row), col: int32(col), sheet: s.sheetIndex(sheet)})
+	s.values++
+	return sd.key.area, nil
+}
+
+func (s *valueSink) queue(ctx context.Context, o metrics.Observation) error {
+	s.batch = append(s.batch, o)
+	if len(s.batch) >= batchSize {
+		return s.flush(ctx)
+	}
+	return nil
+}
+
+// cloneIfLong keeps a label apart from the row it was read from, so the
+// row's text can be freed.
+func cloneIfLong(s string) string { return string([]byte(s)) }
+
+// flush sends the queued values to the transaction.
+func (s *valueSink) flush(ctx context.Context) error {
+	if len(s.batch) == 0 || s.tx == nil {
+		s.batch = s.batch[:0]
+		return nil
+	}
+	if err := s.tx.AddObservations(ctx, s.batch); err != nil {
+		return fmt.Errorf("store observations: %w", err)
+	}
+	s.batch = s.batch[:0]
+	return nil
+}
+
+// drop forgets the queued values of a file found to be rejected.
+func (s *valueSink) drop() { s.batch = s.batch[:0] }
+
+func (s *valueSink) loadStored(ctx context.Context, metricID string) error {
+	vals, err := s.src.CurrentValues(ctx, metricID)
+	if err != nil {
+		return err
+	}
+	byArea := map[string]map[string]store.StoredValue{}
+	for _, v := range vals {
+		m := byArea[v.Area]
+		if m == nil {
+			m = map[string]store.StoredValue{}
+			byArea[v.Area] = m
+		}
+		m[v.PeriodKey] = v
+	}
+	s.stored[metricID] = byArea
+	s.metricOrder = append(s.metricOrder, metricID)
+	return nil
+}
+
+func (s *valueSink) periodIndex(p metrics.Period) int32 {
+	key := p.Key()
+	if i, ok := s.periodIdx[key]; ok {
+		return i
+	}
+	i := int32(len(s.periods))
+	s.periods = append(s.periods, p)
+	s.periodIdx[key] = i
+	return i
+}
+
+func (s *valueSink) sheetIndex(sheet string) int16 {
+	if i, ok := s.sheetIdx[sheet]; ok {
+		return i
+	}
+	i := int16(len(s.sheets))
+	s.sheets = append(s.sheets, sheet)
+	s.sheetIdx[sheet] = i
+	return i
+}
+
+func (s *valueSink) cellOf(p point) (sheet, cell string) {
+	return s.sheets[p.sheet], xlsx.CellName(int(p.col), int(p.row))
+}
+
+// checkDuplicates reports every value the file gives twice for the same
+// measure, area and period, with both cells.
+func (s *valueSink) checkDuplicates(probs *problems) {
+	for _, k := range s.order {
+		pts := s.series[k].pts
+		idx := make([]int, len(pts))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(pts[a].period, pts[b].period) })
+		for i := 1; i < len(idx); i++ {
+			first, dup := pts[idx[i-1]], pts[idx[i]]
+			if first.period != dup.period {
+				continue
+			}
+			fs, fc := s.cellOf(first)
+			ds, dc := s.cellOf(dup)
+			probs.errorf(ds, dc, "%s, %s, %s appears twice, at %s!%s and at %s!%s: keep one",
+				k.metric, k.area, s.periods[dup.period].Key(), fs, fc, ds, dc)
+		}
+	}
+}
+
+// maxRevisionsListed is how many of a measure's largest revisions the
+// preview lists.
+const maxRevisionsListed = 5
+
+// maxPlausibilityWarnings bounds the warnings of one measure about values
+// far from the one before.
+const maxPlausibilityWarnings = 3
+
+// compare works out, for each measure, what storing the file changes,
+// and warns of values ten times larger or smaller than the one before
+// them in their series (a slip of units: 0.52 for 52%, pounds for
+// thousands).
+func (s *valueSink) compare(cat *catalogue, probs *problems) []MeasureChange {
+	byMetric := map[string]*MeasureChange{}
+	areas := map[string]map[string]bool{}
+	periods := map[string]map[int32]bool{}
+	warned := map[string]int{}
+	for _, k := range s.order {
+		mc := byMetric[k.metric]
+		if mc == nil {
+			m, _ := cat.entry(k.metric)
+			f := cat.file[k.metric]
+			mc = &MeasureChange{MetricID: k.metric, Name: m.Name, Unit: m.Unit, New: f != nil && f.created,
+				Classification: string(cat.toWrite(k.metric).Classification)}
+			byMetric[k.metric] = mc
+			areas[k.metric] = map[string]bool{}
+			periods[k.metric] = map[int32]bool{}
+		}
+		areas[k.metric][k.area] = true
+		stored := s.stored[k.metric][k.area]
+		pts := s.series[k].pts
+		for _, p := range pts {
+			periods[k.metric][p.period] = true
+			key := s.periods[p.period].Key()
+			old, had := stored[key]
+			switch {
+			case !had:
+				mc.NewValues++
+			case old.Value == p.value:
+				mc.Unchanged++
+			default:
+				mc.Revised++
+				sheet, cell := s.cellOf(p)
+				mc.addRevision(Revision{Area: k.area, Period: s.periods[p.period].Label(), Old: old.Value, New: p.value,
+					Sheet: sheet, Cell: cell, OldFile: old.File, OldCell: old.Sheet + "!" + old.Cell})
+			}
+		}
+		for _, w := range s.implausible(k, stored, pts) {
+			if warned[k.metric] < maxPlausibilityWarnings {
+				probs.warnf(w.sheet, w.cell, "%s", w.msg)
+			}
+			warned[k.metric]++
+		}
+	}
+	var out []MeasureChange
+	for _, id := range s.metricOrder {
+		mc, ok := byMetric[id]
+		if !ok {
+			continue
+		}
+		for a := range areas[id] {
+			mc.Areas = append(mc.Areas, a)
+		}
+		slices.Sort(mc.Areas)
+		var ps []metrics.Period
+		for i := range periods[id] {
+			ps = append(ps, s.periods[i])
+		}
+		slices.SortFunc(ps, func(a, b metrics.Period) int { return a.Start.Compare(b.Start) })
+		mc.Periods = len(ps)
+		if len(ps) > 0 {
+			mc.FirstPeriod, mc.LastPeriod = ps[0].Label(), ps[len(ps)-1].Label()
+		}
+		if n := warned[id] - maxPlausibilityWarnings; n > 0 {
+			probs.warnf("", "", "%s has %d more values ten times larger or smaller than the one before them", id, n)
+		}
+		out = append(out, *mc)
+	}
+	return out
+}
+
+type plausibilityWarning struct{ sheet, cell, msg string }
+
+// implausible compares each of a series' new values with the value before
+// it, in period order, among the stored values (as the file revises
+// them) and the file's own, of the same kind of period.
+func (s *valueSink) implausible(k seriesKey, stored map[string]store.StoredValue, pts []point) []plausibilityWarning {
+	type entry struct {
+		p     metrics.Period
+		value float64
+		pt    *point // nil for a stored value
+	}
+	inFile := map[string]bool{}
+	var seq []entry
+	for i := range pts {
+		p := s.periods[pts[i].period]
+		inFile[p.Key()] = true
+		seq = append(seq, entry{p: p, value: pts[i].value, pt: &pts[i]})
+	}
+	for key, v := range stored {
+		if inFile[key] {
+			continue
+		}
+		p, err := metrics.ParsePeriod(key)
+		if err != nil {
+			continue
+		}
+		seq = append(seq, entry{p: p, value: v.Value})
+	}
+	slices.SortStableFunc(seq, func(a, b entry) int {
+		if c := cmp.Compare(a.p.Kind, b.p.Kind); c != 0 {
+			return c
+		}
+		return a.p.Start.Compare(b.p.Start)
+	})
+	var out []plausibilityWarning
+	for i := 1; i < len(seq); i++ {
+		prev, cur := seq[i-1], seq[i]
+		if cur.pt == nil || prev.p.Kind != cur.p.Kind || prev.value == 0 || cur.value == 0 {
+			continue
+		}
+		ratio := math.Abs(cur.value / prev.value)
+		if ratio <= 10 && ratio >= 0.1 {
+			continue
+		}
+		how := "more than ten times"
+		if ratio < 0.1 {
+			how = "less than a tenth of"
+		}
+		sheet, cell := s.cellOf(*cur.pt)
+		out = append(out, plausibilityWarning{sheet: sheet, cell: cell, msg: fmt.Sprintf(
+			"%s, %s, %s: %s is %s the value before it (%s in %s): check the unit (0.52 for 52%%, pounds for thousands)",
+			k.metric, k.area, cur.p.Label(), formatValue(cur.value), how, formatValue(prev.value), prev.p.Label())})
+	}
+	return out
+}
+
+func formatValue(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// MeasureChange is what storing a file does to one measure: the values
+// it adds and those it revises, over which periods and areas.
+type MeasureChange struct {
+	MetricID       string     `json:"metric_id"`
+	Name           string     `json:"name"`
+	Unit           string     `json:"unit,omitempty"`
+	New            bool       `json:"new,omitempty"`
+	Classification string     `json:"classification"`
+	Areas          []string   `json:"areas"`
+	Periods        int        `json:"periods"`
+	FirstPeriod    string     `json:"first_period"`
+	LastPeriod     string     `json:"last_period"`
+	NewValues      int        `json:"new_values"`
+	Revised        int        `json:"revised"`
+	Unchanged      int        `json:"unchanged"`
+	Largest        []Revision `json:"largest_revisions,omitempty"`
+}
+
+// Revision is a stored value a file changes.
+type Revision struct {
+	Area   string  `json:"area"`
+	Period string  `json:"period"`
+	Old    float64 `json:"old"`
+	New    float64 `json:"new"`
+	Sheet  string  `json:"sheet"`
+	Cell   string  `json:"cell"`
+	// OldFile and OldCell are where the stored value came from.
+	OldFile string `json:"old_file"`
+	OldCell string `json:"old_cell"`
+}
+
+// size orders revisions: the largest change relative to the old value.
+func (r Revision) size() float64 {
+	return math.Abs(r.New-r.Old) / math.Max(math.Abs(r.Old), 1e-9)
+}
+
+func (mc *MeasureChange) addRevision(r Revision) {
+	mc.Largest = append(mc.Largest, r)
+	slices.SortStableFunc(mc.Largest, func(a, b Revision) int { return cmp.Compare(b.size(), a.size()) })
+	if len(mc.Largest) > maxRevisionsListed {
+		mc.Largest = mc.Largest[:maxRevisionsListed]
+	}
+}
