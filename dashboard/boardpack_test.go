@@ -83,7 +83,7 @@ func TestBoardPackFinance(t *testing.T) {
 		meeting string
 		has     []string
 	}{
-		{"2022-02-10", []string{"Revenue monitoring, M9 2021/22 (Dec 2021)", "-£1,319k underspend", `data-chart="bp-finance"`, `href="/finance?year=2021-22&amp;month=9"`, "measures by quarter to 2021/22 Q3"}},
+		{"2022-02-10", []string{"Revenue monitoring, M9 2021/22 (Dec 2021)", "£1,319k underspend", `data-chart="bp-finance"`, `href="/finance?year=2021-22&amp;month=9"`, "measures by quarter to 2021/22 Q3"}},
 		{"2021-10-12", []string{"Revenue monitoring, M5 2021/22 (Aug 2021)", "measures by month to Sep 2021"}},
 	} {
 		resp, body := c.get("/boardpack?meeting=" + tt.meeting)

@@ -656,7 +656,7 @@ var boardPackPrinted = []string{
 	"North 21.6 minutes",
 	"Finance",
 	"Revenue monitoring, M9 2021/22 (Dec 2021)",
-	"-£1,319k underspend",
+	"£1,319k underspend",
 	"Signal or noise",
 	"Upper process limit",
 }

@@ -528,7 +528,7 @@ func orDash(s string) string {
 
 // buildHistory lists every upload of every month of the year, newest
 // first within a month, and says of each revised month what it was:
-// "M5 2021/22, revised 4 Oct 2021, was -£386k underspend".
+// "M5 2021/22, revised 4 Oct 2021, was £386k underspend".
 func (p *financePage) buildHistory(year metrics.FinanceYear) {
 	uploaded := map[int64]string{}
 	for _, h := range year.History {

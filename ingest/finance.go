@@ -40,7 +40,22 @@ type FinanceSummary struct {
 	// file supersedes (its figures stay in the history), with the
 	// variance it gave.
 	RevisesUpload      int64  `json:"revises_upload,omitempty"`
+	RevisesFile        string `json:"revises_file,omitempty"`
 	RevisedVarianceGBP *int64 `json:"revised_variance_gbp,omitempty"`
+	// Revisions are the business areas whose figures a revision changes.
+	Revisions []AreaRevision `json:"revisions,omitempty"`
+	// The capital programme's and the reserves' totals.
+	CapitalBudgetGBP     int64 `json:"capital_budget_gbp"`
+	CapitalAdditionsGBP  int64 `json:"capital_additions_gbp"`
+	CapitalForecastGBP   int64 `json:"capital_forecast_gbp"`
+	ReservesOpeningGBP   int64 `json:"reserves_opening_gbp"`
+	ReservesTransfersGBP int64 `json:"reserves_transfers_gbp"`
+	ReservesClosingGBP   int64 `json:"reserves_closing_gbp"`
+	// PreviousMonth is the latest earlier month of the year held, with
+	// its revenue variance and each business area's movement since.
+	PreviousMonth       string         `json:"previous_month,omitempty"`
+	PreviousVarianceGBP *int64         `json:"previous_variance_gbp,omitempty"`
+	Movements           []AreaMovement `json:"movements,omitempty"`
 	// Units says, for each table, the unit of its money columns and
 	// where the file stated it.
 	Units []string `json:"units"`
@@ -91,8 +106,26 @@ func (in *Ingester) ingestFinance(ctx context.Context, rep Report, wb *xlsx.Work
 		return rep, fmt.Errorf("%s: %w", name, err)
 	}
 	r.resolvePeriod(name, opts.Period)
-
 	if !probs.failed() {
+		if err := r.fig.Check(); err != nil {
+			probs.errorf("", "", "%s", metrics.ErrorMessage(err))
+		}
+	}
+	if !probs.failed() {
+		// The stored months are read before anything is written, so a dry
+		// run and a real ingest say the same.
+		stored, err := in.financeStored(ctx, r.fig.Month.Period)
+		if err != nil {
+			return rep, fmt.Errorf("%s: %w", name, err)
+		}
+		rep.Finance = r.summary(len(r.fig.Revenue), len(r.fig.Capital), len(r.fig.Reserves))
+		share := in.TotalMoveShare
+		if share <= 0 {
+			share = TotalMoveShare
+		}
+		r.financePreview(rep.Finance, stored, share)
+	}
+	if !probs.failed() && !opts.DryRun {
 		tx, err := in.Store.BeginIngest(ctx, metrics.Upload{
 			FileName: name, SHA256: rep.SHA256, Kind: metrics.KindFinance, Size: int64(len(content)), UploadedBy: opts.UploadedBy,
 		}, content)
@@ -107,15 +140,15 @@ func (in *Ingester) ingestFinance(ctx context.Context, rep Report, wb *xlsx.Work
 		case err != nil:
 			return rep, fmt.Errorf("%s: %w", name, err)
 		default:
-			rep.Finance = r.summary(counts.Revenue, counts.Capital, counts.Reserves)
 			rep.Counts.Superseded = counts.SupersededLines
 			if counts.Revised.UploadID != 0 {
+				// Another upload of the month may have landed since the
+				// comparison was read: the transaction's answer stands.
 				rep.Finance.RevisesUpload = counts.Revised.UploadID
+				rep.Finance.RevisesFile = counts.Revised.File
 				v := counts.RevisedTotals.VarianceGBP()
 				rep.Finance.RevisedVarianceGBP = &v
 			}
-		}
-		if !probs.failed() && !opts.DryRun {
 			if err := tx.Commit(); err != nil {
 				return rep, fmt.Errorf("%s: commit: %w", name, err)
 			}

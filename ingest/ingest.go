@@ -69,6 +69,10 @@ type Ingester struct {
 	Table TableLimits
 	// Timeout bounds the time spent on one file.
 	Timeout time.Duration
+	// TotalMoveShare is the share by which a finance file's revenue
+	// totals may move since the previous month before the report warns;
+	// zero means TotalMoveShare (5%).
+	TotalMoveShare float64
 }
 
 // New returns an Ingester with the default limits.

@@ -325,6 +325,71 @@ type FinanceFigures struct {
 	Reserves []ReserveLine
 }
 
+// MaxFinanceLines bounds the lines of one month: monitoring workbooks
+// have tens of lines, and each line is one INSERT.
+const MaxFinanceLines = 10000
+
+// Check reports the first reason a month's figures cannot be stored: an
+// invalid period, too many lines, a line without a name, or the same
+// business area, scheme and funding source, or reserve twice (ignoring
+// case and spacing). The error is a *Error EINVALID.
+func (f FinanceFigures) Check() error {
+	p := f.Month.Period
+	if !p.Valid() {
+		return Errorf(EINVALID, "finance figures need a month 1 to 12 of a financial year, got FY %d month %d", p.FYStart, p.Month)
+	}
+	if n := len(f.Revenue) + len(f.Capital) + len(f.Reserves); n > MaxFinanceLines {
+		return Errorf(EINVALID, "%s has %d lines, more than the %d a monitoring workbook may have", p.Label(), n, MaxFinanceLines)
+	}
+	seen := map[string]string{}
+	dup := func(kind, name, key, at string) error {
+		if strings.TrimSpace(name) == "" {
+			return Errorf(EINVALID, "%s: a %s line has no name", at, kind)
+		}
+		key = kind + "\x00" + key
+		if first, ok := seen[key]; ok {
+			return Errorf(EINVALID, "%s %q is given twice, at %s and at %s: keep one line", kind, name, first, at)
+		}
+		seen[key] = at
+		return nil
+	}
+	for _, l := range f.Revenue {
+		if err := dup("business area", l.BusinessArea, foldName(l.BusinessArea), cellAt(l.Sheet, l.Cells.Area)); err != nil {
+			return err
+		}
+	}
+	for _, l := range f.Capital {
+		// One scheme may be funded from two sources, as two lines.
+		key := foldName(l.Scheme) + "\x00" + foldName(l.FundingSource)
+		if err := dup("capital scheme", l.Scheme, key, cellAt(l.Sheet, l.Cells.Scheme)); err != nil {
+			return err
+		}
+	}
+	for _, l := range f.Reserves {
+		if err := dup("reserve", l.Reserve, foldName(l.Reserve), cellAt(l.Sheet, l.Cells.Reserve)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// foldName compares names as a person does: case and runs of spaces do
+// not matter.
+func foldName(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+// cellAt writes a cell as a spreadsheet does: Sheet!Cell.
+func cellAt(sheet, cell string) string {
+	switch {
+	case sheet == "":
+		return cell
+	case cell == "":
+		return sheet
+	}
+	return sheet + "!" + cell
+}
+
 // FinanceRevision is one upload of a month, current or superseded, with
 // its revenue totals: the history of a month's forecast.
 type FinanceRevision struct {
@@ -555,9 +620,12 @@ func SpendWord(varianceGBP int64) string {
 }
 
 // FormatVariance writes a variance with its meaning, so that it never
-// rests on the sign alone: "-£404k underspend", "£90k overspend",
-// "£0 on budget".
+// rests on the sign alone, and without a minus that the word already
+// says: "£404k underspend", "£90k overspend", "£0 on budget".
 func FormatVariance(varianceGBP int64) string {
+	if varianceGBP < 0 {
+		return strings.TrimPrefix(FormatMoney(varianceGBP), "-") + " " + SpendWord(varianceGBP)
+	}
 	return FormatMoney(varianceGBP) + " " + SpendWord(varianceGBP)
 }
 

@@ -122,16 +122,16 @@ func TestFormatMoney(t *testing.T) {
 	}{
 		{0, "£0", "£0", "£0 on budget", "on budget"},
 		{650, "£650", "£650", "£650 overspend", "overspend"},
-		{-90000, "-£90k", "-£90,000", "-£90k underspend", "underspend"},
-		{-404000, "-£404k", "-£404,000", "-£404k underspend", "underspend"},
-		{-404499, "-£404k", "-£404,499", "-£404k underspend", "underspend"},
-		{-1500, "-£2k", "-£1,500", "-£2k underspend", "underspend"},
-		{-1319000, "-£1,319k", "-£1,319,000", "-£1,319k underspend", "underspend"},
+		{-90000, "-£90k", "-£90,000", "£90k underspend", "underspend"},
+		{-404000, "-£404k", "-£404,000", "£404k underspend", "underspend"},
+		{-404499, "-£404k", "-£404,499", "£404k underspend", "underspend"},
+		{-1500, "-£2k", "-£1,500", "£2k underspend", "underspend"},
+		{-1319000, "-£1,319k", "-£1,319,000", "£1,319k underspend", "underspend"},
 		{9999499, "£9,999k", "£9,999,499", "£9,999k overspend", "overspend"},
 		{9999500, "£10.0m", "£9,999,500", "£10.0m overspend", "overspend"},
 		{164742000, "£164.7m", "£164,742,000", "£164.7m overspend", "overspend"},
-		{-1300000000, "-£1,300.0m", "-£1,300,000,000", "-£1,300.0m underspend", "underspend"},
-		{math.MinInt64, "-£9,223,372,036,854.8m", "-£9,223,372,036,854,775,808", "-£9,223,372,036,854.8m underspend", "underspend"},
+		{-1300000000, "-£1,300.0m", "-£1,300,000,000", "£1,300.0m underspend", "underspend"},
+		{math.MinInt64, "-£9,223,372,036,854.8m", "-£9,223,372,036,854,775,808", "£9,223,372,036,854.8m underspend", "underspend"},
 	}
 	for _, tt := range tests {
 		if got := FormatMoney(tt.gbp); got != tt.money {

@@ -111,38 +111,7 @@ func mappingNames() string {
 }
 
 // printReport writes a report for a person.
-func printReport(w io.Writer, rep ingest.Report) {
-	verb := rep.Status
-	if rep.DryRun && rep.Status == ingest.StatusStored {
-		verb = "would be stored (dry run)"
-	}
-	fmt.Fprintf(w, "%s: %s", rep.File, verb)
-	if rep.Mapping != "" {
-		fmt.Fprintf(w, " (mapping %s)", rep.Mapping)
-	}
-	if f := rep.Finance; f != nil && rep.Status != ingest.StatusRejected {
-		fmt.Fprintf(w, ": %s, %d revenue lines (forecast variance %s), %d capital lines, %d reserves",
-			f.Label, f.RevenueLines, metrics.FormatVariance(f.VarianceGBP), f.CapitalLines, f.ReserveLines)
-		if f.RevisesUpload != 0 && f.RevisedVarianceGBP != nil {
-			fmt.Fprintf(w, "; revises upload %d, which gave %s", f.RevisesUpload, metrics.FormatVariance(*f.RevisedVarianceGBP))
-		}
-	} else if rep.Status != ingest.StatusRejected {
-		fmt.Fprintf(w, ": %d values of %d metrics from %d rows in %d sheets", rep.Counts.Observations, rep.Counts.Metrics, rep.Counts.Rows, rep.Counts.Sheets)
-		if rep.Counts.Superseded > 0 {
-			fmt.Fprintf(w, ", superseding %d earlier values", rep.Counts.Superseded)
-		}
-	}
-	fmt.Fprintln(w)
-	for _, p := range rep.Errors {
-		fmt.Fprintf(w, "  error: %s\n", p.Format(rep.File))
-	}
-	if rep.ErrorsTruncated > 0 {
-		fmt.Fprintf(w, "  ... and %d more errors\n", rep.ErrorsTruncated)
-	}
-	for _, p := range rep.Warnings {
-		fmt.Fprintf(w, "  warning: %s\n", p.Format(rep.File))
-	}
-}
+func printReport(w io.Writer, rep ingest.Report) { rep.WriteText(w) }
 
 // isTerminal reports whether w is a terminal, for the progress bar.
 func isTerminal(w io.Writer) bool {

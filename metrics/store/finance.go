@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -21,10 +20,6 @@ import (
 // for metrics: a month is returned when it is open or when the viewer may
 // see sensitive data. Its one placeholder takes Scope.Sensitive.
 const financeVisible = `(fm.classification = 'open' OR ?)`
-
-// maxFinanceLines bounds the lines of one month: monitoring workbooks
-// have tens of lines, and each line is one INSERT.
-const maxFinanceLines = 10000
 
 // FinanceCounts is what AddFinanceMonth reports.
 type FinanceCounts struct {
@@ -54,7 +49,11 @@ func (t *IngestTx) AddFinanceMonth(ctx context.Context, f metrics.FinanceFigures
 	if t.failed != nil {
 		return FinanceCounts{}, t.failedError()
 	}
-	if err := checkFinance(f); err != nil {
+	// The store's own line: the ingest checks the same first, with
+	// cell-precise messages; a unique-constraint failure (which would
+	// abort a PostgreSQL transaction) is never the way a duplicate is
+	// found.
+	if err := f.Check(); err != nil {
 		return FinanceCounts{}, err
 	}
 	counts, err := t.addFinanceMonth(ctx, f)
@@ -150,56 +149,6 @@ func (t *IngestTx) addFinanceMonth(ctx context.Context, f metrics.FinanceFigures
 		counts.Reserves = len(f.Reserves)
 	}
 	return counts, nil
-}
-
-// checkFinance refuses what must never be stored. The ingest checks the
-// same with cell-precise messages; this is the store's own line, and it
-// keeps a unique-constraint failure (which would abort a PostgreSQL
-// transaction) from ever being the way a duplicate is found.
-func checkFinance(f metrics.FinanceFigures) error {
-	p := f.Month.Period
-	if !p.Valid() {
-		return metrics.Errorf(metrics.EINVALID, "finance figures need a month 1 to 12 of a financial year, got FY %d month %d", p.FYStart, p.Month)
-	}
-	if n := len(f.Revenue) + len(f.Capital) + len(f.Reserves); n > maxFinanceLines {
-		return metrics.Errorf(metrics.EINVALID, "%s has %d lines, more than the %d a monitoring workbook may have", p.Label(), n, maxFinanceLines)
-	}
-	seen := map[string]string{}
-	dup := func(kind, name, key, at string) error {
-		if strings.TrimSpace(name) == "" {
-			return metrics.Errorf(metrics.EINVALID, "%s: a %s line has no name", at, kind)
-		}
-		key = kind + "\x00" + key
-		if first, ok := seen[key]; ok {
-			return metrics.Errorf(metrics.EINVALID, "%s %q is given twice, at %s and at %s: keep one line", kind, name, first, at)
-		}
-		seen[key] = at
-		return nil
-	}
-	for _, l := range f.Revenue {
-		if err := dup("business area", l.BusinessArea, foldName(l.BusinessArea), location(l.Sheet, l.Cells.Area)); err != nil {
-			return err
-		}
-	}
-	for _, l := range f.Capital {
-		// One scheme may be funded from two sources, as two lines.
-		key := foldName(l.Scheme) + "\x00" + foldName(l.FundingSource)
-		if err := dup("capital scheme", l.Scheme, key, location(l.Sheet, l.Cells.Scheme)); err != nil {
-			return err
-		}
-	}
-	for _, l := range f.Reserves {
-		if err := dup("reserve", l.Reserve, foldName(l.Reserve), location(l.Sheet, l.Cells.Reserve)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// foldName compares names as a person does: case and runs of spaces do
-// not matter.
-func foldName(s string) string {
-	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
 // financeMonthColumns select a month and its upload; queries name the
