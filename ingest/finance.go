@@ -374,7 +374,7 @@ func (r *financeReader) readTitles(s *tableState, above []bufferedRow) {
 				// several) is that column's unit.
 				s.unit[c.Col] = scale
 				s.stated[c.Col] = true
-				s.unitFrom[c.Col] = unitCell(c, br.num)
+				s.unitFrom[c.Col] = unitCell(c, br.num, "above the headings")
 				continue
 			}
 			if c.Copied(br.num) {
@@ -410,7 +410,7 @@ func (r *financeReader) readTitles(s *tableState, above []bufferedRow) {
 		switch {
 		case s.h.scale[col] != 0:
 			s.unit[col], s.stated[col] = s.h.scale[col], true
-			s.unitFrom[col] = "the heading"
+			s.unitFrom[col] = "the headings"
 		case s.stated[col]:
 		case sheetUnit != 0:
 			s.unit[col], s.stated[col] = sheetUnit, true
@@ -440,7 +440,7 @@ func (r *financeReader) unitRow(s *tableState, rowNum int, cells []xlsx.Cell) bo
 			return false
 		}
 		units[c.Col] = scale
-		from[c.Col] = unitCell(c, rowNum)
+		from[c.Col] = unitCell(c, rowNum, "under the headings")
 	}
 	if len(units) == 0 {
 		return false
@@ -461,12 +461,13 @@ func (r *financeReader) unitRow(s *tableState, rowNum int, cells []xlsx.Cell) bo
 	return true
 }
 
-// unitCell names the cell that states a unit, for the report.
-func unitCell(c xlsx.Cell, row int) string {
+// unitCell says where a unit was stated, for the report: "the merged
+// cell B4:D4", or "row 4, above the headings" for cells of their own.
+func unitCell(c xlsx.Cell, row int, where string) string {
 	if c.Merge != nil {
 		return "the merged cell " + c.Merge.String()
 	}
-	return "the cell " + xlsx.CellName(c.Col, row)
+	return fmt.Sprintf("row %d, %s", row, where)
 }
 
 // noteUnits adds to the report the unit of each money column of a table
@@ -503,10 +504,10 @@ func (r *financeReader) noteUnits(s *tableState) {
 	}
 	for _, g := range groups {
 		note := prefix + strings.Join(g.cols, ", ") + ": " + g.unit
-		if strings.HasPrefix(g.from, "the ") {
-			note += " from " + g.from
-		} else {
+		if strings.HasPrefix(g.from, "no ") {
 			note += ", " + g.from
+		} else {
+			note += " from " + g.from
 		}
 		r.units = append(r.units, note)
 	}

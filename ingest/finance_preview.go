@@ -181,17 +181,17 @@ func areaRevisions(old, now []metrics.RevenueLine) []AreaRevision {
 func (a AreaRevision) describe() string {
 	switch {
 	case a.Added:
-		return fmt.Sprintf("%s: new line, budget %s, forecast %s", a.BusinessArea, metrics.FormatMoney(a.NewBudgetGBP), metrics.FormatMoney(a.NewForecastGBP))
+		return fmt.Sprintf("%s: new line, budget %s, forecast %s", a.BusinessArea, metrics.FormatThousands(a.NewBudgetGBP), metrics.FormatThousands(a.NewForecastGBP))
 	case a.Removed:
-		return fmt.Sprintf("%s: no longer in the file (was budget %s, forecast %s)", a.BusinessArea, metrics.FormatMoney(a.OldBudgetGBP), metrics.FormatMoney(a.OldForecastGBP))
+		return fmt.Sprintf("%s: no longer in the file (was budget %s, forecast %s)", a.BusinessArea, metrics.FormatThousands(a.OldBudgetGBP), metrics.FormatThousands(a.OldForecastGBP))
 	}
 	var parts []string
 	if a.OldBudgetGBP != a.NewBudgetGBP {
-		parts = append(parts, fmt.Sprintf("budget %s → %s", metrics.FormatMoney(a.OldBudgetGBP), metrics.FormatMoney(a.NewBudgetGBP)))
+		parts = append(parts, fmt.Sprintf("budget %s → %s", metrics.FormatThousands(a.OldBudgetGBP), metrics.FormatThousands(a.NewBudgetGBP)))
 	}
 	if a.OldForecastGBP != a.NewForecastGBP {
-		parts = append(parts, fmt.Sprintf("forecast %s → %s", metrics.FormatMoney(a.OldForecastGBP), metrics.FormatMoney(a.NewForecastGBP)))
+		parts = append(parts, fmt.Sprintf("forecast %s → %s", metrics.FormatThousands(a.OldForecastGBP), metrics.FormatThousands(a.NewForecastGBP)))
 	}
-	parts = append(parts, fmt.Sprintf("variance %s → %s", metrics.FormatVariance(a.OldVarianceGBP()), metrics.FormatVariance(a.NewVarianceGBP())))
+	parts = append(parts, fmt.Sprintf("variance %s → %s", metrics.VarianceInThousands(a.OldVarianceGBP()), metrics.VarianceInThousands(a.NewVarianceGBP())))
 	return a.BusinessArea + ": " + strings.Join(parts, ", ")
 }

@@ -116,12 +116,12 @@ func (r Revision) String() string {
 func (f *FinanceSummary) writeText(w io.Writer) {
 	fmt.Fprintf(w, "  %s: %d revenue lines, %d capital lines, %d reserves\n", f.Label, f.RevenueLines, f.CapitalLines, f.ReserveLines)
 	fmt.Fprintf(w, "  Revenue: budget %s, forecast outturn %s, variance %s\n",
-		metrics.FormatMoney(f.BudgetGBP), metrics.FormatMoney(f.ForecastGBP), metrics.FormatVariance(f.VarianceGBP))
+		metrics.FormatThousands(f.BudgetGBP), metrics.FormatThousands(f.ForecastGBP), metrics.VarianceInThousands(f.VarianceGBP))
 	if f.PreviousVarianceGBP != nil {
-		fmt.Fprintf(w, "    since %s (%s): %s\n", f.PreviousMonth, metrics.FormatVariance(*f.PreviousVarianceGBP), movement(f.VarianceGBP-*f.PreviousVarianceGBP))
+		fmt.Fprintf(w, "    since %s (%s): %s\n", f.PreviousMonth, metrics.VarianceInThousands(*f.PreviousVarianceGBP), movement(f.VarianceGBP-*f.PreviousVarianceGBP))
 		for _, m := range f.Movements {
 			if m.MovementGBP() != 0 {
-				fmt.Fprintf(w, "      %s: %s → %s\n", m.BusinessArea, metrics.FormatVariance(m.PreviousVarianceGBP), metrics.FormatVariance(m.VarianceGBP))
+				fmt.Fprintf(w, "      %s: %s → %s\n", m.BusinessArea, metrics.VarianceInThousands(m.PreviousVarianceGBP), metrics.VarianceInThousands(m.VarianceGBP))
 			}
 		}
 	}
@@ -130,16 +130,16 @@ func (f *FinanceSummary) writeText(w io.Writer) {
 	}
 	if f.CapitalLines > 0 {
 		fmt.Fprintf(w, "  Capital: approved budget %s, additions %s, forecast %s\n",
-			metrics.FormatMoney(f.CapitalBudgetGBP), metrics.FormatMoney(f.CapitalAdditionsGBP), metrics.FormatMoney(f.CapitalForecastGBP))
+			metrics.FormatThousands(f.CapitalBudgetGBP), metrics.FormatThousands(f.CapitalAdditionsGBP), metrics.FormatThousands(f.CapitalForecastGBP))
 	}
 	if f.ReserveLines > 0 {
 		fmt.Fprintf(w, "  Reserves: opening %s, transfers %s, forecast closing %s\n",
-			metrics.FormatMoney(f.ReservesOpeningGBP), metrics.FormatMoney(f.ReservesTransfersGBP), metrics.FormatMoney(f.ReservesClosingGBP))
+			metrics.FormatThousands(f.ReservesOpeningGBP), metrics.FormatThousands(f.ReservesTransfersGBP), metrics.FormatThousands(f.ReservesClosingGBP))
 	}
 	if f.RevisesUpload != 0 {
 		was := ""
 		if f.RevisedVarianceGBP != nil {
-			was = ", which gave " + metrics.FormatVariance(*f.RevisedVarianceGBP)
+			was = ", which gave " + metrics.VarianceInThousands(*f.RevisedVarianceGBP)
 		}
 		fmt.Fprintf(w, "  Revises upload %d (%s)%s:\n", f.RevisesUpload, f.RevisesFile, was)
 		if len(f.Revisions) == 0 {
@@ -151,15 +151,14 @@ func (f *FinanceSummary) writeText(w io.Writer) {
 	}
 }
 
-// movement says how far a variance moved, in words: "£219k more
-// underspent" would need the sign twice, so it says "down £219k" (less
-// spending forecast) or "up £219k".
+// movement says how far a variance moved, without a sign to decode:
+// "moved £152k towards overspend".
 func movement(delta int64) string {
 	switch {
 	case delta < 0:
-		return "forecast spending down " + strings.TrimPrefix(metrics.FormatMoney(delta), "-")
+		return "moved " + strings.TrimPrefix(metrics.FormatThousands(delta), "-") + " towards underspend"
 	case delta > 0:
-		return "forecast spending up " + metrics.FormatMoney(delta)
+		return "moved " + metrics.FormatThousands(delta) + " towards overspend"
 	}
 	return "no change"
 }

@@ -597,6 +597,33 @@ func FormatMoney(gbp int64) string {
 	return s
 }
 
+// FormatThousands writes pounds in thousands, as a monitoring report's
+// tables do: "£164,742k", "-£404k". An amount under £1,000 keeps one
+// decimal place ("£0.4k") so that it does not read as nothing.
+func FormatThousands(gbp int64) string {
+	neg := gbp < 0
+	a := uint64(gbp)
+	if neg {
+		a = uint64(-gbp)
+	}
+	var s string
+	if a != 0 && a < 950 {
+		s = "£0." + strconv.FormatUint((a+50)/100, 10) + "k"
+	} else {
+		s = "£" + groupDigits((a+500)/1000) + "k"
+	}
+	if neg && s != "£0k" {
+		return "-" + s
+	}
+	return s
+}
+
+// VarianceInThousands is FormatVariance in thousands: "£1,319k
+// underspend".
+func VarianceInThousands(varianceGBP int64) string {
+	return strings.TrimPrefix(FormatThousands(varianceGBP), "-") + " " + SpendWord(varianceGBP)
+}
+
 // FormatPounds writes whole pounds exactly, with thousands separators:
 // "-£1,319,000". Messages about totals use it, so that both figures of a
 // disagreement are shown to the pound.

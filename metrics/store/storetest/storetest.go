@@ -50,6 +50,14 @@ func Dialects(t testing.TB) []string {
 // fails it for any other dialect.
 func Open(t testing.TB, dialect string) *store.Store {
 	t.Helper()
+	s, _ := OpenDSN(t, dialect)
+	return s
+}
+
+// OpenDSN is Open, and also returns the store's DSN, for tests that work
+// on the database beside the Store.
+func OpenDSN(t testing.TB, dialect string) (*store.Store, string) {
+	t.Helper()
 	var dsn string
 	switch dialect {
 	case store.SQLite:
@@ -70,7 +78,59 @@ func Open(t testing.TB, dialect string) *store.Store {
 			t.Errorf("storetest: close: %v", err)
 		}
 	})
-	return s
+	return s, dsn
+}
+
+// HoldWriteLock takes, on a connection of its own, the lock that every
+// write to the database needs, and holds it until release is called (or
+// the test ends): on SQLite an immediate transaction, on PostgreSQL an
+// EXCLUSIVE lock on every table of the schema, which lets reads through
+// and stops every write. A test proves that something only reads by
+// running it meanwhile.
+func HoldWriteLock(t testing.TB, dialect, dsn string) (release func()) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	driver := "sqlite"
+	if dialect == store.Postgres {
+		driver = "pgx"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	if dialect == store.Postgres {
+		_, err = conn.ExecContext(ctx, `BEGIN`)
+		if err == nil {
+			_, err = conn.ExecContext(ctx, `
+				DO $$ DECLARE t text; BEGIN
+					FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
+						EXECUTE format('LOCK TABLE %I IN EXCLUSIVE MODE', t);
+					END LOOP;
+				END $$`)
+		}
+	} else {
+		_, err = conn.ExecContext(ctx, `BEGIN IMMEDIATE`)
+	}
+	if err != nil {
+		t.Fatalf("storetest: take the write lock: %v", err)
+	}
+	done := false
+	release = func() {
+		if done {
+			return
+		}
+		done = true
+		conn.ExecContext(context.Background(), `ROLLBACK`)
+		conn.Close()
+		db.Close()
+	}
+	t.Cleanup(release)
+	return release
 }
 
 // PostgresDSN creates an empty schema in the ASSURE_TEST_POSTGRES
