@@ -3,6 +3,7 @@ package dashboard
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -15,6 +16,10 @@ type cataloguePage struct {
 	Metrics []metrics.Metric
 	CanEdit bool
 	Saved   string
+	// Proposed names a measure whose opening was just proposed; Pending
+	// marks the measures with a proposal waiting.
+	Proposed string
+	Pending  map[string]bool
 }
 
 // handleCatalogue lists the measures; analysts may edit each one.
@@ -23,7 +28,15 @@ func (s *Server) handleCatalogue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := cataloguePage{Page: s.page(c, "Catalogue"), Metrics: ms, CanEdit: currentUser(c).CanEditCatalogue(), Saved: c.QueryParam("saved")}
+	p := cataloguePage{Page: s.page(c, "Catalogue"), Metrics: ms, CanEdit: currentUser(c).CanEditCatalogue(), Saved: c.QueryParam("saved"), Proposed: c.QueryParam("proposed")}
+	pending, err := s.store.ListProposals(c.Request().Context(), false)
+	if err != nil {
+		return err
+	}
+	p.Pending = map[string]bool{}
+	for _, pr := range pending {
+		p.Pending[pr.MetricID] = true
+	}
 	p.Sensitive = true
 	return s.renderOK(c, "catalogue", p)
 }
@@ -52,12 +65,37 @@ func (s *Server) handleCatalogueEdit(c echo.Context) error {
 		}
 		m.Target = &v
 	}
-	before, err := s.store.UpdateMetric(c.Request().Context(), m)
+	ctx := c.Request().Context()
+	current, err := s.store.GetMetric(ctx, metrics.Everything, m.ID)
 	if err != nil {
 		return err
 	}
-	s.audit(c, u.Name, metrics.AuditCatalogue, fmt.Sprintf("%s: %s", m.ID, describeChange(before, m)))
-	return c.Redirect(http.StatusSeeOther, "/catalogue?saved="+m.ID)
+	// The classification is not the edit's to change: making a measure
+	// sensitive takes effect at once, opening one is proposed for an
+	// administrator to approve.
+	wanted := m.Classification
+	m.Classification = current.Classification
+	before, err := s.store.UpdateMetric(ctx, m)
+	if err != nil {
+		return err
+	}
+	if change := describeChange(before, m); change != "no change" {
+		s.audit(c, u.Name, metrics.AuditCatalogue, fmt.Sprintf("%s: %s", m.ID, change))
+	}
+	saved := "saved=" + url.QueryEscape(m.ID)
+	if wanted != current.Classification {
+		id, _, err := s.store.ProposeClassification(ctx, m.ID, wanted, "an analyst's edit on the catalogue page", u.Name)
+		if err != nil {
+			return err
+		}
+		if id == 0 {
+			s.audit(c, u.Name, metrics.AuditCatalogue, fmt.Sprintf("%s: classification %q → %q", m.ID, current.Classification, wanted))
+		} else {
+			s.audit(c, u.Name, metrics.AuditProposal, fmt.Sprintf("proposal %d: %s %s → %s", id, m.ID, current.Classification, wanted))
+			saved += "&proposed=" + url.QueryEscape(m.ID)
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, "/catalogue?"+saved)
 }
 
 // describeChange lists the fields an edit changed, for the audit log.

@@ -33,6 +33,9 @@ type Config struct {
 	// BudgetThresholds rate the revenue forecast on the finance pages;
 	// the zero value means metrics.DefaultBudgetThresholds.
 	BudgetThresholds metrics.BudgetThresholds
+	// AllowSelfApproval lets the person who proposed a classification
+	// change approve it; by default someone else must (two-person rule).
+	AllowSelfApproval bool
 }
 
 // Server serves the dashboard. It is an http.Handler.
@@ -46,6 +49,8 @@ type Server struct {
 	sessions *scs.SessionManager
 	// budget rates the revenue forecast (green, amber, red).
 	budget metrics.BudgetThresholds
+	// allowSelfApproval turns the two-person rule off (Config).
+	allowSelfApproval bool
 	// tokenStamps notes when each API token's use was last stamped.
 	tokenStamps tokenStamps
 	// views keeps what the overview and board pack compute from all the
@@ -81,6 +86,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.pages = pages
 	s.budget = cfg.BudgetThresholds
+	s.allowSelfApproval = cfg.AllowSelfApproval
 	if s.budget == (metrics.BudgetThresholds{}) {
 		s.budget = metrics.DefaultBudgetThresholds
 	}
@@ -157,9 +163,14 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	signed.POST("/uploads", s.handleUploadCheck)
 	signed.POST("/uploads/confirm", s.handleUploadConfirm)
 	signed.GET("/uploads/:id/original", s.handleUploadOriginal)
+	signed.GET("/uploads/:id/rollback", s.handleUploadRollbackConfirm)
 	signed.POST("/uploads/:id/rollback", s.handleUploadRollback)
 	signed.GET("/catalogue", s.handleCatalogue)
 	signed.POST("/catalogue/:id", s.handleCatalogueEdit)
+	// Classification proposals: every signed-in user sees what waits;
+	// administrators decide (checked in the handler).
+	signed.GET("/catalogue/proposals", s.handleProposals)
+	signed.POST("/catalogue/proposals/:id", s.handleProposalDecision)
 	// Annotations and commentary: analysts only, checked in the handler.
 	signed.POST("/metrics/:id/annotations", s.handleAnnotationAdd)
 	signed.POST("/metrics/:id/commentary", s.handleCommentary)

@@ -46,9 +46,12 @@ func (s *Server) page(c echo.Context, title string) Page {
 
 // templateFuncs are the helpers templates may call.
 var templateFuncs = template.FuncMap{
-	"value":  formatValue,
-	"number": formatNumber,
-	"deref":  func(f *float64) float64 { return *f },
+	"value":     formatValue,
+	"number":    formatNumber,
+	"deref":     func(f *float64) float64 { return *f },
+	"derefInt":  func(i *int64) int64 { return *i },
+	"thousands": metrics.FormatThousands,
+	"variance":  metrics.VarianceInThousands,
 }
 
 // parseTemplates parses layout.html with each page template, one set per

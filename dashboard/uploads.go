@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/mapping"
 	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/labstack/echo/v4"
 )
 
@@ -34,6 +36,35 @@ type uploadsPage struct {
 	// Map is the one chosen, carried to the confirmation.
 	Mappings []mapping.Info
 	Map      string
+	// Links lead, after a file is stored, to the figures it changed.
+	Links []pageLink
+}
+
+// pageLink is a link to another page.
+type pageLink struct{ Href, Text string }
+
+// changedLinks are the pages that show what a stored file changed: each
+// measure it gave values to, the finance month, and the proposals it
+// made, which wait for approval.
+func changedLinks(rep ingest.Report) []pageLink {
+	var out []pageLink
+	if f := rep.Finance; f != nil {
+		if p, err := metrics.ParseFinancePeriod(f.Period); err == nil {
+			out = append(out, pageLink{Href: fmt.Sprintf("/finance?year=%s&month=%d", metrics.FinancialYearParam(p.FYStart), p.Month), Text: "Finance, " + f.Label})
+		}
+	}
+	if pv := rep.Preview; pv != nil {
+		for _, m := range pv.Measures {
+			out = append(out, pageLink{Href: "/metrics/" + url.PathEscape(m.MetricID), Text: m.Name})
+		}
+		for _, ch := range pv.Catalogue {
+			if ch.Proposed {
+				out = append(out, pageLink{Href: "/catalogue/proposals", Text: "Classification proposals waiting for approval"})
+				break
+			}
+		}
+	}
+	return out
 }
 
 type uploadRow struct {
@@ -213,6 +244,9 @@ func (s *Server) handleUploadConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if rep.Status == ingest.StatusStored {
+		p.Links = changedLinks(rep)
+	}
 	return s.renderOK(c, "uploads", p)
 }
 
@@ -258,8 +292,33 @@ func asciiFileName(name string) string {
 	}, name)
 }
 
+type rollbackPage struct {
+	Page
+	Plan store.RollbackPlan
+}
+
+// handleUploadRollbackConfirm says what rolling an upload back will
+// revert, and asks the uploader to confirm.
+func (s *Server) handleUploadRollbackConfirm(c echo.Context) error {
+	u := currentUser(c)
+	id, err := uploadID(c)
+	if err != nil {
+		return err
+	}
+	plan, err := s.store.PlanRollback(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := allowFor(u)(plan.Upload.Kind); err != nil {
+		return err
+	}
+	p := rollbackPage{Page: s.page(c, "Roll back "+plan.Upload.FileName), Plan: plan}
+	p.Sensitive = true
+	return s.renderOK(c, "rollback", p)
+}
+
 // handleUploadRollback removes an upload's values and restores those it
-// superseded.
+// superseded, and the catalogue entries it changed.
 func (s *Server) handleUploadRollback(c echo.Context) error {
 	u := currentUser(c)
 	id, err := uploadID(c)
@@ -267,18 +326,19 @@ func (s *Server) handleUploadRollback(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	up, _, err := s.store.UploadContent(ctx, id)
+	plan, err := s.store.PlanRollback(ctx, id)
 	if err != nil {
 		return err
 	}
-	if err := allowFor(u)(up.Kind); err != nil {
+	if err := allowFor(u)(plan.Upload.Kind); err != nil {
 		return err
 	}
 	counts, err := s.store.RollbackUpload(ctx, id, u.Name)
 	if err != nil {
 		return err
 	}
-	s.audit(c, u.Name, metrics.AuditRollback, fmt.Sprintf("upload %d %s: %d values removed, %d restored", id, up.FileName, counts.Removed, counts.Restored))
+	s.audit(c, u.Name, metrics.AuditRollback, fmt.Sprintf("upload %d %s: %d values removed, %d restored, %d catalogue entries restored or deleted",
+		id, plan.Upload.FileName, counts.Removed, counts.Restored, len(plan.Catalogue)))
 	return c.Redirect(http.StatusSeeOther, "/uploads")
 }
 

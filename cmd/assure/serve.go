@@ -20,6 +20,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	c := newCommand("serve", "serve [--db DSN] [--addr HOST:PORT]", "Serves the dashboard and its API until interrupted (SIGINT or SIGTERM).")
 	dsn := c.String("db", envOr("ASSURE_DB", defaultDSN), "database: a SQLite file path or a postgres:// URL (env ASSURE_DB)")
 	addr := c.String("addr", envOr("ASSURE_ADDR", defaultAddr), "address to listen on (env ASSURE_ADDR)")
+	selfApprove := c.Bool("allow-self-approval", false, "let the person who proposed opening a measure approve it too (off: someone else must, the two-person rule)")
 	secure := c.Bool("secure-cookies", envOr("ASSURE_SECURE_COOKIES", "") == "true", "mark cookies Secure: set when users reach Assure over HTTPS (env ASSURE_SECURE_COOKIES=true)")
 	d := metrics.DefaultBudgetThresholds
 	amberOver := c.Float64("budget-amber-overspend-pct", d.AmberOverspendPct, "revenue RAG: an overspend above this % of budget is amber")
@@ -40,7 +41,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	in := ingest.New(st, logger)
 	lim.apply(in)
 	budget := metrics.BudgetThresholds{AmberOverspendPct: *amberOver, RedOverspendPct: *redOver, AmberUnderspendPct: *amberUnder}
-	return serve(ctx, dashboard.Config{Store: st, Ingester: in, Logger: logger, Version: version, SecureCookies: *secure, BudgetThresholds: budget}, *addr, stdout, nil)
+	return serve(ctx, dashboard.Config{Store: st, Ingester: in, Logger: logger, Version: version, SecureCookies: *secure, BudgetThresholds: budget, AllowSelfApproval: *selfApprove}, *addr, stdout, nil)
 }
 
 // serve runs the dashboard on addr until ctx ends, then shuts down
