@@ -1,5 +1,5 @@
 -- What uploads do to the catalogue, on SQLite. Its twin,
--- ../postgres/00009_catalogue_history.sql, must keep the same tables,
+-- ../postgres/00010_catalogue_history.sql, must keep the same tables,
 -- columns, constraints and indexes.
 
 -- +goose Up

@@ -1,5 +1,5 @@
 -- What uploads do to the catalogue, on PostgreSQL. Its twin,
--- ../sqlite/00009_catalogue_history.sql, must keep the same tables,
+-- ../sqlite/00010_catalogue_history.sql, must keep the same tables,
 -- columns, constraints and indexes; see it for what each is for. Text is
 -- COLLATE "C", as in 00001_initial.sql.
 
