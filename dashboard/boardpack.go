@@ -30,9 +30,6 @@ type boardPackPage struct {
 	Exceptions, Others []packMeasure
 	// NoFigures are the measures with no figure before the meeting.
 	NoFigures []metrics.Metric
-	// Updating is set while new figures are being analysed: the pack
-	// shown is the one before them, and cannot be published.
-	Updating bool
 	// Finance is the latest finance month before the meeting, nil when
 	// none is held.
 	Finance *packFinance
@@ -96,8 +93,7 @@ func (s *Server) handleBoardPack(c echo.Context) error {
 		if err := s.addEditionState(c, &p, meeting); err != nil {
 			return sharedPage{}, err
 		}
-		// A pack of figures being replaced is not kept.
-		return sharedPage{name: "boardpack", data: &p, keep: !p.Updating}, nil
+		return sharedPage{name: "boardpack", data: &p}, nil
 	})
 }
 
@@ -106,13 +102,12 @@ func (s *Server) handleBoardPack(c echo.Context) error {
 func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, error) {
 	ctx, scope := c.Request().Context(), s.scope(c)
 	p := boardPackPage{Page: s.page(c, "Board pack"), Meeting: meeting.Format("2 January 2006"), MeetingISO: meeting.Format(time.DateOnly)}
-	built, fresh, err := s.packMeasures(ctx, scope, meeting)
+	built, err := s.packMeasures(ctx, scope, meeting)
 	if err != nil {
 		return p, err
 	}
 	p.UpTo, p.Exceptions, p.Others, p.NoFigures = built.UpTo, built.Exceptions, built.Others, built.NoFigures
 	p.Sensitive = built.Sensitive
-	p.Updating = !fresh
 	if p.Finance, err = s.packFinance(ctx, scope, meeting); err != nil {
 		return p, err
 	}
@@ -127,11 +122,11 @@ func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, err
 }
 
 // packMeasures analyses every measure for a meeting: the part of the
-// pack that depends only on the figures, cached until they change (see
-// viewCache: fresh is false while a new upload is being analysed).
-func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting time.Time) (boardPackPage, bool, error) {
+// pack that depends only on the figures and the catalogue, cached until
+// they change (see viewCache).
+func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting time.Time) (boardPackPage, error) {
 	key := fmt.Sprintf("boardpack/%t/%s", scope.Sensitive, meeting.Format(time.DateOnly))
-	v, fresh, err := s.views.get(ctx, s.store.DataVersion, key, func() (any, error) {
+	v, err := s.views.get(ctx, s.store.DataVersion, key, func() (any, error) {
 		// Not the request's context: other requests may be waiting on
 		// this computation, or none.
 		ctx := context.WithoutCancel(ctx)
@@ -150,9 +145,9 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 		return built, nil
 	})
 	if err != nil {
-		return boardPackPage{}, false, err
+		return boardPackPage{}, err
 	}
-	return v.(boardPackPage), fresh, nil
+	return v.(boardPackPage), nil
 }
 
 // build analyses every measure from the figures whose period ended

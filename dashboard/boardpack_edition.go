@@ -290,9 +290,6 @@ func (s *Server) handleBoardPackPublish(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if p.Updating {
-		return metrics.Errorf(metrics.ECONFLICT, "New figures are being analysed, so the pack is not yet final. Reload it in a few seconds, check it and publish again.")
-	}
 	content, sum, err := marshalSnapshot(snapshotOf(p))
 	if err != nil {
 		return err
@@ -370,7 +367,7 @@ func (s *Server) addEditionState(c echo.Context, p *boardPackPage, meeting time.
 		return nil
 	}
 	sn := snapshotOf(*p)
-	if currentUser(c).CanPublishBoardPack() && !p.Updating {
+	if currentUser(c).CanPublishBoardPack() {
 		_, sum, err := marshalSnapshot(sn)
 		if err != nil {
 			return err

@@ -153,7 +153,7 @@ func (s *Server) handlePublicIndex(c echo.Context) error {
 		}
 		p := publicIndexPage{Page: s.page(c, "Published measures"), Groups: groups, Generated: s.now().Format("2 January 2006 15:04"),
 			Link: func(id string) string { return "/public/metrics/" + id }}
-		return sharedPage{name: "public_index", data: &p, keep: true}, nil
+		return sharedPage{name: "public_index", data: &p}, nil
 	})
 }
 
@@ -170,7 +170,7 @@ func (s *Server) handlePublicMetric(c echo.Context) error {
 		p.Page = s.page(c, p.Metric.Name)
 		p.Generated = s.now().Format("2 January 2006 15:04")
 		p.CSVHref, p.IndexHref = "/public/metrics/"+p.Metric.ID+".csv", "/public"
-		return sharedPage{name: "public_metric", data: &p, keep: true}, nil
+		return sharedPage{name: "public_metric", data: &p}, nil
 	})
 }
 

@@ -50,15 +50,28 @@ func Dialects(t testing.TB) []string {
 // fails it for any other dialect.
 func Open(t testing.TB, dialect string) *store.Store {
 	t.Helper()
-	var dsn string
+	return OpenDSN(t, DSN(t, dialect))
+}
+
+// DSN returns the DSN of a database of the test's own, empty until a
+// Store opens it: a new SQLite file in t.TempDir(), or a new PostgreSQL
+// schema (see PostgresDSN). Tests that need several Stores on one
+// database, as several servers have, open it with OpenDSN more than once.
+func DSN(t testing.TB, dialect string) string {
+	t.Helper()
 	switch dialect {
 	case store.SQLite:
-		dsn = filepath.Join(t.TempDir(), "assure.db")
+		return filepath.Join(t.TempDir(), "assure.db")
 	case store.Postgres:
-		dsn = PostgresDSN(t)
-	default:
-		t.Fatalf("storetest: unknown dialect %q", dialect)
+		return PostgresDSN(t)
 	}
+	t.Fatalf("storetest: unknown dialect %q", dialect)
+	return ""
+}
+
+// OpenDSN returns a migrated Store on dsn, closed when the test ends.
+func OpenDSN(t testing.TB, dsn string) *store.Store {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	s, err := store.Open(ctx, dsn)
