@@ -84,6 +84,17 @@ func (pc *pageCache) put(e *cachedPage) {
 	pc.kept.put(e.key, e)
 }
 
+// noStore tells browsers and proxies to keep no copy of any answer built
+// from the database (pages, API answers, exports, errors): a copy kept
+// outside Assure would outlive a change of classification, which only
+// the caches in here follow.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
+
 // audience names who a request is answered for, as far as a shared page
 // can differ: the public, or the signed-in reader's role.
 func audience(c echo.Context) string {

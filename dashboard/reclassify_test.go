@@ -123,3 +123,22 @@ func TestReclassificationTakesEffectAtOnceOnEveryServer(t *testing.T) {
 		})
 	}
 }
+
+// No answer built from the database may be kept by a browser or a proxy,
+// where no change of classification would reach it.
+func TestAnswersAreNotKeptOutside(t *testing.T) {
+	ts, _ := authServer(t, "sqlite")
+	board := newClient(t, ts)
+	board.login("board", boardPassword)
+	for _, c := range []*client{newClient(t, ts), board} {
+		for _, path := range []string{
+			"/", "/metrics/calls-999", "/metrics/calls-999/export/calls-999.csv", "/metrics/calls-999/export/calls-999.xlsx",
+			"/api/v1/metrics", "/api/v1/metrics/calls-999/series", "/public", "/public/metrics/calls-999",
+			"/public/metrics/calls-999.csv", "/metrics/secret", "/boardpack", "/nowhere",
+		} {
+			if resp, _ := c.get(path); resp.Header.Get("Cache-Control") != "no-store" {
+				t.Errorf("GET %s (%d): Cache-Control %q, want no-store", path, resp.StatusCode, resp.Header.Get("Cache-Control"))
+			}
+		}
+	}
+}

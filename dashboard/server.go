@@ -122,7 +122,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 
 	// Everything else knows its viewer. Public pages show open measures
 	// only; the store filters by the viewer's scope on every read.
-	app := e.Group("", echo.WrapMiddleware(s.sessions.LoadAndSave), handleErrorsInside, s.csrfMiddleware(secureCookies), s.authenticate, s.passwordGate)
+	app := e.Group("", noStore, echo.WrapMiddleware(s.sessions.LoadAndSave), handleErrorsInside, s.csrfMiddleware(secureCookies), s.authenticate, s.passwordGate)
 	app.GET("/login", s.handleLoginForm)
 	app.POST("/login", s.handleLogin)
 	app.POST("/logout", s.handleLogout)
