@@ -18,6 +18,14 @@ import (
 // date (the latest month or quarter available then), exceptions first,
 // then every measure with its SPC chart and figures, and the latest
 // finance month; it prints as a document, one measure per page.
+//
+// It comes in two parts. Part 1, open, is built as the public would see
+// it (open measures only, their annotations without names, no
+// commentary), so that it can be published as it is: it carries the
+// National Crime and Policing Measures, which the Specified Information
+// Order requires the Commissioner to publish. Part 2, confidential, holds
+// the rest: the sensitive measures, finance, response times and the
+// commentary on every measure. See boardpack_open.go.
 
 type boardPackPage struct {
 	Page
@@ -26,10 +34,14 @@ type boardPackPage struct {
 	Meeting, MeetingISO string
 	// UpTo says how far the figures go, by kind of period.
 	UpTo []string
-	// Exceptions and Others are the measures, exceptions first.
+	// Exceptions and Others are every measure, exceptions first, as
+	// those who may see everything see them; Part 2 shows the sensitive
+	// ones (see Confidential).
 	Exceptions, Others []packMeasure
 	// NoFigures are the measures with no figure before the meeting.
 	NoFigures []metrics.Metric
+	// Open is Part 1, built from the open measures alone.
+	Open *packOpen
 	// Finance is the latest finance month before the meeting, nil when
 	// none is held.
 	Finance *packFinance
@@ -108,6 +120,9 @@ func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, err
 	}
 	p.UpTo, p.Exceptions, p.Others, p.NoFigures = built.UpTo, built.Exceptions, built.Others, built.NoFigures
 	p.Sensitive = built.Sensitive
+	if p.Open, err = s.openPack(ctx, meeting); err != nil {
+		return p, err
+	}
 	if p.Finance, err = s.packFinance(ctx, scope, meeting); err != nil {
 		return p, err
 	}
@@ -139,7 +154,12 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 			return nil, err
 		}
 		var built boardPackPage
-		if err := built.build(ms, series, meeting); err != nil {
+		// Part 1's charts and Part 2's share a page: their ids differ.
+		prefix := "bp-"
+		if !scope.Sensitive {
+			prefix = "bpo-"
+		}
+		if err := built.build(ms, series, meeting, prefix); err != nil {
 			return nil, err
 		}
 		return built, nil
@@ -151,8 +171,8 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 }
 
 // build analyses every measure from the figures whose period ended
-// before the meeting.
-func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.Observation, meeting time.Time) error {
+// before the meeting; its charts' ids begin with prefix.
+func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.Observation, meeting time.Time, prefix string) error {
 	var lvs []store.LatestValue
 	obsOf := map[string][]metrics.Observation{}
 	for _, m := range ms {
@@ -178,7 +198,7 @@ func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.O
 		if err := analyseTile(&t, lv, obs, newest, ""); err != nil {
 			return err
 		}
-		a, err := buildAnalysis(m, obs, headlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("bp-%d", i), nil, packSPCPoints)
+		a, err := buildAnalysis(m, obs, headlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("%s%d", prefix, i), nil, packSPCPoints)
 		if err != nil {
 			return err
 		}

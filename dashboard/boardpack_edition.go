@@ -42,20 +42,29 @@ type packSnapshot struct {
 	Finance             *packFinance
 	ResponseTimes       *packResponseTimes
 	Sensitive           bool
+	// Open is Part 1 as shown; editions frozen before the pack had two
+	// parts have none (see openOfEdition).
+	Open *packOpen `json:",omitempty"`
 }
 
 func snapshotOf(p boardPackPage) packSnapshot {
 	return packSnapshot{Format: packSnapshotFormat, Meeting: p.Meeting, MeetingISO: p.MeetingISO, UpTo: p.UpTo,
 		Exceptions: p.Exceptions, Others: p.Others, NoFigures: p.NoFigures, Finance: p.Finance,
-		ResponseTimes: p.ResponseTimes, Sensitive: p.Sensitive}
+		ResponseTimes: p.ResponseTimes, Sensitive: p.Sensitive, Open: p.Open}
 }
 
 // page lays a snapshot back out as a pack page for pg's viewer.
-func (sn packSnapshot) page(pg Page) boardPackPage {
+func (sn packSnapshot) page(pg Page) (boardPackPage, error) {
 	p := boardPackPage{Page: pg, Meeting: sn.Meeting, MeetingISO: sn.MeetingISO, UpTo: sn.UpTo, Exceptions: sn.Exceptions,
-		Others: sn.Others, NoFigures: sn.NoFigures, Finance: sn.Finance, ResponseTimes: sn.ResponseTimes}
+		Others: sn.Others, NoFigures: sn.NoFigures, Finance: sn.Finance, ResponseTimes: sn.ResponseTimes, Open: sn.Open}
 	p.Sensitive = sn.Sensitive
-	return p
+	if p.Open == nil {
+		var err error
+		if p.Open, err = openOfEdition(sn); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
 }
 
 // marshalSnapshot is the JSON an edition stores and its SHA-256 (hex),
@@ -97,7 +106,12 @@ func (sn packSnapshot) charts() []*ChartPanel {
 			out = append(out, c)
 		}
 	}
-	for _, list := range [][]packMeasure{sn.Exceptions, sn.Others} {
+	lists := [][]packMeasure{sn.Exceptions, sn.Others}
+	if sn.Open != nil {
+		// Exceptions are also in National or Others.
+		lists = append(lists, sn.Open.National, sn.Open.Others)
+	}
+	for _, list := range lists {
 		for _, pm := range list {
 			add(pm.Spark)
 			add(pm.Analysis.SPC)
@@ -347,7 +361,10 @@ func (s *Server) handleEdition(c echo.Context) error {
 		return err
 	}
 	ev := newEditionView(e)
-	p := sn.page(s.page(c, fmt.Sprintf("Board pack for %s, edition %d", ev.Meeting, e.Number)))
+	p, err := sn.page(s.page(c, fmt.Sprintf("Board pack for %s, edition %d", ev.Meeting, e.Number)))
+	if err != nil {
+		return err
+	}
 	p.Edition = ev
 	switch c.QueryParam("published") {
 	case "true":

@@ -38,7 +38,7 @@ func TestBoardPackEditions(t *testing.T) {
 			// The board member reads the pack, with its commentary, but
 			// is offered no publish form and may not publish.
 			_, page := board.get(pack)
-			if !strings.Contains(page, "Commentary, Nov 2021") || !strings.Contains(page, "Slower after the new shift pattern.") || !strings.Contains(page, `id="pack-response-heading"`) {
+			if !strings.Contains(page, "commentary, Nov 2021") || !strings.Contains(page, "Slower after the new shift pattern.") || !strings.Contains(page, `id="pack-response-heading"`) {
 				t.Error("the pack lacks the commentary or the response times section")
 			}
 			if strings.Contains(page, "Publish this edition") || strings.Contains(page, "pack-changes-heading") {

@@ -62,7 +62,7 @@ func TestReclassificationTakesEffectAtOnceOnEveryServer(t *testing.T) {
 		"/", "/metrics/calls-999", "/metrics/calls-999/export/calls-999.csv", "/metrics/calls-999/export/calls-999.xlsx",
 		"/api/v1/metrics", "/api/v1/metrics/calls-999/series", "/public", "/public/metrics/calls-999", "/public/metrics/calls-999.csv",
 	}
-	boardPages := []string{"/", "/metrics/calls-999", "/api/v1/metrics/calls-999/series", "/boardpack?meeting=2030-01-01"}
+	boardPages := []string{"/", "/metrics/calls-999", "/api/v1/metrics/calls-999/series", "/boardpack?meeting=2030-01-01", "/boardpack/open?meeting=2030-01-01"}
 	for _, d := range storetest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
 			ahead, behind := skewedServers(t, d)
@@ -118,6 +118,16 @@ func TestReclassificationTakesEffectAtOnceOnEveryServer(t *testing.T) {
 				}
 				if _, body := boards[where].get("/api/v1/metrics/calls-999/series"); !strings.Contains(body, `"classification":"sensitive"`) {
 					t.Errorf("%s, board, after: the series says the measure is still open", where)
+				}
+				// It moves from the board pack's open part to its
+				// confidential part.
+				_, pack := boards[where].get("/boardpack?meeting=2030-01-01")
+				if strings.Contains(between(t, pack, "part-open-heading", "part-confidential-heading"), name) ||
+					!strings.Contains(between(t, pack, "part-confidential-heading", ""), name) {
+					t.Errorf("%s, board, after: the measure is not in the pack's confidential part alone", where)
+				}
+				if _, open := boards[where].get("/boardpack/open?meeting=2030-01-01"); strings.Contains(open, name) {
+					t.Errorf("%s, board, after: the pack's open part on its own still shows the measure", where)
 				}
 			}
 		})

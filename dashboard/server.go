@@ -180,6 +180,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	admin.POST("/tokens/:id/revoke", s.handleAdminRevokeToken)
 	// The board pack gathers everything for a meeting: sign in first.
 	signed.GET("/boardpack", s.handleBoardPack)
+	signed.GET("/boardpack/open", s.handleBoardPackOpen)
 	// Editions hold sensitive figures: 404 for anyone who may not see
 	// them; analysts and administrators publish (checked in the handler).
 	signed.POST("/boardpack/publish", s.handleBoardPackPublish)

@@ -49,6 +49,14 @@ var templateFuncs = template.FuncMap{
 	"value":  formatValue,
 	"number": formatNumber,
 	"deref":  func(f *float64) float64 { return *f },
+	// packTable names a board pack's table of exceptions.
+	"packTable": func(label string, ms []packMeasure) packExceptions { return packExceptions{label, ms} },
+}
+
+// packExceptions is a board pack's table of exceptions and its label.
+type packExceptions struct {
+	Label    string
+	Measures []packMeasure
 }
 
 // parseTemplates parses layout.html with each page template, one set per
