@@ -44,7 +44,13 @@ type publicIndexPage struct {
 	// Link is how the index links to a measure: "/public/metrics/ID" or
 	// "metrics/ID.html".
 	Link func(id string) string
+	// Papers are the board papers published beside the measures (the
+	// open part of a board pack), in a published site only.
+	Papers []paperLink
 }
+
+// paperLink is a published paper and its address.
+type paperLink struct{ Title, Href string }
 
 type publicMetricPage struct {
 	Page

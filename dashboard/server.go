@@ -57,7 +57,10 @@ type Server struct {
 	// seriesKept keeps each measure's series until the figures change,
 	// for every page and answer that shows it (see seriescache.go).
 	seriesKept *seriesCache
-	handler    http.Handler
+	// publishHook, when set, is called before Publish writes each file
+	// (see site.before).
+	publishHook func(rel string) error
+	handler     http.Handler
 	// echo is kept so tests can walk every route.
 	echo *echo.Echo
 }
