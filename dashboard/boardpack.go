@@ -42,6 +42,9 @@ type boardPackPage struct {
 	NoFigures []metrics.Metric
 	// Open is Part 1, built from the open measures alone.
 	Open *packOpen
+	// Withdrawn, on an edition, names the measures of its Part 1 that
+	// are no longer open: that Part 1 may no longer be published.
+	Withdrawn []string
 	// Finance is the latest finance month before the meeting, nil when
 	// none is held.
 	Finance *packFinance

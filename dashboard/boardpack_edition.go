@@ -366,6 +366,9 @@ func (s *Server) handleEdition(c echo.Context) error {
 		return err
 	}
 	p.Edition = ev
+	if p.Withdrawn, err = s.withdrawnSince(c.Request().Context(), p.Open); err != nil {
+		return err
+	}
 	switch c.QueryParam("published") {
 	case "true":
 		p.Notice = fmt.Sprintf("Published as edition %d.", e.Number)

@@ -105,6 +105,28 @@ func openOfEdition(sn packSnapshot) (*packOpen, error) {
 	})
 }
 
+// withdrawnSince names the measures of a frozen Part 1 that the
+// catalogue no longer has open: an edition keeps what was shown, but
+// must not go on saying that it may be published.
+func (s *Server) withdrawnSince(ctx context.Context, o *packOpen) ([]string, error) {
+	open, err := s.store.ListMetrics(ctx, metrics.Public)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, pm := range slices.Concat(o.National, o.Others) {
+		if !slices.ContainsFunc(open, func(m metrics.Metric) bool { return m.ID == pm.Metric.ID }) {
+			out = append(out, pm.Metric.Name)
+		}
+	}
+	for _, m := range o.NoFigures {
+		if !slices.ContainsFunc(open, func(o metrics.Metric) bool { return o.ID == m.ID }) {
+			out = append(out, m.Name)
+		}
+	}
+	return out, nil
+}
+
 // sensitiveOnly keeps the sensitive measures of a list.
 func sensitiveOnly(list []packMeasure) []packMeasure {
 	var out []packMeasure

@@ -167,7 +167,8 @@ func TestBoardPackEditionsInTwoParts(t *testing.T) {
 			if resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("publish = %d", resp.StatusCode)
 			}
-			_, edition := ana.get(resp.Header.Get("Location"))
+			link := resp.Header.Get("Location")
+			_, edition := ana.get(link)
 			open := between(t, edition, "part-open-heading", "part-confidential-heading")
 			if !strings.Contains(open, "measures by month to Nov 2021") || !strings.Contains(open, "Serious violence offences") {
 				t.Error("the edition's Part 1 is not the open part as published")
@@ -176,6 +177,9 @@ func TestBoardPackEditionsInTwoParts(t *testing.T) {
 				if strings.Contains(open, s) {
 					t.Errorf("the edition's Part 1 holds %q", s)
 				}
+			}
+			if strings.Contains(edition, "may no longer be published") {
+				t.Error("a current edition says its Part 1 may no longer be published")
 			}
 
 			// An edition frozen by the version before: no Open.
@@ -209,6 +213,21 @@ func TestBoardPackEditionsInTwoParts(t *testing.T) {
 			}
 			if !strings.Contains(between(t, page, "part-confidential-heading", ""), "Secret measure") {
 				t.Error("the older edition's Part 2 lacks the sensitive measure")
+			}
+
+			// A measure of Part 1 made sensitive since: the edition keeps
+			// what was shown, and says that Part 1 may not be published.
+			m, err := st.GetMetric(ctx, metrics.Everything, "violence")
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.Classification = metrics.Sensitive
+			if _, err := st.UpdateMetric(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+			_, edition = ana.get(link)
+			if !pageHas(edition, "Part 1 of this edition may no longer be published:</strong> since it was published, Serious violence offences is no longer open") {
+				t.Error("the edition does not say that its Part 1 holds a measure no longer open")
 			}
 		})
 	}

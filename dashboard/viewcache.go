@@ -111,8 +111,8 @@ func (vc *viewCache) put(key string, e cachedView) {
 
 // Warm computes the views every reader asks for first (the overview, for
 // the public and for those who may see everything, and the board pack's
-// analyses for today's meeting), so that the first readers after a start
-// do not wait for them. `assure serve` runs it in the background as it
+// analyses for today's meeting, its open part's among them), so that the
+// first readers after a start do not wait for them. `assure serve` runs it in the background as it
 // starts.
 func (s *Server) Warm(ctx context.Context) {
 	for _, scope := range []metrics.Scope{metrics.Public, metrics.Everything} {
@@ -120,7 +120,9 @@ func (s *Server) Warm(ctx context.Context) {
 			s.logger.Warn("warming the overview", "err", err)
 		}
 	}
-	if _, err := s.packMeasures(ctx, metrics.Everything, meetingDay(s.now())); err != nil {
-		s.logger.Warn("warming the board pack", "err", err)
+	for _, scope := range []metrics.Scope{metrics.Everything, metrics.Public} {
+		if _, err := s.packMeasures(ctx, scope, meetingDay(s.now())); err != nil {
+			s.logger.Warn("warming the board pack", "err", err)
+		}
 	}
 }
