@@ -108,8 +108,7 @@ func (sn packSnapshot) charts() []*ChartPanel {
 	}
 	lists := [][]packMeasure{sn.Exceptions, sn.Others}
 	if sn.Open != nil {
-		// Exceptions are also in National or Others.
-		lists = append(lists, sn.Open.National, sn.Open.Others)
+		lists = append(lists, sn.Open.Exceptions, sn.Open.National, sn.Open.Others)
 	}
 	for _, list := range lists {
 		for _, pm := range list {

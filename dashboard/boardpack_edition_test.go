@@ -236,5 +236,16 @@ func TestUnmarshalSnapshotRefusesUnsafeCharts(t *testing.T) {
 		if _, err := unmarshalSnapshot(b); err == nil {
 			t.Errorf("option %s was accepted", opt)
 		}
+		// The same in the open part, in each of its lists.
+		chart := &ChartPanel{ID: "bpo-0", OptionJSON: template.JS(opt)}
+		pm := packMeasure{Analysis: analysisView{SPC: chart}}
+		for _, open := range []*packOpen{{Exceptions: []packMeasure{pm}}, {National: []packMeasure{pm}}, {Others: []packMeasure{pm}}} {
+			bad := good
+			bad.Open = open
+			b, _, _ := marshalSnapshot(bad)
+			if _, err := unmarshalSnapshot(b); err == nil {
+				t.Errorf("option %s in the open part was accepted", opt)
+			}
+		}
 	}
 }
