@@ -138,13 +138,13 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 
 func TestPublishWritesOpenMeasuresOnly(t *testing.T) {
 	srv, _ := testServer(t, "sqlite")
-	dir := t.TempDir()
-	n, err := srv.Publish(context.Background(), dir)
+	dir := filepath.Join(t.TempDir(), "site")
+	m, err := srv.Publish(context.Background(), dir, PublishOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n < 5 {
-		t.Errorf("published %d files", n)
+	if len(m.Files) < 5 {
+		t.Errorf("published %d files", len(m.Files))
 	}
 	for _, f := range []string{"index.html", "metrics/calls-999.html", "metrics/calls-999.csv", "static/css/assure.css", "static/js/charts.js", "static/js/echarts.min.js"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {

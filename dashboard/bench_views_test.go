@@ -68,7 +68,7 @@ func BenchmarkViews(b *testing.B) {
 					b.Fatal(err)
 				}
 				var p boardPackPage
-				if err := p.build(ms, series, meeting); err != nil {
+				if err := p.build(ms, series, meeting, "bp-"); err != nil {
 					b.Fatal(err)
 				}
 			}

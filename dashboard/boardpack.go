@@ -18,6 +18,14 @@ import (
 // date (the latest month or quarter available then), exceptions first,
 // then every measure with its SPC chart and figures, and the latest
 // finance month; it prints as a document, one measure per page.
+//
+// It comes in two parts. Part 1, open, is built as the public would see
+// it (open measures only, their annotations without names, no
+// commentary), so that it can be published as it is: it carries the
+// National Crime and Policing Measures, which the Specified Information
+// Order requires the Commissioner to publish. Part 2, confidential, holds
+// the rest: the sensitive measures, finance, response times and the
+// commentary on every measure. See boardpack_open.go.
 
 type boardPackPage struct {
 	Page
@@ -26,13 +34,17 @@ type boardPackPage struct {
 	Meeting, MeetingISO string
 	// UpTo says how far the figures go, by kind of period.
 	UpTo []string
-	// Exceptions and Others are the measures, exceptions first.
+	// Exceptions and Others are every measure, exceptions first, as
+	// those who may see everything see them; Part 2 shows the sensitive
+	// ones (see Confidential).
 	Exceptions, Others []packMeasure
 	// NoFigures are the measures with no figure before the meeting.
 	NoFigures []metrics.Metric
-	// Updating is set while new figures are being analysed: the pack
-	// shown is the one before them, and cannot be published.
-	Updating bool
+	// Open is Part 1, built from the open measures alone.
+	Open *packOpen
+	// Withdrawn, on an edition, names the measures of its Part 1 that
+	// are no longer open: that Part 1 may no longer be published.
+	Withdrawn []string
 	// Finance is the latest finance month before the meeting, nil when
 	// none is held.
 	Finance *packFinance
@@ -96,8 +108,7 @@ func (s *Server) handleBoardPack(c echo.Context) error {
 		if err := s.addEditionState(c, &p, meeting); err != nil {
 			return sharedPage{}, err
 		}
-		// A pack of figures being replaced is not kept.
-		return sharedPage{name: "boardpack", data: &p, keep: !p.Updating}, nil
+		return sharedPage{name: "boardpack", data: &p}, nil
 	})
 }
 
@@ -106,13 +117,15 @@ func (s *Server) handleBoardPack(c echo.Context) error {
 func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, error) {
 	ctx, scope := c.Request().Context(), s.scope(c)
 	p := boardPackPage{Page: s.page(c, "Board pack"), Meeting: meeting.Format("2 January 2006"), MeetingISO: meeting.Format(time.DateOnly)}
-	built, fresh, err := s.packMeasures(ctx, scope, meeting)
+	built, err := s.packMeasures(ctx, scope, meeting)
 	if err != nil {
 		return p, err
 	}
 	p.UpTo, p.Exceptions, p.Others, p.NoFigures = built.UpTo, built.Exceptions, built.Others, built.NoFigures
 	p.Sensitive = built.Sensitive
-	p.Updating = !fresh
+	if p.Open, err = s.openPack(ctx, meeting); err != nil {
+		return p, err
+	}
 	if p.Finance, err = s.packFinance(ctx, scope, meeting); err != nil {
 		return p, err
 	}
@@ -127,11 +140,11 @@ func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, err
 }
 
 // packMeasures analyses every measure for a meeting: the part of the
-// pack that depends only on the figures, cached until they change (see
-// viewCache: fresh is false while a new upload is being analysed).
-func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting time.Time) (boardPackPage, bool, error) {
+// pack that depends only on the figures and the catalogue, cached until
+// they change (see viewCache).
+func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting time.Time) (boardPackPage, error) {
 	key := fmt.Sprintf("boardpack/%t/%s", scope.Sensitive, meeting.Format(time.DateOnly))
-	v, fresh, err := s.views.get(ctx, s.store.DataVersion, key, func() (any, error) {
+	v, err := s.views.get(ctx, s.store.DataVersion, key, func() (any, error) {
 		// Not the request's context: other requests may be waiting on
 		// this computation, or none.
 		ctx := context.WithoutCancel(ctx)
@@ -144,20 +157,25 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 			return nil, err
 		}
 		var built boardPackPage
-		if err := built.build(ms, series, meeting); err != nil {
+		// Part 1's charts and Part 2's share a page: their ids differ.
+		prefix := "bp-"
+		if !scope.Sensitive {
+			prefix = "bpo-"
+		}
+		if err := built.build(ms, series, meeting, prefix); err != nil {
 			return nil, err
 		}
 		return built, nil
 	})
 	if err != nil {
-		return boardPackPage{}, false, err
+		return boardPackPage{}, err
 	}
-	return v.(boardPackPage), fresh, nil
+	return v.(boardPackPage), nil
 }
 
 // build analyses every measure from the figures whose period ended
-// before the meeting.
-func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.Observation, meeting time.Time) error {
+// before the meeting; its charts' ids begin with prefix.
+func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.Observation, meeting time.Time, prefix string) error {
 	var lvs []store.LatestValue
 	obsOf := map[string][]metrics.Observation{}
 	for _, m := range ms {
@@ -183,7 +201,7 @@ func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.O
 		if err := analyseTile(&t, lv, obs, newest, ""); err != nil {
 			return err
 		}
-		a, err := buildAnalysis(m, obs, headlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("bp-%d", i), nil, packSPCPoints)
+		a, err := buildAnalysis(m, obs, headlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("%s%d", prefix, i), nil, packSPCPoints)
 		if err != nil {
 			return err
 		}

@@ -42,20 +42,29 @@ type packSnapshot struct {
 	Finance             *packFinance
 	ResponseTimes       *packResponseTimes
 	Sensitive           bool
+	// Open is Part 1 as shown; editions frozen before the pack had two
+	// parts have none (see openOfEdition).
+	Open *packOpen `json:",omitempty"`
 }
 
 func snapshotOf(p boardPackPage) packSnapshot {
 	return packSnapshot{Format: packSnapshotFormat, Meeting: p.Meeting, MeetingISO: p.MeetingISO, UpTo: p.UpTo,
 		Exceptions: p.Exceptions, Others: p.Others, NoFigures: p.NoFigures, Finance: p.Finance,
-		ResponseTimes: p.ResponseTimes, Sensitive: p.Sensitive}
+		ResponseTimes: p.ResponseTimes, Sensitive: p.Sensitive, Open: p.Open}
 }
 
 // page lays a snapshot back out as a pack page for pg's viewer.
-func (sn packSnapshot) page(pg Page) boardPackPage {
+func (sn packSnapshot) page(pg Page) (boardPackPage, error) {
 	p := boardPackPage{Page: pg, Meeting: sn.Meeting, MeetingISO: sn.MeetingISO, UpTo: sn.UpTo, Exceptions: sn.Exceptions,
-		Others: sn.Others, NoFigures: sn.NoFigures, Finance: sn.Finance, ResponseTimes: sn.ResponseTimes}
+		Others: sn.Others, NoFigures: sn.NoFigures, Finance: sn.Finance, ResponseTimes: sn.ResponseTimes, Open: sn.Open}
 	p.Sensitive = sn.Sensitive
-	return p
+	if p.Open == nil {
+		var err error
+		if p.Open, err = openOfEdition(sn); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
 }
 
 // marshalSnapshot is the JSON an edition stores and its SHA-256 (hex),
@@ -97,7 +106,11 @@ func (sn packSnapshot) charts() []*ChartPanel {
 			out = append(out, c)
 		}
 	}
-	for _, list := range [][]packMeasure{sn.Exceptions, sn.Others} {
+	lists := [][]packMeasure{sn.Exceptions, sn.Others}
+	if sn.Open != nil {
+		lists = append(lists, sn.Open.Exceptions, sn.Open.National, sn.Open.Others)
+	}
+	for _, list := range lists {
 		for _, pm := range list {
 			add(pm.Spark)
 			add(pm.Analysis.SPC)
@@ -290,9 +303,6 @@ func (s *Server) handleBoardPackPublish(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if p.Updating {
-		return metrics.Errorf(metrics.ECONFLICT, "New figures are being analysed, so the pack is not yet final. Reload it in a few seconds, check it and publish again.")
-	}
 	content, sum, err := marshalSnapshot(snapshotOf(p))
 	if err != nil {
 		return err
@@ -350,8 +360,14 @@ func (s *Server) handleEdition(c echo.Context) error {
 		return err
 	}
 	ev := newEditionView(e)
-	p := sn.page(s.page(c, fmt.Sprintf("Board pack for %s, edition %d", ev.Meeting, e.Number)))
+	p, err := sn.page(s.page(c, fmt.Sprintf("Board pack for %s, edition %d", ev.Meeting, e.Number)))
+	if err != nil {
+		return err
+	}
 	p.Edition = ev
+	if p.Withdrawn, err = s.withdrawnSince(c.Request().Context(), p.Open); err != nil {
+		return err
+	}
 	switch c.QueryParam("published") {
 	case "true":
 		p.Notice = fmt.Sprintf("Published as edition %d.", e.Number)
@@ -370,7 +386,7 @@ func (s *Server) addEditionState(c echo.Context, p *boardPackPage, meeting time.
 		return nil
 	}
 	sn := snapshotOf(*p)
-	if currentUser(c).CanPublishBoardPack() && !p.Updating {
+	if currentUser(c).CanPublishBoardPack() {
 		_, sum, err := marshalSnapshot(sn)
 		if err != nil {
 			return err

@@ -33,11 +33,12 @@ func TestBoardPack(t *testing.T) {
 			at := -1
 			for _, s := range []string{
 				"Board pack for the meeting of 10 December 2021", "measures by month to Nov 2021",
-				`id="pack-exceptions-heading"`, `href="#m-resp"`, "Off target; Unusual change, a concern", `href="#m-late"`, "Not up to date",
-				`id="pack-finance-heading"`, "No finance monitoring month that ended before the meeting has been loaded.",
-				`id="m-resp"`, "Force, Nov 2021: 17 minutes", "+3.8 minutes (+28.79%)", `data-chart="bp-`, "Upper process limit",
+				`id="part-open-heading"`, `id="open-exceptions-heading"`, `href="#m-resp"`, "Off target; Unusual change, a concern", `href="#m-late"`, "Not up to date",
+				`id="m-resp"`, "Force, Nov 2021: 17 minutes", "+3.8 minutes (+28.79%)", `data-chart="bpo-`, "Upper process limit",
 				`id="m-late"`, `id="m-calls"`, `id="m-few"`,
-				"Measures with no figures before the meeting", "Secret measure",
+				`id="part-confidential-heading"`, `id="pack-exceptions-heading"`,
+				`id="pack-finance-heading"`, "No finance monitoring month that ended before the meeting has been loaded.",
+				"Sensitive measures with no figures before the meeting", "Secret measure",
 			} {
 				i := pageIndex(body, s)
 				if i <= at {

@@ -651,8 +651,14 @@ var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
 var boardPackPrinted = []string{
 	"OFFICIAL-SENSITIVE",
 	"Board pack for the meeting of 10 February 2022",
-	"Exceptions",
-	"Immediate response time, rural",
+	"Part 1: open",
+	"Exceptions among the open measures",
+	"National Crime and Policing Measures",
+	"Signal or noise",
+	"Part 2: confidential",
+	"Exceptions among the sensitive measures",
+	// The table may wrap the name: "Immediate response time," then "rural".
+	"Immediate response time,",
 	"North 21.6 minutes",
 	"Finance",
 	"Revenue monitoring, M9 2021/22 (Dec 2021)",

@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"context"
-	"github.com/assure-pcc/assure/metrics/store/storetest"
 	"html"
 	"strings"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/mapping"
 	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
 
 // nationalTable is a small national table: three forces and England and

@@ -30,7 +30,8 @@ type annotationView struct {
 	When          string
 	// OnEvery is true for an annotation on every measure's timeline.
 	OnEvery bool
-	// By says who wrote it and when, and who changed it last.
+	// By says when it was written and changed last, and by whom to
+	// those signed in (the store gives the public no names).
 	By string
 	// StartISO and EndISO fill the edit form's date fields.
 	StartISO, EndISO string
@@ -74,16 +75,26 @@ func stamp(who string, at time.Time) string {
 	return fmt.Sprintf("%s, %s", who, at.Format("2 Jan 2006 15:04"))
 }
 
+// done says what was done and when, "Added 3 Mar 2022 10:00", and by
+// whom when the name is known, "Added by ana1, 3 Mar 2022 10:00": the
+// store gives no names to the public, and nothing here makes one up.
+func done(what, who string, at time.Time) string {
+	if who == "" {
+		return what + " " + at.Format("2 Jan 2006 15:04")
+	}
+	return what + " by " + stamp(who, at)
+}
+
 func newAnnotationViews(anns []metrics.Annotation) []annotationView {
 	out := make([]annotationView, len(anns))
 	for i, a := range anns {
 		v := annotationView{N: i + 1, ID: a.ID, Label: a.Label, Detail: a.Detail, When: a.When(), OnEvery: a.MetricID == "",
-			By: "Added by " + stamp(a.CreatedBy, a.CreatedAt), StartISO: a.Start.Format(time.DateOnly)}
+			By: done("Added", a.CreatedBy, a.CreatedAt), StartISO: a.Start.Format(time.DateOnly)}
 		if a.IsSpan() {
 			v.EndISO = a.End.Format(time.DateOnly)
 		}
 		if !a.UpdatedAt.Equal(a.CreatedAt) {
-			v.By += "; changed by " + stamp(a.UpdatedBy, a.UpdatedAt)
+			v.By += "; " + done("changed", a.UpdatedBy, a.UpdatedAt)
 		}
 		out[i] = v
 	}

@@ -201,7 +201,7 @@ func (s *Server) financePeriod(ctx context.Context, c echo.Context, scope metric
 func (s *Server) handleFinance(c echo.Context) error {
 	return s.renderShared(c, func() (sharedPage, error) {
 		p, err := s.financePage(c)
-		return sharedPage{name: "finance", data: &p, keep: true}, err
+		return sharedPage{name: "finance", data: &p}, err
 	})
 }
 

@@ -115,7 +115,7 @@ func metricChart(m metrics.Metric, obs []metrics.Observation, t seriesTable, ann
 func (s *Server) handleMetric(c echo.Context) error {
 	return s.renderShared(c, func() (sharedPage, error) {
 		p, err := s.metricPage(c)
-		return sharedPage{name: "metric", data: &p, keep: true}, err
+		return sharedPage{name: "metric", data: &p}, err
 	})
 }
 

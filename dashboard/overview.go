@@ -41,9 +41,6 @@ type overviewPage struct {
 	// is the one chosen with ?category=, "" for all.
 	Categories []string
 	Category   string
-	// Updating is set while new figures are being analysed: the tiles
-	// are those before them.
-	Updating bool
 }
 
 // headlineAreas are the area names that mean the whole force.
@@ -52,17 +49,16 @@ var headlineAreas = map[string]bool{"Force": true, "Force-wide": true, "All": tr
 func (s *Server) handleOverview(c echo.Context) error {
 	return s.renderShared(c, func() (sharedPage, error) {
 		p, err := s.overviewPage(c)
-		// A page of figures being replaced is not kept.
-		return sharedPage{name: "overview", data: &p, keep: !p.Updating}, err
+		return sharedPage{name: "overview", data: &p}, err
 	})
 }
 
 func (s *Server) overviewPage(c echo.Context) (overviewPage, error) {
-	all, fresh, err := s.cachedOverview(c.Request().Context(), s.scope(c))
+	all, err := s.cachedOverview(c.Request().Context(), s.scope(c))
 	if err != nil {
 		return overviewPage{}, err
 	}
-	p := overviewPage{Page: s.page(c, "Overview"), Categories: all.categories, Category: c.QueryParam("category"), Updating: !fresh}
+	p := overviewPage{Page: s.page(c, "Overview"), Categories: all.categories, Category: c.QueryParam("category")}
 	for _, t := range all.tiles {
 		if p.Category != "" && t.Metric.Category != p.Category {
 			continue
@@ -83,18 +79,18 @@ type overviewTiles struct {
 	categories []string
 }
 
-// cachedOverview is overviewTiles, kept until the figures change (see
-// viewCache; fresh is false while new figures are being analysed).
-func (s *Server) cachedOverview(ctx context.Context, scope metrics.Scope) (overviewTiles, bool, error) {
-	v, fresh, err := s.views.get(ctx, s.store.DataVersion, fmt.Sprintf("overview/%t", scope.Sensitive), func() (any, error) {
+// cachedOverview is overviewTiles, kept until the figures or the
+// catalogue change (see viewCache).
+func (s *Server) cachedOverview(ctx context.Context, scope metrics.Scope) (overviewTiles, error) {
+	v, err := s.views.get(ctx, s.store.DataVersion, fmt.Sprintf("overview/%t", scope.Sensitive), func() (any, error) {
 		// Not the request's context: other requests may be waiting on
 		// this computation, or none (it may run in the background).
 		return s.overviewTiles(context.WithoutCancel(ctx), scope)
 	})
 	if err != nil {
-		return overviewTiles{}, false, err
+		return overviewTiles{}, err
 	}
-	return v.(overviewTiles), fresh, nil
+	return v.(overviewTiles), nil
 }
 
 func (s *Server) overviewTiles(ctx context.Context, scope metrics.Scope) (overviewTiles, error) {

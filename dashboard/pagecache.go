@@ -84,6 +84,17 @@ func (pc *pageCache) put(e *cachedPage) {
 	pc.kept.put(e.key, e)
 }
 
+// noStore tells browsers and proxies to keep no copy of any answer built
+// from the database (pages, API answers, exports, errors): a copy kept
+// outside Assure would outlive a change of classification, which only
+// the caches in here follow.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
+
 // audience names who a request is answered for, as far as a shared page
 // can differ: the public, or the signed-in reader's role.
 func audience(c echo.Context) string {
@@ -94,9 +105,9 @@ func audience(c echo.Context) string {
 }
 
 // sharedKey is the cache key of the request's answer at version.
-func (s *Server) sharedKey(c echo.Context, version string) string {
+func (s *Server) sharedKey(c echo.Context, version int64) string {
 	r := c.Request()
-	return strings.Join([]string{r.URL.Path, r.URL.RawQuery, audience(c), version, s.now().Format(time.DateOnly)}, "\x00")
+	return strings.Join([]string{r.URL.Path, r.URL.RawQuery, audience(c), strconv.FormatInt(version, 10), s.now().Format(time.DateOnly)}, "\x00")
 }
 
 // pageBase lets renderShared reach the Page that every page's data
@@ -106,12 +117,10 @@ type pageBase interface{ base() *Page }
 func (p *Page) base() *Page { return p }
 
 // sharedPage is what a handler of a kept page builds on a miss: the
-// page's template, its data (a pointer to a struct embedding Page), and
-// whether it may be kept (not while it shows figures being replaced).
+// page's template and its data (a pointer to a struct embedding Page).
 type sharedPage struct {
 	name string
 	data pageBase
-	keep bool
 }
 
 // renderShared answers with the page build makes, from the cache when
@@ -120,10 +129,10 @@ type sharedPage struct {
 // kept then, and a later reader of the same audience gets the same
 // answer from build again.
 func (s *Server) renderShared(c echo.Context, build func() (sharedPage, error)) error {
-	e, err := s.kept(c, func(key string) (*cachedPage, bool, error) {
+	e, err := s.kept(c, func(key string) (*cachedPage, error) {
 		sp, err := build()
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		p := sp.data.base()
 		own := p.CSRF
@@ -132,11 +141,11 @@ func (s *Server) renderShared(c echo.Context, build func() (sharedPage, error)) 
 		err = s.pages[sp.name].ExecuteTemplate(&buf, "content", sp.data)
 		p.CSRF = own
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		body := buf.Bytes()
 		return &cachedPage{key: key, body: body, parts: bytes.Split(body, s.shared.csrfHole),
-			template: sp.name, title: p.Title, sensitive: p.Sensitive}, sp.keep, nil
+			template: sp.name, title: p.Title, sensitive: p.Sensitive}, nil
 	})
 	if err != nil {
 		return err
@@ -145,8 +154,10 @@ func (s *Server) renderShared(c echo.Context, build func() (sharedPage, error)) 
 }
 
 // kept is the request's answer from the cache when the page version has
-// not moved, else the one answer makes for the key (see fill).
-func (s *Server) kept(c echo.Context, answer func(key string) (*cachedPage, bool, error)) (*cachedPage, error) {
+// not moved, else the one answer makes for the key (see fill). The
+// version is read before answer reads anything, so a kept answer is
+// never older than the version it is kept by.
+func (s *Server) kept(c echo.Context, answer func(key string) (*cachedPage, error)) (*cachedPage, error) {
 	version, err := s.store.PageVersion(c.Request().Context())
 	if err != nil {
 		return nil, err
@@ -155,25 +166,23 @@ func (s *Server) kept(c echo.Context, answer func(key string) (*cachedPage, bool
 	if e, ok := s.shared.get(key); ok {
 		return e, nil
 	}
-	return s.shared.fill(c, key, func() (*cachedPage, bool, error) { return answer(key) })
+	return s.shared.fill(c, key, func() (*cachedPage, error) { return answer(key) })
 }
 
 // fill makes the answer for key once however many requests ask for it
 // at the same time: the first makes it with its own request, the others
-// wait for it (they would all make the same), and it is kept when
-// answer says so. If the first reader gives up half way, the others make
-// their own.
-func (pc *pageCache) fill(c echo.Context, key string, answer func() (*cachedPage, bool, error)) (*cachedPage, error) {
+// wait for it (they would all make the same), and it is kept. If the
+// first reader gives up half way, the others make their own.
+func (pc *pageCache) fill(c echo.Context, key string, answer func() (*cachedPage, error)) (*cachedPage, error) {
 	v, err, _ := pc.group.Do(key, func() (any, error) {
-		e, keep, err := answer()
-		if err == nil && keep {
+		e, err := answer()
+		if err == nil {
 			pc.put(e)
 		}
 		return e, err
 	})
 	if err != nil && c.Request().Context().Err() == nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-		e, _, err := answer()
-		return e, err
+		return answer()
 	}
 	if err != nil {
 		return nil, err
@@ -223,16 +232,16 @@ func (s *Server) renderKept(c echo.Context, e *cachedPage) error {
 // page version has not moved; build checks access as renderShared's
 // does.
 func (s *Server) sharedJSON(c echo.Context, build func() (any, error)) error {
-	e, err := s.kept(c, func(key string) (*cachedPage, bool, error) {
+	e, err := s.kept(c, func(key string) (*cachedPage, error) {
 		v, err := build()
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		var buf bytes.Buffer
 		if err := json.NewEncoder(&buf).Encode(v); err != nil {
-			return nil, false, err
+			return nil, err
 		}
-		return &cachedPage{key: key, body: buf.Bytes()}, true, nil
+		return &cachedPage{key: key, body: buf.Bytes()}, nil
 	})
 	if err != nil {
 		return err

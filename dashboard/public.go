@@ -44,7 +44,13 @@ type publicIndexPage struct {
 	// Link is how the index links to a measure: "/public/metrics/ID" or
 	// "metrics/ID.html".
 	Link func(id string) string
+	// Papers are the board papers published beside the measures (the
+	// open part of a board pack), in a published site only.
+	Papers []paperLink
 }
+
+// paperLink is a published paper and its address.
+type paperLink struct{ Title, Href string }
 
 type publicMetricPage struct {
 	Page
@@ -153,7 +159,7 @@ func (s *Server) handlePublicIndex(c echo.Context) error {
 		}
 		p := publicIndexPage{Page: s.page(c, "Published measures"), Groups: groups, Generated: s.now().Format("2 January 2006 15:04"),
 			Link: func(id string) string { return "/public/metrics/" + id }}
-		return sharedPage{name: "public_index", data: &p, keep: true}, nil
+		return sharedPage{name: "public_index", data: &p}, nil
 	})
 }
 
@@ -170,7 +176,7 @@ func (s *Server) handlePublicMetric(c echo.Context) error {
 		p.Page = s.page(c, p.Metric.Name)
 		p.Generated = s.now().Format("2 January 2006 15:04")
 		p.CSVHref, p.IndexHref = "/public/metrics/"+p.Metric.ID+".csv", "/public"
-		return sharedPage{name: "public_metric", data: &p, keep: true}, nil
+		return sharedPage{name: "public_metric", data: &p}, nil
 	})
 }
 

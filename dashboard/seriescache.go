@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -14,32 +15,44 @@ import (
 // of observations, the whole of the load test's 480,000-value database.
 const defaultSeriesKept = 400_000
 
-// seriesCache keeps each measure's current values until the figures
-// change (the store's data version moves). A measure's series is the
-// same for every viewer who may see it, and its metric page, its series
-// JSON and its public page each read it, per audience: with kept pages
-// that was still three to eight reads of one series per upload, a fifth
-// of the load test's CPU. It holds at most max values, forgetting the
-// least recently used series, and a series larger than max is never
-// kept.
+// seriesCache keeps each measure's current values until the figures or
+// the catalogue change (the store's data version moves). A measure's
+// series is the same for every viewer who may see it, and its metric
+// page, its series JSON and its public page each read it, per audience:
+// with kept pages that was still three to eight reads of one series per
+// upload, a fifth of the load test's CPU. It holds at most max values,
+// forgetting the least recently used series, and a series larger than
+// max is never kept.
+//
+// Each series is kept with the version and the measure (its
+// classification) read in the same snapshot as its values, and a reader
+// gets it only when that classification lets them see it: a series is
+// never given on the strength of a classification read at another
+// moment.
 type seriesCache struct {
 	mu      sync.Mutex // guards version, and orders a put after a clear
-	version string     // the data version of the series kept
-	kept    *lru[[]metrics.Observation]
+	version int64      // the data version of the series kept
+	kept    *lru[keptSeries]
 	group   singleflight.Group
 }
 
-func newSeriesCache(max int) *seriesCache {
-	return &seriesCache{kept: newLRU(max, func(obs []metrics.Observation) int { return len(obs) })}
+// keptSeries is a measure's values with the measure as it was with them.
+type keptSeries struct {
+	metric metrics.Metric
+	obs    []metrics.Observation
 }
 
-// series returns the current values of m, which must have come from
-// store.GetMetric with the viewer's scope: that read is what keeps a
-// sensitive measure from a viewer who may not see it, and it is checked
-// again here. The slice is shared by every reader: read it, never
-// change it.
+func newSeriesCache(max int) *seriesCache {
+	return &seriesCache{kept: newLRU(max, func(k keptSeries) int { return len(k.obs) })}
+}
+
+// series returns the current values of m for a reader of scope. m must
+// have come from store.GetMetric with that scope; the reader gets the
+// values only if the measure, as the values' own snapshot of the
+// database has it, is one they may see. The slice is shared by every
+// reader: read it, never change it.
 func (s *Server) series(ctx context.Context, scope metrics.Scope, m metrics.Metric) ([]metrics.Observation, error) {
-	if m.Classification != metrics.Open && !scope.Sensitive {
+	if !scope.CanSee(m) {
 		return nil, metrics.Errorf(metrics.ENOTFOUND, "no metric %q", m.ID)
 	}
 	version, err := s.store.DataVersion(ctx)
@@ -47,43 +60,54 @@ func (s *Server) series(ctx context.Context, scope metrics.Scope, m metrics.Metr
 		return nil, err
 	}
 	sc := s.seriesKept
-	if obs, ok := sc.get(m.ID, version); ok {
-		return obs, nil
-	}
-	v, err, _ := sc.group.Do(m.ID+"\x00"+version, func() (any, error) {
-		obs, err := s.store.Series(ctx, scope, m.ID)
+	k, ok := sc.get(m.ID, version)
+	if !ok {
+		// The scope is part of the key: a reader who may not see the
+		// measure gets "not found" from the store, which must not be
+		// shared with one who may.
+		v, err, _ := sc.group.Do(fmt.Sprintf("%s\x00%d\x00%t", m.ID, version, scope.Sensitive), func() (any, error) {
+			got, obs, at, err := s.store.VersionedSeries(ctx, scope, m.ID)
+			if err != nil {
+				return nil, err
+			}
+			// Clipped, so that a reader's append copies rather than
+			// writing into the array other readers share.
+			k := keptSeries{metric: got, obs: slices.Clip(obs)}
+			sc.put(m.ID, at, k)
+			return k, nil
+		})
 		if err != nil {
 			return nil, err
 		}
-		// Clipped, so that a reader's append copies rather than writing
-		// into the array other readers share.
-		obs = slices.Clip(obs)
-		sc.put(m.ID, version, obs)
-		return obs, nil
-	})
-	if err != nil {
-		return nil, err
+		k = v.(keptSeries)
 	}
-	return v.([]metrics.Observation), nil
+	if !scope.CanSee(k.metric) {
+		return nil, metrics.Errorf(metrics.ENOTFOUND, "no metric %q", m.ID)
+	}
+	return k.obs, nil
 }
 
-func (sc *seriesCache) get(id, version string) ([]metrics.Observation, bool) {
+func (sc *seriesCache) get(id string, version int64) (keptSeries, bool) {
 	sc.mu.Lock()
 	current := version == sc.version
 	sc.mu.Unlock()
 	if !current {
-		return nil, false
+		return keptSeries{}, false
 	}
 	return sc.kept.get(id)
 }
 
-func (sc *seriesCache) put(id, version string, obs []metrics.Observation) {
+// put keeps a series read at version. A series of a version older than
+// those kept is not kept; one of a newer version forgets all the others.
+func (sc *seriesCache) put(id string, version int64, k keptSeries) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	if version != sc.version {
-		// New figures: every series kept is of the old ones.
+	switch {
+	case version < sc.version:
+		return
+	case version > sc.version:
 		sc.kept.clear()
 		sc.version = version
 	}
-	sc.kept.put(id, obs)
+	sc.kept.put(id, k)
 }

@@ -3,46 +3,83 @@ package dashboard
 import (
 	"context"
 	"fmt"
-	"github.com/assure-pcc/assure/metrics/store/storetest"
 	"testing"
 
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/ingesttest"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
+	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
 
 func TestSeriesCacheKeepsWithinItsValues(t *testing.T) {
 	sc := newSeriesCache(10)
-	of := func(n int) []metrics.Observation { return make([]metrics.Observation, n) }
-	sc.put("a", "v1", of(4))
-	sc.put("b", "v1", of(4))
-	sc.put("huge", "v1", of(11)) // more than the whole budget: not kept
-	if _, ok := sc.get("huge", "v1"); ok {
+	of := func(n int) keptSeries { return keptSeries{obs: make([]metrics.Observation, n)} }
+	sc.put("a", 1, of(4))
+	sc.put("b", 1, of(4))
+	sc.put("huge", 1, of(11)) // more than the whole budget: not kept
+	if _, ok := sc.get("huge", 1); ok {
 		t.Error("a series over the budget was kept")
 	}
-	sc.get("a", "v1") // b is now the least recently used
-	sc.put("c", "v1", of(4))
-	if _, ok := sc.get("b", "v1"); ok {
+	sc.get("a", 1) // b is now the least recently used
+	sc.put("c", 1, of(4))
+	if _, ok := sc.get("b", 1); ok {
 		t.Error("the least recently used series (b) is still kept over the budget")
 	}
 	for _, id := range []string{"a", "c"} {
-		if _, ok := sc.get(id, "v1"); !ok {
+		if _, ok := sc.get(id, 1); !ok {
 			t.Errorf("series %s was forgotten, though b was used less recently", id)
 		}
 	}
 	if _, held := sc.kept.size(); held != 8 {
 		t.Errorf("held %d values, want 8", held)
 	}
-	if _, ok := sc.get("a", "v2"); ok {
+	if _, ok := sc.get("a", 2); ok {
 		t.Error("a series of the old figures was given for the new ones")
 	}
-	sc.put("d", "v2", of(2))
+	sc.put("d", 2, of(2))
 	if _, held := sc.kept.size(); held != 2 {
 		t.Errorf("new figures kept the old series (held %d)", held)
 	}
-	if _, ok := sc.get("c", "v2"); ok {
+	if _, ok := sc.get("c", 2); ok {
 		t.Error("a series of the old figures was kept with the new")
+	}
+	sc.put("e", 1, of(2)) // read before the version moved, put after
+	if _, ok := sc.get("e", 1); ok {
+		t.Error("a series of an older version was kept beside the newer ones")
+	}
+	if _, ok := sc.get("d", 2); !ok {
+		t.Error("a series of an older version made the newer ones forgotten")
+	}
+}
+
+// A reader who read a measure while it was open, and asks for its series
+// after it was made sensitive, does not get the values kept for the
+// board: the classification that counts is the one read with the values.
+func TestKeptSeriesFollowTheirClassification(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			srv, st := testServer(t, d)
+			ctx := context.Background()
+			before, err := st.GetMetric(ctx, metrics.Public, "calls-999")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := srv.series(ctx, metrics.Public, before); err != nil {
+				t.Fatal(err)
+			}
+			made := before
+			made.Classification = metrics.Sensitive
+			if _, err := st.UpdateMetric(ctx, made); err != nil {
+				t.Fatal(err)
+			}
+			if obs, err := srv.series(ctx, metrics.Everything, made); err != nil || len(obs) == 0 {
+				t.Fatalf("the board's series after the change = %v, %v", obs, err)
+			}
+			if obs, err := srv.series(ctx, metrics.Public, before); metrics.ErrorCode(err) != metrics.ENOTFOUND || obs != nil {
+				t.Errorf("the public's series of a measure made sensitive = %v, %v; want not found", values(obs), err)
+			}
+		})
 	}
 }
 

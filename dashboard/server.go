@@ -62,7 +62,10 @@ type Server struct {
 	// seriesKept keeps each measure's series until the figures change,
 	// for every page and answer that shows it (see seriescache.go).
 	seriesKept *seriesCache
-	handler    http.Handler
+	// publishHook, when set, is called before Publish writes each file
+	// (see site.before).
+	publishHook func(rel string) error
+	handler     http.Handler
 	// echo is kept so tests can walk every route.
 	echo *echo.Echo
 }
@@ -128,7 +131,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 
 	// Everything else knows its viewer. Public pages show open measures
 	// only; the store filters by the viewer's scope on every read.
-	app := e.Group("", echo.WrapMiddleware(s.sessions.LoadAndSave), handleErrorsInside, s.csrfMiddleware(secureCookies), s.authenticate, s.passwordGate)
+	app := e.Group("", noStore, echo.WrapMiddleware(s.sessions.LoadAndSave), handleErrorsInside, s.csrfMiddleware(secureCookies), s.authenticate, s.passwordGate)
 	app.GET("/login", s.handleLoginForm)
 	app.POST("/login", s.handleLogin)
 	app.POST("/logout", s.handleLogout)
@@ -191,6 +194,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	admin.POST("/tokens/:id/revoke", s.handleAdminRevokeToken)
 	// The board pack gathers everything for a meeting: sign in first.
 	signed.GET("/boardpack", s.handleBoardPack)
+	signed.GET("/boardpack/open", s.handleBoardPackOpen)
 	// Editions hold sensitive figures: 404 for anyone who may not see
 	// them; analysts and administrators publish (checked in the handler).
 	signed.POST("/boardpack/publish", s.handleBoardPackPublish)

@@ -28,6 +28,18 @@ const secretValue = 987654.321
 func testServer(t *testing.T, dialect string) (*Server, *store.Store) {
 	t.Helper()
 	st := storetest.Open(t, dialect)
+	in := ingestTestBook(t, st)
+	srv, err := New(Config{Store: st, Ingester: in, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, st
+}
+
+// ingestTestBook stores testServer's workbook through the real ingest,
+// and returns the ingester.
+func ingestTestBook(t *testing.T, st *store.Store) *ingest.Ingester {
+	t.Helper()
 	content := ingesttest.Book(t,
 		ingesttest.Sheet{Name: "Metrics", Rows: [][]any{
 			{"Id", "Name", "Unit", "Direction", "Target", "Classification", "Category"},
@@ -51,11 +63,7 @@ func testServer(t *testing.T, dialect string) (*Server, *store.Store) {
 		t.Fatalf("ingest: %v %+v", err, rep)
 	}
 	storetest.ApproveAll(t, st)
-	srv, err := New(Config{Store: st, Ingester: in, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, st
+	return in
 }
 
 func get(t *testing.T, h http.Handler, path string) (*http.Response, string) {

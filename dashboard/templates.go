@@ -52,6 +52,14 @@ var templateFuncs = template.FuncMap{
 	"derefInt":  func(i *int64) int64 { return *i },
 	"thousands": metrics.FormatThousands,
 	"variance":  metrics.VarianceInThousands,
+	// packTable names a board pack's table of exceptions.
+	"packTable": func(label string, ms []packMeasure) packExceptions { return packExceptions{label, ms} },
+}
+
+// packExceptions is a board pack's table of exceptions and its label.
+type packExceptions struct {
+	Label    string
+	Measures []packMeasure
 }
 
 // parseTemplates parses layout.html with each page template, one set per

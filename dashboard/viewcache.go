@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strconv"
 	"sync"
 
 	"golang.org/x/sync/singleflight"
@@ -16,15 +17,17 @@ import (
 // version moves. Without it every overview read every current value
 // (480,000 in the load test) and analysed each measure again, seconds a
 // request on a busy 2-core machine. A version check is one small query,
-// and the version is shared by every server on the database.
+// and the version is the database's own counter, shared by every server
+// on the database and advanced in the transaction of each change.
 //
-// When the version moves, the view is computed again in the background
-// and, meanwhile, requests get the view they had, marked stale so the
-// page can say that new figures are on their way: otherwise every reader
-// would wait seconds for the analysis after each upload. Only a view
-// never computed makes its requests wait. Concurrent computations of one
-// view are one (singleflight). It holds at most max views, forgetting the
-// oldest.
+// A view is only ever served at the version it was computed at. When
+// the version moves (an upload, a rollback, a catalogue change such as a
+// measure made sensitive), the next request computes the view again and
+// waits for it, as do the requests that come while it is computed: the
+// view before the change may show what its readers may no longer see,
+// so it is never served, not even "meanwhile". Concurrent computations
+// of one view are one (singleflight). It holds at most max views,
+// forgetting the one least recently computed.
 type viewCache struct {
 	mu      sync.Mutex
 	max     int
@@ -33,12 +36,12 @@ type viewCache struct {
 	group   singleflight.Group
 	// computing holds a token while a view is computed: one at a time.
 	computing chan struct{}
-	// logger reports a background computation that failed.
+	// logger reports a computation that failed.
 	logger *slog.Logger
 }
 
 type cachedView struct {
-	version string
+	version int64
 	value   any
 }
 
@@ -46,24 +49,26 @@ func newViewCache(max int, logger *slog.Logger) *viewCache {
 	return &viewCache{max: max, entries: map[string]cachedView{}, logger: logger, computing: make(chan struct{}, 1)}
 }
 
-// get returns the view for key and whether it is of the store's current
-// version. A stale view comes back at once while the current one is
-// computed in the background; a missing one is computed before get
-// returns. compute must not depend on the request's context being live.
-// Callers must treat the value as read-only: it is shared by every
-// request that asks for it.
-func (vc *viewCache) get(ctx context.Context, version func(context.Context) (string, error), key string, compute func() (any, error)) (value any, fresh bool, err error) {
+// get returns the view for key at the store's current data version:
+// the kept one when it is of that version, else one computed now (or
+// being computed for another request), which get waits for. compute
+// must read the figures only after get has read the version (it does:
+// get calls it afterwards), so that a view is never older than the
+// version it is kept by, and must not depend on the request's context
+// being live. Callers must treat the value as read-only: it is shared by
+// every request that asks for it.
+func (vc *viewCache) get(ctx context.Context, version func(context.Context) (int64, error), key string, compute func() (any, error)) (any, error) {
 	v, err := version(ctx)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	vc.mu.Lock()
 	e, ok := vc.entries[key]
 	vc.mu.Unlock()
 	if ok && e.version == v {
-		return e.value, true, nil
+		return e.value, nil
 	}
-	ch := vc.group.DoChan(key+"\x00"+v, func() (any, error) {
+	ch := vc.group.DoChan(key+"\x00"+strconv.FormatInt(v, 10), func() (any, error) {
 		// One view at a time: each reads every current value, and at
 		// millions of values several at once multiply the memory they
 		// hold (the load test at 4.8 million values reached 8 GB).
@@ -77,20 +82,20 @@ func (vc *viewCache) get(ctx context.Context, version func(context.Context) (str
 		vc.put(key, cachedView{version: v, value: value})
 		return value, nil
 	})
-	if ok {
-		return e.value, false, nil
-	}
 	select {
 	case r := <-ch:
-		return r.Val, r.Err == nil, r.Err
+		return r.Val, r.Err
 	case <-ctx.Done():
-		return nil, false, ctx.Err()
+		return nil, ctx.Err()
 	}
 }
 
 func (vc *viewCache) put(key string, e cachedView) {
 	vc.mu.Lock()
 	defer vc.mu.Unlock()
+	if old, ok := vc.entries[key]; ok && old.version > e.version {
+		return // a computation for a later version finished first
+	}
 	// The newest computed goes last, so the one forgotten is the one
 	// least recently computed.
 	if i := slices.Index(vc.order, key); i >= 0 {
@@ -106,16 +111,18 @@ func (vc *viewCache) put(key string, e cachedView) {
 
 // Warm computes the views every reader asks for first (the overview, for
 // the public and for those who may see everything, and the board pack's
-// analyses for today's meeting), so that the first readers after a start
-// do not wait for them. `assure serve` runs it in the background as it
+// analyses for today's meeting, its open part's among them), so that the
+// first readers after a start do not wait for them. `assure serve` runs it in the background as it
 // starts.
 func (s *Server) Warm(ctx context.Context) {
 	for _, scope := range []metrics.Scope{metrics.Public, metrics.Everything} {
-		if _, _, err := s.cachedOverview(ctx, scope); err != nil {
+		if _, err := s.cachedOverview(ctx, scope); err != nil {
 			s.logger.Warn("warming the overview", "err", err)
 		}
 	}
-	if _, _, err := s.packMeasures(ctx, metrics.Everything, meetingDay(s.now())); err != nil {
-		s.logger.Warn("warming the board pack", "err", err)
+	for _, scope := range []metrics.Scope{metrics.Everything, metrics.Public} {
+		if _, err := s.packMeasures(ctx, scope, meetingDay(s.now())); err != nil {
+			s.logger.Warn("warming the board pack", "err", err)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 	"fmt"
-	"github.com/assure-pcc/assure/metrics/store/storetest"
 	"log/slog"
 	"slices"
 	"strings"
@@ -14,79 +13,75 @@ import (
 
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/ingesttest"
+	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
 
 func TestViewCache(t *testing.T) {
 	ctx := context.Background()
 	vc := newViewCache(2, slog.New(slog.DiscardHandler))
-	var version atomic.Value
-	version.Store("v1")
-	versionOf := func(context.Context) (string, error) { return version.Load().(string), nil }
+	var version atomic.Int64
+	version.Store(1)
+	versionOf := func(context.Context) (int64, error) { return version.Load(), nil }
 	var computed atomic.Int64
-	get := func(key string) (string, bool) {
+	get := func(key string) string {
 		t.Helper()
-		v, fresh, err := vc.get(ctx, versionOf, key, func() (any, error) {
+		v, err := vc.get(ctx, versionOf, key, func() (any, error) {
 			computed.Add(1)
-			return key + "@" + version.Load().(string), nil
+			return fmt.Sprintf("%s@v%d", key, version.Load()), nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return v.(string), fresh
-	}
-	// settle waits for background computations to finish.
-	settle := func(key, want string) {
-		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-			vc.mu.Lock()
-			e := vc.entries[key]
-			vc.mu.Unlock()
-			if e.value == want {
-				return
-			}
-		}
-		t.Fatalf("the view %q never became %q", key, want)
+		return v.(string)
 	}
 	steps := []struct {
-		what, key, version, want string
-		fresh                    bool
-		computed                 int64
+		what     string
+		key      string
+		version  int64
+		want     string
+		computed int64
 	}{
-		{"first read computes, and waits for it", "a", "v1", "a@v1", true, 1},
-		{"second read at the same version is kept", "a", "v1", "a@v1", true, 1},
-		{"another key computes", "b", "v1", "b@v1", true, 2},
-		{"a new version gives the old view, stale, and computes the new", "a", "v2", "a@v1", false, 3},
-		{"which is then kept", "a", "v2", "a@v2", true, 3},
-		{"a third key evicts the oldest (b)", "c", "v2", "c@v2", true, 4},
-		{"so b computes again, and waits: nothing stale is left", "b", "v2", "b@v2", true, 5},
+		{"first read computes, and waits for it", "a", 1, "a@v1", 1},
+		{"second read at the same version is kept", "a", 1, "a@v1", 1},
+		{"another key computes", "b", 1, "b@v1", 2},
+		{"a new version computes the new view and waits for it: the old is never served", "a", 2, "a@v2", 3},
+		{"which is then kept", "a", 2, "a@v2", 3},
+		{"a third key evicts the oldest (b)", "c", 2, "c@v2", 4},
+		{"so b computes again", "b", 2, "b@v2", 5},
 	}
 	for _, s := range steps {
 		version.Store(s.version)
-		got, fresh := get(s.key)
-		settle(s.key, s.key+"@"+s.version)
-		if got != s.want || fresh != s.fresh || computed.Load() != s.computed {
-			t.Errorf("%s: got %q (fresh %t) after %d computations, want %q (fresh %t) after %d",
-				s.what, got, fresh, computed.Load(), s.want, s.fresh, s.computed)
+		got := get(s.key)
+		if got != s.want || computed.Load() != s.computed {
+			t.Errorf("%s: got %q after %d computations, want %q after %d", s.what, got, computed.Load(), s.want, s.computed)
 		}
 	}
 	if len(vc.entries) > 2 || len(vc.order) > 2 {
 		t.Errorf("the cache holds %d entries (%d in order), want at most 2", len(vc.entries), len(vc.order))
 	}
+	// A computation of an older version that ends after a newer one's
+	// does not replace it.
+	vc.put("b", cachedView{version: 1, value: "b@v1"})
+	if e := vc.entries["b"]; e.version != 2 {
+		t.Errorf("an older view replaced the newer: %+v", e)
+	}
 
-	// Concurrent misses compute once.
-	version.Store("v3")
+	// Concurrent misses compute once, and every one of them waits for it.
+	version.Store(3)
 	computed.Store(0)
 	release := make(chan struct{})
 	var wg sync.WaitGroup
+	var got sync.Map
 	for i := 0; i < 20; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			vc.get(ctx, versionOf, "slow", func() (any, error) {
+			v, _ := vc.get(ctx, versionOf, "slow", func() (any, error) {
 				computed.Add(1)
 				<-release
-				return "slow", nil
+				return "slow@v3", nil
 			})
+			got.Store(i, v)
 		}()
 	}
 	time.Sleep(50 * time.Millisecond)
@@ -95,11 +90,17 @@ func TestViewCache(t *testing.T) {
 	if n := computed.Load(); n != 1 {
 		t.Errorf("20 concurrent misses computed %d times, want 1", n)
 	}
+	got.Range(func(k, v any) bool {
+		if v != "slow@v3" {
+			t.Errorf("reader %v got %v, want the view of version 3", k, v)
+		}
+		return true
+	})
 
 	// An error is not kept.
 	failing := true
 	for i := 0; i < 2; i++ {
-		_, _, err := vc.get(ctx, versionOf, "err", func() (any, error) {
+		_, err := vc.get(ctx, versionOf, "err", func() (any, error) {
 			if failing {
 				failing = false
 				return nil, fmt.Errorf("database down")
@@ -111,71 +112,53 @@ func TestViewCache(t *testing.T) {
 		}
 	}
 
-	// A reader that gives up does not wait on a first computation.
+	// A reader that gives up does not wait on a computation, nor gets
+	// the view of an older version meanwhile.
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, _, err := vc.get(cctx, versionOf, "never", func() (any, error) { <-make(chan struct{}); return nil, nil }); err == nil {
-		t.Error("a cancelled request waiting on a first computation got no error")
+	version.Store(4)
+	if v, err := vc.get(cctx, versionOf, "a", func() (any, error) { <-make(chan struct{}); return nil, nil }); err == nil || v != nil {
+		t.Errorf("a cancelled request waiting on a computation got %v, %v", v, err)
 	}
 }
 
-// After an upload the overview and board pack say new figures are being
-// analysed until they are, then show them; publishing waits for them.
-func TestOverviewShowsANewUploadOnceAnalysed(t *testing.T) {
-	ts, st := authServer(t, "sqlite")
-	c := newClient(t, ts)
-	c.login("board", boardPassword)
-	pages := []string{"/", "/boardpack?meeting=2030-01-01"}
-	for _, page := range pages {
-		if _, body := c.get(page); strings.Contains(body, "Freshly loaded measure") || strings.Contains(body, "being analysed") {
-			t.Fatalf("%s shows the measure, or says it is being analysed, before it is loaded", page)
-		}
-	}
-	content := ingesttest.Book(t,
-		ingesttest.Sheet{Name: "Metrics", Rows: [][]any{
-			{"Id", "Name", "Unit", "Direction", "Target", "Classification", "Category"},
-			{"fresh", "Freshly loaded measure", "calls", "up", nil, "open", "Demand"},
-		}},
-		ingesttest.Sheet{Name: "Data", Rows: [][]any{
-			{"Metric", "Area", "Period", "Value"},
-			{"fresh", "North", "2021-10", 12},
-		}},
-	)
-	in := ingest.New(st, nil)
-	in.Package.MaxFileBytes = defaultTestLimit
-	if rep, err := in.Ingest(context.Background(), "fresh.xlsx", content, ingest.Options{}); err != nil || rep.Status != ingest.StatusStored {
-		t.Fatalf("ingest: %v %+v", err, rep)
-	}
-	storetest.ApproveAll(t, st)
-	for _, page := range pages {
-		_, body := c.get(page)
-		if !strings.Contains(body, "Freshly loaded measure") && !strings.Contains(body, "being analysed") {
-			t.Errorf("%s neither shows the new measure nor says new figures are being analysed", page)
-		}
-		for deadline := time.Now().Add(10 * time.Second); !strings.Contains(body, "Freshly loaded measure"); time.Sleep(20 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("%s still does not show the measure loaded after it was first read", page)
+// After an upload the overview and board pack show it at once: the
+// first request after it computes the new analyses and waits for them,
+// and none shows those before them.
+func TestOverviewShowsANewUploadAtOnce(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			ts, st := authServer(t, d)
+			c := newClient(t, ts)
+			c.login("board", boardPassword)
+			pages := []string{"/", "/boardpack?meeting=2030-01-01"}
+			for _, page := range pages {
+				if _, body := c.get(page); strings.Contains(body, "Freshly loaded measure") {
+					t.Fatalf("%s shows the measure before it is loaded", page)
+				}
 			}
-			_, body = c.get(page)
-		}
-		if strings.Contains(body, "being analysed") {
-			t.Errorf("%s shows the new measure and still says it is being analysed", page)
-		}
-	}
-}
-
-// getAnalysed reads a page built from the figures once it no longer says
-// that new figures are being analysed (see viewCache).
-func (c *client) getAnalysed(path string) string {
-	c.t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		_, body := c.get(path)
-		if !strings.Contains(body, "being analysed") {
-			return body
-		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("%s still says new figures are being analysed after 10 s", path)
-		}
+			content := ingesttest.Book(t,
+				ingesttest.Sheet{Name: "Metrics", Rows: [][]any{
+					{"Id", "Name", "Unit", "Direction", "Target", "Classification", "Category"},
+					{"fresh", "Freshly loaded measure", "calls", "up", nil, "open", "Demand"},
+				}},
+				ingesttest.Sheet{Name: "Data", Rows: [][]any{
+					{"Metric", "Area", "Period", "Value"},
+					{"fresh", "North", "2021-10", 12},
+				}},
+			)
+			in := ingest.New(st, nil)
+			in.Package.MaxFileBytes = defaultTestLimit
+			if rep, err := in.Ingest(context.Background(), "fresh.xlsx", content, ingest.Options{}); err != nil || rep.Status != ingest.StatusStored {
+				t.Fatalf("ingest: %v %+v", err, rep)
+			}
+			storetest.ApproveAll(t, st)
+			for _, page := range pages {
+				if _, body := c.get(page); !strings.Contains(body, "Freshly loaded measure") {
+					t.Errorf("%s does not show the measure loaded before it was read", page)
+				}
+			}
+		})
 	}
 }
 
@@ -184,14 +167,14 @@ func (c *client) getAnalysed(path string) string {
 func TestViewsAreComputedOneAtATime(t *testing.T) {
 	ctx := context.Background()
 	vc := newViewCache(8, slog.New(slog.DiscardHandler))
-	versionOf := func(context.Context) (string, error) { return "v1", nil }
+	versionOf := func(context.Context) (int64, error) { return 1, nil }
 	var running, most atomic.Int64
 	var wg sync.WaitGroup
 	for i := range 6 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, _, err := vc.get(ctx, versionOf, fmt.Sprintf("view-%d", i), func() (any, error) {
+			_, err := vc.get(ctx, versionOf, fmt.Sprintf("view-%d", i), func() (any, error) {
 				n := running.Add(1)
 				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
 				}
@@ -221,8 +204,10 @@ func TestWarmComputesTheFirstViews(t *testing.T) {
 		keys = append(keys, k)
 	}
 	srv.views.mu.Unlock()
-	want := fmt.Sprintf("boardpack/true/%s", meetingDay(time.Now()).Format(time.DateOnly))
-	if !slices.Contains(keys, want) || len(keys) < 3 {
-		t.Errorf("views after Warm = %v, want both overviews and %s", keys, want)
+	day := meetingDay(time.Now()).Format(time.DateOnly)
+	for _, want := range []string{"overview/true", "overview/false", "boardpack/true/" + day, "boardpack/false/" + day} {
+		if !slices.Contains(keys, want) {
+			t.Errorf("views after Warm = %v, want %s among them", keys, want)
+		}
 	}
 }

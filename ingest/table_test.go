@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"github.com/assure-pcc/assure/metrics/store/storetest"
 	"os"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/assure-pcc/assure/ingest/mapping"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
+	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
 
 func namedMapping(t *testing.T, name string) *mapping.Mapping {

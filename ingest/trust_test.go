@@ -318,7 +318,8 @@ func TestDryRunWritesNothing(t *testing.T) {
 	fin := m5Book(t, m5Title, revenueRows(m5Title))
 	for _, d := range storetest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
-			st, dsn := storetest.OpenDSN(t, d)
+			dsn := storetest.DSN(t, d)
+			st := storetest.OpenDSN(t, dsn)
 			seedCatalogue(t, st)
 			before, err := st.ListUploads(context.Background())
 			if err != nil {

@@ -36,7 +36,7 @@ Usage:
                                                    load workbooks
   assure demo     [--addr HOST:PORT]                a dashboard with sample data
   assure template performance|finance FILE          write a blank workbook
-  assure publish  [--db DSN] DIR                    write the public pages as a static site
+  assure publish  [--db DSN] [--meeting DATE] DIR   make DIR the published site (open measures only)
   assure user add|list|disable [--db DSN] ...       manage users
   assure token add [--db DSN] USER                  print an API token
   assure catalogue proposals|approve|refuse ...      decide classification proposals

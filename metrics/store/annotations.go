@@ -16,7 +16,9 @@ import (
 // Annotations: dated notes on a measure's timeline, or on every
 // measure's (metric_id NULL). They are as visible as their measure: a
 // viewer who may not see a measure gets none of its annotations, while
-// one on every measure is seen wherever a measure is.
+// one on every measure is seen wherever a measure is. Who wrote or
+// changed one is for those signed in: the public gets the annotation
+// with no names.
 
 type annotationRow struct {
 	ID        int64          `db:"id"`
@@ -31,7 +33,14 @@ type annotationRow struct {
 	UpdatedAt string         `db:"updated_at"`
 }
 
-const annotationColumns = `a.id, a.metric_id, a.starts_on, a.ends_on, a.label, a.detail, a.created_by, a.created_at, a.updated_by, a.updated_at`
+// annotationColumns select an annotation. Its two placeholders take
+// Scope.Sensitive, which only signed-in viewers have: the names of the
+// staff who wrote and changed it are read for them and for no one else,
+// in the query, so that no page for the public can show a name it never
+// received.
+const annotationColumns = `a.id, a.metric_id, a.starts_on, a.ends_on, a.label, a.detail,
+	CASE WHEN ? THEN a.created_by ELSE '' END AS created_by, a.created_at,
+	CASE WHEN ? THEN a.updated_by ELSE '' END AS updated_by, a.updated_at`
 
 // annotationVisible keeps the annotations of measures the viewer may see,
 // and those on every measure. Its one placeholder takes Scope.Sensitive.
@@ -186,7 +195,7 @@ func (s *Store) GetAnnotation(ctx context.Context, scope metrics.Scope, id int64
 func (s *Store) getAnnotation(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, id int64) (metrics.Annotation, error) {
 	var r annotationRow
 	err := tx.GetContext(ctx, &r, s.rebind(`SELECT `+annotationColumns+` FROM annotations a
-		WHERE a.id = ? AND a.deleted_at IS NULL AND `+annotationVisible), id, scope.Sensitive)
+		WHERE a.id = ? AND a.deleted_at IS NULL AND `+annotationVisible), scope.Sensitive, scope.Sensitive, id, scope.Sensitive)
 	if errors.Is(err, sql.ErrNoRows) {
 		return metrics.Annotation{}, metrics.Errorf(metrics.ENOTFOUND, "There is no annotation %d: it may have been deleted.", id)
 	}
@@ -207,7 +216,7 @@ func (s *Store) Annotations(ctx context.Context, scope metrics.Scope, metricID s
 		}
 		return tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+annotationColumns+` FROM annotations a
 			WHERE (a.metric_id = ? OR a.metric_id IS NULL) AND a.deleted_at IS NULL
-			ORDER BY a.starts_on, a.id`), metricID)
+			ORDER BY a.starts_on, a.id`), scope.Sensitive, scope.Sensitive, metricID)
 	})
 	if err != nil {
 		return nil, wrapRead("annotations of "+metricID, err)
@@ -223,7 +232,7 @@ func (s *Store) AllAnnotations(ctx context.Context, scope metrics.Scope) ([]metr
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
 		return tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+annotationColumns+` FROM annotations a
 			WHERE a.deleted_at IS NULL AND `+annotationVisible+`
-			ORDER BY a.starts_on, a.id`), scope.Sensitive)
+			ORDER BY a.starts_on, a.id`), scope.Sensitive, scope.Sensitive, scope.Sensitive)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("annotations: %w", err)

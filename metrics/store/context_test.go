@@ -117,6 +117,51 @@ func TestAnnotations(t *testing.T) {
 	})
 }
 
+// Who wrote or changed an annotation is read for signed-in viewers only:
+// every read the public makes gives the annotations without names.
+func TestAnnotationsNameNoStaffToThePublic(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		twoMeasures(t, s)
+		a, err := s.AddAnnotation(ctx, metrics.Annotation{MetricID: calls.ID, Label: "New telephony", Start: day("2019-05-01"), CreatedBy: "ana1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Label, a.UpdatedBy = "New telephony system", "bob2"
+		if _, err := s.UpdateAnnotation(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddAnnotation(ctx, metrics.Annotation{Label: "Lockdown", Start: day("2020-03-23"), CreatedBy: "ana1"}); err != nil {
+			t.Fatal(err)
+		}
+		reads := map[string]func(metrics.Scope) ([]metrics.Annotation, error){
+			"Annotations":    func(sc metrics.Scope) ([]metrics.Annotation, error) { return s.Annotations(ctx, sc, calls.ID) },
+			"AllAnnotations": func(sc metrics.Scope) ([]metrics.Annotation, error) { return s.AllAnnotations(ctx, sc) },
+			"GetAnnotation": func(sc metrics.Scope) ([]metrics.Annotation, error) {
+				one, err := s.GetAnnotation(ctx, sc, a.ID)
+				return []metrics.Annotation{one}, err
+			},
+		}
+		for name, read := range reads {
+			for _, sc := range []metrics.Scope{metrics.Public, metrics.Everything} {
+				as, err := read(sc)
+				if err != nil || len(as) == 0 {
+					t.Fatalf("%s(%s) = %v, %v", name, sc, as, err)
+				}
+				for _, got := range as {
+					named := got.CreatedBy != "" || got.UpdatedBy != ""
+					if named != sc.Sensitive {
+						t.Errorf("%s(%s): %q by %q, changed by %q", name, sc, got.Label, got.CreatedBy, got.UpdatedBy)
+					}
+					if got.CreatedAt.IsZero() || got.UpdatedAt.IsZero() {
+						t.Errorf("%s(%s): %q lost its times", name, sc, got.Label)
+					}
+				}
+			}
+		}
+	})
+}
+
 func TestCommentary(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()

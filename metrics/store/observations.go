@@ -74,12 +74,29 @@ func observations(rows []obsRow) ([]metrics.Observation, error) {
 // sheet and cell it came from. A metric that does not exist or that the
 // viewer may not see gives a *metrics.Error ENOTFOUND, as GetMetric does.
 func (s *Store) Series(ctx context.Context, scope metrics.Scope, id string) ([]metrics.Observation, error) {
+	_, obs, _, err := s.VersionedSeries(ctx, scope, id)
+	return obs, err
+}
+
+// VersionedSeries is Series with the metric and the data version, all
+// read from one snapshot of the database: the values are those of that
+// version, and the metric (its classification above all) is as it was
+// with them. A cache keeps the values by that version and checks each
+// later reader against that classification, never one read before or
+// after.
+func (s *Store) VersionedSeries(ctx context.Context, scope metrics.Scope, id string) (metrics.Metric, []metrics.Observation, int64, error) {
 	var (
+		m   metrics.Metric
 		obs []metrics.Observation
 		ids []int64
+		v   Versions
 	)
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		if _, err := s.getVisibleMetric(ctx, tx, scope, id); err != nil {
+		var err error
+		if m, err = s.getVisibleMetric(ctx, tx, scope, id); err != nil {
+			return err
+		}
+		if v, err = s.versionsIn(ctx, tx); err != nil {
 			return err
 		}
 		sources, err := uploadSources(ctx, tx, s.rebind(`
@@ -104,13 +121,13 @@ func (s *Store) Series(ctx context.Context, scope metrics.Scope, id string) ([]m
 		})
 	})
 	if err != nil {
-		return nil, wrapRead(fmt.Sprintf("series of %q", id), err)
+		return metrics.Metric{}, nil, 0, wrapRead(fmt.Sprintf("series of %q", id), err)
 	}
 	sortSeries(obs, ids)
 	if obs == nil {
 		obs = []metrics.Observation{}
 	}
-	return obs, nil
+	return m, obs, v.Data, nil
 }
 
 // LatestValue is a metric with its latest period and the current values

@@ -2,73 +2,62 @@ package store
 
 import (
 	"context"
-	"fmt"
+
+	"github.com/jmoiron/sqlx"
 )
 
-// DataVersion names the state of everything the figures are read from:
-// the uploads stored (an ingest adds one, a rollback removes one from
-// the count) and the catalogue (an edit moves its newest updated_at). It
-// changes whenever a page built from the figures could change, and is
-// the same on every server sharing the database, so a server can keep
-// what it computed from the figures until the version moves. It is one
-// cheap query: uploads and metrics are small tables.
-func (s *Store) DataVersion(ctx context.Context) (string, error) {
-	v, err := s.versions(ctx)
-	if err != nil {
-		return "", err
-	}
-	return v.data(), nil
+// Versions are the database's two counters of what readers see (see
+// migrations/sqlite/00009_versions.sql). They only grow, and the
+// database itself advances them, in the transaction of each change:
+// triggers count every change to the uploads, the catalogue, the
+// annotations, the commentary and the board pack editions, whoever
+// makes it. A server keeps what it built from the database until the
+// counter it was built at moves; since the counters are in the database,
+// every server sharing it sees a change at once, whatever each host's
+// clock says.
+//
+// A writer in this package needs to call nothing: a change to one of
+// those tables moves the counters by itself. A new table whose rows a
+// reader sees (on a kept page, say) gets triggers of its own, in both
+// dialects' migrations, as 00009 gives the others.
+type Versions struct {
+	// Data moves with every change to what the figures are read from:
+	// an upload stored or rolled back, a catalogue change (a measure's
+	// classification above all).
+	Data int64 `db:"data_version"`
+	// Page moves with Data and with every change to what a page shows
+	// beside the figures: annotations, commentary, board pack editions.
+	Page int64 `db:"page_version"`
 }
 
-// PageVersion is DataVersion and, beside the figures, the context a page
-// shows with them: annotations (added, edited or deleted), commentary
-// (every version is a new row) and board pack editions (never changed,
-// only added). A page rendered from the database is the same while its
-// PageVersion stays put.
-func (s *Store) PageVersion(ctx context.Context) (string, error) {
-	v, err := s.versions(ctx)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%s/%d/%s/%s/%d/%d", v.data(), v.LastAnnotation, v.AnnotationEdit, v.AnnotationDelete, v.LastCommentary, v.LastEdition), nil
-}
-
-type versionRow struct {
-	LastUpload       int64  `db:"last_upload"`
-	Stored           int64  `db:"stored"`
-	Metrics          int64  `db:"metric_count"`
-	LastMetric       string `db:"last_metric"`
-	LastAnnotation   int64  `db:"last_annotation"`
-	AnnotationEdit   string `db:"annotation_edit"`
-	AnnotationDelete string `db:"annotation_delete"`
-	LastCommentary   int64  `db:"last_commentary"`
-	LastEdition      int64  `db:"last_edition"`
-}
-
-func (v versionRow) data() string {
-	return fmt.Sprintf("%d/%d/%d/%s", v.LastUpload, v.Stored, v.Metrics, v.LastMetric)
-}
-
-// versions reads both versions' parts in one query: every part is the
-// maximum or count of a small table or of an indexed key. Every page asks
-// for it, so it is one statement outside a transaction (a statement sees
-// one snapshot on its own), not a read transaction's three: BEGIN, the
-// query and ROLLBACK.
-func (s *Store) versions(ctx context.Context) (versionRow, error) {
-	var v versionRow
-	err := s.rdb.GetContext(ctx, &v, `
-			SELECT
-				(SELECT COALESCE(MAX(id), 0) FROM uploads) AS last_upload,
-				(SELECT COUNT(*) FROM uploads WHERE status = 'stored') AS stored,
-				(SELECT COUNT(*) FROM metrics) AS metric_count,
-				(SELECT COALESCE(MAX(updated_at), '') FROM metrics) AS last_metric,
-				(SELECT COALESCE(MAX(id), 0) FROM annotations) AS last_annotation,
-				(SELECT COALESCE(MAX(updated_at), '') FROM annotations) AS annotation_edit,
-				(SELECT COALESCE(MAX(deleted_at), '') FROM annotations) AS annotation_delete,
-				(SELECT COALESCE(MAX(id), 0) FROM commentary) AS last_commentary,
-				(SELECT COALESCE(MAX(id), 0) FROM board_pack_editions) AS last_edition`)
-	if err != nil {
-		return v, wrapRead("data version", err)
+// Versions reads both counters. It is one statement outside a
+// transaction (a statement sees one snapshot on its own), since every
+// page asks for it.
+func (s *Store) Versions(ctx context.Context) (Versions, error) {
+	var v Versions
+	if err := s.rdb.GetContext(ctx, &v, `SELECT data_version, page_version FROM versions WHERE id = 1`); err != nil {
+		return v, wrapRead("versions", err)
 	}
 	return v, nil
+}
+
+// DataVersion is Versions().Data: what a view computed from the figures
+// and the catalogue (the overview's analyses, a series) is kept by.
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	v, err := s.Versions(ctx)
+	return v.Data, err
+}
+
+// PageVersion is Versions().Page: what a rendered page is kept by.
+func (s *Store) PageVersion(ctx context.Context) (int64, error) {
+	v, err := s.Versions(ctx)
+	return v.Page, err
+}
+
+// versionsIn reads the counters inside a transaction, so that what else
+// the transaction reads is known to be of that version.
+func (s *Store) versionsIn(ctx context.Context, tx *sqlx.Tx) (Versions, error) {
+	var v Versions
+	err := tx.GetContext(ctx, &v, `SELECT data_version, page_version FROM versions WHERE id = 1`)
+	return v, err
 }

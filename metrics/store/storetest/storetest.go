@@ -50,23 +50,28 @@ func Dialects(t testing.TB) []string {
 // fails it for any other dialect.
 func Open(t testing.TB, dialect string) *store.Store {
 	t.Helper()
-	s, _ := OpenDSN(t, dialect)
-	return s
+	return OpenDSN(t, DSN(t, dialect))
 }
 
-// OpenDSN is Open, and also returns the store's DSN, for tests that work
-// on the database beside the Store.
-func OpenDSN(t testing.TB, dialect string) (*store.Store, string) {
+// DSN returns the DSN of a database of the test's own, empty until a
+// Store opens it: a new SQLite file in t.TempDir(), or a new PostgreSQL
+// schema (see PostgresDSN). Tests that need several Stores on one
+// database, as several servers have, open it with OpenDSN more than once.
+func DSN(t testing.TB, dialect string) string {
 	t.Helper()
-	var dsn string
 	switch dialect {
 	case store.SQLite:
-		dsn = filepath.Join(t.TempDir(), "assure.db")
+		return filepath.Join(t.TempDir(), "assure.db")
 	case store.Postgres:
-		dsn = PostgresDSN(t)
-	default:
-		t.Fatalf("storetest: unknown dialect %q", dialect)
+		return PostgresDSN(t)
 	}
+	t.Fatalf("storetest: unknown dialect %q", dialect)
+	return ""
+}
+
+// OpenDSN returns a migrated Store on dsn, closed when the test ends.
+func OpenDSN(t testing.TB, dsn string) *store.Store {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	s, err := store.Open(ctx, dsn)
@@ -78,7 +83,7 @@ func OpenDSN(t testing.TB, dialect string) (*store.Store, string) {
 			t.Errorf("storetest: close: %v", err)
 		}
 	})
-	return s, dsn
+	return s
 }
 
 // HoldWriteLock takes, on a connection of its own, the lock that every
