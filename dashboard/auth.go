@@ -177,9 +177,21 @@ type loginPage struct {
 }
 
 // safeNext keeps a post-sign-in redirect on this site: a path, never a
-// scheme or another host ("//evil.example").
+// scheme or another host ("//evil.example"). Browsers drop tabs and line
+// breaks from a URL and read a backslash as a slash, so "/\t/evil.example"
+// and "/\\evil.example" both lead off-site: any control character or
+// backslash, anywhere, sends the reader to the overview instead.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' || (r >= 0x80 && r < 0xa0) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
 	return next

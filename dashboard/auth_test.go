@@ -244,12 +244,53 @@ func TestBearerTokens(t *testing.T) {
 }
 
 func TestSafeNext(t *testing.T) {
-	for in, want := range map[string]string{
-		"/metrics/x": "/metrics/x", "": "/", "https://evil.example": "/", "//evil.example": "/", "/\\evil.example": "/", "/a\r\nSet-Cookie: x": "/",
+	for _, tc := range []struct{ in, want string }{
+		{"/metrics/x", "/metrics/x"},
+		{"/metrics/x?area=North&baseline=2019#figures", "/metrics/x?area=North&baseline=2019#figures"},
+		{"/", "/"},
+		{"", "/"},
+		{"https://evil.example", "/"},
+		{"//evil.example", "/"},
+		{"/\\evil.example", "/"},
+		{"/a\r\nSet-Cookie: x", "/"},
+		// Browsers drop tabs and line breaks inside a URL, so each of
+		// these is "//host/path" by the time it is followed.
+		{"/\t/evil.example/path", "/"},
+		{"/\n/evil.example", "/"},
+		{"/\r/evil.example", "/"},
+		{"/\x00/evil.example", "/"},
+		{"/\x7f/evil.example", "/"},
+		{"/\u0085/evil.example", "/"},
+		{"\t//evil.example", "/"},
+		{"/metrics\\..\\..\\evil", "/"},
+		{"/%09/evil.example", "/%09/evil.example"}, // still encoded: a path on this site
+		{"javascript:alert(1)", "/"},
 	} {
-		if got := safeNext(in); got != want {
-			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		if got := safeNext(tc.in); got != tc.want {
+			t.Errorf("safeNext(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// The redirect after sign-in stays on the site whatever next says, as
+// sent by a browser (percent-encoded in the query and in the form).
+func TestSignInRedirectStaysOnTheSite(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			ts, _ := authServer(t, d)
+			for _, next := range []string{"/\t/evil.example/path", "/\\evil.example", "//evil.example", "/\n/evil.example"} {
+				c := newClient(t, ts)
+				_, body := c.get("/login?next=" + url.QueryEscape(next))
+				if !strings.Contains(body, `name="next" value="/"`) {
+					t.Errorf("GET /login?next=%q: the form does not carry next=/", next)
+				}
+				token := c.csrf("/login")
+				resp, _ := c.post("/login", url.Values{"name": {"board"}, "password": {boardPassword}, "_csrf": {token}, "next": {next}}, nil)
+				if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+					t.Errorf("sign-in with next=%q = %d to %q, want 303 to /", next, resp.StatusCode, resp.Header.Get("Location"))
+				}
+			}
+		})
 	}
 }
 
