@@ -113,7 +113,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 			return err
 		},
 	}))
-	e.Use(securityHeaders)
+	e.Use(securityHeaders, privateResponses)
 	e.Use(s.requestLog)
 
 	// No session, no CSRF: health checks and static files.
