@@ -64,9 +64,10 @@ func (s *Server) newSessions(secure bool) *scs.SessionManager {
 }
 
 // csrfMiddleware checks a token on every state-changing request made with
-// cookies. Requests authenticated by a bearer token carry no cookie an
-// attacker's page could ride on, so they are exempt.
-func (s *Server) csrfMiddleware(secure bool) echo.MiddlewareFunc {
+// cookies, but those skip says are exempt. Requests authenticated by a
+// bearer token carry no cookie an attacker's page could ride on, so they
+// are exempt.
+func (s *Server) csrfMiddleware(secure bool, skip middleware.Skipper) echo.MiddlewareFunc {
 	return middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:" + csrfField + ",header:X-CSRF-Token",
 		CookieName:     "assure_csrf",
@@ -75,7 +76,7 @@ func (s *Server) csrfMiddleware(secure bool) echo.MiddlewareFunc {
 		CookieSecure:   secure,
 		CookieSameSite: http.SameSiteStrictMode,
 		ContextKey:     csrfContextKey,
-		Skipper:        csrfExempt,
+		Skipper:        skip,
 		ErrorHandler: func(err error, c echo.Context) error {
 			return echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from Assure. Go back, reload the page and try again.")
 		},
@@ -97,6 +98,17 @@ func csrfExempt(c echo.Context) bool {
 		}
 	}
 	return false
+}
+
+// csrfLate are the routes whose CSRF token is checked by their own
+// middleware, after the sign-in check and the body limit: their token is
+// a field of a large multipart body, which must not be read first.
+var csrfLate = map[string]bool{"POST /uploads": true, "POST /api/v1/uploads": true}
+
+// csrfExemptOrLate is the skipper of the CSRF check every route runs
+// first.
+func csrfExemptOrLate(c echo.Context) bool {
+	return csrfExempt(c) || csrfLate[c.Request().Method+" "+c.Path()]
 }
 
 // bearerToken returns the token of an "Authorization: Bearer" header.

@@ -33,7 +33,16 @@ type Config struct {
 	// BudgetThresholds rate the revenue forecast on the finance pages;
 	// the zero value means metrics.DefaultBudgetThresholds.
 	BudgetThresholds metrics.BudgetThresholds
+	// ParallelUploads is how many uploads are read and checked at once;
+	// more wait their turn. 0 means DefaultParallelUploads.
+	ParallelUploads int
 }
+
+// DefaultParallelUploads is how many uploads are read and checked at
+// once unless Config says otherwise: a workbook's check is CPU-bound
+// and holds the file in memory, so more than the cores of a small
+// server only multiplies the memory.
+const DefaultParallelUploads = 2
 
 // Server serves the dashboard. It is an http.Handler.
 type Server struct {
@@ -57,7 +66,11 @@ type Server struct {
 	// seriesKept keeps each measure's series until the figures change,
 	// for every page and answer that shows it (see seriescache.go).
 	seriesKept *seriesCache
-	handler    http.Handler
+	// bodyLimits are the routes' own body limits (see bodyLimit).
+	bodyLimits map[string]int64
+	// parses queues uploads: a few are read and checked at a time.
+	parses  *parseQueue
+	handler http.Handler
 	// echo is kept so tests can walk every route.
 	echo *echo.Echo
 }
@@ -87,6 +100,10 @@ func New(cfg Config) (*Server, error) {
 	if err := s.budget.Validate(); err != nil {
 		return nil, fmt.Errorf("budget thresholds: %w", err)
 	}
+	if cfg.ParallelUploads == 0 {
+		cfg.ParallelUploads = DefaultParallelUploads
+	}
+	s.parses = newParseQueue(cfg.ParallelUploads)
 	s.sessions = s.newSessions(cfg.SecureCookies)
 	// Cross-origin protection (Sec-Fetch-Site and Origin) in front of the
 	// CSRF tokens: two independent defences for state-changing requests.
@@ -115,6 +132,9 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	}))
 	e.Use(securityHeaders, privateResponses)
 	e.Use(s.requestLog)
+	// Before anything reads a body: each route's limit.
+	s.bodyLimits = s.routeBodyLimits()
+	e.Use(s.limitBodies)
 
 	// No session, no CSRF: health checks and static files.
 	e.GET("/healthz", s.handleHealth)
@@ -122,7 +142,11 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 
 	// Everything else knows its viewer. Public pages show open measures
 	// only; the store filters by the viewer's scope on every read.
-	app := e.Group("", echo.WrapMiddleware(s.sessions.LoadAndSave), handleErrorsInside, s.csrfMiddleware(secureCookies), s.authenticate, s.passwordGate)
+	app := e.Group("", echo.WrapMiddleware(s.sessions.LoadAndSave), handleErrorsInside, s.csrfMiddleware(secureCookies, csrfExemptOrLate), s.authenticate, s.passwordGate)
+	// Uploads: who may upload is settled, and the upload waits its turn,
+	// before its body is read; its CSRF token, a field of the multipart
+	// body, is checked once the body has been read within its limit.
+	upload := []echo.MiddlewareFunc{requireUploader, s.inTurn, readUploadForm, s.csrfMiddleware(secureCookies, csrfExempt)}
 	app.GET("/login", s.handleLoginForm)
 	app.POST("/login", s.handleLogin)
 	app.POST("/logout", s.handleLogout)
@@ -154,8 +178,8 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	// handler against the kind of file (allowFor).
 	signed := app.Group("", requireUser)
 	signed.GET("/uploads", s.handleUploads)
-	signed.POST("/uploads", s.handleUploadCheck)
-	signed.POST("/uploads/confirm", s.handleUploadConfirm)
+	signed.POST("/uploads", s.handleUploadCheck, upload...)
+	signed.POST("/uploads/confirm", s.handleUploadConfirm, s.inTurn)
 	signed.GET("/uploads/:id/original", s.handleUploadOriginal)
 	signed.POST("/uploads/:id/rollback", s.handleUploadRollback)
 	signed.GET("/catalogue", s.handleCatalogue)
@@ -185,7 +209,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	signed.POST("/boardpack/publish", s.handleBoardPackPublish)
 	signed.GET("/boardpack/editions", s.handleEditions)
 	signed.GET("/boardpack/editions/:id", s.handleEdition)
-	api.POST("/uploads", s.handleAPIUpload, requireUser)
+	api.POST("/uploads", s.handleAPIUpload, upload...)
 	return e
 }
 

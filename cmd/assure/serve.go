@@ -25,12 +25,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	amberOver := c.Float64("budget-amber-overspend-pct", d.AmberOverspendPct, "revenue RAG: an overspend above this % of budget is amber")
 	redOver := c.Float64("budget-red-overspend-pct", d.RedOverspendPct, "revenue RAG: an overspend of this % of budget or more is red")
 	amberUnder := c.Float64("budget-amber-underspend-pct", d.AmberUnderspendPct, "revenue RAG: an underspend above this % of budget is amber (0: never)")
+	parallel := c.Int("parallel-uploads", dashboard.DefaultParallelUploads, "uploads read and checked at once; more wait their turn")
 	lim := addLimitFlags(c)
 	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
 		return err
 	}
 	if c.NArg() > 0 {
 		return usageError{fmt.Sprintf("serve takes no arguments, got %q", c.Args())}
+	}
+	if *parallel < 1 {
+		return usageError{"--parallel-uploads must be 1 or more"}
 	}
 	st, err := store.Open(ctx, *dsn)
 	if err != nil {
@@ -40,7 +44,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	in := ingest.New(st, logger)
 	lim.apply(in)
 	budget := metrics.BudgetThresholds{AmberOverspendPct: *amberOver, RedOverspendPct: *redOver, AmberUnderspendPct: *amberUnder}
-	return serve(ctx, dashboard.Config{Store: st, Ingester: in, Logger: logger, Version: version, SecureCookies: *secure, BudgetThresholds: budget}, *addr, stdout, nil)
+	return serve(ctx, dashboard.Config{Store: st, Ingester: in, Logger: logger, Version: version, SecureCookies: *secure, BudgetThresholds: budget,
+		ParallelUploads: *parallel}, *addr, stdout, nil)
 }
 
 // serve runs the dashboard on addr until ctx ends, then shuts down
