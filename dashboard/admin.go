@@ -111,11 +111,11 @@ func (s *Server) handleAdminAddUser(c echo.Context) error {
 	if err != nil {
 		return refuse(err)
 	}
-	hash, err := HashPassword(password)
+	ctx := c.Request().Context()
+	hash, err := s.hashPassword(ctx, password, name)
 	if err != nil {
 		return refuse(err)
 	}
-	ctx := c.Request().Context()
 	u, err := s.store.CreateUser(ctx, name, role, hash)
 	if err != nil {
 		return refuse(err)
@@ -308,11 +308,11 @@ func (s *Server) handleAdminPassword(c echo.Context) error {
 	if err != nil {
 		return s.refuseOnUserPage(c, u, err)
 	}
-	hash, err := HashPassword(password)
+	ctx := c.Request().Context()
+	hash, err := s.hashPassword(ctx, password, u.Name)
 	if err != nil {
 		return s.refuseOnUserPage(c, u, err)
 	}
-	ctx := c.Request().Context()
 	if u, err = s.store.SetPassword(ctx, u.ID, hash, generated); err != nil {
 		return s.refuseOnUserPage(c, u, err)
 	}

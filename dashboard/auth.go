@@ -30,11 +30,6 @@ const (
 	csrfField      = "_csrf"
 	csrfContextKey = "csrf"
 	userContextKey = "user"
-	// failedPerUser and failedPerIP bound guessing: after this many
-	// failures in loginWindow, sign-in is refused until the window passes.
-	failedPerUser = 5
-	failedPerIP   = 20
-	loginWindow   = 15 * time.Minute
 )
 
 // newSessions makes the session manager: sessions live in the database
@@ -218,32 +213,37 @@ func (s *Server) handleLogin(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("name"))
 	password := c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
-	ip := c.RealIP()
 	fail := func(status int, msg string) error {
 		return s.render(c, status, "login", loginPage{Page: s.page(c, "Sign in"), Name: name, Error: msg, Next: next})
-	}
-	if refusal, err := s.loginRefusal(ctx, ip, name); err != nil {
-		return err
-	} else if refusal != "" {
-		return fail(http.StatusTooManyRequests, refusal)
 	}
 	u, hash, err := s.store.UserByName(ctx, name)
 	if err != nil && metrics.ErrorCode(err) != metrics.ENOTFOUND {
 		return err
 	}
-	if err != nil {
+	known := err == nil
+	if !known {
 		hash = dummyHash // the same work whether or not the name exists
 	}
-	if !checkPassword(password, hash) || err != nil || u.Disabled {
+	// The attempt is counted before the password is checked, so that
+	// attempts sent at once cannot all be checked.
+	a, refusal, err := s.reserveAttempt(c, name, u.ID)
+	if err != nil {
+		return err
+	}
+	if refusal != "" {
+		return fail(http.StatusTooManyRequests, refusal)
+	}
+	ok, err := s.verifyPassword(ctx, password, hash)
+	if err != nil {
+		s.attemptNotMade(c, a)
+		c.Response().Header().Set("Retry-After", "5")
+		return err
+	}
+	if !ok || !known || u.Disabled {
 		s.audit(c, name, metrics.AuditLoginFailed, "")
-		if err := s.loginFailed(ctx, ip, name); err != nil {
-			return err
-		}
 		return fail(http.StatusUnauthorized, "The user name or password is not right.")
 	}
-	if err := s.loginSucceeded(ctx, name); err != nil {
-		s.logger.Warn("clearing failed sign-ins", "err", err)
-	}
+	s.attemptSucceeded(c, a, u.ID)
 	// A new session token at sign-in, so a token planted before it is
 	// worthless after.
 	if err := s.sessions.RenewToken(ctx); err != nil {

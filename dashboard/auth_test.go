@@ -21,7 +21,7 @@ const boardPassword = "correct horse battery staple — ünïcödé passphrase l
 
 func addUser(t *testing.T, st *store.Store, name string, role metrics.Role, password string) metrics.User {
 	t.Helper()
-	hash, err := HashPassword(password)
+	hash, err := HashPassword(password, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,10 +295,10 @@ func TestSignInRedirectStaysOnTheSite(t *testing.T) {
 }
 
 func TestHashPassword(t *testing.T) {
-	if _, err := HashPassword("short"); err == nil {
+	if _, err := HashPassword("short", "board"); err == nil {
 		t.Error("a 5-character password was accepted")
 	}
-	h, err := HashPassword(boardPassword)
+	h, err := HashPassword(boardPassword, "board")
 	if err != nil {
 		t.Fatal(err)
 	}

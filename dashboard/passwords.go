@@ -1,16 +1,20 @@
 package dashboard
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
 	"github.com/assure-pcc/assure/metrics"
+	"golang.org/x/sync/semaphore"
 )
 
 // passwordParams are argon2id's settings: OWASP's minimum (19 MiB of
@@ -26,8 +30,9 @@ const MinPasswordLength = 10
 const maxPasswordBytes = 1024
 
 // HashPassword returns the argon2id hash of a password in the PHC string
-// form, refusing one that is too short or too long.
-func HashPassword(password string) (string, error) {
+// form for the user called name, refusing one that is too short or too
+// long.
+func HashPassword(password, name string) (string, error) {
 	if utf8.RuneCountInString(password) < MinPasswordLength {
 		return "", metrics.Errorf(metrics.EINVALID, "a password needs at least %d characters", MinPasswordLength)
 	}
@@ -49,6 +54,55 @@ func checkPassword(password, hash string) bool {
 	}
 	ok, err := argon2id.ComparePasswordAndHash(password, hash)
 	return err == nil && ok
+}
+
+// hashSlots bounds the argon2id computations running at once: each
+// takes passwordParams.Memory (19 MiB) for its length, so a burst of a
+// thousand sign-ins would need 19 GB. The rest wait their turn, for up
+// to hashWait.
+type hashSlots struct {
+	sem *semaphore.Weighted
+	// inUse and peak count the computations running, for tests.
+	inUse, peak atomic.Int64
+}
+
+// hashWait is the longest a password check waits for its turn before
+// the server says it is busy.
+const hashWait = 10 * time.Second
+
+func newHashSlots(n int) *hashSlots {
+	return &hashSlots{sem: semaphore.NewWeighted(int64(max(1, n)))}
+}
+
+// run runs fn in a turn, or returns EBUSY when none came in time.
+func (h *hashSlots) run(ctx context.Context, fn func()) error {
+	ctx, cancel := context.WithTimeout(ctx, hashWait)
+	defer cancel()
+	if err := h.sem.Acquire(ctx, 1); err != nil {
+		return metrics.Errorf(metrics.EBUSY, "Assure is busy checking other passwords. Try again in a moment.")
+	}
+	defer h.sem.Release(1)
+	n := h.inUse.Add(1)
+	defer h.inUse.Add(-1)
+	for p := h.peak.Load(); n > p && !h.peak.CompareAndSwap(p, n); p = h.peak.Load() {
+	}
+	fn()
+	return nil
+}
+
+// verifyPassword checks a password against its hash in a turn of
+// s.hashing.
+func (s *Server) verifyPassword(ctx context.Context, password, hash string) (ok bool, err error) {
+	err = s.hashing.run(ctx, func() { ok = checkPassword(password, hash) })
+	return ok, err
+}
+
+// hashPassword is HashPassword in a turn of s.hashing.
+func (s *Server) hashPassword(ctx context.Context, password, name string) (hash string, err error) {
+	if rerr := s.hashing.run(ctx, func() { hash, err = HashPassword(password, name) }); rerr != nil {
+		return "", rerr
+	}
+	return hash, err
 }
 
 // dummyHash is compared against when a user name is unknown, so that a

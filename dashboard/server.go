@@ -8,6 +8,8 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"runtime"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -36,6 +38,13 @@ type Config struct {
 	// ParallelUploads is how many uploads are read and checked at once;
 	// more wait their turn. 0 means DefaultParallelUploads.
 	ParallelUploads int
+	// ParallelPasswordChecks is how many argon2id hashes (19 MiB each)
+	// are computed at once; more wait their turn. 0 means one per CPU.
+	ParallelPasswordChecks int
+	// TrustedProxies are the load balancers and proxies in front of
+	// Assure: only from them is X-Forwarded-For believed. None means the
+	// client's address is the direct peer's.
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultParallelUploads is how many uploads are read and checked at
@@ -69,8 +78,14 @@ type Server struct {
 	// bodyLimits are the routes' own body limits (see bodyLimit).
 	bodyLimits map[string]int64
 	// parses queues uploads: a few are read and checked at a time.
-	parses  *parseQueue
-	handler http.Handler
+	parses *parseQueue
+	// hashing bounds the password hashes computed at once.
+	hashing *hashSlots
+	// secureCookies marks cookies Secure.
+	secureCookies bool
+	// trustedProxies are those whose X-Forwarded-For is believed.
+	trustedProxies []netip.Prefix
+	handler        http.Handler
 	// echo is kept so tests can walk every route.
 	echo *echo.Echo
 }
@@ -104,6 +119,12 @@ func New(cfg Config) (*Server, error) {
 		cfg.ParallelUploads = DefaultParallelUploads
 	}
 	s.parses = newParseQueue(cfg.ParallelUploads)
+	if cfg.ParallelPasswordChecks == 0 {
+		cfg.ParallelPasswordChecks = runtime.NumCPU()
+	}
+	s.hashing = newHashSlots(cfg.ParallelPasswordChecks)
+	s.secureCookies = cfg.SecureCookies
+	s.trustedProxies = cfg.TrustedProxies
 	s.sessions = s.newSessions(cfg.SecureCookies)
 	// Cross-origin protection (Sec-Fetch-Site and Origin) in front of the
 	// CSRF tokens: two independent defences for state-changing requests.
@@ -120,9 +141,9 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	// Only the direct peer's address is trusted: X-Forwarded-For is set
-	// by the client and would let anyone pose as anyone.
-	e.IPExtractor = echo.ExtractIPDirect()
+	// Only the direct peer's address is trusted, or X-Forwarded-For as
+	// far as the trusted proxies appended to it (see ipExtractor).
+	e.IPExtractor = ipExtractor(s.trustedProxies)
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {

@@ -70,7 +70,7 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
-	hash, err := dashboard.HashPassword(password)
+	hash, err := dashboard.HashPassword(password, name)
 	if err != nil {
 		return errors.New(metrics.ErrorMessage(err))
 	}

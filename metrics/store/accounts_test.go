@@ -120,39 +120,3 @@ func TestTokenAdministration(t *testing.T) {
 		}
 	})
 }
-
-func TestLoginFailures(t *testing.T) {
-	forEachDialect(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		now := time.Date(2022, 3, 1, 9, 0, 0, 0, time.UTC)
-		s.Now = func() time.Time { return now }
-		window := 15 * time.Minute
-		for range 3 {
-			if err := s.AddLoginFailure(ctx, window, "user:ana", "ip:10.0.0.1"); err != nil {
-				t.Fatal(err)
-			}
-			now = now.Add(time.Minute)
-		}
-		n, wait, err := s.RecentLoginFailures(ctx, "user:ana", window)
-		if err != nil || n != 3 || wait != 12*time.Minute {
-			t.Errorf("RecentLoginFailures = %d %v %v, want 3 12m", n, wait, err)
-		}
-		if n, wait, _ := s.RecentLoginFailures(ctx, "user:bob", window); n != 0 || wait != 0 {
-			t.Errorf("a key with no failures: %d %v", n, wait)
-		}
-		if err := s.ClearLoginFailures(ctx, "user:ana"); err != nil {
-			t.Fatal(err)
-		}
-		if n, _, _ := s.RecentLoginFailures(ctx, "user:ana", window); n != 0 {
-			t.Errorf("after clearing: %d", n)
-		}
-		if n, _, _ := s.RecentLoginFailures(ctx, "ip:10.0.0.1", window); n != 3 {
-			t.Errorf("clearing one key cleared another: %d", n)
-		}
-		// Out of the window, failures no longer count.
-		now = now.Add(window - 2*time.Minute)
-		if n, _, _ := s.RecentLoginFailures(ctx, "ip:10.0.0.1", window); n != 1 {
-			t.Errorf("one failure left in the window, counted %d", n)
-		}
-	})
-}

@@ -73,6 +73,25 @@ func (s *Store) lockUsers(ctx context.Context, tx *sqlx.Tx) error {
 	return err
 }
 
+// forUpdate ends a SELECT that locks the rows it reads until the
+// transaction ends, on PostgreSQL. SQLite's writer runs one transaction
+// at a time (BEGIN IMMEDIATE), which locks everything it reads.
+func (s *Store) forUpdate() string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// skipLocked ends a SELECT that passes over rows another transaction
+// has locked, on PostgreSQL.
+func (s *Store) skipLocked() string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
 // analyzeAfterRows is the size of ingest after which PostgreSQL's
 // statistics are refreshed at once rather than at autovacuum's leisure.
 const analyzeAfterRows = 10000
