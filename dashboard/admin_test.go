@@ -106,11 +106,16 @@ func TestAdminAddsAUserWhoCanSignIn(t *testing.T) {
 				says   string
 			}{
 				{url.Values{"name": {"x1"}, "role": {"board"}, "password": {pw}, "password_again": {pw + "!"}}, 400, "differ"},
-				{url.Values{"name": {"x2"}, "role": {"board"}, "password": {"short"}, "password_again": {"short"}}, 400, "at least 10"},
+				{url.Values{"name": {"x2"}, "role": {"board"}, "password": {"short"}, "password_again": {"short"}}, 400, "at least 12"},
 				{url.Values{"name": {"x3"}, "role": {"board"}}, 400, "Type the password twice"},
 				{url.Values{"name": {"fiona"}, "role": {"board"}, "password": {pw}, "password_again": {pw}}, 409, "already a user"},
 				{url.Values{"name": {"bad name"}, "role": {"board"}, "password": {pw}, "password_again": {pw}}, 400, "user name"},
 				{url.Values{"name": {"x4"}, "role": {"king"}, "password": {pw}, "password_again": {pw}}, 400, "not a role"},
+				// Too easy to guess, each long enough.
+				{url.Values{"name": {"x5"}, "role": {"board"}, "password": {"aaaaaaaaaaaa"}, "password_again": {"aaaaaaaaaaaa"}}, 400, "too easy to guess"},
+				{url.Values{"name": {"x6"}, "role": {"board"}, "password": {"password1234"}, "password_again": {"password1234"}}, 400, "too easy to guess"},
+				{url.Values{"name": {"george.osborne"}, "role": {"board"}, "password": {"George.Osborne"}, "password_again": {"George.Osborne"}}, 400, "besides the user"},
+				{url.Values{"name": {"george.osborne"}, "role": {"board"}, "password": {"george.osborne1"}, "password_again": {"george.osborne1"}}, 400, "besides the user"},
 			} {
 				resp, body := admin.adminPost("/admin/users", tc.form)
 				if resp.StatusCode != tc.status || !strings.Contains(body, tc.says) {

@@ -309,3 +309,66 @@ func TestHashPassword(t *testing.T) {
 		t.Error("checkPassword does not compare the whole passphrase")
 	}
 }
+
+// New passwords are long enough without the user's name, and not easy
+// to guess; good passphrases pass.
+func TestCheckNewPassword(t *testing.T) {
+	for _, tc := range []struct {
+		password, name string
+		says           string // "" when accepted
+	}{
+		{"aaaaaaaaaa", "ana", "at least 12"},
+		{"aaaaaaaaaaaa", "ana", "too easy"},
+		{"password1234", "ana", "too easy"},
+		{"Password123!", "ana", "too easy"},
+		{"qwertyuiop12", "ana", "too easy"},
+		{"iloveyou1234", "ana", "too easy"},
+		{"trustno1trustno1", "ana", "too easy"},
+		{"abababababababab", "ana", "too easy"},
+		{"policepolice2021", "ana", "too easy"},
+		{"alice.smith", "alice.smith", "at least 12"},
+		{"Alice.Smith.Alice.Smith", "alice.smith", "besides the user"},
+		{"alice.smith1", "alice.smith", "besides the user"},
+		{"alicesmith2021", "alicesmith", "besides the user"},
+		{"alicesmith2021!!", "alicesmith", "besides the user"},
+		{"1lovem4rgaret", "margaret", "too easy"},
+		{strings.Repeat("a", 1025), "ana", "at most 1024 bytes"},
+		{strings.Repeat("x", 1000), "ana", "too easy"}, // judged on its first 100 characters, quickly
+		{analystPassword, "ana", ""},
+		{boardPassword, "board", ""},
+		{"a long administrator passphrase", "admin", ""},
+		{"xk9#Lm2$pQ7vZ", "ana", ""},
+		{"orange tractor misty harbour", "ana", ""},
+	} {
+		err := CheckNewPassword(tc.password, tc.name)
+		switch {
+		case tc.says == "" && err != nil:
+			t.Errorf("CheckNewPassword(%.30q, %q) = %v, want accepted", tc.password, tc.name, err)
+		case tc.says != "" && (err == nil || !strings.Contains(err.Error(), tc.says)):
+			t.Errorf("CheckNewPassword(%.30q, %q) = %v, want refused saying %q", tc.password, tc.name, err, tc.says)
+		case err != nil && metrics.ErrorCode(err) != metrics.EINVALID:
+			t.Errorf("CheckNewPassword(%.30q) = %v, want EINVALID", tc.password, err)
+		}
+	}
+}
+
+// A user changing their own password meets the same rules.
+func TestAccountPasswordMustBeStrong(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			ts, _ := authServer(t, d)
+			c := newClient(t, ts)
+			c.login("board", boardPassword)
+			for _, pw := range []string{"aaaaaaaaaa", "aaaaaaaaaaaa", "board.board.board", "password1234"} {
+				resp, body := c.post("/account/password", url.Values{"_csrf": {c.csrf("/account/password")}, "current": {boardPassword},
+					"password": {pw}, "password_again": {pw}}, nil)
+				if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "password") {
+					t.Errorf("changing to %q = %d, want 400", pw, resp.StatusCode)
+				}
+			}
+			if resp := newClient(t, ts).login("board", boardPassword); resp.StatusCode != http.StatusSeeOther {
+				t.Errorf("the old password no longer works: %d", resp.StatusCode)
+			}
+		})
+	}
+}

@@ -28,7 +28,9 @@ func TestUserAndTokenCommands(t *testing.T) {
 		want  string
 	}{
 		{"a long enough password\n", []string{"user", "add", "--db", db, "--role", "analyst", "ana"}, 1, "already a user"},
-		{"short\n", []string{"user", "add", "--db", db, "--role", "board", "bob"}, 1, "at least 10 characters"},
+		{"short\n", []string{"user", "add", "--db", db, "--role", "board", "bob"}, 1, "at least 12 characters"},
+		{"aaaaaaaaaaaa\n", []string{"user", "add", "--db", db, "--role", "board", "bob"}, 1, "too easy to guess"},
+		{"bob.the.builder.bob\n", []string{"user", "add", "--db", db, "--role", "board", "bob.the.builder"}, 1, "besides the user's name"},
 		{"", []string{"user", "add", "--db", db, "--role", "board", "bob"}, 2, "no password"},
 		{"a long enough password\n", []string{"user", "add", "--db", db, "--role", "king", "bob"}, 2, "not a role"},
 		{"a long enough password\n", []string{"user", "add", "--db", db, "--role", "board", "bad name"}, 2, "letters, digits"},
