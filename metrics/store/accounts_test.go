@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -117,6 +118,45 @@ func TestTokenAdministration(t *testing.T) {
 		}
 		if _, err := s.RevokeToken(ctx, ts[1].ID); metrics.ErrorCode(err) != metrics.ENOTFOUND {
 			t.Errorf("revoking twice: %v", err)
+		}
+	})
+}
+
+// An administrator's reset revokes the user's API tokens, and no one
+// else's, with the password, in one transaction.
+func TestResetPasswordRevokesTokens(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ana, err := s.CreateUser(ctx, "ana", metrics.RoleAnalyst, "old")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bob, err := s.CreateUser(ctx, "bob", metrics.RoleBoard, "old")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, id := range []int64{ana.ID, ana.ID, bob.ID} {
+			if err := s.AddToken(ctx, id, "t", fmt.Sprintf("sha-%d", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		u, revoked, err := s.ResetPassword(ctx, ana.ID, "new", true)
+		if err != nil || revoked != 2 || !u.MustChangePassword || u.SessionGen != ana.SessionGen+1 {
+			t.Fatalf("ResetPassword = %+v, %d revoked, %v", u, revoked, err)
+		}
+		for _, sha := range []string{"sha-0", "sha-1"} {
+			if _, err := s.UserByToken(ctx, sha); metrics.ErrorCode(err) != metrics.ENOTFOUND {
+				t.Errorf("token %s after the reset: %v", sha, err)
+			}
+		}
+		if _, err := s.UserByToken(ctx, "sha-2"); err != nil {
+			t.Errorf("another user's token: %v", err)
+		}
+		if _, hash, _ := s.UserByName(ctx, "ana"); hash != "new" {
+			t.Errorf("hash = %q", hash)
+		}
+		if _, _, err := s.ResetPassword(ctx, 9999, "x", false); metrics.ErrorCode(err) != metrics.ENOTFOUND {
+			t.Errorf("an unknown user: %v", err)
 		}
 	})
 }
