@@ -37,7 +37,7 @@ Usage:
   assure demo     [--addr HOST:PORT]                a dashboard with sample data
   assure template performance|finance FILE          write a blank workbook
   assure publish  [--db DSN] DIR                    write the public pages as a static site
-  assure user add|list|disable [--db DSN] ...       manage users
+  assure user add|list|disable|enable [--db DSN] ... manage users
   assure token add [--db DSN] USER                  print an API token
   assure version                                    print the version
 
