@@ -84,7 +84,7 @@ func meetingDay(now time.Time) time.Time {
 }
 
 func (s *Server) handleBoardPack(c echo.Context) error {
-	return s.renderShared(c, func() (sharedPage, error) {
+	return s.renderShared(c, []string{"meeting"}, func() (sharedPage, error) {
 		meeting, err := meetingParam(c, s.now())
 		if err != nil {
 			return sharedPage{}, err
@@ -97,7 +97,7 @@ func (s *Server) handleBoardPack(c echo.Context) error {
 			return sharedPage{}, err
 		}
 		// A pack of figures being replaced is not kept.
-		return sharedPage{name: "boardpack", data: &p, keep: !p.Updating}, nil
+		return sharedPage{name: "boardpack", data: &p, keep: !p.Updating && asGiven(c, "meeting", meeting.Format(time.DateOnly))}, nil
 	})
 }
 

@@ -50,10 +50,11 @@ type overviewPage struct {
 var headlineAreas = map[string]bool{"Force": true, "Force-wide": true, "All": true, "All areas": true, "Total": true}
 
 func (s *Server) handleOverview(c echo.Context) error {
-	return s.renderShared(c, func() (sharedPage, error) {
+	return s.renderShared(c, []string{"category"}, func() (sharedPage, error) {
 		p, err := s.overviewPage(c)
-		// A page of figures being replaced is not kept.
-		return sharedPage{name: "overview", data: &p, keep: !p.Updating}, err
+		// A page of figures being replaced is not kept, nor one of a
+		// category there is none of.
+		return sharedPage{name: "overview", data: &p, keep: !p.Updating && asGiven(c, "category", p.Categories...)}, err
 	})
 }
 

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,10 +95,28 @@ func audience(c echo.Context) string {
 	return "public"
 }
 
-// sharedKey is the cache key of the request's answer at version.
-func (s *Server) sharedKey(c echo.Context, version string) string {
-	r := c.Request()
-	return strings.Join([]string{r.URL.Path, r.URL.RawQuery, audience(c), version, s.now().Format(time.DateOnly)}, "\x00")
+// sharedKey is the cache key of the request's answer at version: its
+// path and the query parameters the page reads (params), no others, so
+// that "?utm_source=…" or "?x=1", "?x=2", … are the one page, rendered
+// and kept once.
+func (s *Server) sharedKey(c echo.Context, version string, params []string) string {
+	q := url.Values{}
+	for _, p := range params {
+		if v := c.QueryParam(p); v != "" {
+			q.Set(p, v)
+		}
+	}
+	return strings.Join([]string{c.Request().URL.Path, q.Encode(), audience(c), version, s.now().Format(time.DateOnly)}, "\x00")
+}
+
+// asGiven reports whether the query parameter name is absent, or given
+// as one of the spellings the page reads it as. A page whose parameters
+// were not all as given (an area the measure does not have, 2019
+// written "02019") is shown but not kept: otherwise every such address
+// would render and keep a page of its own.
+func asGiven(c echo.Context, name string, spellings ...string) bool {
+	raw := c.QueryParam(name)
+	return raw == "" || slices.Contains(spellings, raw)
 }
 
 // pageBase lets renderShared reach the Page that every page's data
@@ -115,12 +135,13 @@ type sharedPage struct {
 }
 
 // renderShared answers with the page build makes, from the cache when
-// the page version has not moved. build must check that the reader may
+// the page version has not moved; params are the query parameters the
+// page reads (see sharedKey). build must check that the reader may
 // see the page, and return its error (a 404, say) otherwise: nothing is
 // kept then, and a later reader of the same audience gets the same
 // answer from build again.
-func (s *Server) renderShared(c echo.Context, build func() (sharedPage, error)) error {
-	e, err := s.kept(c, func(key string) (*cachedPage, bool, error) {
+func (s *Server) renderShared(c echo.Context, params []string, build func() (sharedPage, error)) error {
+	e, err := s.kept(c, params, func(key string) (*cachedPage, bool, error) {
 		sp, err := build()
 		if err != nil {
 			return nil, false, err
@@ -146,12 +167,12 @@ func (s *Server) renderShared(c echo.Context, build func() (sharedPage, error)) 
 
 // kept is the request's answer from the cache when the page version has
 // not moved, else the one answer makes for the key (see fill).
-func (s *Server) kept(c echo.Context, answer func(key string) (*cachedPage, bool, error)) (*cachedPage, error) {
+func (s *Server) kept(c echo.Context, params []string, answer func(key string) (*cachedPage, bool, error)) (*cachedPage, error) {
 	version, err := s.store.PageVersion(c.Request().Context())
 	if err != nil {
 		return nil, err
 	}
-	key := s.sharedKey(c, version)
+	key := s.sharedKey(c, version, params)
 	if e, ok := s.shared.get(key); ok {
 		return e, nil
 	}
@@ -220,11 +241,11 @@ func (s *Server) renderKept(c echo.Context, e *cachedPage) error {
 }
 
 // sharedJSON answers with the JSON build makes, from the cache when the
-// page version has not moved; build checks access as renderShared's
-// does.
-func (s *Server) sharedJSON(c echo.Context, build func() (any, error)) error {
-	e, err := s.kept(c, func(key string) (*cachedPage, bool, error) {
-		v, err := build()
+// page version has not moved; params and build are as renderShared's,
+// and build says whether the answer may be kept.
+func (s *Server) sharedJSON(c echo.Context, params []string, build func() (v any, keep bool, err error)) error {
+	e, err := s.kept(c, params, func(key string) (*cachedPage, bool, error) {
+		v, keep, err := build()
 		if err != nil {
 			return nil, false, err
 		}
@@ -232,7 +253,7 @@ func (s *Server) sharedJSON(c echo.Context, build func() (any, error)) error {
 		if err := json.NewEncoder(&buf).Encode(v); err != nil {
 			return nil, false, err
 		}
-		return &cachedPage{key: key, body: buf.Bytes()}, true, nil
+		return &cachedPage{key: key, body: buf.Bytes()}, keep, nil
 	})
 	if err != nil {
 		return err

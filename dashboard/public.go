@@ -146,7 +146,7 @@ func coverage(t seriesTable) string {
 }
 
 func (s *Server) handlePublicIndex(c echo.Context) error {
-	return s.renderShared(c, func() (sharedPage, error) {
+	return s.renderShared(c, nil, func() (sharedPage, error) {
 		groups, err := s.publicIndex(c.Request().Context())
 		if err != nil {
 			return sharedPage{}, err
@@ -162,7 +162,7 @@ func (s *Server) handlePublicMetric(c echo.Context) error {
 	if strings.HasSuffix(id, ".csv") {
 		return s.handlePublicCSV(c, strings.TrimSuffix(id, ".csv"))
 	}
-	return s.renderShared(c, func() (sharedPage, error) {
+	return s.renderShared(c, nil, func() (sharedPage, error) {
 		p, _, err := s.publicMetric(c.Request().Context(), id)
 		if err != nil {
 			return sharedPage{}, err
