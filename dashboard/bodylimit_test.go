@@ -129,7 +129,13 @@ func tempFiles(t *testing.T, dir string) []string {
 // without a length that runs past it. A route reading nothing takes no
 // body at all; the sign-in form takes a few kilobytes.
 func TestEveryRouteLimitsItsBody(t *testing.T) {
-	srv, _ := testServer(t, "sqlite")
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) { everyRouteLimitsItsBody(t, d) })
+	}
+}
+
+func everyRouteLimitsItsBody(t *testing.T, dialect string) {
+	srv, _ := testServer(t, dialect)
 	ts, _ := countedServer(t, srv)
 	if got := srv.bodyLimit(http.MethodPost, "/login"); got > 8<<10 {
 		t.Errorf("the sign-in form takes %d bytes, want a few kilobytes", got)
@@ -471,7 +477,13 @@ func TestUploadsQueueForTheirTurn(t *testing.T) {
 // The confirmation of a checked upload, which parses the file again,
 // takes its turn too.
 func TestUploadConfirmationTakesItsTurn(t *testing.T) {
-	r := newUploadRig(t, "sqlite", 1)
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) { uploadConfirmationTakesItsTurn(t, d) })
+	}
+}
+
+func uploadConfirmationTakesItsTurn(t *testing.T, dialect string) {
+	r := newUploadRig(t, dialect, 1)
 	resp, body := r.analyst.upload("/uploads", "book.xlsx", uploadWorkbook(t, 42), map[string]string{"_csrf": r.analyst.csrf("/uploads")}, nil)
 	m := confirmSHA.FindStringSubmatch(body)
 	if resp.StatusCode != http.StatusOK || m == nil {

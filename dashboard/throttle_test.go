@@ -374,14 +374,18 @@ func TestTrustedProxies(t *testing.T) {
 
 // Without trusted proxies, X-Forwarded-For is not believed at all.
 func TestForwardedForIsIgnoredWithoutTrustedProxies(t *testing.T) {
-	ts, st := authServer(t, "sqlite")
-	c := newClient(t, ts)
-	c.post("/login", url.Values{"name": {"nobody"}, "password": {"guess"}, "_csrf": {c.csrf("/login")}}, http.Header{"X-Forwarded-For": {"203.0.113.7"}})
-	if n, _, _ := st.LoginAttempts(context.Background(), "ip:127.0.0.1"); n != 1 {
-		t.Errorf("the peer 127.0.0.1 has %d attempts, want 1", n)
-	}
-	if n, _, _ := st.LoginAttempts(context.Background(), "ip:203.0.113.7"); n != 0 {
-		t.Errorf("the forged address has %d attempts, want 0", n)
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			ts, st := authServer(t, d)
+			c := newClient(t, ts)
+			c.post("/login", url.Values{"name": {"nobody"}, "password": {"guess"}, "_csrf": {c.csrf("/login")}}, http.Header{"X-Forwarded-For": {"203.0.113.7"}})
+			if n, _, _ := st.LoginAttempts(context.Background(), "ip:127.0.0.1"); n != 1 {
+				t.Errorf("the peer 127.0.0.1 has %d attempts, want 1", n)
+			}
+			if n, _, _ := st.LoginAttempts(context.Background(), "ip:203.0.113.7"); n != 0 {
+				t.Errorf("the forged address has %d attempts, want 0", n)
+			}
+		})
 	}
 }
 
