@@ -1,6 +1,6 @@
 -- Sign-in throttling that reserves each attempt before its password is
 -- checked, and the browsers users have signed in with, on PostgreSQL.
--- Its twin, ../sqlite/00009_login_throttle.sql, must keep the same
+-- Its twin, ../sqlite/00011_login_throttle.sql, must keep the same
 -- tables, columns and indexes.
 
 -- +goose Up

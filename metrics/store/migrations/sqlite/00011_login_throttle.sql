@@ -1,6 +1,6 @@
 -- Sign-in throttling that reserves each attempt before its password is
 -- checked, and the browsers users have signed in with, on SQLite. Its
--- twin, ../postgres/00009_login_throttle.sql, must keep the same tables,
+-- twin, ../postgres/00011_login_throttle.sql, must keep the same tables,
 -- columns and indexes.
 
 -- +goose Up
