@@ -35,22 +35,27 @@ func (s *Server) handleAccountPasswordChange(c echo.Context) error {
 		p := accountPage{Page: s.page(c, "Change your password"), Error: msg, MustChange: u.MustChangePassword}
 		return s.render(c, status, "account_password", p)
 	}
-	if refusal, err := s.loginRefusal(ctx, c.RealIP(), u.Name); err != nil {
-		return err
-	} else if refusal != "" {
-		return refuse(http.StatusTooManyRequests, refusal)
-	}
 	_, hash, err := s.store.UserByName(ctx, u.Name)
 	if err != nil {
 		return err
 	}
-	if !checkPassword(c.FormValue("current"), hash) {
+	a, refusal, err := s.reserveAttempt(c, u.Name, u.ID)
+	if err != nil {
+		return err
+	}
+	if refusal != "" {
+		return refuse(http.StatusTooManyRequests, refusal)
+	}
+	ok, err := s.verifyPassword(ctx, c.FormValue("current"), hash)
+	if err != nil {
+		s.attemptNotMade(c, a)
+		return err
+	}
+	if !ok {
 		s.audit(c, u.Name, metrics.AuditLoginFailed, "wrong current password when changing it")
-		if err := s.loginFailed(ctx, c.RealIP(), u.Name); err != nil {
-			return err
-		}
 		return refuse(http.StatusUnauthorized, "Your current password is not right.")
 	}
+	s.attemptSucceeded(c, a, u.ID)
 	password := c.FormValue("password")
 	if password != c.FormValue("password_again") {
 		return refuse(http.StatusBadRequest, "The two new passwords differ: type the same password in both boxes.")
@@ -58,7 +63,10 @@ func (s *Server) handleAccountPasswordChange(c echo.Context) error {
 	if password == c.FormValue("current") {
 		return refuse(http.StatusBadRequest, "Choose a password different from your current one.")
 	}
-	newHash, err := HashPassword(password)
+	newHash, err := s.hashPassword(ctx, password, u.Name)
+	if metrics.ErrorCode(err) == metrics.EBUSY {
+		return err
+	}
 	if err != nil {
 		return refuse(statusOf(err), metrics.ErrorMessage(err))
 	}

@@ -111,11 +111,11 @@ func (s *Server) handleAdminAddUser(c echo.Context) error {
 	if err != nil {
 		return refuse(err)
 	}
-	hash, err := HashPassword(password)
+	ctx := c.Request().Context()
+	hash, err := s.hashPassword(ctx, password, name)
 	if err != nil {
 		return refuse(err)
 	}
-	ctx := c.Request().Context()
 	u, err := s.store.CreateUser(ctx, name, role, hash)
 	if err != nil {
 		return refuse(err)
@@ -297,8 +297,8 @@ func (s *Server) handleAdminDisable(enable bool) echo.HandlerFunc {
 	}
 }
 
-// handleAdminPassword resets a user's password, typed or generated, and
-// ends their sessions.
+// handleAdminPassword resets a user's password, typed or generated, ends
+// their sessions and revokes their API tokens.
 func (s *Server) handleAdminPassword(c echo.Context) error {
 	u, err := s.targetUser(c)
 	if err != nil {
@@ -308,17 +308,21 @@ func (s *Server) handleAdminPassword(c echo.Context) error {
 	if err != nil {
 		return s.refuseOnUserPage(c, u, err)
 	}
-	hash, err := HashPassword(password)
+	ctx := c.Request().Context()
+	hash, err := s.hashPassword(ctx, password, u.Name)
 	if err != nil {
 		return s.refuseOnUserPage(c, u, err)
 	}
-	ctx := c.Request().Context()
-	if u, err = s.store.SetPassword(ctx, u.ID, hash, generated); err != nil {
+	var revoked int
+	if u, revoked, err = s.store.ResetPassword(ctx, u.ID, hash, generated); err != nil {
 		return s.refuseOnUserPage(c, u, err)
 	}
 	detail := u.Name
 	if generated {
 		detail += " (one-time password)"
+	}
+	if revoked > 0 {
+		detail += fmt.Sprintf(", %d API token(s) revoked", revoked)
 	}
 	s.audit(c, currentUser(c).Name, metrics.AuditPasswordReset, detail)
 	if u.ID == currentUser(c).ID {
@@ -329,5 +333,5 @@ func (s *Server) handleAdminPassword(c echo.Context) error {
 	if generated {
 		return s.showSecret(c, "password", u, "", password)
 	}
-	return s.afterChange(c, u, "The password of "+u.Name+" is reset and their sessions have ended.")
+	return s.afterChange(c, u, "The password of "+u.Name+" is reset, their sessions have ended and their API tokens are revoked.")
 }

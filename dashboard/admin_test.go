@@ -49,6 +49,15 @@ func userID(t *testing.T, st *store.Store, name string) string {
 	return strconvFormat(u.ID)
 }
 
+func userIDNum(t *testing.T, st *store.Store, name string) int64 {
+	t.Helper()
+	u, _, err := st.UserByName(context.Background(), name)
+	if err != nil {
+		t.Fatalf("user %s: %v", name, err)
+	}
+	return u.ID
+}
+
 func audited(t *testing.T, st *store.Store, action, detail string) bool {
 	t.Helper()
 	log, err := st.AuditLog(context.Background(), 100)
@@ -106,11 +115,16 @@ func TestAdminAddsAUserWhoCanSignIn(t *testing.T) {
 				says   string
 			}{
 				{url.Values{"name": {"x1"}, "role": {"board"}, "password": {pw}, "password_again": {pw + "!"}}, 400, "differ"},
-				{url.Values{"name": {"x2"}, "role": {"board"}, "password": {"short"}, "password_again": {"short"}}, 400, "at least 10"},
+				{url.Values{"name": {"x2"}, "role": {"board"}, "password": {"short"}, "password_again": {"short"}}, 400, "at least 12"},
 				{url.Values{"name": {"x3"}, "role": {"board"}}, 400, "Type the password twice"},
 				{url.Values{"name": {"fiona"}, "role": {"board"}, "password": {pw}, "password_again": {pw}}, 409, "already a user"},
 				{url.Values{"name": {"bad name"}, "role": {"board"}, "password": {pw}, "password_again": {pw}}, 400, "user name"},
 				{url.Values{"name": {"x4"}, "role": {"king"}, "password": {pw}, "password_again": {pw}}, 400, "not a role"},
+				// Too easy to guess, each long enough.
+				{url.Values{"name": {"x5"}, "role": {"board"}, "password": {"aaaaaaaaaaaa"}, "password_again": {"aaaaaaaaaaaa"}}, 400, "too easy to guess"},
+				{url.Values{"name": {"x6"}, "role": {"board"}, "password": {"password1234"}, "password_again": {"password1234"}}, 400, "too easy to guess"},
+				{url.Values{"name": {"george.osborne"}, "role": {"board"}, "password": {"George.Osborne"}, "password_again": {"George.Osborne"}}, 400, "besides the user"},
+				{url.Values{"name": {"george.osborne"}, "role": {"board"}, "password": {"george.osborne1"}, "password_again": {"george.osborne1"}}, 400, "besides the user"},
 			} {
 				resp, body := admin.adminPost("/admin/users", tc.form)
 				if resp.StatusCode != tc.status || !strings.Contains(body, tc.says) {
@@ -296,13 +310,40 @@ func TestAdminDisablesAndEnablesAUser(t *testing.T) {
 			if resp, _ := board.get("/metrics/secret"); resp.StatusCode != 200 {
 				t.Errorf("a new session after enabling = %d", resp.StatusCode)
 			}
-			// A password reset ends the sessions too.
+			// A password reset ends the sessions too, and revokes the
+			// user's API tokens (another user's stay).
+			token, sum, _ := NewAPIToken()
+			if err := st.AddToken(context.Background(), userIDNum(t, st, "board"), "script", sum); err != nil {
+				t.Fatal(err)
+			}
+			other, otherSum, _ := NewAPIToken()
+			if err := st.AddToken(context.Background(), userIDNum(t, st, "root"), "admin's", otherSum); err != nil {
+				t.Fatal(err)
+			}
+			bearer := func(tok string) int {
+				req, _ := http.NewRequest(http.MethodGet, ts.URL+"/api/v1/metrics/secret/series", nil)
+				req.Header.Set("Authorization", "Bearer "+tok)
+				resp, _ := newClient(t, ts).do(req)
+				return resp.StatusCode
+			}
+			if s := bearer(token); s != http.StatusOK {
+				t.Fatalf("the token before the reset = %d", s)
+			}
 			pw := "board's new passphrase"
 			if resp, _ := admin.adminPost("/admin/users/"+boardID+"/password", url.Values{"password": {pw}, "password_again": {pw}}); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("reset = %d", resp.StatusCode)
 			}
 			if resp, _ := board.get("/metrics/secret"); resp.StatusCode != 404 {
 				t.Errorf("a session outlived a password reset: %d", resp.StatusCode)
+			}
+			if s := bearer(token); s != http.StatusUnauthorized {
+				t.Errorf("board's API token after the reset = %d, want 401", s)
+			}
+			if s := bearer(other); s != http.StatusOK {
+				t.Errorf("another user's token after board's reset = %d, want 200", s)
+			}
+			if !audited(t, st, metrics.AuditPasswordReset, "1 API token(s) revoked") {
+				t.Errorf("the revoked tokens are not audited")
 			}
 			if !audited(t, st, metrics.AuditPasswordReset, "board") {
 				t.Errorf("the reset is not audited")

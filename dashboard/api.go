@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/assure-pcc/assure/metrics"
@@ -44,6 +45,9 @@ type apiSource struct {
 }
 
 type apiSeries struct {
+	// asGiven: the answer read ?area= and ?baseline= as given, and may
+	// be kept (see asGiven).
+	asGiven      bool
 	Metric       apiMetric        `json:"metric"`
 	Observations []apiObservation `json:"observations"`
 	// Analysis is that of the force-wide area, or of the area ?area=
@@ -65,7 +69,10 @@ func (s *Server) handleAPIMetrics(c echo.Context) error {
 }
 
 func (s *Server) handleAPISeries(c echo.Context) error {
-	return s.sharedJSON(c, func() (any, error) { return s.apiSeries(c) })
+	return s.sharedJSON(c, []string{"area", "baseline"}, func() (any, bool, error) {
+		v, err := s.apiSeries(c)
+		return v, v.asGiven, err
+	})
 }
 
 // apiSeries is a measure's observations and analysis, ENOTFOUND when the
@@ -84,8 +91,9 @@ func (s *Server) apiSeries(c echo.Context) (apiSeries, error) {
 	if err != nil {
 		return apiSeries{}, err
 	}
-	area := headlineArea(areasOf(obs), c.QueryParam("area"))
-	out := apiSeries{Metric: toAPIMetric(m), Observations: make([]apiObservation, len(obs)),
+	areas := areasOf(obs)
+	area := headlineArea(areas, c.QueryParam("area"))
+	out := apiSeries{asGiven: asGiven(c, "area", areas...) && asGiven(c, "baseline", strconv.Itoa(baselineYear)), Metric: toAPIMetric(m), Observations: make([]apiObservation, len(obs)),
 		Analysis: toAPIAnalysis(metrics.Analyse(m, obs, area, baselineYear, metrics.DefaultTolerance))}
 	for i, o := range obs {
 		out.Observations[i] = apiObservation{

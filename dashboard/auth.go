@@ -30,11 +30,6 @@ const (
 	csrfField      = "_csrf"
 	csrfContextKey = "csrf"
 	userContextKey = "user"
-	// failedPerUser and failedPerIP bound guessing: after this many
-	// failures in loginWindow, sign-in is refused until the window passes.
-	failedPerUser = 5
-	failedPerIP   = 20
-	loginWindow   = 15 * time.Minute
 )
 
 // newSessions makes the session manager: sessions live in the database
@@ -64,9 +59,10 @@ func (s *Server) newSessions(secure bool) *scs.SessionManager {
 }
 
 // csrfMiddleware checks a token on every state-changing request made with
-// cookies. Requests authenticated by a bearer token carry no cookie an
-// attacker's page could ride on, so they are exempt.
-func (s *Server) csrfMiddleware(secure bool) echo.MiddlewareFunc {
+// cookies, but those skip says are exempt. Requests authenticated by a
+// bearer token carry no cookie an attacker's page could ride on, so they
+// are exempt.
+func (s *Server) csrfMiddleware(secure bool, skip middleware.Skipper) echo.MiddlewareFunc {
 	return middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:" + csrfField + ",header:X-CSRF-Token",
 		CookieName:     "assure_csrf",
@@ -75,7 +71,7 @@ func (s *Server) csrfMiddleware(secure bool) echo.MiddlewareFunc {
 		CookieSecure:   secure,
 		CookieSameSite: http.SameSiteStrictMode,
 		ContextKey:     csrfContextKey,
-		Skipper:        csrfExempt,
+		Skipper:        skip,
 		ErrorHandler: func(err error, c echo.Context) error {
 			return echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from Assure. Go back, reload the page and try again.")
 		},
@@ -97,6 +93,17 @@ func csrfExempt(c echo.Context) bool {
 		}
 	}
 	return false
+}
+
+// csrfLate are the routes whose CSRF token is checked by their own
+// middleware, after the sign-in check and the body limit: their token is
+// a field of a large multipart body, which must not be read first.
+var csrfLate = map[string]bool{"POST /uploads": true, "POST /api/v1/uploads": true}
+
+// csrfExemptOrLate is the skipper of the CSRF check every route runs
+// first.
+func csrfExemptOrLate(c echo.Context) bool {
+	return csrfExempt(c) || csrfLate[c.Request().Method+" "+c.Path()]
 }
 
 // bearerToken returns the token of an "Authorization: Bearer" header.
@@ -177,9 +184,21 @@ type loginPage struct {
 }
 
 // safeNext keeps a post-sign-in redirect on this site: a path, never a
-// scheme or another host ("//evil.example").
+// scheme or another host ("//evil.example"). Browsers drop tabs and line
+// breaks from a URL and read a backslash as a slash, so "/\t/evil.example"
+// and "/\\evil.example" both lead off-site: any control character or
+// backslash, anywhere, sends the reader to the overview instead.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' || (r >= 0x80 && r < 0xa0) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
 	return next
@@ -194,32 +213,37 @@ func (s *Server) handleLogin(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("name"))
 	password := c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
-	ip := c.RealIP()
 	fail := func(status int, msg string) error {
 		return s.render(c, status, "login", loginPage{Page: s.page(c, "Sign in"), Name: name, Error: msg, Next: next})
-	}
-	if refusal, err := s.loginRefusal(ctx, ip, name); err != nil {
-		return err
-	} else if refusal != "" {
-		return fail(http.StatusTooManyRequests, refusal)
 	}
 	u, hash, err := s.store.UserByName(ctx, name)
 	if err != nil && metrics.ErrorCode(err) != metrics.ENOTFOUND {
 		return err
 	}
-	if err != nil {
+	known := err == nil
+	if !known {
 		hash = dummyHash // the same work whether or not the name exists
 	}
-	if !checkPassword(password, hash) || err != nil || u.Disabled {
+	// The attempt is counted before the password is checked, so that
+	// attempts sent at once cannot all be checked.
+	a, refusal, err := s.reserveAttempt(c, name, u.ID)
+	if err != nil {
+		return err
+	}
+	if refusal != "" {
+		return fail(http.StatusTooManyRequests, refusal)
+	}
+	ok, err := s.verifyPassword(ctx, password, hash)
+	if err != nil {
+		s.attemptNotMade(c, a)
+		c.Response().Header().Set("Retry-After", "5")
+		return err
+	}
+	if !ok || !known || u.Disabled {
 		s.audit(c, name, metrics.AuditLoginFailed, "")
-		if err := s.loginFailed(ctx, ip, name); err != nil {
-			return err
-		}
 		return fail(http.StatusUnauthorized, "The user name or password is not right.")
 	}
-	if err := s.loginSucceeded(ctx, name); err != nil {
-		s.logger.Warn("clearing failed sign-ins", "err", err)
-	}
+	s.attemptSucceeded(c, a, u.ID)
 	// A new session token at sign-in, so a token planted before it is
 	// worthless after.
 	if err := s.sessions.RenewToken(ctx); err != nil {

@@ -21,7 +21,7 @@ const boardPassword = "correct horse battery staple — ünïcödé passphrase l
 
 func addUser(t *testing.T, st *store.Store, name string, role metrics.Role, password string) metrics.User {
 	t.Helper()
-	hash, err := HashPassword(password)
+	hash, err := HashPassword(password, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,20 +244,61 @@ func TestBearerTokens(t *testing.T) {
 }
 
 func TestSafeNext(t *testing.T) {
-	for in, want := range map[string]string{
-		"/metrics/x": "/metrics/x", "": "/", "https://evil.example": "/", "//evil.example": "/", "/\\evil.example": "/", "/a\r\nSet-Cookie: x": "/",
+	for _, tc := range []struct{ in, want string }{
+		{"/metrics/x", "/metrics/x"},
+		{"/metrics/x?area=North&baseline=2019#figures", "/metrics/x?area=North&baseline=2019#figures"},
+		{"/", "/"},
+		{"", "/"},
+		{"https://evil.example", "/"},
+		{"//evil.example", "/"},
+		{"/\\evil.example", "/"},
+		{"/a\r\nSet-Cookie: x", "/"},
+		// Browsers drop tabs and line breaks inside a URL, so each of
+		// these is "//host/path" by the time it is followed.
+		{"/\t/evil.example/path", "/"},
+		{"/\n/evil.example", "/"},
+		{"/\r/evil.example", "/"},
+		{"/\x00/evil.example", "/"},
+		{"/\x7f/evil.example", "/"},
+		{"/\u0085/evil.example", "/"},
+		{"\t//evil.example", "/"},
+		{"/metrics\\..\\..\\evil", "/"},
+		{"/%09/evil.example", "/%09/evil.example"}, // still encoded: a path on this site
+		{"javascript:alert(1)", "/"},
 	} {
-		if got := safeNext(in); got != want {
-			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		if got := safeNext(tc.in); got != tc.want {
+			t.Errorf("safeNext(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
 
+// The redirect after sign-in stays on the site whatever next says, as
+// sent by a browser (percent-encoded in the query and in the form).
+func TestSignInRedirectStaysOnTheSite(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			ts, _ := authServer(t, d)
+			for _, next := range []string{"/\t/evil.example/path", "/\\evil.example", "//evil.example", "/\n/evil.example"} {
+				c := newClient(t, ts)
+				_, body := c.get("/login?next=" + url.QueryEscape(next))
+				if !strings.Contains(body, `name="next" value="/"`) {
+					t.Errorf("GET /login?next=%q: the form does not carry next=/", next)
+				}
+				token := c.csrf("/login")
+				resp, _ := c.post("/login", url.Values{"name": {"board"}, "password": {boardPassword}, "_csrf": {token}, "next": {next}}, nil)
+				if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+					t.Errorf("sign-in with next=%q = %d to %q, want 303 to /", next, resp.StatusCode, resp.Header.Get("Location"))
+				}
+			}
+		})
+	}
+}
+
 func TestHashPassword(t *testing.T) {
-	if _, err := HashPassword("short"); err == nil {
+	if _, err := HashPassword("short", "board"); err == nil {
 		t.Error("a 5-character password was accepted")
 	}
-	h, err := HashPassword(boardPassword)
+	h, err := HashPassword(boardPassword, "board")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,5 +307,68 @@ func TestHashPassword(t *testing.T) {
 	}
 	if !checkPassword(boardPassword, h) || checkPassword(boardPassword[:72], h) || checkPassword(boardPassword+"x", h) {
 		t.Error("checkPassword does not compare the whole passphrase")
+	}
+}
+
+// New passwords are long enough without the user's name, and not easy
+// to guess; good passphrases pass.
+func TestCheckNewPassword(t *testing.T) {
+	for _, tc := range []struct {
+		password, name string
+		says           string // "" when accepted
+	}{
+		{"aaaaaaaaaa", "ana", "at least 12"},
+		{"aaaaaaaaaaaa", "ana", "too easy"},
+		{"password1234", "ana", "too easy"},
+		{"Password123!", "ana", "too easy"},
+		{"qwertyuiop12", "ana", "too easy"},
+		{"iloveyou1234", "ana", "too easy"},
+		{"trustno1trustno1", "ana", "too easy"},
+		{"abababababababab", "ana", "too easy"},
+		{"policepolice2021", "ana", "too easy"},
+		{"alice.smith", "alice.smith", "at least 12"},
+		{"Alice.Smith.Alice.Smith", "alice.smith", "besides the user"},
+		{"alice.smith1", "alice.smith", "besides the user"},
+		{"alicesmith2021", "alicesmith", "besides the user"},
+		{"alicesmith2021!!", "alicesmith", "besides the user"},
+		{"1lovem4rgaret", "margaret", "too easy"},
+		{strings.Repeat("a", 1025), "ana", "at most 1024 bytes"},
+		{strings.Repeat("x", 1000), "ana", "too easy"}, // judged on its first 100 characters, quickly
+		{analystPassword, "ana", ""},
+		{boardPassword, "board", ""},
+		{"a long administrator passphrase", "admin", ""},
+		{"xk9#Lm2$pQ7vZ", "ana", ""},
+		{"orange tractor misty harbour", "ana", ""},
+	} {
+		err := CheckNewPassword(tc.password, tc.name)
+		switch {
+		case tc.says == "" && err != nil:
+			t.Errorf("CheckNewPassword(%.30q, %q) = %v, want accepted", tc.password, tc.name, err)
+		case tc.says != "" && (err == nil || !strings.Contains(err.Error(), tc.says)):
+			t.Errorf("CheckNewPassword(%.30q, %q) = %v, want refused saying %q", tc.password, tc.name, err, tc.says)
+		case err != nil && metrics.ErrorCode(err) != metrics.EINVALID:
+			t.Errorf("CheckNewPassword(%.30q) = %v, want EINVALID", tc.password, err)
+		}
+	}
+}
+
+// A user changing their own password meets the same rules.
+func TestAccountPasswordMustBeStrong(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			ts, _ := authServer(t, d)
+			c := newClient(t, ts)
+			c.login("board", boardPassword)
+			for _, pw := range []string{"aaaaaaaaaa", "aaaaaaaaaaaa", "board.board.board", "password1234"} {
+				resp, body := c.post("/account/password", url.Values{"_csrf": {c.csrf("/account/password")}, "current": {boardPassword},
+					"password": {pw}, "password_again": {pw}}, nil)
+				if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "password") {
+					t.Errorf("changing to %q = %d, want 400", pw, resp.StatusCode)
+				}
+			}
+			if resp := newClient(t, ts).login("board", boardPassword); resp.StatusCode != http.StatusSeeOther {
+				t.Errorf("the old password no longer works: %d", resp.StatusCode)
+			}
+		})
 	}
 }

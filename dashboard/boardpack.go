@@ -96,7 +96,7 @@ func meetingDay(now time.Time) time.Time {
 }
 
 func (s *Server) handleBoardPack(c echo.Context) error {
-	return s.renderShared(c, func() (sharedPage, error) {
+	return s.renderShared(c, []string{"meeting"}, func() (sharedPage, error) {
 		meeting, err := meetingParam(c, s.now())
 		if err != nil {
 			return sharedPage{}, err
@@ -108,7 +108,7 @@ func (s *Server) handleBoardPack(c echo.Context) error {
 		if err := s.addEditionState(c, &p, meeting); err != nil {
 			return sharedPage{}, err
 		}
-		return sharedPage{name: "boardpack", data: &p}, nil
+		return sharedPage{name: "boardpack", data: &p, keep: asGiven(c, "meeting", meeting.Format(time.DateOnly))}, nil
 	})
 }
 

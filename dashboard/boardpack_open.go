@@ -191,7 +191,7 @@ func (s *Server) openPackPageFor(ctx context.Context, pg Page, meeting time.Time
 // handleBoardPackOpen shows Part 1 alone, as `assure publish --meeting`
 // writes it: to read, print or check before it is published.
 func (s *Server) handleBoardPackOpen(c echo.Context) error {
-	return s.renderShared(c, func() (sharedPage, error) {
+	return s.renderShared(c, []string{"meeting"}, func() (sharedPage, error) {
 		meeting, err := meetingParam(c, s.now())
 		if err != nil {
 			return sharedPage{}, err
@@ -200,6 +200,6 @@ func (s *Server) handleBoardPackOpen(c echo.Context) error {
 		if err != nil {
 			return sharedPage{}, err
 		}
-		return sharedPage{name: "boardpack_open", data: &p}, nil
+		return sharedPage{name: "boardpack_open", data: &p, keep: asGiven(c, "meeting", meeting.Format(time.DateOnly))}, nil
 	})
 }

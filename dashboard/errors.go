@@ -17,6 +17,10 @@ func statusOf(err error) int {
 	if errors.As(err, &he) {
 		return he.Code
 	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return http.StatusRequestEntityTooLarge
+	}
 	switch metrics.ErrorCode(err) {
 	case metrics.EINVALID:
 		return http.StatusBadRequest
@@ -28,6 +32,8 @@ func statusOf(err error) int {
 		return http.StatusForbidden
 	case metrics.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
+	case metrics.EBUSY:
+		return http.StatusServiceUnavailable
 	}
 	if store.StorageFault(err) != "" {
 		// Not Assure's bug, and not the user's: the database's disk. 503
@@ -47,8 +53,15 @@ func messageOf(err error, status int) string {
 		}
 		return http.StatusText(status)
 	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return metrics.ErrorMessage(bodyTooLarge(mbe.Limit))
+	}
 	if fault := store.StorageFault(err); fault != "" {
 		return "Assure cannot write to its database: " + fault + ". Nothing was stored. Please tell whoever runs Assure, and try again once they have seen to it."
+	}
+	if metrics.ErrorCode(err) == metrics.EBUSY {
+		return metrics.ErrorMessage(err)
 	}
 	if status >= 500 {
 		return "Something went wrong on our side. It has been logged; please try again."

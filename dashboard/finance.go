@@ -20,6 +20,9 @@ import (
 // financePage is the finance page's data. Every amount is already
 // formatted: the sign convention is applied in one place, here.
 type financePage struct {
+	// asGiven is set when the page read year and month as given (see
+	// asGiven): only then is it kept.
+	asGiven bool
 	Page
 	SignConvention string
 	// Empty is true when no finance workbook has been stored yet.
@@ -199,9 +202,9 @@ func (s *Server) financePeriod(ctx context.Context, c echo.Context, scope metric
 }
 
 func (s *Server) handleFinance(c echo.Context) error {
-	return s.renderShared(c, func() (sharedPage, error) {
+	return s.renderShared(c, []string{"year", "month"}, func() (sharedPage, error) {
 		p, err := s.financePage(c)
-		return sharedPage{name: "finance", data: &p}, err
+		return sharedPage{name: "finance", data: &p, keep: p.asGiven}, err
 	})
 }
 
@@ -217,6 +220,7 @@ func (s *Server) financePage(c echo.Context) (financePage, error) {
 	p.Sensitive = true
 	if len(years) == 0 {
 		p.Empty = true
+		p.asGiven = c.QueryParam("year") == "" && c.QueryParam("month") == ""
 		return p, nil
 	}
 	fy, month, err := financeQuery(c)
@@ -252,6 +256,8 @@ func (s *Server) financePage(c echo.Context) (financePage, error) {
 	if err := s.buildFinancePage(&p, year, chosen); err != nil {
 		return financePage{}, err
 	}
+	m := strconv.Itoa(year.Months[chosen].Month.Period.Month)
+	p.asGiven = asGiven(c, "year", metrics.FinancialYearParam(fy)) && asGiven(c, "month", m, "M"+m)
 	p.Title = "Finance " + p.Period
 	return p, nil
 }

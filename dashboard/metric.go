@@ -3,6 +3,7 @@ package dashboard
 import (
 	"fmt"
 	"sort"
+	"strconv"
 
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
@@ -28,7 +29,14 @@ type sourceRow struct {
 	Uploaded            string
 }
 
+// metricParams are the query parameters a measure's page and its series
+// read.
+var metricParams = []string{"area", "baseline", "compare"}
+
 type metricPage struct {
+	// asGiven is set when the page read every parameter as given (see
+	// asGiven): only then is it kept.
+	asGiven bool
 	Page
 	Metric metrics.Metric
 	Target string
@@ -113,9 +121,9 @@ func metricChart(m metrics.Metric, obs []metrics.Observation, t seriesTable, ann
 }
 
 func (s *Server) handleMetric(c echo.Context) error {
-	return s.renderShared(c, func() (sharedPage, error) {
+	return s.renderShared(c, metricParams, func() (sharedPage, error) {
 		p, err := s.metricPage(c)
-		return sharedPage{name: "metric", data: &p}, err
+		return sharedPage{name: "metric", data: &p, keep: p.asGiven}, err
 	})
 }
 
@@ -160,5 +168,7 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	if p.Compare, err = buildCompare(m, obs, area, c.QueryParam("compare"), compareYear); err != nil {
 		return metricPage{}, err
 	}
+	areas := areasOf(obs)
+	p.asGiven = asGiven(c, "area", areas...) && asGiven(c, "compare", areas...) && asGiven(c, "baseline", strconv.Itoa(baselineYear))
 	return p, nil
 }

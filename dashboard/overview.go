@@ -47,9 +47,10 @@ type overviewPage struct {
 var headlineAreas = map[string]bool{"Force": true, "Force-wide": true, "All": true, "All areas": true, "Total": true}
 
 func (s *Server) handleOverview(c echo.Context) error {
-	return s.renderShared(c, func() (sharedPage, error) {
+	return s.renderShared(c, []string{"category"}, func() (sharedPage, error) {
 		p, err := s.overviewPage(c)
-		return sharedPage{name: "overview", data: &p}, err
+		// A page of a category there is none of is not kept.
+		return sharedPage{name: "overview", data: &p, keep: asGiven(c, "category", p.Categories...)}, err
 	})
 }
 

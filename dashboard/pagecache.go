@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,17 +86,6 @@ func (pc *pageCache) put(e *cachedPage) {
 	pc.kept.put(e.key, e)
 }
 
-// noStore tells browsers and proxies to keep no copy of any answer built
-// from the database (pages, API answers, exports, errors): a copy kept
-// outside Assure would outlive a change of classification, which only
-// the caches in here follow.
-func noStore(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		c.Response().Header().Set("Cache-Control", "no-store")
-		return next(c)
-	}
-}
-
 // audience names who a request is answered for, as far as a shared page
 // can differ: the public, or the signed-in reader's role.
 func audience(c echo.Context) string {
@@ -104,10 +95,28 @@ func audience(c echo.Context) string {
 	return "public"
 }
 
-// sharedKey is the cache key of the request's answer at version.
-func (s *Server) sharedKey(c echo.Context, version int64) string {
-	r := c.Request()
-	return strings.Join([]string{r.URL.Path, r.URL.RawQuery, audience(c), strconv.FormatInt(version, 10), s.now().Format(time.DateOnly)}, "\x00")
+// sharedKey is the cache key of the request's answer at version: its
+// path and the query parameters the page reads (params), no others, so
+// that "?utm_source=…" or "?x=1", "?x=2", … are the one page, rendered
+// and kept once.
+func (s *Server) sharedKey(c echo.Context, version int64, params []string) string {
+	q := url.Values{}
+	for _, p := range params {
+		if v := c.QueryParam(p); v != "" {
+			q.Set(p, v)
+		}
+	}
+	return strings.Join([]string{c.Request().URL.Path, q.Encode(), audience(c), strconv.FormatInt(version, 10), s.now().Format(time.DateOnly)}, "\x00")
+}
+
+// asGiven reports whether the query parameter name is absent, or given
+// as one of the spellings the page reads it as. A page whose parameters
+// were not all as given (an area the measure does not have, 2019
+// written "02019") is shown but not kept: otherwise every such address
+// would render and keep a page of its own.
+func asGiven(c echo.Context, name string, spellings ...string) bool {
+	raw := c.QueryParam(name)
+	return raw == "" || slices.Contains(spellings, raw)
 }
 
 // pageBase lets renderShared reach the Page that every page's data
@@ -117,22 +126,25 @@ type pageBase interface{ base() *Page }
 func (p *Page) base() *Page { return p }
 
 // sharedPage is what a handler of a kept page builds on a miss: the
-// page's template and its data (a pointer to a struct embedding Page).
+// page's template, its data (a pointer to a struct embedding Page), and
+// whether it may be kept (not while it shows figures being replaced).
 type sharedPage struct {
 	name string
 	data pageBase
+	keep bool
 }
 
 // renderShared answers with the page build makes, from the cache when
-// the page version has not moved. build must check that the reader may
+// the page version has not moved; params are the query parameters the
+// page reads (see sharedKey). build must check that the reader may
 // see the page, and return its error (a 404, say) otherwise: nothing is
 // kept then, and a later reader of the same audience gets the same
 // answer from build again.
-func (s *Server) renderShared(c echo.Context, build func() (sharedPage, error)) error {
-	e, err := s.kept(c, func(key string) (*cachedPage, error) {
+func (s *Server) renderShared(c echo.Context, params []string, build func() (sharedPage, error)) error {
+	e, err := s.kept(c, params, func(key string) (*cachedPage, bool, error) {
 		sp, err := build()
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		p := sp.data.base()
 		own := p.CSRF
@@ -141,11 +153,11 @@ func (s *Server) renderShared(c echo.Context, build func() (sharedPage, error)) 
 		err = s.pages[sp.name].ExecuteTemplate(&buf, "content", sp.data)
 		p.CSRF = own
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		body := buf.Bytes()
 		return &cachedPage{key: key, body: body, parts: bytes.Split(body, s.shared.csrfHole),
-			template: sp.name, title: p.Title, sensitive: p.Sensitive}, nil
+			template: sp.name, title: p.Title, sensitive: p.Sensitive}, sp.keep, nil
 	})
 	if err != nil {
 		return err
@@ -157,32 +169,34 @@ func (s *Server) renderShared(c echo.Context, build func() (sharedPage, error)) 
 // not moved, else the one answer makes for the key (see fill). The
 // version is read before answer reads anything, so a kept answer is
 // never older than the version it is kept by.
-func (s *Server) kept(c echo.Context, answer func(key string) (*cachedPage, error)) (*cachedPage, error) {
+func (s *Server) kept(c echo.Context, params []string, answer func(key string) (*cachedPage, bool, error)) (*cachedPage, error) {
 	version, err := s.store.PageVersion(c.Request().Context())
 	if err != nil {
 		return nil, err
 	}
-	key := s.sharedKey(c, version)
+	key := s.sharedKey(c, version, params)
 	if e, ok := s.shared.get(key); ok {
 		return e, nil
 	}
-	return s.shared.fill(c, key, func() (*cachedPage, error) { return answer(key) })
+	return s.shared.fill(c, key, func() (*cachedPage, bool, error) { return answer(key) })
 }
 
 // fill makes the answer for key once however many requests ask for it
 // at the same time: the first makes it with its own request, the others
-// wait for it (they would all make the same), and it is kept. If the
-// first reader gives up half way, the others make their own.
-func (pc *pageCache) fill(c echo.Context, key string, answer func() (*cachedPage, error)) (*cachedPage, error) {
+// wait for it (they would all make the same), and it is kept when
+// answer says so. If the first reader gives up half way, the others make
+// their own.
+func (pc *pageCache) fill(c echo.Context, key string, answer func() (*cachedPage, bool, error)) (*cachedPage, error) {
 	v, err, _ := pc.group.Do(key, func() (any, error) {
-		e, err := answer()
-		if err == nil {
+		e, keep, err := answer()
+		if err == nil && keep {
 			pc.put(e)
 		}
 		return e, err
 	})
 	if err != nil && c.Request().Context().Err() == nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-		return answer()
+		e, _, err := answer()
+		return e, err
 	}
 	if err != nil {
 		return nil, err
@@ -229,19 +243,19 @@ func (s *Server) renderKept(c echo.Context, e *cachedPage) error {
 }
 
 // sharedJSON answers with the JSON build makes, from the cache when the
-// page version has not moved; build checks access as renderShared's
-// does.
-func (s *Server) sharedJSON(c echo.Context, build func() (any, error)) error {
-	e, err := s.kept(c, func(key string) (*cachedPage, error) {
-		v, err := build()
+// page version has not moved; params and build are as renderShared's,
+// and build says whether the answer may be kept.
+func (s *Server) sharedJSON(c echo.Context, params []string, build func() (v any, keep bool, err error)) error {
+	e, err := s.kept(c, params, func(key string) (*cachedPage, bool, error) {
+		v, keep, err := build()
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		var buf bytes.Buffer
 		if err := json.NewEncoder(&buf).Encode(v); err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return &cachedPage{key: key, body: buf.Bytes()}, nil
+		return &cachedPage{key: key, body: buf.Bytes()}, keep, nil
 	})
 	if err != nil {
 		return err

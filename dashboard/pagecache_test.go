@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
 
 func TestPageCacheKeepsWithinItsBytes(t *testing.T) {
@@ -131,4 +132,86 @@ func strip(body, token string) string {
 		body = strings.ReplaceAll(body, "Signed in as "+name+" ", "Signed in as NAME ")
 	}
 	return body
+}
+
+// A kept page is kept under the query parameters it reads, no others:
+// any number of addresses that differ in what the page does not read
+// (tracking tags, cache-busters) are one page, rendered and kept once;
+// parameters the page could not read as given (an area the measure does
+// not have, a year written with a leading zero) are answered, but not
+// kept. Before, every new query string rendered and kept a new page.
+func TestPagesAreKeptByTheParametersTheyRead(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			srv, st := testServer(t, d)
+			ts := httptest.NewServer(srv)
+			t.Cleanup(ts.Close)
+			addUser(t, st, "board", metrics.RoleBoard, boardPassword)
+			board, public := newClient(t, ts), newClient(t, ts)
+			if resp := board.login("board", boardPassword); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("login = %d", resp.StatusCode)
+			}
+			kept := func() int { n, _ := srv.shared.kept.size(); return n }
+			zeros := func(i int) string { return strings.Repeat("0", i+1) + "2019" }
+			num := func(f string) func(int) string { return func(i int) string { return fmt.Sprintf(f, i) } }
+			for _, tc := range []struct {
+				c      *client
+				path   string
+				unread []func(int) string // query strings the page must not be kept under
+			}{
+				{public, "/", []func(int) string{num("utm_source=mail&n=%d"), num("category=No such category %d")}},
+				{board, "/", []func(int) string{num("x=%d")}},
+				{public, "/metrics/calls-999", []func(int) string{num("x=%d"), num("area=Nowhere%d"), num("compare=Nowhere%d"),
+					func(i int) string { return "baseline=" + zeros(i) }}},
+				{board, "/metrics/secret", []func(int) string{num("cachebuster=%d"), func(i int) string { return "baseline=" + strings.Repeat("+", i%2) + zeros(i) }}},
+				{public, "/api/v1/metrics/calls-999/series", []func(int) string{num("x=%d"), num("area=Nowhere%d"), func(i int) string { return "baseline=" + zeros(i) }}},
+				{public, "/public", []func(int) string{num("x=%d")}},
+				{public, "/public/metrics/calls-999", []func(int) string{num("area=%d")}},
+				{board, "/boardpack?meeting=2030-01-01", []func(int) string{num("x=%d")}},
+				{board, "/finance", []func(int) string{num("x=%d"), num("year=%d")}},
+			} {
+				want, first := getOK(t, tc.c, tc.path)
+				before := kept()
+				for _, q := range tc.unread {
+					for i := range 5 {
+						sep := "?"
+						if strings.Contains(tc.path, "?") {
+							sep = "&"
+						}
+						p := tc.path + sep + q(i)
+						status, body := getOK(t, tc.c, p)
+						if strings.HasPrefix(q(i), "x=") || strings.HasPrefix(q(i), "utm") || strings.HasPrefix(q(i), "cachebuster") {
+							// Not read at all: the same page (each reader's
+							// CSRF token aside).
+							if status != want || csrfInput.ReplaceAllString(body, "") != csrfInput.ReplaceAllString(first, "") {
+								t.Errorf("%s = %d and differs from %s (%d)", p, status, tc.path, want)
+							}
+						}
+					}
+				}
+				if after := kept(); after != before {
+					t.Errorf("%s: %d pages kept after %d addresses that differ only in what it does not read or cannot, want %d", tc.path, after, 5*len(tc.unread), before)
+				}
+			}
+			// A parameter the page reads, as given, is a page of its own.
+			before := kept()
+			getOK(t, public, "/metrics/calls-999?area=South")
+			getOK(t, public, "/metrics/calls-999?area=South&utm=1")
+			if kept() != before+1 {
+				t.Errorf("?area=South: %d pages kept, want %d", kept(), before+1)
+			}
+			if _, body := public.get("/metrics/calls-999?area=South"); !strings.Contains(body, "South") {
+				t.Errorf("the South page does not show South")
+			}
+		})
+	}
+}
+
+func getOK(t *testing.T, c *client, path string) (int, string) {
+	t.Helper()
+	resp, body := c.get(path)
+	if resp.StatusCode >= 500 {
+		t.Fatalf("%s = %d", path, resp.StatusCode)
+	}
+	return resp.StatusCode, body
 }

@@ -152,14 +152,14 @@ func coverage(t seriesTable) string {
 }
 
 func (s *Server) handlePublicIndex(c echo.Context) error {
-	return s.renderShared(c, func() (sharedPage, error) {
+	return s.renderShared(c, nil, func() (sharedPage, error) {
 		groups, err := s.publicIndex(c.Request().Context())
 		if err != nil {
 			return sharedPage{}, err
 		}
 		p := publicIndexPage{Page: s.page(c, "Published measures"), Groups: groups, Generated: s.now().Format("2 January 2006 15:04"),
 			Link: func(id string) string { return "/public/metrics/" + id }}
-		return sharedPage{name: "public_index", data: &p}, nil
+		return sharedPage{name: "public_index", data: &p, keep: true}, nil
 	})
 }
 
@@ -168,7 +168,7 @@ func (s *Server) handlePublicMetric(c echo.Context) error {
 	if strings.HasSuffix(id, ".csv") {
 		return s.handlePublicCSV(c, strings.TrimSuffix(id, ".csv"))
 	}
-	return s.renderShared(c, func() (sharedPage, error) {
+	return s.renderShared(c, nil, func() (sharedPage, error) {
 		p, _, err := s.publicMetric(c.Request().Context(), id)
 		if err != nil {
 			return sharedPage{}, err
@@ -176,7 +176,7 @@ func (s *Server) handlePublicMetric(c echo.Context) error {
 		p.Page = s.page(c, p.Metric.Name)
 		p.Generated = s.now().Format("2 January 2006 15:04")
 		p.CSVHref, p.IndexHref = "/public/metrics/"+p.Metric.ID+".csv", "/public"
-		return sharedPage{name: "public_metric", data: &p}, nil
+		return sharedPage{name: "public_metric", data: &p, keep: true}, nil
 	})
 }
 

@@ -90,8 +90,8 @@ func TestReclassificationTakesEffectAtOnceOnEveryServer(t *testing.T) {
 				}
 				for _, path := range boardPages {
 					boards[where].get(path)
-					if _, body := boards[where].get(path); !strings.Contains(body, name) {
-						t.Fatalf("%s, board, before: GET %s lacks the measure", where, path)
+					if resp, body := boards[where].get(path); !strings.Contains(body, name) {
+						t.Fatalf("%s, board, before: GET %s (%d) lacks the measure: %.3000s", where, path, resp.StatusCode, body)
 					}
 				}
 			}

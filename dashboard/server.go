@@ -8,6 +8,8 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"runtime"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -36,7 +38,23 @@ type Config struct {
 	// AllowSelfApproval lets the person who proposed a classification
 	// change approve it; by default someone else must (two-person rule).
 	AllowSelfApproval bool
+	// ParallelUploads is how many uploads are read and checked at once;
+	// more wait their turn. 0 means DefaultParallelUploads.
+	ParallelUploads int
+	// ParallelPasswordChecks is how many argon2id hashes (19 MiB each)
+	// are computed at once; more wait their turn. 0 means one per CPU.
+	ParallelPasswordChecks int
+	// TrustedProxies are the load balancers and proxies in front of
+	// Assure: only from them is X-Forwarded-For believed. None means the
+	// client's address is the direct peer's.
+	TrustedProxies []netip.Prefix
 }
+
+// DefaultParallelUploads is how many uploads are read and checked at
+// once unless Config says otherwise: a workbook's check is CPU-bound
+// and holds the file in memory, so more than the cores of a small
+// server only multiplies the memory.
+const DefaultParallelUploads = 2
 
 // Server serves the dashboard. It is an http.Handler.
 type Server struct {
@@ -65,7 +83,17 @@ type Server struct {
 	// publishHook, when set, is called before Publish writes each file
 	// (see site.before).
 	publishHook func(rel string) error
-	handler     http.Handler
+	// bodyLimits are the routes' own body limits (see bodyLimit).
+	bodyLimits map[string]int64
+	// parses queues uploads: a few are read and checked at a time.
+	parses *parseQueue
+	// hashing bounds the password hashes computed at once.
+	hashing *hashSlots
+	// secureCookies marks cookies Secure.
+	secureCookies bool
+	// trustedProxies are those whose X-Forwarded-For is believed.
+	trustedProxies []netip.Prefix
+	handler        http.Handler
 	// echo is kept so tests can walk every route.
 	echo *echo.Echo
 }
@@ -96,6 +124,16 @@ func New(cfg Config) (*Server, error) {
 	if err := s.budget.Validate(); err != nil {
 		return nil, fmt.Errorf("budget thresholds: %w", err)
 	}
+	if cfg.ParallelUploads == 0 {
+		cfg.ParallelUploads = DefaultParallelUploads
+	}
+	s.parses = newParseQueue(cfg.ParallelUploads)
+	if cfg.ParallelPasswordChecks == 0 {
+		cfg.ParallelPasswordChecks = runtime.NumCPU()
+	}
+	s.hashing = newHashSlots(cfg.ParallelPasswordChecks)
+	s.secureCookies = cfg.SecureCookies
+	s.trustedProxies = cfg.TrustedProxies
 	s.sessions = s.newSessions(cfg.SecureCookies)
 	// Cross-origin protection (Sec-Fetch-Site and Origin) in front of the
 	// CSRF tokens: two independent defences for state-changing requests.
@@ -112,9 +150,9 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	// Only the direct peer's address is trusted: X-Forwarded-For is set
-	// by the client and would let anyone pose as anyone.
-	e.IPExtractor = echo.ExtractIPDirect()
+	// Only the direct peer's address is trusted, or X-Forwarded-For as
+	// far as the trusted proxies appended to it (see ipExtractor).
+	e.IPExtractor = ipExtractor(s.trustedProxies)
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -122,8 +160,11 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 			return err
 		},
 	}))
-	e.Use(securityHeaders)
+	e.Use(securityHeaders, privateResponses)
 	e.Use(s.requestLog)
+	// Before anything reads a body: each route's limit.
+	s.bodyLimits = s.routeBodyLimits()
+	e.Use(s.limitBodies)
 
 	// No session, no CSRF: health checks and static files.
 	e.GET("/healthz", s.handleHealth)
@@ -131,7 +172,11 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 
 	// Everything else knows its viewer. Public pages show open measures
 	// only; the store filters by the viewer's scope on every read.
-	app := e.Group("", noStore, echo.WrapMiddleware(s.sessions.LoadAndSave), handleErrorsInside, s.csrfMiddleware(secureCookies), s.authenticate, s.passwordGate)
+	app := e.Group("", echo.WrapMiddleware(s.sessions.LoadAndSave), handleErrorsInside, s.csrfMiddleware(secureCookies, csrfExemptOrLate), s.authenticate, s.passwordGate)
+	// Uploads: who may upload is settled, and the upload waits its turn,
+	// before its body is read; its CSRF token, a field of the multipart
+	// body, is checked once the body has been read within its limit.
+	upload := []echo.MiddlewareFunc{requireUploader, s.inTurn, readUploadForm, s.csrfMiddleware(secureCookies, csrfExempt)}
 	app.GET("/login", s.handleLoginForm)
 	app.POST("/login", s.handleLogin)
 	app.POST("/logout", s.handleLogout)
@@ -163,8 +208,8 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	// handler against the kind of file (allowFor).
 	signed := app.Group("", requireUser)
 	signed.GET("/uploads", s.handleUploads)
-	signed.POST("/uploads", s.handleUploadCheck)
-	signed.POST("/uploads/confirm", s.handleUploadConfirm)
+	signed.POST("/uploads", s.handleUploadCheck, upload...)
+	signed.POST("/uploads/confirm", s.handleUploadConfirm, s.inTurn)
 	signed.GET("/uploads/:id/original", s.handleUploadOriginal)
 	signed.GET("/uploads/:id/rollback", s.handleUploadRollbackConfirm)
 	signed.POST("/uploads/:id/rollback", s.handleUploadRollback)
@@ -200,7 +245,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	signed.POST("/boardpack/publish", s.handleBoardPackPublish)
 	signed.GET("/boardpack/editions", s.handleEditions)
 	signed.GET("/boardpack/editions/:id", s.handleEdition)
-	api.POST("/uploads", s.handleAPIUpload, requireUser)
+	api.POST("/uploads", s.handleAPIUpload, upload...)
 	return e
 }
 

@@ -1,19 +1,55 @@
 package dashboard
 
 import (
-	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
 	"strings"
+	"time"
+
+	"github.com/assure-pcc/assure/metrics/store"
+	"github.com/labstack/echo/v4"
 )
 
-// Failed sign-ins are counted in the database, per user name and per
-// client address, so that every server behind one database refuses the
-// same guesser: spreading attempts over the servers gains nothing.
+// Sign-in attempts (and the current password asked for on
+// /account/password) are throttled in the database, so that every
+// server behind one database refuses the same guesser, and each attempt
+// is reserved before its password is checked (store.ReserveLoginAttempt):
+// forty wrong passwords sent at once are five checked, not forty.
 //
-// There is no in-memory count in front of it. Counting costs two indexed
-// reads, far less than the argon2id hash a sign-in costs anyway, and the
-// sign-in reads the database for the user regardless; a per-server count
-// would only be a second, weaker source of truth to keep in step.
+// Each attempt counts against the name typed and the client's address:
+// failedPerUser free attempts per name, failedPerIP per address, then a
+// wait that doubles with each further attempt, from backoffBase up to
+// backoffMax. Nothing is banned: whoever waits gets an attempt.
+//
+// A browser that has signed in before is recognised by a cookie holding
+// a random token (only its SHA-256 is stored) and counts against itself
+// alone, not against the name or the address: strangers guessing a
+// user's password, or failing from the same address (every user behind
+// a proxy shares one when --trusted-proxies is not set), hold back only
+// browsers that have never signed in as that user.
+
+const (
+	// failedPerUser, failedPerIP and failedPerDevice are the attempts a
+	// name, an address and a recognised browser may make in a row.
+	failedPerUser   = 5
+	failedPerIP     = 20
+	failedPerDevice = 5
+	// backoffBase is the wait once the free attempts are used; it
+	// doubles with each further attempt up to backoffMax.
+	backoffBase = time.Minute
+	backoffMax  = 15 * time.Minute
+	// throttleForget is how long a key must be quiet to start afresh.
+	throttleForget = time.Hour
+	// deviceCookie holds a browser's token; it lasts as long as the
+	// store remembers the browser.
+	deviceCookie    = "assure_device"
+	deviceCookieAge = 180 * 24 * time.Hour
+)
 
 // maxThrottleKey bounds a key's length: a name typed at the sign-in form
 // can be any length, and no user name exceeds 64 characters.
@@ -29,38 +65,156 @@ func throttleKey(kind, value string) string {
 
 func userThrottleKey(name string) string { return throttleKey("user", strings.ToLower(name)) }
 
-func ipThrottleKey(ip string) string { return throttleKey("ip", ip) }
-
-// loginRefusal says why a sign-in may not be tried now (too many recent
-// failures from this address, or for this name), or "" if it may.
-func (s *Server) loginRefusal(ctx context.Context, ip, name string) (string, error) {
-	checks := []struct {
-		key   string
-		limit int
-		who   string
-	}{
-		{ipThrottleKey(ip), failedPerIP, "from this address"},
-		{userThrottleKey(name), failedPerUser, "for this user"},
+// ipThrottleKey counts an IPv6 client by its /64, the block one
+// subscriber is given: counted by address, a client could take a new
+// one for every attempt.
+func ipThrottleKey(ip string) string {
+	if a, err := netip.ParseAddr(ip); err == nil && a.Is6() && !a.Is4In6() {
+		p, _ := a.Prefix(64)
+		return throttleKey("ip", p.String())
 	}
-	for _, ch := range checks {
-		n, wait, err := s.store.RecentLoginFailures(ctx, ch.key, loginWindow)
+	return throttleKey("ip", ip)
+}
+
+func deviceThrottleKey(sha string) string { return throttleKey("device", sha) }
+
+func rule(key string, free int) store.ThrottleRule {
+	return store.ThrottleRule{Key: key, Free: free, Base: backoffBase, Max: backoffMax, Forget: throttleForget}
+}
+
+// attempt is a password check reserved against its keys.
+type attempt struct {
+	res *store.LoginReservation
+	// forget are the keys a right password forgets (the name's, or the
+	// browser's); the address keeps the attempts of others.
+	forget []string
+	// device is the SHA-256 of the browser's token when the browser is
+	// recognised for this user, else "".
+	device string
+}
+
+// reserveAttempt reserves an attempt to check the password of the user
+// called name (userID 0 when there is no such user) from this request.
+// refusal says, when the attempt must wait, what to tell the user; the
+// Retry-After header is then set.
+func (s *Server) reserveAttempt(c echo.Context, name string, userID int64) (a *attempt, refusal string, err error) {
+	ctx := c.Request().Context()
+	a = &attempt{}
+	if ck, err := c.Cookie(deviceCookie); err == nil && userID != 0 && len(ck.Value) <= 64 {
+		sha := TokenSHA256(ck.Value)
+		id, ok, err := s.store.DeviceUser(ctx, sha)
 		if err != nil {
-			return "", err
+			return nil, "", err
 		}
-		if n >= ch.limit {
-			return fmt.Sprintf("Too many failed attempts %s. Try again in %d minutes.", ch.who, int(wait.Minutes())+1), nil
+		if ok && id == userID {
+			a.device = sha
 		}
 	}
-	return "", nil
+	var rules []store.ThrottleRule
+	if a.device != "" {
+		rules = []store.ThrottleRule{rule(deviceThrottleKey(a.device), failedPerDevice)}
+		a.forget = []string{deviceThrottleKey(a.device)}
+	} else {
+		rules = []store.ThrottleRule{rule(userThrottleKey(name), failedPerUser), rule(ipThrottleKey(c.RealIP()), failedPerIP)}
+		a.forget = []string{userThrottleKey(name)}
+	}
+	res, wait, err := s.store.ReserveLoginAttempt(ctx, rules)
+	if err != nil {
+		return nil, "", err
+	}
+	if res == nil {
+		secs := int(wait.Round(time.Second) / time.Second)
+		c.Response().Header().Set("Retry-After", strconv.Itoa(max(1, secs)))
+		return nil, fmt.Sprintf("Too many failed attempts. Try again in %s.", waitWords(wait)), nil
+	}
+	a.res = res
+	return a, "", nil
 }
 
-// loginFailed records a failed sign-in against the address and the name.
-func (s *Server) loginFailed(ctx context.Context, ip, name string) error {
-	return s.store.AddLoginFailure(ctx, loginWindow, ipThrottleKey(ip), userThrottleKey(name))
+// waitWords says a wait as a person would: "a minute", "4 minutes".
+func waitWords(d time.Duration) string {
+	m := int((d + time.Minute - 1) / time.Minute)
+	if m <= 1 {
+		return "a minute"
+	}
+	return strconv.Itoa(m) + " minutes"
 }
 
-// loginSucceeded forgets the name's failures; the address's stay, so
-// that one good password does not reopen the address to guessing others.
-func (s *Server) loginSucceeded(ctx context.Context, name string) error {
-	return s.store.ClearLoginFailures(ctx, userThrottleKey(name))
+// attemptSucceeded gives the attempt back (it was no failure),
+// forgetting the name's or the browser's attempts, and remembers the
+// browser for the user.
+func (s *Server) attemptSucceeded(c echo.Context, a *attempt, userID int64) {
+	ctx := c.Request().Context()
+	if err := s.store.ReleaseLoginAttempt(ctx, a.res, a.forget...); err != nil {
+		s.logger.Warn("releasing a sign-in attempt", "err", err)
+	}
+	token := ""
+	if a.device == "" {
+		b := make([]byte, 32)
+		_, _ = rand.Read(b) // crypto/rand.Read never fails
+		token = base64.RawURLEncoding.EncodeToString(b)
+		a.device = TokenSHA256(token)
+	}
+	if err := s.store.RememberDevice(ctx, userID, a.device); err != nil {
+		s.logger.Warn("remembering a browser", "err", err)
+		return
+	}
+	if token != "" {
+		c.SetCookie(&http.Cookie{Name: deviceCookie, Value: token, Path: "/", MaxAge: int(deviceCookieAge / time.Second),
+			HttpOnly: true, Secure: s.secureCookies, SameSite: http.SameSiteStrictMode})
+	}
+}
+
+// attemptNotMade gives back an attempt whose password was never checked
+// (the server was too busy).
+func (s *Server) attemptNotMade(c echo.Context, a *attempt) {
+	if err := s.store.ReleaseLoginAttempt(c.Request().Context(), a.res); err != nil {
+		s.logger.Warn("releasing a sign-in attempt", "err", err)
+	}
+}
+
+// ipExtractor is how the client's address is found. Without trusted
+// proxies it is the direct peer's: X-Forwarded-For is set by the client
+// and would let anyone pose as anyone. With them, X-Forwarded-For is
+// read from the right, past the trusted proxies, to the first address
+// none of them is: what a client writes there itself lies to the left of
+// what its proxy appended, and is never reached.
+func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		_, n, err := net.ParseCIDR(p.Masked().String())
+		if err == nil {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// ParseTrustedProxies reads a comma-separated list of addresses and
+// CIDR ranges ("10.0.0.5, 10.1.0.0/16").
+func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for f := range strings.SplitSeq(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if strings.Contains(f, "/") {
+			p, err := netip.ParsePrefix(f)
+			if err != nil {
+				return nil, fmt.Errorf("trusted proxy %q: not an address range such as 10.1.0.0/16", f)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: not an address such as 10.0.0.5", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }

@@ -72,22 +72,23 @@ type uploadRow struct {
 	CanRollback bool
 }
 
-// uploadLimit is the largest file accepted, the ingest's own limit.
-func (s *Server) uploadLimit() int64 { return s.ingester.Package.MaxFileBytes }
+// uploadLimit is the largest file accepted, the ingest's own limit (none
+// for a server without an ingester, which takes no uploads).
+func (s *Server) uploadLimit() int64 {
+	if s.ingester == nil {
+		return 0
+	}
+	return s.ingester.Package.MaxFileBytes
+}
 
 func tooLarge(limit int64) error {
 	return metrics.Errorf(metrics.ETOOLARGE, "The file is larger than the %d MB upload limit. Split it, or ask an administrator to raise it with --max-file-mb.", limit>>20)
 }
 
-// readUpload reads the multipart field "file", refusing more than the
-// upload limit before reading it all.
+// readUpload reads the multipart field "file" of a body that
+// readUploadForm has parsed within the upload limit.
 func (s *Server) readUpload(c echo.Context) (string, []byte, error) {
 	limit := s.uploadLimit()
-	r := c.Request()
-	if r.ContentLength > limit+multipartSlack {
-		return "", nil, tooLarge(limit)
-	}
-	r.Body = http.MaxBytesReader(c.Response(), r.Body, limit+multipartSlack)
 	fh, err := c.FormFile("file")
 	var mbe *http.MaxBytesError
 	switch {
@@ -97,6 +98,9 @@ func (s *Server) readUpload(c echo.Context) (string, []byte, error) {
 		return "", nil, metrics.Errorf(metrics.EINVALID, "Choose a workbook to upload (the form field is called file).")
 	case err != nil:
 		return "", nil, metrics.Errorf(metrics.EINVALID, "The upload could not be read: send the file as multipart/form-data in the field file.")
+	}
+	if fh.Size > limit {
+		return "", nil, tooLarge(limit)
 	}
 	f, err := fh.Open()
 	if err != nil {

@@ -13,7 +13,10 @@ const (
 	ECONFLICT  = "conflict"
 	EFORBIDDEN = "forbidden"
 	ETOOLARGE  = "too_large"
-	EINTERNAL  = "internal"
+	// EBUSY: the work was refused for now, not for good (too many
+	// of its kind at once); the same request may succeed later.
+	EBUSY     = "busy"
+	EINTERNAL = "internal"
 )
 
 // Error is a domain error whose Message is safe to show to a user.

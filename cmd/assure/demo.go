@@ -95,7 +95,7 @@ func demoUsers(ctx context.Context, st *store.Store, stdout io.Writer) error {
 	fmt.Fprintln(stdout, "Sign in as any of these (the passwords are new each run):")
 	for _, role := range metrics.Roles {
 		password := rand.Text()[:16]
-		hash, err := dashboard.HashPassword(password)
+		hash, err := dashboard.HashPassword(password, string(role))
 		if err != nil {
 			return err
 		}

@@ -37,7 +37,7 @@ Usage:
   assure demo     [--addr HOST:PORT]                a dashboard with sample data
   assure template performance|finance FILE          write a blank workbook
   assure publish  [--db DSN] [--meeting DATE] DIR   make DIR the published site (open measures only)
-  assure user add|list|disable [--db DSN] ...       manage users
+  assure user add|list|disable|enable [--db DSN] ... manage users
   assure token add [--db DSN] USER                  print an API token
   assure catalogue proposals|approve|refuse ...      decide classification proposals
   assure version                                    print the version

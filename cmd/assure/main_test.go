@@ -43,6 +43,9 @@ func TestUsage(t *testing.T) {
 		{[]string{"template"}, 2, "", "needs a kind"},
 		{[]string{"template", "budget", "x.xlsx"}, 2, "", "unknown template"},
 		{[]string{"serve", "extra"}, 2, "", "no arguments"},
+		{[]string{"serve", "--trusted-proxies", "lb.example"}, 2, "", `trusted proxy "lb.example"`},
+		{[]string{"serve", "--trusted-proxies", "10.0.0.0/33"}, 2, "", "address range"},
+		{[]string{"serve", "--parallel-uploads", "0"}, 2, "", "--parallel-uploads"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -26,12 +26,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	amberOver := c.Float64("budget-amber-overspend-pct", d.AmberOverspendPct, "revenue RAG: an overspend above this % of budget is amber")
 	redOver := c.Float64("budget-red-overspend-pct", d.RedOverspendPct, "revenue RAG: an overspend of this % of budget or more is red")
 	amberUnder := c.Float64("budget-amber-underspend-pct", d.AmberUnderspendPct, "revenue RAG: an underspend above this % of budget is amber (0: never)")
+	proxies := c.String("trusted-proxies", envOr("ASSURE_TRUSTED_PROXIES", ""), "the load balancers or proxies in front of Assure, as addresses or ranges (10.0.0.5,10.1.0.0/16): only their X-Forwarded-For is believed (env ASSURE_TRUSTED_PROXIES)")
+	parallel := c.Int("parallel-uploads", dashboard.DefaultParallelUploads, "uploads read and checked at once; more wait their turn")
 	lim := addLimitFlags(c)
 	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
 		return err
 	}
 	if c.NArg() > 0 {
 		return usageError{fmt.Sprintf("serve takes no arguments, got %q", c.Args())}
+	}
+	if *parallel < 1 {
+		return usageError{"--parallel-uploads must be 1 or more"}
+	}
+	trusted, err := dashboard.ParseTrustedProxies(*proxies)
+	if err != nil {
+		return usageError{err.Error()}
 	}
 	st, err := store.Open(ctx, *dsn)
 	if err != nil {
@@ -41,7 +50,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	in := ingest.New(st, logger)
 	lim.apply(in)
 	budget := metrics.BudgetThresholds{AmberOverspendPct: *amberOver, RedOverspendPct: *redOver, AmberUnderspendPct: *amberUnder}
-	return serve(ctx, dashboard.Config{Store: st, Ingester: in, Logger: logger, Version: version, SecureCookies: *secure, BudgetThresholds: budget, AllowSelfApproval: *selfApprove}, *addr, stdout, nil)
+	return serve(ctx, dashboard.Config{Store: st, Ingester: in, Logger: logger, Version: version, SecureCookies: *secure, BudgetThresholds: budget,
+		ParallelUploads: *parallel, TrustedProxies: trusted, AllowSelfApproval: *selfApprove}, *addr, stdout, nil)
 }
 
 // serve runs the dashboard on addr until ctx ends, then shuts down

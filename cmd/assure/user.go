@@ -19,6 +19,7 @@ const userUsage = `Usage:
   assure user add     [--db DSN] --role ROLE NAME   add a user; the password is read from standard input
   assure user list    [--db DSN]                    list users
   assure user disable [--db DSN] NAME               stop a user signing in, ending their sessions
+  assure user enable  [--db DSN] NAME               let a disabled user sign in again
 
 Roles: board (views everything), finance (also uploads finance workbooks),
 analyst (also uploads performance workbooks and edits the catalogue),
@@ -29,7 +30,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" || args[0] == "help" {
 		if len(args) == 0 {
 			fmt.Fprint(stderr, userUsage)
-			return usageError{"user needs add, list or disable"}
+			return usageError{"user needs add, list, disable or enable"}
 		}
 		fmt.Fprint(stdout, userUsage)
 		return nil
@@ -41,6 +42,8 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return runUserList(ctx, args[1:], stdout, stderr)
 	case "disable":
 		return runUserDisable(ctx, args[1:], stdout, stderr)
+	case "enable":
+		return runUserEnable(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, userUsage)
 	return usageError{fmt.Sprintf("unknown user command %q", args[0])}
@@ -70,7 +73,7 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
-	hash, err := dashboard.HashPassword(password)
+	hash, err := dashboard.HashPassword(password, name)
 	if err != nil {
 		return errors.New(metrics.ErrorMessage(err))
 	}
@@ -148,27 +151,48 @@ func runUserList(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 func runUserDisable(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c := newCommand("user disable", "user disable [--db DSN] NAME", "Stops a user signing in or using API tokens; their sessions end at once.")
+	c := newCommand("user disable", "user disable [--db DSN] NAME",
+		"Stops a user signing in or using API tokens; their sessions end at once.\nThe last active administrator cannot be disabled.")
+	return setUserDisabled(ctx, c, args, true, stdout, stderr)
+}
+
+func runUserEnable(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c := newCommand("user enable", "user enable [--db DSN] NAME",
+		"Lets a disabled user sign in again. The sessions they had stay ended.")
+	return setUserDisabled(ctx, c, args, false, stdout, stderr)
+}
+
+// setUserDisabled is user disable and user enable: the store refuses to
+// disable the last active administrator, as the admin pages do.
+func setUserDisabled(ctx context.Context, c *command, args []string, disable bool, stdout, stderr io.Writer) error {
 	dsn := c.String("db", envOr("ASSURE_DB", defaultDSN), "database (env ASSURE_DB)")
 	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
 		return err
 	}
 	if c.NArg() != 1 {
 		c.printUsage(stderr)
-		return usageError{"user disable needs one NAME"}
+		return usageError{c.Name() + " needs one NAME"}
 	}
 	st, err := store.Open(ctx, *dsn)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.DisableUser(ctx, c.Arg(0)); err != nil {
+	name := c.Arg(0)
+	change, action, done := st.EnableUser, metrics.AuditUserEnabled, "enabled"
+	if disable {
+		change, action, done = st.DisableUser, metrics.AuditUserDisabled, "disabled"
+	}
+	if err := change(ctx, name); err != nil {
+		if metrics.ErrorCode(err) == metrics.EINTERNAL {
+			return err
+		}
 		return errors.New(metrics.ErrorMessage(err))
 	}
-	if err := st.Audit(ctx, metrics.AuditEntry{Actor: "cli", Action: metrics.AuditUserDisabled, Detail: c.Arg(0)}); err != nil {
+	if err := st.Audit(ctx, metrics.AuditEntry{Actor: "cli", Action: action, Detail: name}); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "disabled %s\n", c.Arg(0))
+	fmt.Fprintf(stdout, "%s %s\n", done, name)
 	return nil
 }
 

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/assure-pcc/assure/metrics/store"
+	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
 
 func runWithStdin(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -28,13 +31,17 @@ func TestUserAndTokenCommands(t *testing.T) {
 		want  string
 	}{
 		{"a long enough password\n", []string{"user", "add", "--db", db, "--role", "analyst", "ana"}, 1, "already a user"},
-		{"short\n", []string{"user", "add", "--db", db, "--role", "board", "bob"}, 1, "at least 10 characters"},
+		{"short\n", []string{"user", "add", "--db", db, "--role", "board", "bob"}, 1, "at least 12 characters"},
+		{"aaaaaaaaaaaa\n", []string{"user", "add", "--db", db, "--role", "board", "bob"}, 1, "too easy to guess"},
+		{"bob.the.builder.bob\n", []string{"user", "add", "--db", db, "--role", "board", "bob.the.builder"}, 1, "besides the user's name"},
 		{"", []string{"user", "add", "--db", db, "--role", "board", "bob"}, 2, "no password"},
 		{"a long enough password\n", []string{"user", "add", "--db", db, "--role", "king", "bob"}, 2, "not a role"},
 		{"a long enough password\n", []string{"user", "add", "--db", db, "--role", "board", "bad name"}, 2, "letters, digits"},
 		{"", []string{"user", "disable", "--db", db, "nobody"}, 1, "no user called"},
 		{"", []string{"token", "add", "--db", db, "nobody"}, 1, "no such user"},
-		{"", []string{"user"}, 2, "add, list or disable"},
+		{"", []string{"user"}, 2, "add, list, disable or enable"},
+		{"", []string{"user", "enable", "--db", db, "nobody"}, 1, "no user called"},
+		{"", []string{"user", "enable", "--db", db}, 2, "needs one NAME"},
 	}
 	for _, tt := range tests {
 		code, out, errs := runWithStdin(t, tt.stdin, tt.args...)
@@ -86,4 +93,49 @@ func TestDemoPrintsWorkingLogins(t *testing.T) {
 		t.Fatalf("login page: %v", err)
 	}
 	resp.Body.Close()
+}
+
+// The last active administrator cannot be disabled from the command line
+// either, and a disabled user can be enabled again, on either database.
+func TestUserDisableAndEnable(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "u.db")
+			if d == store.Postgres {
+				db = storetest.PostgresDSN(t)
+			}
+			for _, u := range []struct{ role, name string }{{"admin", "root"}, {"board", "bob"}} {
+				if code, out, errs := runWithStdin(t, "a long enough password\n", "user", "add", "--db", db, "--role", u.role, u.name); code != 0 {
+					t.Fatalf("user add %s: %d %q %q", u.name, code, out, errs)
+				}
+			}
+			steps := []struct {
+				args []string
+				code int
+				want string
+			}{
+				{[]string{"user", "disable", "--db", db, "root"}, 1, "only active administrator"},
+				{[]string{"user", "disable", "--db", db, "bob"}, 0, "disabled bob"},
+				{[]string{"user", "enable", "--db", db, "bob"}, 0, "enabled bob"},
+				{[]string{"user", "enable", "--db", db, "bob"}, 0, "enabled bob"},
+			}
+			for _, s := range steps {
+				code, out, errs := runWithStdin(t, "", s.args...)
+				if code != s.code || !strings.Contains(out+errs, s.want) {
+					t.Errorf("%v: exit %d, %q %q; want exit %d with %q", s.args[:2], code, out, errs, s.code, s.want)
+				}
+			}
+			_, out, _ := runWithStdin(t, "", "user", "list", "--db", db)
+			for _, line := range strings.Split(out, "\n") {
+				if strings.Contains(line, "disabled") {
+					t.Errorf("after enabling, user list still shows %q", line)
+				}
+			}
+			// With a second administrator, the first may go.
+			runWithStdin(t, "a long enough password\n", "user", "add", "--db", db, "--role", "admin", "root2")
+			if code, out, errs := runWithStdin(t, "", "user", "disable", "--db", db, "root"); code != 0 {
+				t.Errorf("disabling one of two administrators: %d %q %q", code, out, errs)
+			}
+		})
+	}
 }

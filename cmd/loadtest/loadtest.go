@@ -227,7 +227,7 @@ func makeUsers(ctx context.Context, st *store.Store) (board, password, token str
 		return "", "", "", err
 	}
 	password = hex.EncodeToString(b[:])
-	hash, err := dashboard.HashPassword(password)
+	hash, err := dashboard.HashPassword(password, "loadtest-board")
 	if err != nil {
 		return "", "", "", err
 	}

@@ -59,6 +59,29 @@ func (s *Store) SetPassword(ctx context.Context, id int64, passwordHash string, 
 	return after, err
 }
 
+// ResetPassword is an administrator's reset of a user's password: as
+// SetPassword, and in the same transaction it revokes every API token
+// of the user, since a reset is what follows a password known to
+// someone else, and a token issued to that someone would outlive it.
+// It returns the user and how many tokens were revoked.
+func (s *Store) ResetPassword(ctx context.Context, id int64, passwordHash string, mustChange bool) (metrics.User, int, error) {
+	revoked := 0
+	_, after, err := s.updateUser(ctx, id, func(u *metrics.User) (string, []any) {
+		u.SessionGen++
+		u.MustChangePassword = mustChange
+		return `password_hash = ?, must_change_password = ?, session_gen = ?`, []any{passwordHash, boolInt(mustChange), u.SessionGen}
+	}, func(ctx context.Context, tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, s.rebind(`DELETE FROM api_tokens WHERE user_id = ?`), id)
+		if err != nil {
+			return fmt.Errorf("revoke the tokens of user %d: %w", id, err)
+		}
+		n, _ := res.RowsAffected()
+		revoked = int(n)
+		return nil
+	})
+	return after, revoked, err
+}
+
 func boolInt(b bool) int {
 	if b {
 		return 1
@@ -68,9 +91,10 @@ func boolInt(b bool) int {
 
 // updateUser applies one change to a user in a transaction: change edits
 // the user read from the database and returns the SET clause and its
-// arguments. A change that would leave no active administrator is
+// arguments; also runs in the same transaction after the update. A change that would leave no active administrator is
 // refused, so that someone can always manage users.
-func (s *Store) updateUser(ctx context.Context, id int64, change func(u *metrics.User) (set string, args []any)) (before, after metrics.User, err error) {
+func (s *Store) updateUser(ctx context.Context, id int64, change func(u *metrics.User) (set string, args []any),
+	also ...func(ctx context.Context, tx *sqlx.Tx) error) (before, after metrics.User, err error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return before, after, fmt.Errorf("update user %d: %w", id, err)
@@ -104,6 +128,11 @@ func (s *Store) updateUser(ctx context.Context, id int64, change func(u *metrics
 	}
 	if _, err := tx.ExecContext(ctx, s.rebind(`UPDATE users SET `+set+` WHERE id = ?`), append(args, id)...); err != nil {
 		return before, after, fmt.Errorf("update user %q: %w", before.Name, err)
+	}
+	for _, fn := range also {
+		if err := fn(ctx, tx); err != nil {
+			return before, after, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return before, after, fmt.Errorf("update user %q: %w", before.Name, err)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -121,38 +122,41 @@ func TestTokenAdministration(t *testing.T) {
 	})
 }
 
-func TestLoginFailures(t *testing.T) {
+// An administrator's reset revokes the user's API tokens, and no one
+// else's, with the password, in one transaction.
+func TestResetPasswordRevokesTokens(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		now := time.Date(2022, 3, 1, 9, 0, 0, 0, time.UTC)
-		s.Now = func() time.Time { return now }
-		window := 15 * time.Minute
-		for range 3 {
-			if err := s.AddLoginFailure(ctx, window, "user:ana", "ip:10.0.0.1"); err != nil {
-				t.Fatal(err)
-			}
-			now = now.Add(time.Minute)
-		}
-		n, wait, err := s.RecentLoginFailures(ctx, "user:ana", window)
-		if err != nil || n != 3 || wait != 12*time.Minute {
-			t.Errorf("RecentLoginFailures = %d %v %v, want 3 12m", n, wait, err)
-		}
-		if n, wait, _ := s.RecentLoginFailures(ctx, "user:bob", window); n != 0 || wait != 0 {
-			t.Errorf("a key with no failures: %d %v", n, wait)
-		}
-		if err := s.ClearLoginFailures(ctx, "user:ana"); err != nil {
+		ana, err := s.CreateUser(ctx, "ana", metrics.RoleAnalyst, "old")
+		if err != nil {
 			t.Fatal(err)
 		}
-		if n, _, _ := s.RecentLoginFailures(ctx, "user:ana", window); n != 0 {
-			t.Errorf("after clearing: %d", n)
+		bob, err := s.CreateUser(ctx, "bob", metrics.RoleBoard, "old")
+		if err != nil {
+			t.Fatal(err)
 		}
-		if n, _, _ := s.RecentLoginFailures(ctx, "ip:10.0.0.1", window); n != 3 {
-			t.Errorf("clearing one key cleared another: %d", n)
+		for i, id := range []int64{ana.ID, ana.ID, bob.ID} {
+			if err := s.AddToken(ctx, id, "t", fmt.Sprintf("sha-%d", i)); err != nil {
+				t.Fatal(err)
+			}
 		}
-		// Out of the window, failures no longer count.
-		now = now.Add(window - 2*time.Minute)
-		if n, _, _ := s.RecentLoginFailures(ctx, "ip:10.0.0.1", window); n != 1 {
-			t.Errorf("one failure left in the window, counted %d", n)
+		u, revoked, err := s.ResetPassword(ctx, ana.ID, "new", true)
+		if err != nil || revoked != 2 || !u.MustChangePassword || u.SessionGen != ana.SessionGen+1 {
+			t.Fatalf("ResetPassword = %+v, %d revoked, %v", u, revoked, err)
+		}
+		for _, sha := range []string{"sha-0", "sha-1"} {
+			if _, err := s.UserByToken(ctx, sha); metrics.ErrorCode(err) != metrics.ENOTFOUND {
+				t.Errorf("token %s after the reset: %v", sha, err)
+			}
+		}
+		if _, err := s.UserByToken(ctx, "sha-2"); err != nil {
+			t.Errorf("another user's token: %v", err)
+		}
+		if _, hash, _ := s.UserByName(ctx, "ana"); hash != "new" {
+			t.Errorf("hash = %q", hash)
+		}
+		if _, _, err := s.ResetPassword(ctx, 9999, "x", false); metrics.ErrorCode(err) != metrics.ENOTFOUND {
+			t.Errorf("an unknown user: %v", err)
 		}
 	})
 }

@@ -73,6 +73,48 @@ func (s *Store) lockUsers(ctx context.Context, tx *sqlx.Tx) error {
 	return err
 }
 
+// forUpdate ends a SELECT that locks the rows it reads until the
+// transaction ends, on PostgreSQL. SQLite's writer runs one transaction
+// at a time (BEGIN IMMEDIATE), which locks everything it reads.
+func (s *Store) forUpdate() string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// skipLocked ends a SELECT that passes over rows another transaction
+// has locked, on PostgreSQL.
+func (s *Store) skipLocked() string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
+// reclaimWAL gives back the disk a failed write took. A transaction
+// larger than the writer's page cache writes its pages to SQLite's
+// write-ahead log as it goes; rolled back, those pages are void but the
+// log keeps its size until the next commit's checkpoint, and when the
+// write failed because the disk was full, the log is what keeps it full.
+// A TRUNCATE checkpoint copies what committed writes the log still holds
+// into the database and cuts the log to nothing. It is best effort: a
+// reader holding an old snapshot makes it give up (after busy_timeout at
+// most; the context bounds it sooner), and the next checkpoint finishes
+// the work, cutting the log to sqliteJournalLimit. Nothing to do on
+// PostgreSQL.
+func (s *Store) reclaimWAL() {
+	if s.dialect != SQLite {
+		return
+	}
+	// The writer is held meanwhile: two seconds at most, and what is
+	// left is done by the next commit's checkpoint.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var busy, logFrames, checkpointed int
+	_ = s.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &checkpointed)
+}
+
 // analyzeAfterRows is the size of ingest after which PostgreSQL's
 // statistics are refreshed at once rather than at autovacuum's leisure.
 const analyzeAfterRows = 10000
@@ -157,6 +199,13 @@ const sqliteBusyTimeoutMS = 30000
 // but 5 to 10% slower.
 const sqliteWriterCacheKiB = -32768
 
+// sqliteJournalLimit is the size the write-ahead log is cut back to
+// (journal_size_limit) whenever a checkpoint empties it. Without it the
+// log keeps the size of the largest transaction ever written (a 100 MB
+// upload left 100 MB of log for good); reclaimWAL also cuts it to
+// nothing after a failed write.
+const sqliteJournalLimit = 64 << 20
+
 // sqliteDSNs turns a path or "file:" URI into the driver DSNs of the
 // writer and of the readers.
 func sqliteDSNs(dsn string) (writer, reader string, err error) {
@@ -186,7 +235,8 @@ func sqliteDSNs(dsn string) (writer, reader string, err error) {
 	common := append([]string{fmt.Sprintf("busy_timeout(%d)", sqliteBusyTimeoutMS), "foreign_keys(1)"}, pragmas...)
 
 	w := cloneValues(query)
-	w["_pragma"] = append([]string{"journal_mode(WAL)", fmt.Sprintf("cache_size(%d)", sqliteWriterCacheKiB)}, common...)
+	w["_pragma"] = append([]string{"journal_mode(WAL)", fmt.Sprintf("cache_size(%d)", sqliteWriterCacheKiB),
+		fmt.Sprintf("journal_size_limit(%d)", sqliteJournalLimit)}, common...)
 	w.Set("_txlock", "immediate")
 
 	r := cloneValues(query)

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -138,5 +140,22 @@ func TestRowsPerInsertWithinLimits(t *testing.T) {
 		if got := strings.Count(insertObsSQL(d, n), "?"); got != n*obsColumnCount {
 			t.Errorf("%s: insert of %d rows has %d placeholders", d, n, got)
 		}
+	}
+}
+
+// The writer cuts SQLite's write-ahead log back to sqliteJournalLimit
+// at each checkpoint (journal_size_limit is applied, not only asked for).
+func TestSQLiteWriterLimitsItsLog(t *testing.T) {
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var limit int64
+	if err := s.db.QueryRowContext(context.Background(), "PRAGMA journal_size_limit").Scan(&limit); err != nil {
+		t.Fatal(err)
+	}
+	if limit != sqliteJournalLimit {
+		t.Errorf("journal_size_limit = %d, want %d", limit, sqliteJournalLimit)
 	}
 }

@@ -540,6 +540,9 @@ func (t *IngestTx) Rollback() error {
 		return nil
 	}
 	t.ended = true
+	// What the transaction wrote to SQLite's log is void now: give the
+	// disk back (it may be full, which may be why the ingest failed).
+	defer t.s.reclaimWAL()
 	if err := t.tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
 		return fmt.Errorf("roll back %s: %w", t.upload.FileName, err)
 	}

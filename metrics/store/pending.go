@@ -17,8 +17,15 @@ const PendingLifetime = time.Hour
 // SavePending keeps a file that passed a dry run until its uploader
 // confirms it, replacing the same user's earlier copy of the same file.
 // Expired pending files are removed on the way.
-func (s *Store) SavePending(ctx context.Context, sha256, user, fileName string, content []byte) error {
+func (s *Store) SavePending(ctx context.Context, sha256, user, fileName string, content []byte) (err error) {
 	now := s.now()
+	defer func() {
+		if err != nil {
+			// A file as large as an upload may have filled the disk:
+			// give back what its void pages took (see reclaimWAL).
+			s.reclaimWAL()
+		}
+	}()
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("save pending upload: %w", err)

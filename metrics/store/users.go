@@ -106,14 +106,28 @@ func (s *Store) ListUsers(ctx context.Context) ([]metrics.User, error) {
 // DisableUser stops a user signing in or using tokens, and ends their
 // sessions at once: the dashboard checks the flag on every request, and
 // the new session generation voids their sessions should the account be
-// enabled again.
+// enabled again. As SetUserDisabled, it refuses (ECONFLICT) to disable
+// the last active administrator; an unknown name gives ENOTFOUND.
 func (s *Store) DisableUser(ctx context.Context, name string) error {
-	res, err := s.db.ExecContext(ctx, s.rebind(`UPDATE users SET disabled = 1, session_gen = session_gen + 1 WHERE name = ?`), name)
-	if err != nil {
-		return fmt.Errorf("disable user %q: %w", name, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	return s.setDisabledByName(ctx, name, true)
+}
+
+// EnableUser lets a disabled user sign in again; their old sessions stay
+// ended. An unknown name gives ENOTFOUND.
+func (s *Store) EnableUser(ctx context.Context, name string) error {
+	return s.setDisabledByName(ctx, name, false)
+}
+
+func (s *Store) setDisabledByName(ctx context.Context, name string, disabled bool) error {
+	u, _, err := s.UserByName(ctx, name)
+	if metrics.ErrorCode(err) == metrics.ENOTFOUND {
 		return metrics.Errorf(metrics.ENOTFOUND, "there is no user called %q", name)
+	}
+	if err != nil {
+		return err
+	}
+	if _, _, err := s.SetUserDisabled(ctx, u.ID, disabled); err != nil {
+		return err
 	}
 	return nil
 }

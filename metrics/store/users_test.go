@@ -47,8 +47,27 @@ func TestUsersTokensAndAudit(t *testing.T) {
 		if err := s.DisableUser(ctx, "nobody"); metrics.ErrorCode(err) != metrics.ENOTFOUND {
 			t.Errorf("disabling nobody: %v", err)
 		}
+		if err := s.EnableUser(ctx, "ana"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.UserByID(ctx, u.ID); got.Disabled || got.SessionGen == 0 {
+			t.Errorf("EnableUser: disabled %t, session generation %d (the old sessions must stay ended)", got.Disabled, got.SessionGen)
+		}
+		if err := s.EnableUser(ctx, "nobody"); metrics.ErrorCode(err) != metrics.ENOTFOUND {
+			t.Errorf("enabling nobody: %v", err)
+		}
+		// The last active administrator cannot be disabled by name either.
+		if _, err := s.CreateUser(ctx, "root", metrics.RoleAdmin, "h"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DisableUser(ctx, "root"); metrics.ErrorCode(err) != metrics.ECONFLICT {
+			t.Errorf("disabling the last administrator: %v, want ECONFLICT", err)
+		}
+		if got, _, _ := s.UserByName(ctx, "root"); got.Disabled {
+			t.Error("the last administrator was disabled")
+		}
 		users, err := s.ListUsers(ctx)
-		if err != nil || len(users) != 1 {
+		if err != nil || len(users) != 2 {
 			t.Errorf("ListUsers = %v %v", users, err)
 		}
 		for _, a := range []string{metrics.AuditLogin, metrics.AuditLoginFailed} {
