@@ -19,6 +19,7 @@ import (
 	"github.com/assure-pcc/assure/ingest/mapping"
 	"github.com/assure-pcc/assure/ingest/sample"
 	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
@@ -267,6 +268,13 @@ func checkReflow(t *testing.T, ctx context.Context, page string) {
 // real ingest, on 127.0.0.1.
 func demoServer(t *testing.T) *httptest.Server {
 	t.Helper()
+	ts, _ := demoServerAndStore(t)
+	return ts
+}
+
+// demoServerAndStore is demoServer, and the store behind it.
+func demoServerAndStore(t *testing.T) (*httptest.Server, *store.Store) {
+	t.Helper()
 	st := storetest.Open(t, "sqlite")
 	files, err := sample.WriteAll(t.TempDir())
 	if err != nil {
@@ -302,7 +310,7 @@ func demoServer(t *testing.T) *httptest.Server {
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return ts
+	return ts, st
 }
 
 func TestPagesInABrowser(t *testing.T) {
