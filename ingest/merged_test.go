@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"testing"
 
 	"github.com/assure-pcc/assure/ingest/ingesttest"
@@ -173,5 +174,28 @@ func TestMergedValueIsRefused(t *testing.T) {
 			t.Errorf("errors = %+v", rep.Errors)
 		}
 		assertEmpty(t, st)
+	})
+}
+
+// TestMergedBandsOnIncidents: an incidents sheet whose time columns sit
+// under a merged "Times (24-hour clock)" band, and whose area is merged
+// down over the incidents of one district, is read as a person reads it.
+func TestMergedBandsOnIncidents(t *testing.T) {
+	content := ingesttest.Book(t, ingesttest.Sheet{Name: "Incidents", Merge: []string{"E1:F1", "D3:D4"}, Rows: [][]any{
+		{nil, nil, nil, nil, "Times (24-hour clock)", nil},
+		{"Incident ID", "Priority", "Urban/Rural", "Area", "Received", "Arrived"},
+		{"CC-1", "Immediate", "Urban", "North", "03/08/2021 14:05", "03/08/2021 14:17"},
+		{"CC-2", "Immediate", "Rural", nil, "04/08/2021 09:00", "04/08/2021 09:21"},
+	}})
+	forEachStore(t, func(t *testing.T, st *store.Store) {
+		rep := ingestBytes(t, st, "incidents.xlsx", content, Options{})
+		requireStatus(t, rep, StatusStored)
+		recs, err := st.Incidents(context.Background(), metrics.Everything)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != 2 || recs[1].Area != "North" || recs[1].Minutes != 21 {
+			t.Errorf("incidents = %+v", recs)
+		}
 	})
 }
