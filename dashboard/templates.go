@@ -51,6 +51,8 @@ var templateFuncs = template.FuncMap{
 	"deref":     func(f *float64) float64 { return *f },
 	"derefInt":  func(i *int64) int64 { return *i },
 	"thousands": metrics.FormatThousands,
+	// asset links to an embedded file: {{asset .Root "css/assure.css"}}.
+	"asset": assetPath,
 	"variance":  metrics.VarianceInThousands,
 	// packTable names a board pack's table of exceptions.
 	"packTable": func(label string, ms []packMeasure) packExceptions { return packExceptions{label, ms} },
