@@ -52,8 +52,8 @@ var templateFuncs = template.FuncMap{
 	"derefInt":  func(i *int64) int64 { return *i },
 	"thousands": metrics.FormatThousands,
 	// asset links to an embedded file: {{asset .Root "css/assure.css"}}.
-	"asset": assetPath,
-	"variance":  metrics.VarianceInThousands,
+	"asset":    assetPath,
+	"variance": metrics.VarianceInThousands,
 	// packTable names a board pack's table of exceptions.
 	"packTable": func(label string, ms []packMeasure) packExceptions { return packExceptions{label, ms} },
 }
