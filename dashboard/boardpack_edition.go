@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -80,7 +81,7 @@ func marshalSnapshot(sn packSnapshot) ([]byte, string, error) {
 }
 
 // unmarshalSnapshot reads an edition back, and checks every chart option
-// in it as chartNewPanel does: an option is written into the page as
+// in it as the chart package does (chart.Safe): an option is written into the page as
 // script data, so one altered in the database must not become markup.
 func unmarshalSnapshot(b []byte) (packSnapshot, error) {
 	var sn packSnapshot
@@ -91,7 +92,7 @@ func unmarshalSnapshot(b []byte) (packSnapshot, error) {
 		return sn, fmt.Errorf("board pack edition: format %d, this version reads %d", sn.Format, packSnapshotFormat)
 	}
 	for _, c := range sn.charts() {
-		if !chartValidID(c.ID) || chartUnsafeIndex([]byte(c.OptionJSON)) >= 0 || !json.Valid([]byte(c.OptionJSON)) {
+		if !chart.Safe(*c) {
 			return sn, fmt.Errorf("board pack edition: chart %q is not a safe chart option", c.ID)
 		}
 	}
@@ -99,9 +100,9 @@ func unmarshalSnapshot(b []byte) (packSnapshot, error) {
 }
 
 // charts are the snapshot's chart panels.
-func (sn packSnapshot) charts() []*ChartPanel {
-	var out []*ChartPanel
-	add := func(c *ChartPanel) {
+func (sn packSnapshot) charts() []*chart.ChartPanel {
+	var out []*chart.ChartPanel
+	add := func(c *chart.ChartPanel) {
 		if c != nil {
 			out = append(out, c)
 		}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
@@ -57,7 +58,7 @@ type tileAnalysis struct {
 	severity int
 	// Spark is a sparkline of SparkArea's latest values, nil when there
 	// are fewer than two; SparkRows are its figures.
-	Spark     *ChartPanel
+	Spark     *chart.ChartPanel
 	SparkArea string
 	SparkRows []sparkRow
 }
@@ -160,7 +161,7 @@ func (t *tileAnalysis) addSparkline(m metrics.Metric, a metrics.Analysis, id str
 		labels[i], values[i] = p.Period.Label(), &v
 		t.SparkRows = append(t.SparkRows, sparkRow{Period: p.Period.Label(), Value: formatValue(v, m.Unit)})
 	}
-	panel, err := SparklinePanel(id, m.Name+", "+a.Area, labels, values)
+	panel, err := chart.SparklinePanel(id, m.Name+", "+a.Area, labels, values)
 	if err != nil {
 		return fmt.Errorf("sparkline of %s: %w", m.ID, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -37,13 +38,13 @@ type financePage struct {
 	RAG                         ragView
 	Revenue                     []revenueView
 	RevenueTotal                revenueView
-	VarianceChart               *ChartPanel
+	VarianceChart               *chart.ChartPanel
 	Trend                       trendTable
-	TrendChart                  *ChartPanel
+	TrendChart                  *chart.ChartPanel
 	Capital                     []capitalView
 	CapitalTotal                capitalView
 	Funding                     []fundingView
-	FundingChart                *ChartPanel
+	FundingChart                *chart.ChartPanel
 	Reserves                    []reserveView
 	ReserveTotal                reserveView
 	History                     []historyView
@@ -278,13 +279,13 @@ func (s *Server) buildFinancePage(p *financePage, year metrics.FinanceYear, chos
 	// Revenue for the month, sorted by variance: largest overspend first.
 	lines := append([]metrics.RevenueLine(nil), f.Revenue...)
 	sort.SliceStable(lines, func(i, j int) bool { return lines[i].VarianceGBP() > lines[j].VarianceGBP() })
-	var bars []VarianceBar
+	var bars []chart.VarianceBar
 	for _, l := range lines {
 		v := revenueLineView(l)
 		p.Stated = p.Stated || v.StatedDiffers
 		p.ToDate = p.ToDate || v.BudgetToDate != "" || v.ActualToDate != ""
 		p.Revenue = append(p.Revenue, v)
-		bars = append(bars, VarianceBar{Category: l.BusinessArea, Value: float64(l.VarianceGBP()) / 1000,
+		bars = append(bars, chart.VarianceBar{Category: l.BusinessArea, Value: float64(l.VarianceGBP()) / 1000,
 			Label: metrics.FormatVariance(l.VarianceGBP())})
 	}
 	tot := metrics.SumRevenue(f.Revenue)
@@ -293,7 +294,7 @@ func (s *Server) buildFinancePage(p *financePage, year metrics.FinanceYear, chos
 		Source: fmt.Sprintf("sum of the %d lines", len(f.Revenue))}
 	p.RAG = s.ragView(tot)
 	if len(bars) > 0 {
-		panel, err := VarianceChartPanel("chart-variance", "Forecast variance by business area, "+per.Label()+" (£k)", "£k", bars)
+		panel, err := chart.VarianceChartPanel("chart-variance", "Forecast variance by business area, "+per.Label()+" (£k)", "£k", bars)
 		if err != nil {
 			return fmt.Errorf("finance variance chart: %w", err)
 		}
@@ -423,10 +424,10 @@ func (p *financePage) buildTrend(year metrics.FinanceYear) error {
 			}
 		}
 	}
-	total := LineSeries{Name: "Total", Values: make([]*float64, 12)}
-	series := make([]LineSeries, len(areas))
+	total := chart.LineSeries{Name: "Total", Values: make([]*float64, 12)}
+	series := make([]chart.LineSeries, len(areas))
 	for i, a := range areas {
-		series[i] = LineSeries{Name: a, Values: make([]*float64, 12)}
+		series[i] = chart.LineSeries{Name: a, Values: make([]*float64, 12)}
 	}
 	p.Trend.Rows = make([]trendRow, len(areas)+1)
 	p.Trend.Rows[0] = trendRow{Name: "Total", Total: true}
@@ -452,8 +453,8 @@ func (p *financePage) buildTrend(year metrics.FinanceYear) error {
 			p.Trend.Rows[i+1].Cells = append(p.Trend.Rows[i+1].Cells, c)
 		}
 	}
-	panel, err := TrendChartPanel("chart-trend", "Forecast outturn variance by month, "+metrics.FinancialYearLabel(year.FYStart)+" (£k)",
-		"£k", labels, append([]LineSeries{total}, series...))
+	panel, err := chart.TrendChartPanel("chart-trend", "Forecast outturn variance by month, "+metrics.FinancialYearLabel(year.FYStart)+" (£k)",
+		"£k", labels, append([]chart.LineSeries{total}, series...))
 	if err != nil {
 		return fmt.Errorf("finance trend chart: %w", err)
 	}
@@ -495,7 +496,7 @@ func (p *financePage) buildFundingChart(lines []metrics.CapitalLine, per metrics
 		names[i] = t.Source
 		values[i] = float64(t.AdditionsGBP) / 1000
 	}
-	panel, err := BarChartPanel("chart-funding", "Capital additions by funding source, "+per.Label(), "£k", names, values)
+	panel, err := chart.BarChartPanel("chart-funding", "Capital additions by funding source, "+per.Label(), "£k", names, values)
 	if err != nil {
 		return fmt.Errorf("finance funding chart: %w", err)
 	}

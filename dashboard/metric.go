@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -40,7 +41,7 @@ type metricPage struct {
 	Page
 	Metric metrics.Metric
 	Target string
-	Chart  *ChartPanel
+	Chart  *chart.ChartPanel
 	Table  seriesTable
 	// Analysis is one area's standing: the force-wide area, or the one
 	// ?area= names (see analysis.go).
@@ -93,7 +94,7 @@ func buildSeriesTable(m metrics.Metric, obs []metrics.Observation) seriesTable {
 
 // metricChart draws the series by period, one line per area, with the
 // target as a line and the annotations marked.
-func metricChart(m metrics.Metric, obs []metrics.Observation, t seriesTable, anns []metrics.Annotation) (*ChartPanel, error) {
+func metricChart(m metrics.Metric, obs []metrics.Observation, t seriesTable, anns []metrics.Annotation) (*chart.ChartPanel, error) {
 	if len(obs) == 0 {
 		return nil, nil
 	}
@@ -103,17 +104,17 @@ func metricChart(m metrics.Metric, obs []metrics.Observation, t seriesTable, ann
 		labels[i] = p.Label()
 		idx[p.Key()] = i
 	}
-	series := make([]LineSeries, len(t.Areas))
+	series := make([]chart.LineSeries, len(t.Areas))
 	areaIdx := map[string]int{}
 	for i, a := range t.Areas {
-		series[i] = LineSeries{Name: a, Values: make([]*float64, len(labels))}
+		series[i] = chart.LineSeries{Name: a, Values: make([]*float64, len(labels))}
 		areaIdx[a] = i
 	}
 	for _, o := range obs {
 		v := o.Value
 		series[areaIdx[o.Area]].Values[idx[o.Period.Key()]] = &v
 	}
-	panel, err := LineChartPanelWithMarks("chart-series", m.Name, m.Unit, labels, series, m.Target, "", annotationMarks(anns, t.Periods))
+	panel, err := chart.LineChartPanelWithMarks("chart-series", m.Name, m.Unit, labels, series, m.Target, "", chart.AnnotationMarks(anns, t.Periods))
 	if err != nil {
 		return nil, fmt.Errorf("chart of %s: %w", m.ID, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
@@ -56,7 +57,7 @@ type publicMetricPage struct {
 	Page
 	Metric    metrics.Metric
 	Target    string
-	Chart     *ChartPanel
+	Chart     *chart.ChartPanel
 	Table     seriesTable
 	Coverage  string
 	Generated string

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/labstack/echo/v4"
@@ -66,7 +67,7 @@ type responseTimesView struct {
 	Months   []monthRow
 	Bins     []binRow
 	// Histogram, Monthly and BySetting are the charts, nil without data.
-	Histogram, Monthly, BySetting *ChartPanel
+	Histogram, Monthly, BySetting *chart.ChartPanel
 	// Sources are the files the incidents came from.
 	Sources []string
 	// monthly and outliers are the monthly and outlier tables as
@@ -302,14 +303,14 @@ func (v *responseTimesView) addMonths(months []metrics.Period, byMonth map[strin
 		v.Months = append(v.Months, row)
 		v.monthly = append(v.monthly, figures)
 	}
-	monthly, err := LineChartPanel("rt-monthly", "Response time by month: mean, median and 90th percentile", "minutes", labels, []LineSeries{
+	monthly, err := chart.LineChartPanel("rt-monthly", "Response time by month: mean, median and 90th percentile", "minutes", labels, []chart.LineSeries{
 		{Name: "Mean", Values: mean}, {Name: "Median", Values: median}, {Name: "90th percentile", Values: p90},
 	}, nil, "")
 	if err != nil {
 		return fmt.Errorf("monthly response chart: %w", err)
 	}
 	t := metrics.DefaultResponseTargets
-	settings, err := LineChartPanel("rt-settings", "Attended within target by month, urban and rural", "%", labels, []LineSeries{
+	settings, err := chart.LineChartPanel("rt-settings", "Attended within target by month, urban and rural", "%", labels, []chart.LineSeries{
 		{Name: fmt.Sprintf("Urban (target %s minutes)", formatNumber(t.UrbanMinutes)), Values: urban},
 		{Name: fmt.Sprintf("Rural (target %s minutes)", formatNumber(t.RuralMinutes)), Values: rural},
 	}, nil, "")
@@ -339,7 +340,7 @@ func (v *responseTimesView) addHistogram(incs []metrics.Incident) error {
 		}
 		v.Bins = append(v.Bins, binRow{Bin: labels[i], CountText: formatNumber(float64(counts[i]))})
 	}
-	panel, err := HistogramPanel("rt-histogram", "How long incidents waited", "minutes", "incidents", labels, counts)
+	panel, err := chart.HistogramPanel("rt-histogram", "How long incidents waited", "minutes", "incidents", labels, counts)
 	if err != nil {
 		return fmt.Errorf("histogram: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -82,7 +83,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 			continue
 		}
 		t := template.New("layout.html").Funcs(templateFuncs)
-		if _, err := t.Parse(ChartPanelTemplate); err != nil {
+		if _, err := t.Parse(chart.ChartPanelTemplate); err != nil {
 			return nil, fmt.Errorf("chart panel template: %w", err)
 		}
 		files := append(append([]string{"templates/layout.html"}, partials...), name)

@@ -1,4 +1,4 @@
-package dashboard
+package chart
 
 // Annotations on charts: a date becomes a vertical line at its period, a
 // span a shaded band across its periods, each labelled with its number
@@ -32,11 +32,11 @@ const chartMarkLabelRunes = 28
 // context, drawn quieter than the data.
 const chartMarkColour = "#505a5f"
 
-// annotationMarks places annotations on a chart of periods (in order):
+// AnnotationMarks places annotations on a chart of periods (in order):
 // each at the periods its dates overlap, numbered from 1 in the order
 // given, as in the list beside the chart. Annotations wholly outside the
 // periods are left off the chart but keep their number.
-func annotationMarks(anns []metrics.Annotation, periods []metrics.Period) []ChartMark {
+func AnnotationMarks(anns []metrics.Annotation, periods []metrics.Period) []ChartMark {
 	var out []ChartMark
 	for n, a := range anns {
 		from, to := -1, -1

@@ -1,4 +1,4 @@
-package dashboard
+package chart
 
 // Chart builders for holding the force to account: an SPC (XmR) chart, a
 // histogram and a sparkline. They follow charts.go: plain functions from

@@ -1,4 +1,4 @@
-package dashboard
+package chart
 
 import (
 	"encoding/json"
@@ -7,6 +7,10 @@ import (
 	"strings"
 	"testing"
 )
+
+// hostileArea is a business area that would run as script if a chart
+// let it through as markup.
+const hostileArea = `</script><script>alert("area")</script>`
 
 func TestVarianceChartPanel(t *testing.T) {
 	bars := []VarianceBar{

@@ -1,7 +1,6 @@
-package dashboard
-
-// Chart builders: plain functions from data to a go-echarts chart, and the
-// one way a chart reaches a page (ChartPanel through ChartPanelTemplate).
+// Package chart holds Assure's chart builders: plain functions from data
+// to a go-echarts chart, and the one way a chart reaches a page
+// (ChartPanel through ChartPanelTemplate).
 //
 // go-echarts' own renderers (Render, RenderContent, RenderSnippet) are
 // never used here: they write the option into an inline <script> with
@@ -10,6 +9,7 @@ package dashboard
 // marshalled with encoding/json, whose default escaping keeps every label
 // inert inside <script type="application/json">, and static/js/charts.js
 // reads it with JSON.parse. Pages can therefore forbid inline scripts.
+package chart
 
 import (
 	"encoding/json"
@@ -361,6 +361,14 @@ func chartUnsafeIndex(b []byte) int {
 		}
 	}
 	return -1
+}
+
+// Safe reports whether a panel read back from storage (a board pack
+// edition) is one this package could have built: a valid id and an
+// option that is well-formed JSON with nothing that could end its script
+// element.
+func Safe(p ChartPanel) bool {
+	return chartValidID(p.ID) && chartUnsafeIndex([]byte(p.OptionJSON)) < 0 && json.Valid([]byte(p.OptionJSON))
 }
 
 func chartCheckHeader(id, title string) error {
