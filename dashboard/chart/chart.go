@@ -134,22 +134,8 @@ func LineChartPanelWithMarks(id, title, unit string, periodLabels []string, seri
 		return ChartPanel{}, chartInputError(id, "no series")
 	}
 	names := make(map[string]bool, len(series)+1)
-	for _, s := range series {
-		if strings.TrimSpace(s.Name) == "" {
-			return ChartPanel{}, chartInputError(id, "a series has no name")
-		}
-		if names[s.Name] {
-			return ChartPanel{}, chartInputError(id, "two series are named %q", s.Name)
-		}
-		names[s.Name] = true
-		if len(s.Values) != len(periodLabels) {
-			return ChartPanel{}, chartInputError(id, "series %q has %d values for %d periods", s.Name, len(s.Values), len(periodLabels))
-		}
-		for i, v := range s.Values {
-			if v != nil && !chartIsFinite(*v) {
-				return ChartPanel{}, chartInputError(id, "series %q, period %q: value %v is not a finite number", s.Name, periodLabels[i], *v)
-			}
-		}
+	if err := checkLineSeries(id, periodLabels, series, names); err != nil {
+		return ChartPanel{}, err
 	}
 	if target != nil {
 		if !chartIsFinite(*target) {
@@ -163,26 +149,9 @@ func LineChartPanelWithMarks(id, title, unit string, periodLabels []string, seri
 		}
 	}
 
-	line := charts.NewLine()
-	line.SetGlobalOptions(append(chartCommonOpts(id, title),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
-		charts.WithGridOpts(opts.Grid{Top: "64", Left: "8", Right: "24", Bottom: "40", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: unit}),
-	)...)
-	// Copy the labels: the chart keeps the slice until it is marshalled.
-	line.SetXAxis(append([]string(nil), periodLabels...))
-
+	line := newLineChart(id, title, opts.YAxis{Type: "value", Name: unit}, periodLabels)
 	for i, s := range series {
-		data := make([]opts.LineData, len(s.Values))
-		for j, v := range s.Values {
-			if v == nil {
-				data[j] = opts.LineData{Value: chartNoValue}
-			} else {
-				data[j] = opts.LineData{Value: chartNumber(*v)}
-			}
-		}
+		data := lineData(s.Values)
 		seriesOpts := []charts.SeriesOpts{
 			charts.WithLineChartOpts(opts.LineChart{
 				Symbol:     chartSymbols[i%len(chartSymbols)],
@@ -199,16 +168,7 @@ func LineChartPanelWithMarks(id, title, unit string, periodLabels []string, seri
 		line.AddSeries(s.Name, data, seriesOpts...)
 	}
 	if target != nil {
-		t := chartNumber(*target)
-		data := make([]opts.LineData, len(periodLabels))
-		for j := range data {
-			data[j] = opts.LineData{Value: t}
-		}
-		line.AddSeries(targetLabel, data,
-			charts.WithLineChartOpts(opts.LineChart{Symbol: "none", ShowSymbol: opts.Bool(false)}),
-			charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2, Color: chartTargetColour}),
-			charts.WithItemStyleOpts(opts.ItemStyle{Color: chartTargetColour}),
-		)
+		addReferenceLine(line, targetLabel, *target, len(periodLabels))
 	}
 	line.Validate()
 
@@ -229,26 +189,11 @@ func LineChartPanelWithMarks(id, title, unit string, periodLabels []string, seri
 // title, no categories, a values slice of another length, an empty or
 // duplicated category, or a value that is NaN or infinite.
 func BarChartPanel(id, title, unit string, categories []string, values []float64) (ChartPanel, error) {
-	if err := chartCheckHeader(id, title); err != nil {
+	if err := checkCategories(id, title, categories, len(values), "category", "categories", "values"); err != nil {
 		return ChartPanel{}, err
 	}
-	if len(categories) == 0 {
-		return ChartPanel{}, chartInputError(id, "no categories")
-	}
-	if len(values) != len(categories) {
-		return ChartPanel{}, chartInputError(id, "%d values for %d categories", len(values), len(categories))
-	}
-	seen := make(map[string]bool, len(categories))
 	data := make([]opts.BarData, len(values))
 	for i, c := range categories {
-		if strings.TrimSpace(c) == "" {
-			return ChartPanel{}, chartInputError(id, "category %d has no name", i+1)
-		}
-		// ECharts puts two bars with one category name on one row.
-		if seen[c] {
-			return ChartPanel{}, chartInputError(id, "category %q appears twice", c)
-		}
-		seen[c] = true
 		if !chartIsFinite(values[i]) {
 			return ChartPanel{}, chartInputError(id, "category %q: value %v is not a finite number", c, values[i])
 		}
@@ -286,6 +231,108 @@ func BarChartPanel(id, title, unit string, categories []string, values []float64
 
 	desc := fmt.Sprintf("Bar chart of %s%s, %s", title, chartUnitPhrase(unit), chartListPhrase(categories, "bar", "bars"))
 	return chartNewPanel(id, title, desc+".", bar.JSON())
+}
+
+// newLineChart is a line chart over labels (the category axis) with the
+// options every Assure line chart shares: a tooltip for the whole axis,
+// a scrolling legend below, and room for the title above; y is its value
+// axis.
+func newLineChart(id, title string, y opts.YAxis, labels []string) *charts.Line {
+	line := charts.NewLine()
+	line.SetGlobalOptions(append(chartCommonOpts(id, title),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
+		charts.WithGridOpts(opts.Grid{Top: "64", Left: "8", Right: "24", Bottom: "40", ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(y),
+	)...)
+	// Copy the labels: the chart keeps the slice until it is marshalled.
+	line.SetXAxis(append([]string(nil), labels...))
+	return line
+}
+
+// checkLineSeries checks series to be drawn over periodLabels: each
+// named, no name twice (nor one already in names, which gets each name),
+// one value per period and every value finite.
+func checkLineSeries(id string, periodLabels []string, series []LineSeries, names map[string]bool) error {
+	for _, s := range series {
+		if strings.TrimSpace(s.Name) == "" {
+			return chartInputError(id, "a series has no name")
+		}
+		if names[s.Name] {
+			return chartInputError(id, "two series are named %q", s.Name)
+		}
+		names[s.Name] = true
+		if len(s.Values) != len(periodLabels) {
+			return chartInputError(id, "series %q has %d values for %d periods", s.Name, len(s.Values), len(periodLabels))
+		}
+		for i, v := range s.Values {
+			if v != nil && !chartIsFinite(*v) {
+				return chartInputError(id, "series %q, period %q: value %v is not a finite number", s.Name, periodLabels[i], *v)
+			}
+		}
+	}
+	return nil
+}
+
+// lineData is values as line data: a nil value is a gap (chartNoValue),
+// never zero.
+func lineData(values []*float64) []opts.LineData {
+	data := make([]opts.LineData, len(values))
+	for i, v := range values {
+		if v == nil {
+			data[i] = opts.LineData{Value: chartNoValue}
+		} else {
+			data[i] = opts.LineData{Value: chartNumber(*v)}
+		}
+	}
+	return data
+}
+
+// flatData is v at each of n periods: a horizontal line.
+func flatData(v float64, n int) []opts.LineData {
+	data := make([]opts.LineData, n)
+	for i := range data {
+		data[i] = opts.LineData{Value: chartNumber(v)}
+	}
+	return data
+}
+
+// addReferenceLine draws a target (or zero) across n periods: black and
+// dashed, unlike any data line, with no symbols.
+func addReferenceLine(line *charts.Line, name string, v float64, n int) {
+	line.AddSeries(name, flatData(v, n),
+		charts.WithLineChartOpts(opts.LineChart{Symbol: "none", ShowSymbol: opts.Bool(false)}),
+		charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2, Color: chartTargetColour}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: chartTargetColour}),
+	)
+}
+
+// checkCategories checks a bar chart's id, title and category labels: at
+// least one, one of n values for each, none blank and none twice (ECharts
+// puts two bars with one category name on one row). one and many name a
+// label in errors ("category", "categories"), and values its values.
+func checkCategories(id, title string, labels []string, n int, one, many, values string) error {
+	if err := chartCheckHeader(id, title); err != nil {
+		return err
+	}
+	if len(labels) == 0 {
+		return chartInputError(id, "no %s", many)
+	}
+	if n != len(labels) {
+		return chartInputError(id, "%d %s for %d %s", n, values, len(labels), many)
+	}
+	seen := make(map[string]bool, len(labels))
+	for i, l := range labels {
+		if strings.TrimSpace(l) == "" {
+			return chartInputError(id, "%s %d has no name", one, i+1)
+		}
+		if seen[l] {
+			return chartInputError(id, "%s %q appears twice", one, l)
+		}
+		seen[l] = true
+	}
+	return nil
 }
 
 // chartCommonOpts are the options every Assure chart shares.

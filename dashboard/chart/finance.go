@@ -3,7 +3,6 @@ package chart
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -32,29 +31,20 @@ type VarianceBar struct {
 // The axis is titled with unit. It returns an error wrapping
 // ErrChartInput as BarChartPanel does.
 func VarianceChartPanel(id, title, unit string, bars []VarianceBar) (ChartPanel, error) {
-	if err := chartCheckHeader(id, title); err != nil {
+	categories := make([]string, len(bars))
+	for i, b := range bars {
+		categories[i] = b.Category
+	}
+	if err := checkCategories(id, title, categories, len(bars), "category", "categories", "values"); err != nil {
 		return ChartPanel{}, err
 	}
-	if len(bars) == 0 {
-		return ChartPanel{}, chartInputError(id, "no categories")
-	}
 	lo, hi := 0.0, 0.0
-	seen := make(map[string]bool, len(bars))
-	categories := make([]string, len(bars))
 	over := make([]opts.BarData, len(bars))
 	under := make([]opts.BarData, len(bars))
 	for i, b := range bars {
-		if strings.TrimSpace(b.Category) == "" {
-			return ChartPanel{}, chartInputError(id, "category %d has no name", i+1)
-		}
-		if seen[b.Category] {
-			return ChartPanel{}, chartInputError(id, "category %q appears twice", b.Category)
-		}
-		seen[b.Category] = true
 		if !chartIsFinite(b.Value) {
 			return ChartPanel{}, chartInputError(id, "category %q: value %v is not a finite number", b.Category, b.Value)
 		}
-		categories[i] = b.Category
 		lo, hi = math.Min(lo, b.Value), math.Max(hi, b.Value)
 		over[i] = opts.BarData{Value: chartNoValue}
 		under[i] = opts.BarData{Value: chartNoValue}
@@ -132,39 +122,12 @@ func TrendChartPanel(id, title, unit string, periodLabels []string, series []Lin
 		return ChartPanel{}, chartInputError(id, "no periods or no series")
 	}
 	const zeroLabel = "On budget (0)"
-	names := map[string]bool{zeroLabel: true}
-	for _, s := range series {
-		if strings.TrimSpace(s.Name) == "" || names[s.Name] {
-			return ChartPanel{}, chartInputError(id, "series %q has no name, or shares one", s.Name)
-		}
-		names[s.Name] = true
-		if len(s.Values) != len(periodLabels) {
-			return ChartPanel{}, chartInputError(id, "series %q has %d values for %d periods", s.Name, len(s.Values), len(periodLabels))
-		}
-		for i, v := range s.Values {
-			if v != nil && !chartIsFinite(*v) {
-				return ChartPanel{}, chartInputError(id, "series %q, period %q: value %v is not a finite number", s.Name, periodLabels[i], *v)
-			}
-		}
+	if err := checkLineSeries(id, periodLabels, series, map[string]bool{zeroLabel: true}); err != nil {
+		return ChartPanel{}, err
 	}
-	line := charts.NewLine()
-	line.SetGlobalOptions(append(chartCommonOpts(id, title),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
-		charts.WithGridOpts(opts.Grid{Top: "64", Left: "8", Right: "24", Bottom: "40", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: unit}),
-	)...)
-	line.SetXAxis(append([]string(nil), periodLabels...))
+	line := newLineChart(id, title, opts.YAxis{Type: "value", Name: unit}, periodLabels)
 	for i, s := range series {
-		data := make([]opts.LineData, len(s.Values))
-		for j, v := range s.Values {
-			if v == nil {
-				data[j] = opts.LineData{Value: chartNoValue}
-			} else {
-				data[j] = opts.LineData{Value: chartNumber(*v)}
-			}
-		}
+		data := lineData(s.Values)
 		width := float32(2)
 		if i == 0 {
 			width = 4 // the first series is the total
@@ -177,15 +140,7 @@ func TrendChartPanel(id, title, unit string, periodLabels []string, series []Lin
 			charts.WithLineStyleOpts(opts.LineStyle{Width: width}),
 		)
 	}
-	zero := make([]opts.LineData, len(periodLabels))
-	for j := range zero {
-		zero[j] = opts.LineData{Value: 0}
-	}
-	line.AddSeries(zeroLabel, zero,
-		charts.WithLineChartOpts(opts.LineChart{Symbol: "none", ShowSymbol: opts.Bool(false)}),
-		charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2, Color: chartTargetColour}),
-		charts.WithItemStyleOpts(opts.ItemStyle{Color: chartTargetColour}),
-	)
+	addReferenceLine(line, zeroLabel, 0, len(periodLabels))
 	line.Validate()
 	desc := fmt.Sprintf("Line chart of %s%s, %s, %s to %s, each line joining the periods it has, with a dashed line at zero", title,
 		chartUnitPhrase(unit), chartSeriesPhrase(series), periodLabels[0], periodLabels[len(periodLabels)-1])

@@ -106,15 +106,7 @@ func SPCChartPanel(id, title, unit string, c SPCChart) (ChartPanel, error) {
 		name = "Values for " + name
 	}
 
-	line := charts.NewLine()
-	line.SetGlobalOptions(append(chartCommonOpts(id, title),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
-		charts.WithGridOpts(opts.Grid{Top: "64", Left: "8", Right: "24", Bottom: "40", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: unit, Scale: opts.Bool(true)}),
-	)...)
-	line.SetXAxis(append([]string(nil), c.Labels...))
+	line := newLineChart(id, title, opts.YAxis{Type: "value", Name: unit, Scale: opts.Bool(true)}, c.Labels)
 
 	values := make([]opts.LineData, len(c.Values))
 	unusual := make([]opts.LineData, len(c.Values))
@@ -127,13 +119,7 @@ func SPCChartPanel(id, title, unit string, c SPCChart) (ChartPanel, error) {
 			nUnusual++
 		}
 	}
-	flat := func(v float64) []opts.LineData {
-		data := make([]opts.LineData, len(c.Values))
-		for i := range data {
-			data[i] = opts.LineData{Value: chartNumber(v)}
-		}
-		return data
-	}
+	flat := func(v float64) []opts.LineData { return flatData(v, len(c.Values)) }
 	noSymbol := charts.WithLineChartOpts(opts.LineChart{Symbol: "none", ShowSymbol: opts.Bool(false)})
 
 	line.AddSeries(name, values, append([]charts.SeriesOpts{
@@ -163,10 +149,7 @@ func SPCChartPanel(id, title, unit string, c SPCChart) (ChartPanel, error) {
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: spcUnusualColour, BorderColor: chartTargetColour, BorderWidth: 1}),
 	)
 	if c.Target != nil {
-		line.AddSeries(targetLabel, flat(*c.Target), noSymbol,
-			charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2, Color: chartTargetColour}),
-			charts.WithItemStyleOpts(opts.ItemStyle{Color: chartTargetColour}),
-		)
+		addReferenceLine(line, targetLabel, *c.Target, len(c.Values))
 	}
 	line.Validate()
 
@@ -206,26 +189,12 @@ func plural(n int, one, many string) string {
 // title, no bins, counts of another length, an empty or duplicated bin
 // label, or a negative count.
 func HistogramPanel(id, title, xName, countName string, binLabels []string, counts []int) (ChartPanel, error) {
-	if err := chartCheckHeader(id, title); err != nil {
+	if err := checkCategories(id, title, binLabels, len(counts), "bin", "bins", "counts"); err != nil {
 		return ChartPanel{}, err
 	}
-	if len(binLabels) == 0 {
-		return ChartPanel{}, chartInputError(id, "no bins")
-	}
-	if len(counts) != len(binLabels) {
-		return ChartPanel{}, chartInputError(id, "%d counts for %d bins", len(counts), len(binLabels))
-	}
-	seen := make(map[string]bool, len(binLabels))
 	data := make([]opts.BarData, len(counts))
 	total := 0
 	for i, l := range binLabels {
-		if strings.TrimSpace(l) == "" {
-			return ChartPanel{}, chartInputError(id, "bin %d has no label", i+1)
-		}
-		if seen[l] {
-			return ChartPanel{}, chartInputError(id, "bin %q appears twice", l)
-		}
-		seen[l] = true
 		if counts[i] < 0 {
 			return ChartPanel{}, chartInputError(id, "bin %q: negative count %d", l, counts[i])
 		}
@@ -270,17 +239,12 @@ func SparklinePanel(id, title string, labels []string, values []*float64) (Chart
 	if len(values) != len(labels) {
 		return ChartPanel{}, chartInputError(id, "%d values for %d periods", len(values), len(labels))
 	}
-	data := make([]opts.LineData, len(values))
 	for i, v := range values {
-		switch {
-		case v == nil:
-			data[i] = opts.LineData{Value: chartNoValue}
-		case !chartIsFinite(*v):
+		if v != nil && !chartIsFinite(*v) {
 			return ChartPanel{}, chartInputError(id, "period %q: value %v is not a finite number", labels[i], *v)
-		default:
-			data[i] = opts.LineData{Value: chartNumber(*v)}
 		}
 	}
+	data := lineData(values)
 	line := charts.NewLine()
 	line.SetGlobalOptions(
 		charts.WithInitializationOpts(opts.Initialization{ChartID: id, AssetsHost: "/static/js/"}),
