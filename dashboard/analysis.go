@@ -91,24 +91,6 @@ func areasOf(obs []metrics.Observation) []string {
 	return areas
 }
 
-// headlineArea chooses the area to analyse: the requested one when the
-// series has it, else the force-wide area (see headlineAreas), else the
-// first area in order. It is "" for a series with no values.
-func headlineArea(areas []string, requested string) string {
-	if requested != "" && slices.Contains(areas, requested) {
-		return requested
-	}
-	for _, a := range areas {
-		if headlineAreas[a] {
-			return a
-		}
-	}
-	if len(areas) > 0 {
-		return areas[0]
-	}
-	return ""
-}
-
 // baselineYearParam reads ?baseline=YEAR; empty means the default year.
 func baselineYearParam(c echo.Context) (int, error) {
 	s := strings.TrimSpace(c.QueryParam("baseline"))
@@ -261,7 +243,7 @@ func (v *analysisView) addByArea(m metrics.Metric, obs []metrics.Observation, p 
 // areaPhrase names an area in a sentence: "the force" for the force-wide
 // one.
 func areaPhrase(a string) string {
-	if headlineAreas[a] {
+	if metrics.IsForceWideArea(a) {
 		return "the force"
 	}
 	return a

@@ -92,7 +92,7 @@ func (s *Server) apiSeries(c echo.Context) (apiSeries, error) {
 		return apiSeries{}, err
 	}
 	areas := areasOf(obs)
-	area := headlineArea(areas, c.QueryParam("area"))
+	area := metrics.HeadlineArea(areas, c.QueryParam("area"))
 	out := apiSeries{asGiven: asGiven(c, "area", areas...) && asGiven(c, "baseline", strconv.Itoa(baselineYear)), Metric: toAPIMetric(m), Observations: make([]apiObservation, len(obs)),
 		Analysis: toAPIAnalysis(metrics.Analyse(m, obs, area, baselineYear, metrics.DefaultTolerance))}
 	for i, o := range obs {

@@ -201,20 +201,13 @@ func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.O
 		if err := analyseTile(&t, lv, obs, newest, ""); err != nil {
 			return err
 		}
-		a, err := buildAnalysis(m, obs, headlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("%s%d", prefix, i), nil, packSPCPoints)
+		a, err := buildAnalysis(m, obs, metrics.HeadlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("%s%d", prefix, i), nil, packSPCPoints)
 		if err != nil {
 			return err
 		}
 		all = append(all, packMeasure{tile: t, Anchor: "m-" + m.ID, Analysis: a})
 	}
-	for _, pm := range all {
-		if pm.Exception() {
-			p.Exceptions = append(p.Exceptions, pm)
-		} else {
-			p.Others = append(p.Others, pm)
-		}
-	}
-	slices.SortStableFunc(p.Exceptions, func(a, b packMeasure) int { return b.severity - a.severity })
+	p.Exceptions, p.Others = metrics.ExceptionsFirst(all, func(pm packMeasure) metrics.Severity { return pm.severity })
 	return nil
 }
 

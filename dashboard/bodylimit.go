@@ -145,7 +145,7 @@ func removeMultipartFiles(first *http.Request, c echo.Context) {
 func requireUploader(next echo.HandlerFunc) echo.HandlerFunc {
 	return requireUser(func(c echo.Context) error {
 		u := currentUser(c)
-		if u.CanUpload(metrics.KindPerformance) || u.CanUpload(metrics.KindFinance) || u.CanUpload(metrics.KindTable) {
+		if u.CanUploadAny() {
 			return next(c)
 		}
 		return metrics.Errorf(metrics.EFORBIDDEN, "Workbooks are uploaded by analysts and finance officers; you are signed in as %s (%s).", u.Name, u.Role)

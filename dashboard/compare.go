@@ -136,7 +136,7 @@ func formatIndex(x float64) string {
 // buildRanking ranks the areas other than national and force-wide totals
 // in their latest shared period, when there are at least three.
 func buildRanking(m metrics.Metric, obs []metrics.Observation, selected string) *rankingView {
-	r, ok := metrics.RankAreas(obs, m.Direction, func(a string) bool { return metrics.IsNationalArea(a) || headlineAreas[a] })
+	r, ok := metrics.RankAreas(obs, m.Direction, metrics.IsTotalArea)
 	if !ok || len(r.Rows) < 3 {
 		return nil
 	}

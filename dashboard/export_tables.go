@@ -141,16 +141,11 @@ func (s *Server) handleFinanceExport(c echo.Context) error {
 	if !ok {
 		return metrics.Errorf(metrics.ENOTFOUND, "no such export: the finance tables are revenue, capital and reserves")
 	}
-	ctx := c.Request().Context()
-	scope := s.scope(c)
-	per, err := s.financePeriod(ctx, c, scope)
+	f, err := s.financeFigures(c)
 	if err != nil {
 		return err
 	}
-	f, err := s.store.FinanceMonthFigures(ctx, scope, per)
-	if err != nil {
-		return err
-	}
+	per := f.Month.Period
 	t := build(f)
 	t.Marking, t.Unit = markingSensitive, "£ (whole pounds)"
 	t.Note = exportedNote(s.now(), metrics.SignConvention,

@@ -463,7 +463,6 @@ func (p *financePage) buildTrend(year metrics.FinanceYear) error {
 }
 
 func (p *financePage) buildCapital(lines []metrics.CapitalLine) {
-	var approved, additions, forecast int64
 	for _, l := range lines {
 		p.Capital = append(p.Capital, capitalView{
 			Scheme: l.Scheme, Funding: orDash(l.FundingSource), Approved: metrics.FormatMoney(l.ApprovedBudgetGBP),
@@ -471,11 +470,11 @@ func (p *financePage) buildCapital(lines []metrics.CapitalLine) {
 			Forecast: metrics.FormatMoney(l.ForecastGBP), Variance: newSpend(l.VarianceGBP()),
 			Commentary: l.Commentary, Source: capitalSource(l),
 		})
-		approved, additions, forecast = approved+l.ApprovedBudgetGBP, additions+l.AdditionsGBP, forecast+l.ForecastGBP
 	}
-	p.CapitalTotal = capitalView{Scheme: "Total", Approved: metrics.FormatMoney(approved), Additions: metrics.FormatMoney(additions),
-		Budget: metrics.FormatMoney(approved + additions), Forecast: metrics.FormatMoney(forecast),
-		Variance: newSpend(forecast - approved - additions)}
+	t := metrics.SumCapital(lines)
+	p.CapitalTotal = capitalView{Scheme: "Total", Approved: metrics.FormatMoney(t.ApprovedBudgetGBP), Additions: metrics.FormatMoney(t.AdditionsGBP),
+		Budget: metrics.FormatMoney(t.BudgetGBP()), Forecast: metrics.FormatMoney(t.ForecastGBP),
+		Variance: newSpend(t.VarianceGBP())}
 }
 
 // capitalSource names the cells of a scheme's approved budget,
@@ -505,16 +504,15 @@ func (p *financePage) buildFundingChart(lines []metrics.CapitalLine, per metrics
 }
 
 func (p *financePage) buildReserves(lines []metrics.ReserveLine) {
-	var opening, transfers, closing int64
 	for _, l := range lines {
 		p.Reserves = append(p.Reserves, reserveView{
 			Reserve: l.Reserve, Opening: metrics.FormatMoney(l.OpeningGBP), Transfers: signedMoney(l.TransfersGBP),
 			Closing: metrics.FormatMoney(l.ClosingGBP), Commentary: l.Commentary,
 			Source: reserveSource(l),
 		})
-		opening, transfers, closing = opening+l.OpeningGBP, transfers+l.TransfersGBP, closing+l.ClosingGBP
 	}
-	p.ReserveTotal = reserveView{Reserve: "Total", Opening: metrics.FormatMoney(opening), Transfers: signedMoney(transfers), Closing: metrics.FormatMoney(closing)}
+	t := metrics.SumReserves(lines)
+	p.ReserveTotal = reserveView{Reserve: "Total", Opening: metrics.FormatMoney(t.OpeningGBP), Transfers: signedMoney(t.TransfersGBP), Closing: metrics.FormatMoney(t.ClosingGBP)}
 }
 
 // signedMoney writes a transfer with an explicit sign: "+£330k" to a

@@ -157,7 +157,7 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	if p.Chart, err = metricChart(m, obs, p.Table, anns); err != nil {
 		return metricPage{}, err
 	}
-	area := headlineArea(areasOf(obs), c.QueryParam("area"))
+	area := metrics.HeadlineArea(areasOf(obs), c.QueryParam("area"))
 	if p.Analysis, err = buildAnalysis(m, obs, area, baselineYear, "chart", anns, 0); err != nil {
 		return metricPage{}, err
 	}

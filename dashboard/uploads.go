@@ -142,11 +142,7 @@ func allowFor(u *metrics.User) func(kind string) error {
 		if u.CanUpload(kind) {
 			return nil
 		}
-		who := map[string]string{metrics.KindFinance: "finance officers", metrics.KindPerformance: "analysts", metrics.KindTable: "analysts"}[kind]
-		if who == "" {
-			who = "nobody"
-		}
-		return metrics.Errorf(metrics.EFORBIDDEN, "%s workbooks are uploaded by %s; you are signed in as %s (%s).", kind, who, u.Name, u.Role)
+		return metrics.Errorf(metrics.EFORBIDDEN, "%s workbooks are uploaded by %s; you are signed in as %s (%s).", kind, metrics.UploadedBy(kind), u.Name, u.Role)
 	}
 }
 

@@ -429,6 +429,48 @@ func SumRevenue(lines []RevenueLine) RevenueTotals {
 	return t
 }
 
+// CapitalTotals are the sums of capital lines.
+type CapitalTotals struct {
+	ApprovedBudgetGBP int64
+	AdditionsGBP      int64
+	ForecastGBP       int64
+}
+
+// BudgetGBP is the approved budget plus the additions.
+func (t CapitalTotals) BudgetGBP() int64 { return t.ApprovedBudgetGBP + t.AdditionsGBP }
+
+// VarianceGBP is the forecast minus the budget (approved plus additions).
+func (t CapitalTotals) VarianceGBP() int64 { return t.ForecastGBP - t.BudgetGBP() }
+
+// SumCapital adds up capital lines.
+func SumCapital(lines []CapitalLine) CapitalTotals {
+	var t CapitalTotals
+	for _, l := range lines {
+		t.ApprovedBudgetGBP += l.ApprovedBudgetGBP
+		t.AdditionsGBP += l.AdditionsGBP
+		t.ForecastGBP += l.ForecastGBP
+	}
+	return t
+}
+
+// ReserveTotals are the sums of reserve lines.
+type ReserveTotals struct {
+	OpeningGBP   int64
+	TransfersGBP int64
+	ClosingGBP   int64
+}
+
+// SumReserves adds up reserve lines.
+func SumReserves(lines []ReserveLine) ReserveTotals {
+	var t ReserveTotals
+	for _, l := range lines {
+		t.OpeningGBP += l.OpeningGBP
+		t.TransfersGBP += l.TransfersGBP
+		t.ClosingGBP += l.ClosingGBP
+	}
+	return t
+}
+
 // FundingTotal is the capital additions paid for by one funding source.
 type FundingTotal struct {
 	Source       string
