@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
@@ -312,11 +313,11 @@ func TestAdminDisablesAndEnablesAUser(t *testing.T) {
 			}
 			// A password reset ends the sessions too, and revokes the
 			// user's API tokens (another user's stay).
-			token, sum, _ := NewAPIToken()
+			token, sum, _ := auth.NewAPIToken()
 			if err := st.AddToken(context.Background(), userIDNum(t, st, "board"), "script", sum); err != nil {
 				t.Fatal(err)
 			}
-			other, otherSum, _ := NewAPIToken()
+			other, otherSum, _ := auth.NewAPIToken()
 			if err := st.AddToken(context.Background(), userIDNum(t, st, "root"), "admin's", otherSum); err != nil {
 				t.Fatal(err)
 			}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/labstack/echo/v4"
@@ -115,7 +116,7 @@ func (s *Server) handleBoardPack(c echo.Context) error {
 // livePack builds the pack of a meeting from the current figures, as the
 // page shows it and as publishing freezes it.
 func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, error) {
-	ctx, scope := c.Request().Context(), s.scope(c)
+	ctx, scope := c.Request().Context(), auth.Scope(c)
 	p := boardPackPage{Page: s.page(c, "Board pack"), Meeting: meeting.Format("2 January 2006"), MeetingISO: meeting.Format(time.DateOnly)}
 	built, err := s.packMeasures(ctx, scope, meeting)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
@@ -277,24 +278,12 @@ func responseChanges(w, n *packResponseTimes) []string {
 	return nil
 }
 
-// mayReadEditions refuses viewers who may not see sensitive data, with
-// the answer a page that does not exist gets.
-func (s *Server) mayReadEditions(c echo.Context) error {
-	if !s.scope(c).Sensitive {
-		return echo.ErrNotFound
-	}
-	return nil
-}
-
 // handleBoardPackPublish freezes the pack of a meeting as its next
 // edition, provided it is still the pack the publisher was looking at.
 func (s *Server) handleBoardPackPublish(c echo.Context) error {
-	u := currentUser(c)
-	if err := s.mayReadEditions(c); err != nil {
+	u := auth.User(c)
+	if err := auth.MayPublishEdition(c); err != nil {
 		return err
-	}
-	if !u.CanPublishBoardPack() {
-		return metrics.Errorf(metrics.EFORBIDDEN, "Only analysts and administrators publish the board pack; you are signed in as %s (%s).", u.Name, u.Role)
 	}
 	meeting, err := time.Parse(time.DateOnly, c.FormValue("meeting"))
 	if err != nil {
@@ -328,10 +317,10 @@ type editionsPage struct {
 
 // handleEditions lists the published editions, the latest meeting first.
 func (s *Server) handleEditions(c echo.Context) error {
-	if err := s.mayReadEditions(c); err != nil {
+	if err := auth.MayReadEditions(c); err != nil {
 		return err
 	}
-	es, err := s.store.Editions(c.Request().Context(), s.scope(c))
+	es, err := s.store.Editions(c.Request().Context(), auth.Scope(c))
 	if err != nil {
 		return err
 	}
@@ -345,14 +334,14 @@ func (s *Server) handleEditions(c echo.Context) error {
 
 // handleEdition shows a published edition exactly as it was frozen.
 func (s *Server) handleEdition(c echo.Context) error {
-	if err := s.mayReadEditions(c); err != nil {
+	if err := auth.MayReadEditions(c); err != nil {
 		return err
 	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		return echo.ErrNotFound
 	}
-	e, err := s.store.Edition(c.Request().Context(), s.scope(c), id)
+	e, err := s.store.Edition(c.Request().Context(), auth.Scope(c), id)
 	if err != nil {
 		return err
 	}
@@ -382,12 +371,12 @@ func (s *Server) handleEdition(c echo.Context) error {
 // latest one published for the meeting and what has changed since, and
 // the publish form for those who may publish.
 func (s *Server) addEditionState(c echo.Context, p *boardPackPage, meeting time.Time) error {
-	scope := s.scope(c)
+	scope := auth.Scope(c)
 	if !scope.Sensitive {
 		return nil
 	}
 	sn := snapshotOf(*p)
-	if currentUser(c).CanPublishBoardPack() {
+	if auth.User(c).CanPublishBoardPack() {
 		_, sum, err := marshalSnapshot(sn)
 		if err != nil {
 			return err

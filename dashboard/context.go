@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -147,7 +148,7 @@ func newCommentaryViews(hist []metrics.Commentary) []commentaryView {
 // page; periods are the series' periods in order, which the commentary
 // form offers latest first.
 func (s *Server) loadMetricContext(ctx context.Context, c echo.Context, m metrics.Metric, periods []metrics.Period) (metricContext, []metrics.Annotation, error) {
-	scope := s.scope(c)
+	scope := auth.Scope(c)
 	anns, err := s.store.Annotations(ctx, scope, m.ID)
 	if err != nil {
 		return metricContext{}, nil, err
@@ -157,7 +158,7 @@ func (s *Server) loadMetricContext(ctx context.Context, c echo.Context, m metric
 		return metricContext{}, nil, err
 	}
 	mc := metricContext{Annotations: newAnnotationViews(anns), Commentary: newCommentaryViews(hist),
-		CanWrite: currentUser(c).CanEditCatalogue(), Saved: savedMessage(c.QueryParam("saved"))}
+		CanWrite: auth.User(c).CanEditCatalogue(), Saved: savedMessage(c.QueryParam("saved"))}
 	if mc.CanWrite {
 		for i := len(periods) - 1; i >= 0; i-- {
 			p := periods[i]
@@ -197,19 +198,6 @@ func savedMessage(what string) string {
 		return "The commentary is saved."
 	}
 	return ""
-}
-
-// canWriteContext refuses anyone but an analyst.
-func canWriteContext(c echo.Context) (*metrics.User, error) {
-	u := currentUser(c)
-	if !u.CanEditCatalogue() {
-		name, role := "", metrics.Role("")
-		if u != nil {
-			name, role = u.Name, u.Role
-		}
-		return nil, metrics.Errorf(metrics.EFORBIDDEN, "Only analysts write annotations and commentary; you are signed in as %s (%s).", name, role)
-	}
-	return u, nil
 }
 
 // formDate reads a date field; blank gives the zero time when optional.
@@ -255,12 +243,12 @@ func metricAnchor(id, anchor, saved string) string {
 // handleAnnotationAdd adds an annotation to a measure, or to every
 // measure when the form says so.
 func (s *Server) handleAnnotationAdd(c echo.Context) error {
-	u, err := canWriteContext(c)
+	u, err := auth.MayWriteContext(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	m, err := s.store.GetMetric(ctx, s.scope(c), c.Param("id"))
+	m, err := s.store.GetMetric(ctx, auth.Scope(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -286,13 +274,13 @@ func (s *Server) annotationParams(c echo.Context) (int64, metrics.Metric, error)
 	if err != nil {
 		return 0, metrics.Metric{}, echo.ErrNotFound
 	}
-	m, err := s.store.GetMetric(c.Request().Context(), s.scope(c), c.FormValue("metric"))
+	m, err := s.store.GetMetric(c.Request().Context(), auth.Scope(c), c.FormValue("metric"))
 	return id, m, err
 }
 
 // handleAnnotationEdit changes an annotation's dates, label and detail.
 func (s *Server) handleAnnotationEdit(c echo.Context) error {
-	u, err := canWriteContext(c)
+	u, err := auth.MayWriteContext(c)
 	if err != nil {
 		return err
 	}
@@ -316,7 +304,7 @@ func (s *Server) handleAnnotationEdit(c echo.Context) error {
 
 // handleAnnotationDelete deletes an annotation (the store keeps the row).
 func (s *Server) handleAnnotationDelete(c echo.Context) error {
-	u, err := canWriteContext(c)
+	u, err := auth.MayWriteContext(c)
 	if err != nil {
 		return err
 	}
@@ -335,16 +323,16 @@ func (s *Server) handleAnnotationDelete(c echo.Context) error {
 // handleCommentary saves a new version of a measure's commentary for one
 // of the periods its series has.
 func (s *Server) handleCommentary(c echo.Context) error {
-	u, err := canWriteContext(c)
+	u, err := auth.MayWriteContext(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	m, err := s.store.GetMetric(ctx, s.scope(c), c.Param("id"))
+	m, err := s.store.GetMetric(ctx, auth.Scope(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	obs, err := s.store.Series(ctx, s.scope(c), m.ID)
+	obs, err := s.store.Series(ctx, auth.Scope(c), m.ID)
 	if err != nil {
 		return err
 	}

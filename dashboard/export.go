@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
@@ -41,11 +42,11 @@ func (s *Server) handleMetricExport(c echo.Context) error {
 		return metrics.Errorf(metrics.ENOTFOUND, "no such export")
 	}
 	ctx := c.Request().Context()
-	m, err := s.store.GetMetric(ctx, s.scope(c), id)
+	m, err := s.store.GetMetric(ctx, auth.Scope(c), id)
 	if err != nil {
 		return err
 	}
-	obs, err := s.series(ctx, s.scope(c), m)
+	obs, err := s.series(ctx, auth.Scope(c), m)
 	if err != nil {
 		return err
 	}

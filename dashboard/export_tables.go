@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
@@ -211,7 +212,7 @@ func (s *Server) handleResponseTimesExport(c echo.Context) error {
 	if !ok {
 		return metrics.Errorf(metrics.ENOTFOUND, "no such export: the response-time tables are monthly and outliers")
 	}
-	recs, err := s.store.Incidents(c.Request().Context(), s.scope(c))
+	recs, err := s.store.Incidents(c.Request().Context(), auth.Scope(c))
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
@@ -212,7 +213,7 @@ func (s *Server) handleFinance(c echo.Context) error {
 // financePage builds the finance page of the month the query asks for.
 func (s *Server) financePage(c echo.Context) (financePage, error) {
 	ctx := c.Request().Context()
-	scope := s.scope(c)
+	scope := auth.Scope(c)
 	years, err := s.store.FinanceYears(ctx, scope)
 	if err != nil {
 		return financePage{}, err

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -53,7 +54,7 @@ func financeHeader(m metrics.FinanceMonth) apiFinanceHeader {
 
 func (s *Server) handleAPIFinanceMonths(c echo.Context) error {
 	ctx := c.Request().Context()
-	scope := s.scope(c)
+	scope := auth.Scope(c)
 	years, err := s.store.FinanceYears(ctx, scope)
 	if err != nil {
 		return err
@@ -132,7 +133,7 @@ func cells(pairs ...string) map[string]string {
 // financePeriod), as its viewer may see them.
 func (s *Server) financeFigures(c echo.Context) (metrics.FinanceFigures, error) {
 	ctx := c.Request().Context()
-	scope := s.scope(c)
+	scope := auth.Scope(c)
 	per, err := s.financePeriod(ctx, c, scope)
 	if err != nil {
 		return metrics.FinanceFigures{}, err

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
@@ -75,7 +76,7 @@ func TestHostileUploadsAreRefusedQuicklyWhileTheServerAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, sum, _ := NewAPIToken()
+	token, sum, _ := auth.NewAPIToken()
 	st.AddToken(context.Background(), u.ID, "t", sum)
 
 	var tmpl bytes.Buffer

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
@@ -132,11 +133,11 @@ func (s *Server) handleMetric(c echo.Context) error {
 // see the measure.
 func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	ctx := c.Request().Context()
-	m, err := s.store.GetMetric(ctx, s.scope(c), c.Param("id"))
+	m, err := s.store.GetMetric(ctx, auth.Scope(c), c.Param("id"))
 	if err != nil {
 		return metricPage{}, err
 	}
-	obs, err := s.series(ctx, s.scope(c), m)
+	obs, err := s.series(ctx, auth.Scope(c), m)
 	if err != nil {
 		return metricPage{}, err
 	}

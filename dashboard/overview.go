@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/labstack/echo/v4"
@@ -52,7 +53,7 @@ func (s *Server) handleOverview(c echo.Context) error {
 }
 
 func (s *Server) overviewPage(c echo.Context) (overviewPage, error) {
-	all, err := s.cachedOverview(c.Request().Context(), s.scope(c))
+	all, err := s.cachedOverview(c.Request().Context(), auth.Scope(c))
 	if err != nil {
 		return overviewPage{}, err
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/labstack/echo/v4"
 	"golang.org/x/sync/singleflight"
 )
@@ -86,15 +87,6 @@ func (pc *pageCache) put(e *cachedPage) {
 	pc.kept.put(e.key, e)
 }
 
-// audience names who a request is answered for, as far as a shared page
-// can differ: the public, or the signed-in reader's role.
-func audience(c echo.Context) string {
-	if u := currentUser(c); u != nil {
-		return "role:" + string(u.Role)
-	}
-	return "public"
-}
-
 // sharedKey is the cache key of the request's answer at version: its
 // path and the query parameters the page reads (params), no others, so
 // that "?utm_source=…" or "?x=1", "?x=2", … are the one page, rendered
@@ -106,7 +98,7 @@ func (s *Server) sharedKey(c echo.Context, version int64, params []string) strin
 			q.Set(p, v)
 		}
 	}
-	return strings.Join([]string{c.Request().URL.Path, q.Encode(), audience(c), strconv.FormatInt(version, 10), s.now().Format(time.DateOnly)}, "\x00")
+	return strings.Join([]string{c.Request().URL.Path, q.Encode(), auth.Audience(c), strconv.FormatInt(version, 10), s.now().Format(time.DateOnly)}, "\x00")
 }
 
 // asGiven reports whether the query parameter name is absent, or given

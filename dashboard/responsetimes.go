@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
@@ -104,20 +105,8 @@ type monthRow struct{ Month, Count, Mean, Median, P90, Urban, Rural string }
 
 type binRow struct{ Bin, CountText string }
 
-// signedInOrNotFound hides a page from the public with the answer a page
-// that does not exist gets, so that the public cannot tell that it is
-// there.
-func signedInOrNotFound(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if currentUser(c) == nil {
-			return echo.ErrNotFound
-		}
-		return next(c)
-	}
-}
-
 func (s *Server) handleResponseTimes(c echo.Context) error {
-	recs, err := s.store.Incidents(c.Request().Context(), s.scope(c))
+	recs, err := s.store.Incidents(c.Request().Context(), auth.Scope(c))
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/labstack/echo/v4"
 )
@@ -101,7 +102,7 @@ func (s *Server) reserveAttempt(c echo.Context, name string, userID int64) (a *a
 	ctx := c.Request().Context()
 	a = &attempt{}
 	if ck, err := c.Cookie(deviceCookie); err == nil && userID != 0 && len(ck.Value) <= 64 {
-		sha := TokenSHA256(ck.Value)
+		sha := auth.TokenSHA256(ck.Value)
 		id, ok, err := s.store.DeviceUser(ctx, sha)
 		if err != nil {
 			return nil, "", err
@@ -153,7 +154,7 @@ func (s *Server) attemptSucceeded(c echo.Context, a *attempt, userID int64) {
 		b := make([]byte, 32)
 		_, _ = rand.Read(b) // crypto/rand.Read never fails
 		token = base64.RawURLEncoding.EncodeToString(b)
-		a.device = TokenSHA256(token)
+		a.device = auth.TokenSHA256(token)
 	}
 	if err := s.store.RememberDevice(ctx, userID, a.device); err != nil {
 		s.logger.Warn("remembering a browser", "err", err)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
@@ -183,7 +184,7 @@ func TestPasswordHashingIsBounded(t *testing.T) {
 			const n = failedPerIP - 2
 			clients := make([]*client, n)
 			forms := make([]url.Values, n)
-			hash, err := HashPassword(boardPassword, "")
+			hash, err := auth.HashPassword(boardPassword, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -203,7 +204,7 @@ func TestPasswordHashingIsBounded(t *testing.T) {
 			if counts[http.StatusSeeOther] != n/2 || counts[http.StatusUnauthorized] != n/2 {
 				t.Errorf("statuses %v, want %d signed in and %d refused", counts, n/2, n/2)
 			}
-			if peak := srvs[0].hashing.peak.Load(); peak > 2 || peak < 1 {
+			if peak := srvs[0].hashing.Peak(); peak > 2 || peak < 1 {
 				t.Errorf("%d password hashes at once, want at most 2", peak)
 			}
 		})

@@ -1,4 +1,4 @@
-package dashboard
+package auth
 
 import (
 	"context"
@@ -97,11 +97,11 @@ func checkPassword(password, hash string) bool {
 	return err == nil && ok
 }
 
-// hashSlots bounds the argon2id computations running at once: each
+// Hashing bounds the argon2id computations running at once: each
 // takes passwordParams.Memory (19 MiB) for its length, so a burst of a
 // thousand sign-ins would need 19 GB. The rest wait their turn, for up
 // to hashWait.
-type hashSlots struct {
+type Hashing struct {
 	sem *semaphore.Weighted
 	// inUse and peak count the computations running, for tests.
 	inUse, peak atomic.Int64
@@ -111,12 +111,13 @@ type hashSlots struct {
 // the server says it is busy.
 const hashWait = 10 * time.Second
 
-func newHashSlots(n int) *hashSlots {
-	return &hashSlots{sem: semaphore.NewWeighted(int64(max(1, n)))}
+// NewHashing lets n hashes be computed at once (at least one).
+func NewHashing(n int) *Hashing {
+	return &Hashing{sem: semaphore.NewWeighted(int64(max(1, n)))}
 }
 
 // run runs fn in a turn, or returns EBUSY when none came in time.
-func (h *hashSlots) run(ctx context.Context, fn func()) error {
+func (h *Hashing) run(ctx context.Context, fn func()) error {
 	ctx, cancel := context.WithTimeout(ctx, hashWait)
 	defer cancel()
 	if err := h.sem.Acquire(ctx, 1); err != nil {
@@ -131,23 +132,32 @@ func (h *hashSlots) run(ctx context.Context, fn func()) error {
 	return nil
 }
 
-// verifyPassword checks a password against its hash in a turn of
-// s.hashing.
-func (s *Server) verifyPassword(ctx context.Context, password, hash string) (ok bool, err error) {
-	err = s.hashing.run(ctx, func() { ok = checkPassword(password, hash) })
-	return ok, err
+// Peak is the most hashes that were computed at once.
+func (h *Hashing) Peak() int64 { return h.peak.Load() }
+
+// Verify checks a password against its hash in a turn. An empty hash
+// (a user name that does not exist) is checked against a stand-in, so
+// that a sign-in takes as long whether or not the name exists, and never
+// matches.
+func (h *Hashing) Verify(ctx context.Context, password, hash string) (ok bool, err error) {
+	unknown := hash == ""
+	if unknown {
+		hash = dummyHash
+	}
+	err = h.run(ctx, func() { ok = checkPassword(password, hash) })
+	return ok && !unknown, err
 }
 
-// hashPassword is HashPassword in a turn of s.hashing.
-func (s *Server) hashPassword(ctx context.Context, password, name string) (hash string, err error) {
-	if rerr := s.hashing.run(ctx, func() { hash, err = HashPassword(password, name) }); rerr != nil {
+// Hash is HashPassword in a turn.
+func (h *Hashing) Hash(ctx context.Context, password, name string) (hash string, err error) {
+	if rerr := h.run(ctx, func() { hash, err = HashPassword(password, name) }); rerr != nil {
 		return "", rerr
 	}
 	return hash, err
 }
 
-// dummyHash is compared against when a user name is unknown, so that a
-// sign-in takes as long whether or not the name exists.
+// dummyHash is compared against when a user name is unknown (see
+// Verify).
 var dummyHash = func() string {
 	h, err := argon2id.CreateHash("not a real password", passwordParams)
 	if err != nil {
