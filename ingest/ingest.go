@@ -370,11 +370,15 @@ func (in *Ingester) open(name string, content []byte) (*xlsx.Workbook, error) {
 }
 
 // asFileError turns a reader's complaint about the file into a
-// user-facing error, keeping a *metrics.Error's own message.
+// user-facing error, keeping a *metrics.Error's own message: a damaged
+// part (its XML is the reader's to check) says what to do about it.
 func asFileError(name string, err error) error {
 	var me *metrics.Error
-	if errors.As(err, &me) {
+	switch {
+	case errors.As(err, &me):
 		return me
+	case errors.Is(err, xlsx.ErrMalformed):
+		return metrics.Errorf(metrics.EINVALID, "%s is damaged (%v): open it in Excel and save it again as .xlsx", name, strings.TrimPrefix(err.Error(), "xlsx: "))
 	}
 	return metrics.Errorf(metrics.EINVALID, "%s could not be read as a workbook: %v", name, err)
 }
