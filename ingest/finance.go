@@ -608,7 +608,7 @@ func (r *financeReader) money(s *tableState, ro frole, rowNum int, cells []xlsx.
 		// shows the £000 the heading speaks of: undo the format's scale.
 		pounds = v * float64(s.unit[col])
 		if c.Type != xlsx.String {
-			for range FormatHasThousandsScale(format) {
+			for range xlsx.FormatHasThousandsScale(format) {
 				pounds /= 1000
 			}
 		}

@@ -233,7 +233,7 @@ func (r *performanceReader) cellPeriod(c xlsx.Cell) (metrics.Period, error) {
 			return metrics.ParsePeriod(c.Value[:7])
 		}
 	case xlsx.Number:
-		if IsDateFormat(c.Format) {
+		if xlsx.IsDateFormat(c.Format) {
 			serial, err := strconv.ParseFloat(c.Value, 64)
 			if err != nil {
 				return metrics.Period{}, metrics.Errorf(metrics.EINVALID, "%q is not a date", c.Value)

@@ -555,7 +555,7 @@ func (t *tableReader) rowPeriod(s *tableSheet, num int, cells []xlsx.Cell) (peri
 		q, _ := tableCell(cells, s.quarter)
 		key = c.Value + "\x00" + q.Value
 	}
-	if c.Type == xlsx.Number && IsDateFormat(c.Format) {
+	if c.Type == xlsx.Number && xlsx.IsDateFormat(c.Format) {
 		key = "\x01" + key // a serial is not the same as its text
 	}
 	if r, ok := t.periods[key]; ok {
@@ -616,7 +616,7 @@ func tableCellPeriod(c xlsx.Cell, date1904 bool) (metrics.Period, error) {
 			return metrics.ParsePeriod(c.Value[:7])
 		}
 	case xlsx.Number:
-		if IsDateFormat(c.Format) {
+		if xlsx.IsDateFormat(c.Format) {
 			serial, err := strconv.ParseFloat(c.Value, 64)
 			if err != nil {
 				return metrics.Period{}, metrics.Errorf(metrics.EINVALID, "%q is not a date", c.Value)
