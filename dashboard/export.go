@@ -8,15 +8,15 @@ import (
 	"time"
 
 	"github.com/assure-pcc/assure/dashboard/auth"
-	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/ingest/spreadsheet"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
 
 // exportTable is a measure's figures for a spreadsheet, one row per
 // figure with its period and source, marked when sensitive.
-func exportTable(m metrics.Metric, obs []metrics.Observation, now time.Time) ingest.ExportTable {
-	t := ingest.ExportTable{
+func exportTable(m metrics.Metric, obs []metrics.Observation, now time.Time) spreadsheet.ExportTable {
+	t := spreadsheet.ExportTable{
 		Title:  m.Name,
 		Unit:   m.Unit,
 		Note:   fmt.Sprintf("Exported from Assure on %s. Classification: %s.", now.Format("2 January 2006 15:04"), m.Classification),
@@ -60,7 +60,7 @@ func (s *Server) handleMetricExport(c echo.Context) error {
 		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", b)
 	case "xlsx":
 		var buf bytes.Buffer
-		if err := ingest.WriteXLSX(&buf, exportTable(m, obs, s.now())); err != nil {
+		if err := spreadsheet.WriteXLSX(&buf, exportTable(m, obs, s.now())); err != nil {
 			return fmt.Errorf("export %s: %w", m.ID, err)
 		}
 		c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", m.ID+".xlsx"))

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/assure-pcc/assure/dashboard/auth"
-	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/ingest/spreadsheet"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -29,15 +29,15 @@ const (
 
 // sendTable writes t as a download named base.csv or base.xlsx. A
 // sensitive table must not be kept by a shared cache or the browser's.
-func sendTable(c echo.Context, base, format string, t ingest.ExportTable) error {
+func sendTable(c echo.Context, base, format string, t spreadsheet.ExportTable) error {
 	var buf bytes.Buffer
 	var ctype string
 	var err error
 	switch format {
 	case "csv":
-		ctype, err = "text/csv; charset=utf-8", ingest.WriteCSV(&buf, t)
+		ctype, err = "text/csv; charset=utf-8", spreadsheet.WriteCSV(&buf, t)
 	case "xlsx":
-		ctype, err = xlsxContentType, ingest.WriteXLSX(&buf, t)
+		ctype, err = xlsxContentType, spreadsheet.WriteXLSX(&buf, t)
 	default:
 		return metrics.Errorf(metrics.ENOTFOUND, "exports are .csv or .xlsx")
 	}
@@ -76,14 +76,14 @@ func percentFigure(v, base int64) any {
 }
 
 // financeTables builds each finance table by the name its URL gives it.
-var financeTables = map[string]func(f metrics.FinanceFigures) ingest.ExportTable{
+var financeTables = map[string]func(f metrics.FinanceFigures) spreadsheet.ExportTable{
 	"revenue":  revenueExport,
 	"capital":  capitalExport,
 	"reserves": reservesExport,
 }
 
-func revenueExport(f metrics.FinanceFigures) ingest.ExportTable {
-	t := ingest.ExportTable{
+func revenueExport(f metrics.FinanceFigures) spreadsheet.ExportTable {
+	t := spreadsheet.ExportTable{
 		Title: "Revenue by business area, " + f.Month.Period.Label() + ", largest overspend first",
 		Header: []string{"Business area", "Annual budget (£)", "Forecast outturn (£)", "Variance (£)", "Over or under", "% of budget",
 			"Variance as stated (£)", "Budget to date (£)", "Actual to date (£)", "Commentary", "Source cells"},
@@ -101,8 +101,8 @@ func revenueExport(f metrics.FinanceFigures) ingest.ExportTable {
 	return t
 }
 
-func capitalExport(f metrics.FinanceFigures) ingest.ExportTable {
-	t := ingest.ExportTable{
+func capitalExport(f metrics.FinanceFigures) spreadsheet.ExportTable {
+	t := spreadsheet.ExportTable{
 		Title: "Capital programme, " + f.Month.Period.Label() + "; variance = forecast − (approved budget + additions)",
 		Header: []string{"Scheme", "Funding source", "Approved budget (£)", "Additions (£)", "Budget (£)", "Forecast (£)", "Variance (£)",
 			"Over or under", "Commentary", "Source cells"},
@@ -119,8 +119,8 @@ func capitalExport(f metrics.FinanceFigures) ingest.ExportTable {
 	return t
 }
 
-func reservesExport(f metrics.FinanceFigures) ingest.ExportTable {
-	t := ingest.ExportTable{
+func reservesExport(f metrics.FinanceFigures) spreadsheet.ExportTable {
+	t := spreadsheet.ExportTable{
 		Title:  "Reserves, " + f.Month.Period.Label() + "; transfers to a reserve are positive, from it negative",
 		Header: []string{"Reserve", "Opening balance (£)", "Transfers (£)", "Forecast closing balance (£)", "Commentary", "Source cells"},
 	}
@@ -156,7 +156,7 @@ func (s *Server) handleFinanceExport(c echo.Context) error {
 
 // responseTables builds each response-time table by the name its URL
 // gives it.
-var responseTables = map[string]func(v responseTimesView) ingest.ExportTable{
+var responseTables = map[string]func(v responseTimesView) spreadsheet.ExportTable{
 	"monthly":  monthlyResponseExport,
 	"outliers": outliersExport,
 }
@@ -172,9 +172,9 @@ func optPercent(v *float64) any {
 	return minutesFigure(*v)
 }
 
-func monthlyResponseExport(v responseTimesView) ingest.ExportTable {
+func monthlyResponseExport(v responseTimesView) spreadsheet.ExportTable {
 	tg := metrics.DefaultResponseTargets
-	t := ingest.ExportTable{
+	t := spreadsheet.ExportTable{
 		Title: fmt.Sprintf("Response times by month, %s incidents, %s to %s", v.Priority, v.From, v.To),
 		Unit:  "minutes, and the shares within target in %",
 		Header: []string{"Month", "Incidents", "Mean (minutes)", "Median (minutes)", "90th percentile (minutes)",
@@ -187,12 +187,12 @@ func monthlyResponseExport(v responseTimesView) ingest.ExportTable {
 	return t
 }
 
-func outliersExport(v responseTimesView) ingest.ExportTable {
+func outliersExport(v responseTimesView) spreadsheet.ExportTable {
 	fences := "above " + v.UpperFence
 	if v.ShowLowerFence {
 		fences += " or below " + v.LowerFence
 	}
-	t := ingest.ExportTable{
+	t := spreadsheet.ExportTable{
 		Title:  fmt.Sprintf("Outlying response times, %s incidents, %s to %s, slowest first (Tukey's fences: %s)", v.Priority, v.From, v.To, fences),
 		Unit:   "minutes",
 		Header: []string{"Incident", "Received", "Month", "Setting", "Area", "Response time (minutes)"},

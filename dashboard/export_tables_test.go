@@ -12,6 +12,7 @@ import (
 
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/ingesttest"
+	"github.com/assure-pcc/assure/ingest/spreadsheet"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
@@ -311,7 +312,7 @@ func TestOutliersExportNeutralises(t *testing.T) {
 	v := responseTimesView{Priority: "=Immediate", From: "Aug 2021", To: "Aug 2021", UpperFence: "30 minutes",
 		outliers: []outlierFigures{{ID: "-1+1", Month: "Aug 2021", Setting: "Urban", Area: "@North", Minutes: 99.999}}}
 	var buf bytes.Buffer
-	if err := ingest.WriteCSV(&buf, outliersExport(v)); err != nil {
+	if err := spreadsheet.WriteCSV(&buf, outliersExport(v)); err != nil {
 		t.Fatal(err)
 	}
 	recs := readExportCSV(t, buf.String())

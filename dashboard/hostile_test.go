@@ -17,6 +17,7 @@ import (
 
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/ingest/spreadsheet"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
@@ -80,7 +81,7 @@ func TestHostileUploadsAreRefusedQuicklyWhileTheServerAnswers(t *testing.T) {
 	st.AddToken(context.Background(), u.ID, "t", sum)
 
 	var tmpl bytes.Buffer
-	if err := ingest.WritePerformanceTemplate(&tmpl); err != nil {
+	if err := spreadsheet.WritePerformanceTemplate(&tmpl); err != nil {
 		t.Fatal(err)
 	}
 	sheet := "xl/worksheets/sheet3.xml" // the template's Data sheet

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/assure-pcc/assure/dashboard/chart"
-	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/ingest/spreadsheet"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -205,9 +205,9 @@ func seriesCSV(m metrics.Metric, obs []metrics.Observation) ([]byte, error) {
 	rows := [][]string{{"metric_id", "metric", "area", "period", "period_start", "period_end", "value", "unit", "classification"}}
 	for _, o := range obs {
 		rows = append(rows, []string{
-			ingest.Neutralise(m.ID), ingest.Neutralise(m.Name), ingest.Neutralise(o.Area), ingest.Neutralise(o.Period.Label()),
+			spreadsheet.Neutralise(m.ID), spreadsheet.Neutralise(m.Name), spreadsheet.Neutralise(o.Area), spreadsheet.Neutralise(o.Period.Label()),
 			o.Period.Start.Format(time.DateOnly), o.Period.End.Format(time.DateOnly),
-			strconv.FormatFloat(o.Value, 'f', -1, 64), ingest.Neutralise(m.Unit), string(m.Classification),
+			strconv.FormatFloat(o.Value, 'f', -1, 64), spreadsheet.Neutralise(m.Unit), string(m.Classification),
 		})
 	}
 	if err := w.WriteAll(rows); err != nil {

@@ -1,4 +1,10 @@
-package ingest
+// Package spreadsheet writes workbooks and CSV files: the tables people
+// download from the dashboard (ExportTable, with formula injection
+// neutralised) and the blank templates the ingest accepts. It is the
+// writing side of spreadsheets, kept apart from the readers of package
+// ingest; it lives under ingest/ as the one other place that uses
+// excelize.
+package spreadsheet
 
 import (
 	"encoding/csv"
