@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/assure-pcc/assure/ingest/spreadsheet"
 )
 
 // The sample monitoring workbooks of 2021/22, invented to agree with the
@@ -178,30 +178,21 @@ func WriteFinance(dir string) ([]string, error) {
 }
 
 func writeFinanceFile(path string, s financeFile) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	w := &workbook{f: f}
-	w.err = f.SetSheetName("Sheet1", "Cover")
-	w.set("Cover", "A1", "Illustrative sample data: not real figures")
-	w.set("Cover", "A2", "Revenue and capital monitoring, made up for the Assure demonstration in the spirit of the Business Coordination Board minutes.")
+	w := spreadsheet.NewBook("Cover")
+	w.Set("Cover", "A1", "Illustrative sample data: not real figures")
+	w.Set("Cover", "A2", "Revenue and capital monitoring, made up for the Assure demonstration in the spirit of the Business Coordination Board minutes.")
 	for _, name := range []string{"Revenue", "Capital", "Reserves"} {
-		if w.err == nil {
-			_, w.err = f.NewSheet(name)
-		}
+		w.AddSheet(name)
 	}
-	brackets := "#,##0;(#,##0)"
-	money, err := f.NewStyle(&excelize.Style{CustomNumFmt: &brackets})
-	if err != nil {
-		return err
-	}
+	money := w.NumberFormat("#,##0;(#,##0)")
 
 	// Revenue, in £000: the unit in a row of its own above the header.
-	w.set("Revenue", "A1", s.title)
+	w.Set("Revenue", "A1", s.title)
 	for _, col := range []string{"B", "C", "D", "E", "F"} {
-		w.set("Revenue", col+"2", "£000")
+		w.Set("Revenue", col+"2", "£000")
 	}
 	for i, h := range []string{"Business area", "Annual budget", "Budget to date", "Actual to date", "Forecast outturn", "Variance", "Commentary"} {
-		w.set("Revenue", cell(i+1, 3), h)
+		w.Set("Revenue", cell(i+1, 3), h)
 	}
 	var tb, tbtd, tatd, tf, tv int
 	for i, a := range financeSampleAreas {
@@ -209,77 +200,72 @@ func writeFinanceFile(path string, s financeFile) error {
 		v := s.variances[i]
 		btd := roundDiv(a.budget*s.month, 12)
 		atd := btd + roundDiv(v*s.month, 12)
-		w.set("Revenue", cell(1, row), a.name)
-		w.set("Revenue", cell(2, row), a.budget)
-		w.set("Revenue", cell(3, row), btd)
-		w.set("Revenue", cell(4, row), atd)
-		w.set("Revenue", cell(5, row), a.budget+v)
-		w.set("Revenue", cell(6, row), v)
-		w.set("Revenue", cell(7, row), areaCommentary(a.name, s.month, v))
+		w.Set("Revenue", cell(1, row), a.name)
+		w.Set("Revenue", cell(2, row), a.budget)
+		w.Set("Revenue", cell(3, row), btd)
+		w.Set("Revenue", cell(4, row), atd)
+		w.Set("Revenue", cell(5, row), a.budget+v)
+		w.Set("Revenue", cell(6, row), v)
+		w.Set("Revenue", cell(7, row), areaCommentary(a.name, s.month, v))
 		tb, tbtd, tatd, tf, tv = tb+a.budget, tbtd+btd, tatd+atd, tf+a.budget+v, tv+v
 	}
 	total := 4 + len(financeSampleAreas)
-	w.set("Revenue", cell(1, total), "Total")
+	w.Set("Revenue", cell(1, total), "Total")
 	for i, v := range []int{tb, tbtd, tatd, tf, tv} {
-		w.set("Revenue", cell(i+2, total), v)
+		w.Set("Revenue", cell(i+2, total), v)
 	}
-	w.style("Revenue", "B4", cell(6, total), money)
+	w.SetStyle("Revenue", "B4", cell(6, total), money)
 
 	// Capital, in whole pounds.
-	w.set("Capital", "A1", "Capital programme 2021/22")
+	w.Set("Capital", "A1", "Capital programme 2021/22")
 	for i, h := range []string{"Scheme", "Approved budget £", "Additions £", "Funding source", "Forecast £", "Commentary"} {
-		w.set("Capital", cell(i+1, 2), h)
+		w.Set("Capital", cell(i+1, 2), h)
 	}
 	var ca, cad, cf int
 	for i, c := range s.capital {
 		row := 3 + i
-		w.set("Capital", cell(1, row), c.scheme)
-		w.set("Capital", cell(2, row), c.approved)
-		w.set("Capital", cell(3, row), c.additions)
-		w.set("Capital", cell(4, row), c.funding)
-		w.set("Capital", cell(5, row), c.forecast)
+		w.Set("Capital", cell(1, row), c.scheme)
+		w.Set("Capital", cell(2, row), c.approved)
+		w.Set("Capital", cell(3, row), c.additions)
+		w.Set("Capital", cell(4, row), c.funding)
+		w.Set("Capital", cell(5, row), c.forecast)
 		if c.commentary != "" {
-			w.set("Capital", cell(6, row), c.commentary)
+			w.Set("Capital", cell(6, row), c.commentary)
 		}
 		ca, cad, cf = ca+c.approved, cad+c.additions, cf+c.forecast
 	}
 	total = 3 + len(s.capital)
-	w.set("Capital", cell(1, total), "Total capital programme")
-	w.set("Capital", cell(2, total), ca)
-	w.set("Capital", cell(3, total), cad)
-	w.set("Capital", cell(5, total), cf)
+	w.Set("Capital", cell(1, total), "Total capital programme")
+	w.Set("Capital", cell(2, total), ca)
+	w.Set("Capital", cell(3, total), cad)
+	w.Set("Capital", cell(5, total), cf)
 
 	// Reserves, with the unit in each heading.
 	for i, h := range []string{"Reserve", "Opening balance £000", "Transfers to/(from) £000", "Forecast closing balance £000", "Commentary"} {
-		w.set("Reserves", cell(i+1, 1), h)
+		w.Set("Reserves", cell(i+1, 1), h)
 	}
 	var ro, rt, rc int
 	for i, r := range s.reserves {
 		row := 2 + i
-		w.set("Reserves", cell(1, row), r.reserve)
-		w.set("Reserves", cell(2, row), r.opening)
-		w.set("Reserves", cell(3, row), r.transfers)
-		w.set("Reserves", cell(4, row), r.closing)
+		w.Set("Reserves", cell(1, row), r.reserve)
+		w.Set("Reserves", cell(2, row), r.opening)
+		w.Set("Reserves", cell(3, row), r.transfers)
+		w.Set("Reserves", cell(4, row), r.closing)
 		if r.commentary != "" {
-			w.set("Reserves", cell(5, row), r.commentary)
+			w.Set("Reserves", cell(5, row), r.commentary)
 		}
 		ro, rt, rc = ro+r.opening, rt+r.transfers, rc+r.closing
 	}
 	total = 2 + len(s.reserves)
-	w.set("Reserves", cell(1, total), "Total")
-	w.set("Reserves", cell(2, total), ro)
-	w.set("Reserves", cell(3, total), rt)
-	w.set("Reserves", cell(4, total), rc)
-	w.style("Reserves", "B2", cell(4, total), money)
+	w.Set("Reserves", cell(1, total), "Total")
+	w.Set("Reserves", cell(2, total), ro)
+	w.Set("Reserves", cell(3, total), rt)
+	w.Set("Reserves", cell(4, total), rc)
+	w.SetStyle("Reserves", "B2", cell(4, total), money)
 	for _, sheet := range []string{"Revenue", "Capital", "Reserves"} {
-		if w.err == nil {
-			w.err = f.SetColWidth(sheet, "A", "A", 40)
-		}
+		w.ColumnWidth(sheet, "A", "A", 40)
 	}
-	if w.err != nil {
-		return w.err
-	}
-	return f.SaveAs(path)
+	return w.SaveAs(path)
 }
 
 // roundDiv is a/b rounded half away from zero.

@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/assure-pcc/assure/ingest/spreadsheet"
 )
 
 // incidentsSheet is the sample workbook's sheet of incident-level
@@ -29,14 +29,14 @@ var sampleOutliers = []struct {
 // minutes in towns and 18 in the country, and a handful of extreme
 // outliers. A generator of its own keeps the other sheets' figures as
 // they were.
-func writeIncidents(w *workbook) {
-	if w.err != nil {
+func writeIncidents(w *spreadsheet.Book) {
+	if w.Err() != nil {
 		return
 	}
 	rng := rand.New(rand.NewPCG(2021, 2210))
 	const sh = incidentsSheet
 	for c, h := range []string{"Incident ID", "Priority", "Urban/Rural", "Area", "Received", "Arrived"} {
-		w.set(sh, cell(c+1, 1), h)
+		w.Set(sh, cell(c+1, 1), h)
 	}
 	row := 2
 	for mi := range 12 {
@@ -62,25 +62,16 @@ func writeIncidents(w *workbook) {
 			}
 			received := month.Add(time.Duration(rng.IntN(days*24*60)) * time.Minute)
 			arrived := received.Add(time.Duration(math.Round(minutes*60)) * time.Second)
-			w.set(sh, cell(1, row), fmt.Sprintf("CC-%s-%04d", month.Format("0601"), k+1))
-			w.set(sh, cell(2, row), "Immediate")
-			w.set(sh, cell(3, row), setting)
-			w.set(sh, cell(4, row), area)
-			w.set(sh, cell(5, row), received)
-			w.set(sh, cell(6, row), arrived)
+			w.Set(sh, cell(1, row), fmt.Sprintf("CC-%s-%04d", month.Format("0601"), k+1))
+			w.Set(sh, cell(2, row), "Immediate")
+			w.Set(sh, cell(3, row), setting)
+			w.Set(sh, cell(4, row), area)
+			w.Set(sh, cell(5, row), received)
+			w.Set(sh, cell(6, row), arrived)
 			row++
 		}
 	}
-	if w.err != nil {
-		return
-	}
-	dateTime, err := w.f.NewStyle(&excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd hh:mm:ss")})
-	if err != nil {
-		w.err = err
-		return
-	}
-	w.style(sh, cell(5, 2), cell(6, row-1), dateTime)
-	w.err = w.f.SetColWidth(sh, "E", "F", 20)
+	dateTime := w.NumberFormat("yyyy-mm-dd hh:mm:ss")
+	w.SetStyle(sh, cell(5, 2), cell(6, row-1), dateTime)
+	w.ColumnWidth(sh, "E", "F", 20)
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -16,7 +16,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/assure-pcc/assure/ingest/spreadsheet"
 )
 
 // PerformanceFile is the file name of the sample performance workbook.
@@ -65,47 +65,22 @@ func seasonal(m time.Time) float64 {
 	return math.Sin(2 * math.Pi * float64(int(m.Month())-4) / 12)
 }
 
-type workbook struct {
-	f   *excelize.File
-	err error
-}
-
-func (w *workbook) set(sheet, cell string, v any) {
-	if w.err == nil {
-		w.err = w.f.SetCellValue(sheet, cell, v)
-	}
-}
-
-func (w *workbook) style(sheet, from, to string, style int) {
-	if w.err == nil {
-		w.err = w.f.SetCellStyle(sheet, from, to, style)
-	}
-}
-
-func cell(col, row int) string {
-	c, _ := excelize.CoordinatesToCellName(col, row)
-	return c
-}
+func cell(col, row int) string { return spreadsheet.CellName(col, row) }
 
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
 
 // WritePerformance writes the sample quarterly performance workbook.
 func WritePerformance(path string) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	w := &workbook{f: f}
+	w := spreadsheet.NewBook("Cover")
 	rng := rand.New(rand.NewPCG(2019, 2022))
 	ms := months()
 
-	w.err = f.SetSheetName("Sheet1", "Cover")
-	w.set("Cover", "A1", "Illustrative sample data: not real figures")
-	w.set("Cover", "A2", "Quarterly performance report 2021/22 Q4, made up for the Assure demonstration in the spirit of the Business Coordination Board minutes.")
+	w.Set("Cover", "A1", "Illustrative sample data: not real figures")
+	w.Set("Cover", "A2", "Quarterly performance report 2021/22 Q4, made up for the Assure demonstration in the spirit of the Business Coordination Board minutes.")
 
 	// The catalogue.
 	for _, s := range []string{"Metrics", "Calls", "Response times", "Safeguarding", "Outcomes", "Neighbourhood crime", incidentsSheet} {
-		if _, err := f.NewSheet(s); err != nil {
-			return err
-		}
+		w.AddSheet(s)
 	}
 	catalogue := [][]any{
 		{"Id", "Name", "Unit", "Direction", "Target", "Classification", "Category"},
@@ -121,41 +96,38 @@ func WritePerformance(path string) error {
 	for r, row := range catalogue {
 		for c, v := range row {
 			if v != nil {
-				w.set("Metrics", cell(c+1, r+1), v)
+				w.Set("Metrics", cell(c+1, r+1), v)
 			}
 		}
 	}
 
 	// Calls: wide layout under a title, headed by date cells.
-	monthFmt, err := f.NewStyle(&excelize.Style{NumFmt: 17}) // mmm-yy
-	if err != nil {
-		return err
-	}
-	w.set("Calls", "A1", "Average daily calls by month (illustrative)")
-	w.set("Calls", "A3", "Metric")
-	w.set("Calls", "B3", "Area")
+	monthFmt := w.BuiltinFormat(17) // mmm-yy
+	w.Set("Calls", "A1", "Average daily calls by month (illustrative)")
+	w.Set("Calls", "A3", "Metric")
+	w.Set("Calls", "B3", "Area")
 	for i, m := range ms {
-		w.set("Calls", cell(i+3, 3), m)
+		w.Set("Calls", cell(i+3, 3), m)
 	}
-	w.style("Calls", cell(3, 3), cell(len(ms)+2, 3), monthFmt)
-	w.set("Calls", "A4", "999 calls, average per day")
-	w.set("Calls", "B4", "Force")
-	w.set("Calls", "A5", "101 calls, average per day")
-	w.set("Calls", "B5", "Force")
+	w.SetStyle("Calls", cell(3, 3), cell(len(ms)+2, 3), monthFmt)
+	w.Set("Calls", "A4", "999 calls, average per day")
+	w.Set("Calls", "B4", "Force")
+	w.Set("Calls", "A5", "101 calls, average per day")
+	w.Set("Calls", "B5", "Force")
 	for i, m := range ms {
 		calls999 := 430 + 45*seasonal(m) - 60*lockdown(m) + rng.NormFloat64()*8
 		calls101 := 1250 - 5.5*float64(i) + 60*seasonal(m) - 150*lockdown(m) + rng.NormFloat64()*20
-		w.set("Calls", cell(i+3, 4), math.Round(calls999))
-		w.set("Calls", cell(i+3, 5), math.Round(calls101))
+		w.Set("Calls", cell(i+3, 4), math.Round(calls999))
+		w.Set("Calls", cell(i+3, 5), math.Round(calls101))
 	}
 
 	// Response times: long layout, periods as text. Urban response
 	// stepped up from about 13.5 to about 17 minutes from spring 2021,
 	// which the minutes asked about ("has it stabilised?").
-	w.set("Response times", "A1", "Metric")
-	w.set("Response times", "B1", "Area")
-	w.set("Response times", "C1", "Period")
-	w.set("Response times", "D1", "Value")
+	w.Set("Response times", "A1", "Metric")
+	w.Set("Response times", "B1", "Area")
+	w.Set("Response times", "C1", "Period")
+	w.Set("Response times", "D1", "Value")
 	row := 2
 	for _, metric := range []struct {
 		id   string
@@ -170,10 +142,10 @@ func WritePerformance(path string) error {
 				if area == "South" {
 					v -= 0.3
 				}
-				w.set("Response times", cell(1, row), metric.id)
-				w.set("Response times", cell(2, row), area)
-				w.set("Response times", cell(3, row), m.Format("2006-01"))
-				w.set("Response times", cell(4, row), round1(v))
+				w.Set("Response times", cell(1, row), metric.id)
+				w.Set("Response times", cell(2, row), area)
+				w.Set("Response times", cell(3, row), m.Format("2006-01"))
+				w.Set("Response times", cell(4, row), round1(v))
 				row++
 			}
 		}
@@ -182,56 +154,53 @@ func WritePerformance(path string) error {
 	// Safeguarding: wide layout with text period headers. The vulnerability
 	// focus desks from May 2021 raised DVPN applications (81 in four
 	// months, 79 granted, in the minutes).
-	w.set("Safeguarding", "A1", "Measure")
-	w.set("Safeguarding", "B1", "Area")
+	w.Set("Safeguarding", "A1", "Measure")
+	w.Set("Safeguarding", "B1", "Area")
 	for i, m := range ms {
-		w.set("Safeguarding", cell(i+3, 1), m.Format("Jan-06"))
+		w.Set("Safeguarding", cell(i+3, 1), m.Format("Jan-06"))
 	}
-	w.set("Safeguarding", "A2", "DVPN applications")
-	w.set("Safeguarding", "B2", "Force")
-	w.set("Safeguarding", "A3", "DVPOs granted")
-	w.set("Safeguarding", "B3", "Force")
+	w.Set("Safeguarding", "A2", "DVPN applications")
+	w.Set("Safeguarding", "B2", "Force")
+	w.Set("Safeguarding", "A3", "DVPOs granted")
+	w.Set("Safeguarding", "B3", "Force")
 	for i, m := range ms {
 		applications := 9 + rng.IntN(5)
 		if !m.Before(time.Date(2021, time.May, 1, 0, 0, 0, 0, time.UTC)) {
 			applications = 19 + rng.IntN(4)
 		}
 		granted := applications - rng.IntN(2)
-		w.set("Safeguarding", cell(i+3, 2), applications)
-		w.set("Safeguarding", cell(i+3, 3), granted)
+		w.Set("Safeguarding", cell(i+3, 2), applications)
+		w.Set("Safeguarding", cell(i+3, 3), granted)
 	}
 
 	// Outcomes: quarterly, long layout, rates as fractions under a
 	// percent format (0.5 shown as 50%), below a title row.
-	pct, err := f.NewStyle(&excelize.Style{NumFmt: 9})
-	if err != nil {
-		return err
-	}
-	w.set("Outcomes", "A1", "Prosecution possible outcome rate, possession of weapons (benchmark 65%)")
-	w.set("Outcomes", "A3", "Metric")
-	w.set("Outcomes", "B3", "Area")
-	w.set("Outcomes", "C3", "Quarter")
-	w.set("Outcomes", "D3", "Value")
+	pct := w.BuiltinFormat(9)
+	w.Set("Outcomes", "A1", "Prosecution possible outcome rate, possession of weapons (benchmark 65%)")
+	w.Set("Outcomes", "A3", "Metric")
+	w.Set("Outcomes", "B3", "Area")
+	w.Set("Outcomes", "C3", "Quarter")
+	w.Set("Outcomes", "D3", "Value")
 	for q := 0; q < 12; q++ {
 		r := 4 + q
-		w.set("Outcomes", cell(1, r), "weapons-outcome-rate")
-		w.set("Outcomes", cell(2, r), "Force")
-		w.set("Outcomes", cell(3, r), fmt.Sprintf("%d/%02d Q%d", 2019+q/4, (2020+q/4)%100, q%4+1))
-		w.set("Outcomes", cell(4, r), math.Round((0.55-0.004*float64(q)+rng.NormFloat64()*0.02)*1000)/1000)
+		w.Set("Outcomes", cell(1, r), "weapons-outcome-rate")
+		w.Set("Outcomes", cell(2, r), "Force")
+		w.Set("Outcomes", cell(3, r), fmt.Sprintf("%d/%02d Q%d", 2019+q/4, (2020+q/4)%100, q%4+1))
+		w.Set("Outcomes", cell(4, r), math.Round((0.55-0.004*float64(q)+rng.NormFloat64()*0.02)*1000)/1000)
 	}
-	w.style("Outcomes", "D4", "D15", pct)
+	w.SetStyle("Outcomes", "D4", "D15", pct)
 
 	// Neighbourhood crime: wide layout by area with a Total row.
-	w.set("Neighbourhood crime", "A1", "Metric")
-	w.set("Neighbourhood crime", "B1", "Area")
+	w.Set("Neighbourhood crime", "A1", "Metric")
+	w.Set("Neighbourhood crime", "B1", "Area")
 	for i, m := range ms {
-		w.set("Neighbourhood crime", cell(i+3, 1), m)
+		w.Set("Neighbourhood crime", cell(i+3, 1), m)
 	}
-	w.style("Neighbourhood crime", cell(3, 1), cell(len(ms)+2, 1), monthFmt)
+	w.SetStyle("Neighbourhood crime", cell(3, 1), cell(len(ms)+2, 1), monthFmt)
 	totals := make([]float64, len(ms))
 	for r, area := range []string{"North", "South"} {
-		w.set("Neighbourhood crime", cell(1, r+2), "neighbourhood-crime")
-		w.set("Neighbourhood crime", cell(2, r+2), area)
+		w.Set("Neighbourhood crime", cell(1, r+2), "neighbourhood-crime")
+		w.Set("Neighbourhood crime", cell(2, r+2), area)
 		for i, m := range ms {
 			base := 620.0
 			if area == "South" {
@@ -239,16 +208,13 @@ func WritePerformance(path string) error {
 			}
 			v := math.Round(base*(1-0.004*float64(i)) - 180*lockdown(m) + 25*seasonal(m) + rng.NormFloat64()*18)
 			totals[i] += v
-			w.set("Neighbourhood crime", cell(i+3, r+2), v)
+			w.Set("Neighbourhood crime", cell(i+3, r+2), v)
 		}
 	}
-	w.set("Neighbourhood crime", "A4", "Total")
+	w.Set("Neighbourhood crime", "A4", "Total")
 	for i, t := range totals {
-		w.set("Neighbourhood crime", cell(i+3, 4), t)
+		w.Set("Neighbourhood crime", cell(i+3, 4), t)
 	}
 	writeIncidents(w)
-	if w.err != nil {
-		return w.err
-	}
-	return f.SaveAs(path)
+	return w.SaveAs(path)
 }

@@ -47,21 +47,16 @@ var financeAreas = []string{
 // Reserves sheets, amounts in £000 with negatives in brackets. It needs
 // the month in its title and figures on its lines before it is stored.
 func WriteFinanceTemplate(w io.Writer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	t := &templateBook{f: f}
-	t.err = f.SetSheetName("Sheet1", "Instructions")
+	t := NewBook("Instructions")
+	f := t.f
 	for i, line := range financeInstructions {
-		t.set("Instructions", fmt.Sprintf("A%d", i+1), line)
+		t.Set("Instructions", fmt.Sprintf("A%d", i+1), line)
 	}
-	if t.err == nil {
-		t.err = f.SetColWidth("Instructions", "A", "A", 140)
-	}
+	t.ColumnWidth("Instructions", "A", "A", 140)
 	bold := t.style(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	title := t.style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
-	money := "#,##0;(#,##0)"
-	amount := t.style(&excelize.Style{CustomNumFmt: &money})
-	t.cellStyle("Instructions", "A1", "A1", bold)
+	amount := t.NumberFormat("#,##0;(#,##0)")
+	t.SetStyle("Instructions", "A1", "A1", bold)
 
 	sheets := []struct {
 		name    string
@@ -81,34 +76,26 @@ func WriteFinanceTemplate(w io.Writer) error {
 			[]string{"General reserve"}, "B:D"},
 	}
 	for _, s := range sheets {
-		if t.err == nil {
-			_, t.err = f.NewSheet(s.name)
-		}
-		t.set(s.name, "A1", s.title)
-		t.cellStyle(s.name, "A1", "A1", title)
+		t.AddSheet(s.name)
+		t.Set(s.name, "A1", s.title)
+		t.SetStyle(s.name, "A1", "A1", title)
 		for i, h := range s.headers {
-			cell, _ := excelize.CoordinatesToCellName(i+1, 3)
-			t.set(s.name, cell, h)
+			t.Set(s.name, CellName(i+1, 3), h)
 		}
-		last, _ := excelize.CoordinatesToCellName(len(s.headers), 3)
-		t.cellStyle(s.name, "A3", last, bold)
+		t.SetStyle(s.name, "A3", CellName(len(s.headers), 3), bold)
 		for i, l := range s.labels {
-			t.set(s.name, fmt.Sprintf("A%d", i+4), l)
+			t.Set(s.name, fmt.Sprintf("A%d", i+4), l)
 		}
-		if t.err == nil {
-			t.err = f.SetColWidth(s.name, "A", "A", 36)
-		}
-		if t.err == nil {
-			t.err = f.SetColWidth(s.name, "B", "G", 20)
-		}
+		t.ColumnWidth(s.name, "A", "A", 36)
+		t.ColumnWidth(s.name, "B", "G", 20)
 		from, to := s.money[:1], s.money[2:]
-		t.cellStyle(s.name, from+"4", to+"200", amount)
+		t.SetStyle(s.name, from+"4", to+"200", amount)
 		if t.err == nil {
 			t.err = f.SetPanes(s.name, &excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"})
 		}
 	}
 	// The capital forecast is an amount too, beyond the funding column.
-	t.cellStyle("Capital", "E4", "E200", amount)
+	t.SetStyle("Capital", "E4", "E200", amount)
 
 	if t.err == nil {
 		dv := excelize.NewDataValidation(true)
@@ -118,36 +105,5 @@ func WriteFinanceTemplate(w io.Writer) error {
 			t.err = f.AddDataValidation("Capital", dv)
 		}
 	}
-	if t.err != nil {
-		return t.err
-	}
-	_, err := f.WriteTo(w)
-	return err
-}
-
-// templateBook writes cells, keeping the first error.
-type templateBook struct {
-	f   *excelize.File
-	err error
-}
-
-func (t *templateBook) set(sheet, cell string, v any) {
-	if t.err == nil {
-		t.err = t.f.SetCellValue(sheet, cell, v)
-	}
-}
-
-func (t *templateBook) style(s *excelize.Style) int {
-	if t.err != nil {
-		return 0
-	}
-	id, err := t.f.NewStyle(s)
-	t.err = err
-	return id
-}
-
-func (t *templateBook) cellStyle(sheet, from, to string, style int) {
-	if t.err == nil {
-		t.err = t.f.SetCellStyle(sheet, from, to, style)
-	}
+	return t.Write(w)
 }
