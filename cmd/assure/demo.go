@@ -9,11 +9,11 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/assure-pcc/assure/cmd/assure/sample"
 	"github.com/assure-pcc/assure/dashboard"
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/mapping"
-	"github.com/assure-pcc/assure/ingest/sample"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
