@@ -3,6 +3,7 @@ package ingest
 import (
 	"errors"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -470,6 +471,39 @@ func quoteText(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// cellAt is the cell of column col (from 0) among a row's cells, which
+// are in column order; none for a column that is not there (col < 0).
+func cellAt(cells []xlsx.Cell, col int) (xlsx.Cell, bool) {
+	if col < 0 {
+		return xlsx.Cell{}, false
+	}
+	i := sort.Search(len(cells), func(i int) bool { return cells[i].Col >= col })
+	if i < len(cells) && cells[i].Col == col {
+		return cells[i], true
+	}
+	return xlsx.Cell{}, false
+}
+
+// datePeriod reads the period of a date: an ISO date cell (its month),
+// or a date serial under a date format in the workbook's date system
+// (date1904). ok is false for a cell that is not a date, which each
+// reader reads its own way.
+func datePeriod(c xlsx.Cell, date1904 bool) (p metrics.Period, ok bool, err error) {
+	switch {
+	case c.Type == xlsx.Date && len(c.Value) >= 7:
+		p, err = metrics.ParsePeriod(c.Value[:7])
+		return p, true, err
+	case c.Type == xlsx.Number && xlsx.IsDateFormat(c.Format):
+		serial, err := strconv.ParseFloat(c.Value, 64)
+		if err != nil {
+			return metrics.Period{}, true, metrics.Errorf(metrics.EINVALID, "%q is not a date", c.Value)
+		}
+		p, err = metrics.PeriodFromSerial(serial, date1904)
+		return p, true, err
+	}
+	return metrics.Period{}, false, nil
 }
 
 // copiedValue judges a value cell of a data row that lies inside a merged

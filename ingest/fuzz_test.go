@@ -60,7 +60,7 @@ func FuzzReadWorkbook(f *testing.F) {
 			}
 			return
 		}
-		r := &performanceReader{wb: wb, probs: &problems{max: 100}, counts: &Counts{}}
+		r := &performanceReader{wb: wb, probs: &problems{max: 100}, counts: &Counts{}, calc: newFormulaCalc(content)}
 		for _, sh := range wb.Sheets {
 			rows, err := wb.Rows(sh.Name)
 			if err != nil {

@@ -287,7 +287,7 @@ func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.
 		return rep, fmt.Errorf("%s: %w", name, err)
 	}
 	probs := &problems{max: in.MaxErrors}
-	r := &performanceReader{wb: wb, tx: tx, probs: probs, counts: &rep.Counts, file: name, content: content, progress: opts.Progress,
+	r := &performanceReader{wb: wb, tx: tx, probs: probs, counts: &rep.Counts, file: name, calc: newFormulaCalc(content), progress: opts.Progress,
 		cat: newCatalogue(stored), sink: newValueSink(tx, src, name)}
 	err = r.read(ctx)
 	r.calc.close()
@@ -318,25 +318,7 @@ func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.
 			rep.Counts.Superseded = counts.Superseded
 		}
 	}
-	rep.Errors = append(rep.Errors, probs.errors...)
-	rep.Warnings = append(rep.Warnings, probs.warnings...)
-	rep.ErrorsTruncated = probs.dropped
-	if probs.failed() {
-		rep.Status = StatusRejected
-		rep.Preview = nil
-		in.Logger.Info("file rejected", "file", name, "errors", len(probs.errors)+probs.dropped)
-		return rep, nil
-	}
-	rep.Status = StatusStored
-	if opts.DryRun {
-		return rep, nil
-	}
-	if err := tx.Commit(); err != nil {
-		return rep, fmt.Errorf("%s: commit: %w", name, err)
-	}
-	rep.UploadID = tx.UploadID()
-	in.Logger.Info("file stored", "file", name, "upload", rep.UploadID, "observations", rep.Counts.Observations)
-	return rep, nil
+	return in.end(rep, probs, tx, "kind", metrics.KindPerformance, "observations", rep.Counts.Observations)
 }
 
 // open recognises the file, checks the package against the limits and
