@@ -323,14 +323,3 @@ func TestOutliersExportNeutralises(t *testing.T) {
 		t.Errorf("title %q", recs[0][0])
 	}
 }
-
-func TestFileSlug(t *testing.T) {
-	for in, want := range map[string]string{
-		"Immediate": "Immediate", "Priority (P2)": "Priority-P2", `"; rm -rf /`: "rm-rf", "": "all", "ünïcode": "n-code",
-		strings.Repeat("a", 50): strings.Repeat("a", 40),
-	} {
-		if got := fileSlug(in); got != want {
-			t.Errorf("fileSlug(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -321,7 +321,7 @@ func revenueLineView(l metrics.RevenueLine) revenueView {
 	v := revenueView{
 		Area: l.BusinessArea, Budget: metrics.FormatMoney(l.BudgetGBP), Forecast: metrics.FormatMoney(l.ForecastGBP),
 		Variance: newSpend(l.VarianceGBP()), Percent: percentOf(l.VarianceGBP(), l.BudgetGBP),
-		Commentary: l.Commentary, Source: revenueSource(l),
+		Commentary: l.Commentary, Source: l.SourceCells(),
 	}
 	if l.StatedVarianceGBP != nil {
 		v.Stated = metrics.FormatMoney(*l.StatedVarianceGBP)
@@ -334,23 +334,6 @@ func revenueLineView(l metrics.RevenueLine) revenueView {
 		v.ActualToDate = metrics.FormatMoney(*l.ActualToDateGBP)
 	}
 	return v
-}
-
-// revenueSource names the cells of a revenue line's budget, forecast
-// and variance, in that order: "Revenue!B8, E8, F8".
-func revenueSource(l metrics.RevenueLine) string {
-	return cellList(l.Sheet, l.Cells.Budget, l.Cells.Forecast, l.Cells.Variance)
-}
-
-// cellList writes a sheet's cells compactly, leaving out empty ones.
-func cellList(sheet string, cells ...string) string {
-	var parts []string
-	for _, c := range cells {
-		if c != "" {
-			parts = append(parts, c)
-		}
-	}
-	return sheet + "!" + strings.Join(parts, ", ")
 }
 
 // percentOf writes v as a percentage of base to one decimal place, with
@@ -469,19 +452,13 @@ func (p *financePage) buildCapital(lines []metrics.CapitalLine) {
 			Scheme: l.Scheme, Funding: orDash(l.FundingSource), Approved: metrics.FormatMoney(l.ApprovedBudgetGBP),
 			Additions: metrics.FormatMoney(l.AdditionsGBP), Budget: metrics.FormatMoney(l.BudgetGBP()),
 			Forecast: metrics.FormatMoney(l.ForecastGBP), Variance: newSpend(l.VarianceGBP()),
-			Commentary: l.Commentary, Source: capitalSource(l),
+			Commentary: l.Commentary, Source: l.SourceCells(),
 		})
 	}
 	t := metrics.SumCapital(lines)
 	p.CapitalTotal = capitalView{Scheme: "Total", Approved: metrics.FormatMoney(t.ApprovedBudgetGBP), Additions: metrics.FormatMoney(t.AdditionsGBP),
 		Budget: metrics.FormatMoney(t.BudgetGBP()), Forecast: metrics.FormatMoney(t.ForecastGBP),
 		Variance: newSpend(t.VarianceGBP())}
-}
-
-// capitalSource names the cells of a scheme's approved budget,
-// additions, funding source and forecast, in that order.
-func capitalSource(l metrics.CapitalLine) string {
-	return cellList(l.Sheet, l.Cells.ApprovedBudget, l.Cells.Additions, l.Cells.Funding, l.Cells.Forecast)
 }
 
 func (p *financePage) buildFundingChart(lines []metrics.CapitalLine, per metrics.FinancePeriod) error {
@@ -509,7 +486,7 @@ func (p *financePage) buildReserves(lines []metrics.ReserveLine) {
 		p.Reserves = append(p.Reserves, reserveView{
 			Reserve: l.Reserve, Opening: metrics.FormatMoney(l.OpeningGBP), Transfers: signedMoney(l.TransfersGBP),
 			Closing: metrics.FormatMoney(l.ClosingGBP), Commentary: l.Commentary,
-			Source: reserveSource(l),
+			Source: l.SourceCells(),
 		})
 	}
 	t := metrics.SumReserves(lines)
@@ -552,10 +529,4 @@ func (p *financePage) buildHistory(year metrics.FinanceYear) {
 		}
 		p.History = append(p.History, v)
 	}
-}
-
-// reserveSource names the cells of a reserve's opening balance,
-// transfers and closing balance, in that order.
-func reserveSource(l metrics.ReserveLine) string {
-	return cellList(l.Sheet, l.Cells.Opening, l.Cells.Transfers, l.Cells.Closing)
 }

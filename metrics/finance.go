@@ -379,6 +379,35 @@ func foldName(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
+// SourceCells names the cells of a revenue line's budget, forecast and
+// variance, in that order: "Revenue!B4, E4, F4".
+func (l RevenueLine) SourceCells() string {
+	return cellList(l.Sheet, l.Cells.Budget, l.Cells.Forecast, l.Cells.Variance)
+}
+
+// SourceCells names the cells of a scheme's approved budget, additions,
+// funding source and forecast, in that order.
+func (l CapitalLine) SourceCells() string {
+	return cellList(l.Sheet, l.Cells.ApprovedBudget, l.Cells.Additions, l.Cells.Funding, l.Cells.Forecast)
+}
+
+// SourceCells names the cells of a reserve's opening balance, transfers
+// and closing balance, in that order.
+func (l ReserveLine) SourceCells() string {
+	return cellList(l.Sheet, l.Cells.Opening, l.Cells.Transfers, l.Cells.Closing)
+}
+
+// cellList writes a sheet's cells compactly, leaving out empty ones.
+func cellList(sheet string, cells ...string) string {
+	var parts []string
+	for _, c := range cells {
+		if c != "" {
+			parts = append(parts, c)
+		}
+	}
+	return sheet + "!" + strings.Join(parts, ", ")
+}
+
 // cellAt writes a cell as a spreadsheet does: Sheet!Cell.
 func cellAt(sheet, cell string) string {
 	switch {

@@ -266,3 +266,16 @@ func TestFinanceTotals(t *testing.T) {
 		}
 	}
 }
+
+func TestSourceCells(t *testing.T) {
+	for _, tt := range []struct{ got, want string }{
+		{RevenueLine{Sheet: "Revenue", Cells: RevenueCells{Budget: "B4", Forecast: "E4", Variance: "F4"}}.SourceCells(), "Revenue!B4, E4, F4"},
+		{RevenueLine{Sheet: "Revenue", Cells: RevenueCells{Budget: "B4", Forecast: "E4"}}.SourceCells(), "Revenue!B4, E4"},
+		{CapitalLine{Sheet: "Capital", Cells: CapitalCells{ApprovedBudget: "B5", Additions: "C5", Funding: "D5", Forecast: "E5"}}.SourceCells(), "Capital!B5, C5, D5, E5"},
+		{ReserveLine{Sheet: "Reserves", Cells: ReserveCells{Opening: "B3", Closing: "D3"}}.SourceCells(), "Reserves!B3, D3"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("SourceCells = %q, want %q", tt.got, tt.want)
+		}
+	}
+}

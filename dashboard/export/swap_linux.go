@@ -1,6 +1,6 @@
 //go:build linux
 
-package dashboard
+package export
 
 import (
 	"errors"
