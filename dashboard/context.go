@@ -240,18 +240,25 @@ func metricAnchor(id, anchor, saved string) string {
 	return "/metrics/" + url.PathEscape(id) + "?saved=" + saved + "#" + anchor
 }
 
+// contextWriter is the writer of an annotation or commentary (see
+// auth.MayWriteContext) and the measure the route names.
+func (s *Server) contextWriter(c echo.Context) (*metrics.User, metrics.Metric, error) {
+	u, err := auth.MayWriteContext(c)
+	if err != nil {
+		return nil, metrics.Metric{}, err
+	}
+	m, err := s.store.GetMetric(c.Request().Context(), auth.Scope(c), c.Param("id"))
+	return u, m, err
+}
+
 // handleAnnotationAdd adds an annotation to a measure, or to every
 // measure when the form says so.
 func (s *Server) handleAnnotationAdd(c echo.Context) error {
-	u, err := auth.MayWriteContext(c)
+	u, m, err := s.contextWriter(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	m, err := s.store.GetMetric(ctx, auth.Scope(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
 	a, err := annotationForm(c)
 	if err != nil {
 		return err
@@ -323,15 +330,11 @@ func (s *Server) handleAnnotationDelete(c echo.Context) error {
 // handleCommentary saves a new version of a measure's commentary for one
 // of the periods its series has.
 func (s *Server) handleCommentary(c echo.Context) error {
-	u, err := auth.MayWriteContext(c)
+	u, m, err := s.contextWriter(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	m, err := s.store.GetMetric(ctx, auth.Scope(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
 	obs, err := s.store.Series(ctx, auth.Scope(c), m.ID)
 	if err != nil {
 		return err

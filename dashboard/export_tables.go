@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/dashboard/export"
 	"github.com/assure-pcc/assure/ingest/spreadsheet"
 	"github.com/assure-pcc/assure/metrics"
@@ -125,11 +124,7 @@ func (s *Server) handleResponseTimesExport(c echo.Context) error {
 	if !ok {
 		return metrics.Errorf(metrics.ENOTFOUND, "no such export: the response-time tables are monthly and outliers")
 	}
-	recs, err := s.store.Incidents(c.Request().Context(), auth.Scope(c))
-	if err != nil {
-		return err
-	}
-	v, err := buildResponseTimes(recs, c.QueryParam("priority"))
+	v, err := s.responseTimes(c)
 	if err != nil {
 		return err
 	}

@@ -105,12 +105,18 @@ type monthRow struct{ Month, Count, Mean, Median, P90, Urban, Rural string }
 
 type binRow struct{ Bin, CountText string }
 
-func (s *Server) handleResponseTimes(c echo.Context) error {
+// responseTimes is the response times of the priority the query asks
+// for, of the incidents the reader may see.
+func (s *Server) responseTimes(c echo.Context) (responseTimesView, error) {
 	recs, err := s.store.Incidents(c.Request().Context(), auth.Scope(c))
 	if err != nil {
-		return err
+		return responseTimesView{}, err
 	}
-	v, err := buildResponseTimes(recs, c.QueryParam("priority"))
+	return buildResponseTimes(recs, c.QueryParam("priority"))
+}
+
+func (s *Server) handleResponseTimes(c echo.Context) error {
+	v, err := s.responseTimes(c)
 	if err != nil {
 		return err
 	}

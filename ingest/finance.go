@@ -127,11 +127,8 @@ func (in *Ingester) ingestFinance(ctx context.Context, rep Report, wb *xlsx.Work
 	}
 	var tx *store.IngestTx
 	if !probs.failed() && !opts.DryRun {
-		tx, err = in.Store.BeginIngest(ctx, metrics.Upload{
-			FileName: name, SHA256: rep.SHA256, Kind: metrics.KindFinance, Size: int64(len(content)), UploadedBy: opts.UploadedBy,
-		}, content)
-		if err != nil {
-			return rep, fmt.Errorf("%s: begin: %w", name, err)
+		if tx, err = in.beginUnlessDry(ctx, opts, rep, metrics.KindFinance, content); err != nil {
+			return rep, err
 		}
 		defer tx.Rollback()
 		counts, err := tx.AddFinanceMonth(ctx, r.fig)
