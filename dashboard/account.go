@@ -40,7 +40,7 @@ func (s *Server) handleAccountPasswordChange(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a, refusal, err := s.reserveAttempt(c, u.Name, u.ID)
+	a, refusal, err := s.sessions.ReserveAttempt(c, u.Name, u.ID)
 	if err != nil {
 		return err
 	}
@@ -49,14 +49,14 @@ func (s *Server) handleAccountPasswordChange(c echo.Context) error {
 	}
 	ok, err := s.hashing.Verify(ctx, c.FormValue("current"), hash)
 	if err != nil {
-		s.attemptNotMade(c, a)
+		s.sessions.AttemptNotMade(c, a)
 		return err
 	}
 	if !ok {
 		s.audit(c, u.Name, metrics.AuditLoginFailed, "wrong current password when changing it")
 		return refuse(http.StatusUnauthorized, "Your current password is not right.")
 	}
-	s.attemptSucceeded(c, a, u.ID)
+	s.sessions.AttemptSucceeded(c, a, u.ID)
 	password := c.FormValue("password")
 	if password != c.FormValue("password_again") {
 		return refuse(http.StatusBadRequest, "The two new passwords differ: type the same password in both boxes.")

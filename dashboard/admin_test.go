@@ -457,7 +457,7 @@ func TestThrottleSharedByServers(t *testing.T) {
 			}
 			addUser(t, st, "board", metrics.RoleBoard, boardPassword)
 			a, b := newClient(t, servers[0]), newClient(t, servers[1])
-			for i := range failedPerUser {
+			for i := range auth.FailedPerUser {
 				c := a
 				if i%2 == 1 {
 					c = b
@@ -468,7 +468,7 @@ func TestThrottleSharedByServers(t *testing.T) {
 			}
 			for _, c := range []*client{a, b} {
 				if resp := c.login("board", boardPassword); resp.StatusCode != http.StatusTooManyRequests {
-					t.Errorf("after %d failures spread over two servers: %d, want 429", failedPerUser, resp.StatusCode)
+					t.Errorf("after %d failures spread over two servers: %d, want 429", auth.FailedPerUser, resp.StatusCode)
 				}
 			}
 		})

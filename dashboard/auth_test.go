@@ -164,26 +164,26 @@ func TestFormsWithoutTheCSRFTokenAreRefused(t *testing.T) {
 func TestFailedSignInsAreThrottled(t *testing.T) {
 	ts, st := authServer(t, "sqlite")
 	c := newClient(t, ts)
-	for i := 0; i < failedPerUser; i++ {
+	for i := 0; i < auth.FailedPerUser; i++ {
 		if resp := c.login("board", "wrong password!"); resp.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("failure %d = %d, want 401", i, resp.StatusCode)
 		}
 	}
 	if resp := c.login("board", boardPassword); resp.StatusCode != http.StatusTooManyRequests {
-		t.Errorf("the right password after %d failures = %d, want 429", failedPerUser, resp.StatusCode)
+		t.Errorf("the right password after %d failures = %d, want 429", auth.FailedPerUser, resp.StatusCode)
 	}
 	// Rotating X-Forwarded-For does not escape the per-address limit:
 	// only the direct peer's address counts.
 	c2 := newClient(t, ts)
 	var last int
-	for i := 0; i < failedPerIP+1; i++ {
+	for i := 0; i < auth.FailedPerIP+1; i++ {
 		token := c2.csrf("/login")
 		resp, _ := c2.post("/login", url.Values{"name": {"nobody" + string(rune('a'+i))}, "password": {"x"}, "_csrf": {token}},
 			http.Header{"X-Forwarded-For": {"10.0.0." + string(rune('0'+i%10))}})
 		last = resp.StatusCode
 	}
 	if last != http.StatusTooManyRequests {
-		t.Errorf("after %d failures from one address with rotating X-Forwarded-For: %d, want 429", failedPerIP+1, last)
+		t.Errorf("after %d failures from one address with rotating X-Forwarded-For: %d, want 429", auth.FailedPerIP+1, last)
 	}
 	log, err := st.AuditLog(context.Background(), 100)
 	if err != nil {
@@ -195,8 +195,8 @@ func TestFailedSignInsAreThrottled(t *testing.T) {
 			failed++
 		}
 	}
-	if failed < failedPerUser {
-		t.Errorf("audit log has %d failed sign-ins, want at least %d", failed, failedPerUser)
+	if failed < auth.FailedPerUser {
+		t.Errorf("audit log has %d failed sign-ins, want at least %d", failed, auth.FailedPerUser)
 	}
 }
 

@@ -71,7 +71,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 	}
 	// The attempt is counted before the password is checked, so that
 	// attempts sent at once cannot all be checked.
-	a, refusal, err := s.reserveAttempt(c, name, u.ID)
+	a, refusal, err := s.sessions.ReserveAttempt(c, name, u.ID)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 	}
 	ok, err := s.hashing.Verify(ctx, password, hash)
 	if err != nil {
-		s.attemptNotMade(c, a)
+		s.sessions.AttemptNotMade(c, a)
 		c.Response().Header().Set("Retry-After", "5")
 		return err
 	}
@@ -88,7 +88,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 		s.audit(c, name, metrics.AuditLoginFailed, "")
 		return fail(http.StatusUnauthorized, "The user name or password is not right.")
 	}
-	s.attemptSucceeded(c, a, u.ID)
+	s.sessions.AttemptSucceeded(c, a, u.ID)
 	if err := s.sessions.SignIn(ctx, u); err != nil {
 		return err
 	}

@@ -1,10 +1,10 @@
 // Package auth is who the dashboard's reader is and what they may do:
-// sign-in sessions, passwords and API tokens (sessions.go,
-// passwords.go), and, in this file, the whole access policy. Every
-// handler asks this file; the role rules it applies are the domain's
-// (metrics.User: CanUpload, CanEditCatalogue, ...), and what a reader
-// may see of the figures is their metrics.Scope, which every store read
-// takes.
+// sign-in sessions, passwords, API tokens and the sign-in throttle
+// (sessions.go, passwords.go, throttle.go), and, in this file, the whole
+// access policy. Every handler asks this file; the role rules it applies
+// are the domain's (metrics.User: CanUpload, CanEditCatalogue, ...), and
+// what a reader may see of the figures is their metrics.Scope, which
+// every store read takes.
 package auth
 
 import (

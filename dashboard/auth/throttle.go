@@ -1,17 +1,15 @@
-package dashboard
+package auth
 
 import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"net"
 	"net/http"
 	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/labstack/echo/v4"
 )
@@ -23,9 +21,9 @@ import (
 // forty wrong passwords sent at once are five checked, not forty.
 //
 // Each attempt counts against the name typed and the client's address:
-// failedPerUser free attempts per name, failedPerIP per address, then a
-// wait that doubles with each further attempt, from backoffBase up to
-// backoffMax. Nothing is banned: whoever waits gets an attempt.
+// FailedPerUser free attempts per name, FailedPerIP per address, then a
+// wait that doubles with each further attempt, from BackoffBase up to
+// BackoffMax. Nothing is banned: whoever waits gets an attempt.
 //
 // A browser that has signed in before is recognised by a cookie holding
 // a random token (only its SHA-256 is stored) and counts against itself
@@ -35,20 +33,20 @@ import (
 // browsers that have never signed in as that user.
 
 const (
-	// failedPerUser, failedPerIP and failedPerDevice are the attempts a
+	// FailedPerUser, FailedPerIP and FailedPerDevice are the attempts a
 	// name, an address and a recognised browser may make in a row.
-	failedPerUser   = 5
-	failedPerIP     = 20
-	failedPerDevice = 5
-	// backoffBase is the wait once the free attempts are used; it
-	// doubles with each further attempt up to backoffMax.
-	backoffBase = time.Minute
-	backoffMax  = 15 * time.Minute
+	FailedPerUser   = 5
+	FailedPerIP     = 20
+	FailedPerDevice = 5
+	// BackoffBase is the wait once the free attempts are used; it
+	// doubles with each further attempt up to BackoffMax.
+	BackoffBase = time.Minute
+	BackoffMax  = 15 * time.Minute
 	// throttleForget is how long a key must be quiet to start afresh.
 	throttleForget = time.Hour
-	// deviceCookie holds a browser's token; it lasts as long as the
+	// DeviceCookie holds a browser's token; it lasts as long as the
 	// store remembers the browser.
-	deviceCookie    = "assure_device"
+	DeviceCookie    = "assure_device"
 	deviceCookieAge = 180 * 24 * time.Hour
 )
 
@@ -80,11 +78,11 @@ func ipThrottleKey(ip string) string {
 func deviceThrottleKey(sha string) string { return throttleKey("device", sha) }
 
 func rule(key string, free int) store.ThrottleRule {
-	return store.ThrottleRule{Key: key, Free: free, Base: backoffBase, Max: backoffMax, Forget: throttleForget}
+	return store.ThrottleRule{Key: key, Free: free, Base: BackoffBase, Max: BackoffMax, Forget: throttleForget}
 }
 
-// attempt is a password check reserved against its keys.
-type attempt struct {
+// Attempt is a password check reserved against its keys.
+type Attempt struct {
 	res *store.LoginReservation
 	// forget are the keys a right password forgets (the name's, or the
 	// browser's); the address keeps the attempts of others.
@@ -94,15 +92,15 @@ type attempt struct {
 	device string
 }
 
-// reserveAttempt reserves an attempt to check the password of the user
+// ReserveAttempt reserves an attempt to check the password of the user
 // called name (userID 0 when there is no such user) from this request.
 // refusal says, when the attempt must wait, what to tell the user; the
 // Retry-After header is then set.
-func (s *Server) reserveAttempt(c echo.Context, name string, userID int64) (a *attempt, refusal string, err error) {
+func (s *Sessions) ReserveAttempt(c echo.Context, name string, userID int64) (a *Attempt, refusal string, err error) {
 	ctx := c.Request().Context()
-	a = &attempt{}
-	if ck, err := c.Cookie(deviceCookie); err == nil && userID != 0 && len(ck.Value) <= 64 {
-		sha := auth.TokenSHA256(ck.Value)
+	a = &Attempt{}
+	if ck, err := c.Cookie(DeviceCookie); err == nil && userID != 0 && len(ck.Value) <= 64 {
+		sha := TokenSHA256(ck.Value)
 		id, ok, err := s.store.DeviceUser(ctx, sha)
 		if err != nil {
 			return nil, "", err
@@ -113,10 +111,10 @@ func (s *Server) reserveAttempt(c echo.Context, name string, userID int64) (a *a
 	}
 	var rules []store.ThrottleRule
 	if a.device != "" {
-		rules = []store.ThrottleRule{rule(deviceThrottleKey(a.device), failedPerDevice)}
+		rules = []store.ThrottleRule{rule(deviceThrottleKey(a.device), FailedPerDevice)}
 		a.forget = []string{deviceThrottleKey(a.device)}
 	} else {
-		rules = []store.ThrottleRule{rule(userThrottleKey(name), failedPerUser), rule(ipThrottleKey(c.RealIP()), failedPerIP)}
+		rules = []store.ThrottleRule{rule(userThrottleKey(name), FailedPerUser), rule(ipThrottleKey(c.RealIP()), FailedPerIP)}
 		a.forget = []string{userThrottleKey(name)}
 	}
 	res, wait, err := s.store.ReserveLoginAttempt(ctx, rules)
@@ -141,10 +139,10 @@ func waitWords(d time.Duration) string {
 	return strconv.Itoa(m) + " minutes"
 }
 
-// attemptSucceeded gives the attempt back (it was no failure),
+// AttemptSucceeded gives the attempt back (it was no failure),
 // forgetting the name's or the browser's attempts, and remembers the
 // browser for the user.
-func (s *Server) attemptSucceeded(c echo.Context, a *attempt, userID int64) {
+func (s *Sessions) AttemptSucceeded(c echo.Context, a *Attempt, userID int64) {
 	ctx := c.Request().Context()
 	if err := s.store.ReleaseLoginAttempt(ctx, a.res, a.forget...); err != nil {
 		s.logger.Warn("releasing a sign-in attempt", "err", err)
@@ -154,68 +152,22 @@ func (s *Server) attemptSucceeded(c echo.Context, a *attempt, userID int64) {
 		b := make([]byte, 32)
 		_, _ = rand.Read(b) // crypto/rand.Read never fails
 		token = base64.RawURLEncoding.EncodeToString(b)
-		a.device = auth.TokenSHA256(token)
+		a.device = TokenSHA256(token)
 	}
 	if err := s.store.RememberDevice(ctx, userID, a.device); err != nil {
 		s.logger.Warn("remembering a browser", "err", err)
 		return
 	}
 	if token != "" {
-		c.SetCookie(&http.Cookie{Name: deviceCookie, Value: token, Path: "/", MaxAge: int(deviceCookieAge / time.Second),
-			HttpOnly: true, Secure: s.secureCookies, SameSite: http.SameSiteStrictMode})
+		c.SetCookie(&http.Cookie{Name: DeviceCookie, Value: token, Path: "/", MaxAge: int(deviceCookieAge / time.Second),
+			HttpOnly: true, Secure: s.Cookie.Secure, SameSite: http.SameSiteStrictMode})
 	}
 }
 
-// attemptNotMade gives back an attempt whose password was never checked
+// AttemptNotMade gives back an attempt whose password was never checked
 // (the server was too busy).
-func (s *Server) attemptNotMade(c echo.Context, a *attempt) {
+func (s *Sessions) AttemptNotMade(c echo.Context, a *Attempt) {
 	if err := s.store.ReleaseLoginAttempt(c.Request().Context(), a.res); err != nil {
 		s.logger.Warn("releasing a sign-in attempt", "err", err)
 	}
-}
-
-// ipExtractor is how the client's address is found. Without trusted
-// proxies it is the direct peer's: X-Forwarded-For is set by the client
-// and would let anyone pose as anyone. With them, X-Forwarded-For is
-// read from the right, past the trusted proxies, to the first address
-// none of them is: what a client writes there itself lies to the left of
-// what its proxy appended, and is never reached.
-func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
-	if len(trusted) == 0 {
-		return echo.ExtractIPDirect()
-	}
-	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
-	for _, p := range trusted {
-		_, n, err := net.ParseCIDR(p.Masked().String())
-		if err == nil {
-			opts = append(opts, echo.TrustIPRange(n))
-		}
-	}
-	return echo.ExtractIPFromXFFHeader(opts...)
-}
-
-// ParseTrustedProxies reads a comma-separated list of addresses and
-// CIDR ranges ("10.0.0.5, 10.1.0.0/16").
-func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for f := range strings.SplitSeq(s, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
-		if strings.Contains(f, "/") {
-			p, err := netip.ParsePrefix(f)
-			if err != nil {
-				return nil, fmt.Errorf("trusted proxy %q: not an address range such as 10.1.0.0/16", f)
-			}
-			out = append(out, p.Masked())
-			continue
-		}
-		a, err := netip.ParseAddr(f)
-		if err != nil {
-			return nil, fmt.Errorf("trusted proxy %q: not an address such as 10.0.0.5", f)
-		}
-		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
-	}
-	return out, nil
 }
