@@ -1,6 +1,9 @@
 // Package dashboard is Assure's web server: pages, charts and the JSON
 // API, built on echo. Every read passes the viewer's scope to the store,
-// so a page cannot show a measure its viewer may not see.
+// so a page cannot show a measure its viewer may not see. Routes and
+// handlers are here; who may see and do what is dashboard/auth, charts
+// dashboard/chart, the one cache dashboard/cache, and downloads and the
+// published site's folder dashboard/export (see ARCHITECTURE.md).
 package dashboard
 
 import (
