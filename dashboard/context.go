@@ -274,24 +274,25 @@ func (s *Server) handleAnnotationAdd(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, metricAnchor(m.ID, "annotations-heading", "annotation"))
 }
 
-// annotationParams reads the annotation id and the measure page to go
+// annotationParams is the writer of a change to an annotation (see
+// auth.MayWriteContext), the annotation's id and the measure page to go
 // back to.
-func (s *Server) annotationParams(c echo.Context) (int64, metrics.Metric, error) {
+func (s *Server) annotationParams(c echo.Context) (*metrics.User, int64, metrics.Metric, error) {
+	u, err := auth.MayWriteContext(c)
+	if err != nil {
+		return nil, 0, metrics.Metric{}, err
+	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		return 0, metrics.Metric{}, echo.ErrNotFound
+		return nil, 0, metrics.Metric{}, echo.ErrNotFound
 	}
 	m, err := s.store.GetMetric(c.Request().Context(), auth.Scope(c), c.FormValue("metric"))
-	return id, m, err
+	return u, id, m, err
 }
 
 // handleAnnotationEdit changes an annotation's dates, label and detail.
 func (s *Server) handleAnnotationEdit(c echo.Context) error {
-	u, err := auth.MayWriteContext(c)
-	if err != nil {
-		return err
-	}
-	id, m, err := s.annotationParams(c)
+	u, id, m, err := s.annotationParams(c)
 	if err != nil {
 		return err
 	}
@@ -311,11 +312,7 @@ func (s *Server) handleAnnotationEdit(c echo.Context) error {
 
 // handleAnnotationDelete deletes an annotation (the store keeps the row).
 func (s *Server) handleAnnotationDelete(c echo.Context) error {
-	u, err := auth.MayWriteContext(c)
-	if err != nil {
-		return err
-	}
-	id, m, err := s.annotationParams(c)
+	u, id, m, err := s.annotationParams(c)
 	if err != nil {
 		return err
 	}

@@ -115,6 +115,16 @@ func (s *Server) responseTimes(c echo.Context) (responseTimesView, error) {
 	return buildResponseTimes(recs, c.QueryParam("priority"))
 }
 
+// addSource adds the upload an incident came from to sources, once:
+// "Q3.xlsx (uploaded 4 Oct 2021 10:02)".
+func addSource(sources []string, r store.IncidentRecord) []string {
+	src := fmt.Sprintf("%s (uploaded %s)", r.File, r.UploadedAt.Format("2 Jan 2006 15:04"))
+	if slices.Contains(sources, src) {
+		return sources
+	}
+	return append(sources, src)
+}
+
 func (s *Server) handleResponseTimes(c echo.Context) error {
 	v, err := s.responseTimes(c)
 	if err != nil {
@@ -179,9 +189,7 @@ func buildResponseTimes(recs []store.IncidentRecord, askedPriority string) (resp
 			months = append(months, r.Month)
 		}
 		byMonth[k] = append(byMonth[k], r.Incident)
-		if src := fmt.Sprintf("%s (uploaded %s)", r.File, r.UploadedAt.Format("2 Jan 2006 15:04")); !slices.Contains(v.Sources, src) {
-			v.Sources = append(v.Sources, src)
-		}
+		v.Sources = addSource(v.Sources, r)
 	}
 	slices.SortFunc(months, metrics.ComparePeriods)
 	st, err := metrics.ResponseStatistics(incs, metrics.DefaultResponseTargets, 0)

@@ -354,19 +354,19 @@ func (f FinanceFigures) Check() error {
 		return nil
 	}
 	for _, l := range f.Revenue {
-		if err := dup("business area", l.BusinessArea, foldName(l.BusinessArea), cellAt(l.Sheet, l.Cells.Area)); err != nil {
+		if err := dup("business area", l.BusinessArea, foldName(l.BusinessArea), Location(l.Sheet, l.Cells.Area)); err != nil {
 			return err
 		}
 	}
 	for _, l := range f.Capital {
 		// One scheme may be funded from two sources, as two lines.
 		key := foldName(l.Scheme) + "\x00" + foldName(l.FundingSource)
-		if err := dup("capital scheme", l.Scheme, key, cellAt(l.Sheet, l.Cells.Scheme)); err != nil {
+		if err := dup("capital scheme", l.Scheme, key, Location(l.Sheet, l.Cells.Scheme)); err != nil {
 			return err
 		}
 	}
 	for _, l := range f.Reserves {
-		if err := dup("reserve", l.Reserve, foldName(l.Reserve), cellAt(l.Sheet, l.Cells.Reserve)); err != nil {
+		if err := dup("reserve", l.Reserve, foldName(l.Reserve), Location(l.Sheet, l.Cells.Reserve)); err != nil {
 			return err
 		}
 	}
@@ -408,8 +408,9 @@ func cellList(sheet string, cells ...string) string {
 	return sheet + "!" + strings.Join(parts, ", ")
 }
 
-// cellAt writes a cell as a spreadsheet does: Sheet!Cell.
-func cellAt(sheet, cell string) string {
+// Location writes a cell as a spreadsheet does: Sheet!Cell (the sheet
+// or the cell alone when the other is not known).
+func Location(sheet, cell string) string {
 	switch {
 	case sheet == "":
 		return cell
