@@ -59,7 +59,7 @@ type Sessions struct {
 // request, and on SQLite each write queues behind any upload's long write
 // transaction, so every page a board member opened during an ingest
 // waited for it (the load test measured p99 of 32 s). The idle timeout is
-// kept by authenticate instead, from a last-seen stamp renewed at most
+// kept by Authenticate instead, from a last-seen stamp renewed at most
 // every sessionTouch.
 func NewSessions(st *store.Store, logger *slog.Logger, now func() time.Time, secure bool) *Sessions {
 	sm := scs.New()

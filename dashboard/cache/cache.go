@@ -2,8 +2,8 @@
 // computed: values by key, each tied to the database version it was made
 // at, within a total cost, made once however many ask at the same time.
 //
-// The dashboard keeps three things with it (see dashboard/views.go,
-// series.go and pagecache.go): views computed from all the figures,
+// The dashboard keeps three things with it (see dashboard/viewcache.go,
+// seriescache.go and pagecache.go): views computed from all the figures,
 // each measure's series, and rendered pages and API answers. The
 // versions are the database's own counters (store.DataVersion,
 // store.PageVersion), shared by every server on the database and
