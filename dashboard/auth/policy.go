@@ -8,6 +8,7 @@
 package auth
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -74,7 +75,7 @@ func RequireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		u := User(c)
 		if !u.IsAdmin() {
-			return metrics.Errorf(metrics.EFORBIDDEN, "Only administrators manage users and tokens; you are signed in as %s (%s).", u.Name, u.Role)
+			return metrics.Errorf(metrics.EFORBIDDEN, "Only administrators manage users and tokens; %s.", signedInAs(u))
 		}
 		return next(c)
 	}
@@ -102,7 +103,7 @@ func RequireUploader(next echo.HandlerFunc) echo.HandlerFunc {
 		if u.CanUploadAny() {
 			return next(c)
 		}
-		return metrics.Errorf(metrics.EFORBIDDEN, "Workbooks are uploaded by analysts and finance officers; you are signed in as %s (%s).", u.Name, u.Role)
+		return metrics.Errorf(metrics.EFORBIDDEN, "Workbooks are uploaded by analysts and finance officers; %s.", signedInAs(u))
 	})
 }
 
@@ -112,13 +113,13 @@ func MayUpload(u *metrics.User, kind string) error {
 	if u.CanUpload(kind) {
 		return nil
 	}
-	return metrics.Errorf(metrics.EFORBIDDEN, "%s workbooks are uploaded by %s; you are signed in as %s (%s).", kind, metrics.UploadedBy(kind), u.Name, u.Role)
+	return metrics.Errorf(metrics.EFORBIDDEN, "%s workbooks are uploaded by %s; %s.", kind, metrics.UploadedBy(kind), signedInAs(u))
 }
 
 // MayEditCatalogue refuses anyone but an analyst.
 func MayEditCatalogue(u *metrics.User) error {
 	if !u.CanEditCatalogue() {
-		return metrics.Errorf(metrics.EFORBIDDEN, "Only analysts edit the catalogue; you are signed in as %s (%s).", u.Name, u.Role)
+		return metrics.Errorf(metrics.EFORBIDDEN, "Only analysts edit the catalogue; %s.", signedInAs(u))
 	}
 	return nil
 }
@@ -128,11 +129,7 @@ func MayEditCatalogue(u *metrics.User) error {
 func MayWriteContext(c echo.Context) (*metrics.User, error) {
 	u := User(c)
 	if !u.CanEditCatalogue() {
-		name, role := "", metrics.Role("")
-		if u != nil {
-			name, role = u.Name, u.Role
-		}
-		return nil, metrics.Errorf(metrics.EFORBIDDEN, "Only analysts write annotations and commentary; you are signed in as %s (%s).", name, role)
+		return nil, metrics.Errorf(metrics.EFORBIDDEN, "Only analysts write annotations and commentary; %s.", signedInAs(u))
 	}
 	return u, nil
 }
@@ -141,7 +138,7 @@ func MayWriteContext(c echo.Context) (*metrics.User, error) {
 // or refusal of a classification proposal.
 func MayDecideProposals(u *metrics.User) error {
 	if !u.CanApproveClassification() {
-		return metrics.Errorf(metrics.EFORBIDDEN, "Only administrators approve or refuse classification proposals; you are signed in as %s (%s).", u.Name, u.Role)
+		return metrics.Errorf(metrics.EFORBIDDEN, "Only administrators approve or refuse classification proposals; %s.", signedInAs(u))
 	}
 	return nil
 }
@@ -163,7 +160,15 @@ func MayPublishEdition(c echo.Context) error {
 		return err
 	}
 	if u := User(c); !u.CanPublishBoardPack() {
-		return metrics.Errorf(metrics.EFORBIDDEN, "Only analysts and administrators publish the board pack; you are signed in as %s (%s).", u.Name, u.Role)
+		return metrics.Errorf(metrics.EFORBIDDEN, "Only analysts and administrators publish the board pack; %s.", signedInAs(u))
 	}
 	return nil
+}
+
+// signedInAs says who is refused, for the end of a refusal.
+func signedInAs(u *metrics.User) string {
+	if u == nil {
+		return "you are not signed in"
+	}
+	return fmt.Sprintf("you are signed in as %s (%s)", u.Name, u.Role)
 }
