@@ -31,7 +31,7 @@ type financeFile struct {
 	// that the file name gives it.
 	title string
 	// variances are the forecast variances in £000 by business area, in
-	// financeSampleAreas order.
+	// FinanceAreas order.
 	variances [6]int
 	capital   []capitalSample
 	reserves  []reserveSample
@@ -49,11 +49,12 @@ type reserveSample struct {
 	commentary                  string
 }
 
-// financeSampleAreas are the business areas with their 2021/22 annual
-// budgets in £000. Mutual Aid is budgeted income: £500k of cost recovery.
-var financeSampleAreas = []struct {
-	name   string
-	budget int
+// FinanceAreas are the business areas with their 2021/22 annual budgets
+// in £000 (Mutual Aid is budgeted income: £500k of cost recovery), for
+// the sample monitoring workbooks and the load test's.
+var FinanceAreas = []struct {
+	Name   string
+	Budget int
 }{
 	{"Local Policing", 71240},
 	{"Investigations and Safeguarding", 38615},
@@ -195,21 +196,21 @@ func writeFinanceFile(path string, s financeFile) error {
 		w.Set("Revenue", cell(i+1, 3), h)
 	}
 	var tb, tbtd, tatd, tf, tv int
-	for i, a := range financeSampleAreas {
+	for i, a := range FinanceAreas {
 		row := 4 + i
 		v := s.variances[i]
-		btd := roundDiv(a.budget*s.month, 12)
+		btd := roundDiv(a.Budget*s.month, 12)
 		atd := btd + roundDiv(v*s.month, 12)
-		w.Set("Revenue", cell(1, row), a.name)
-		w.Set("Revenue", cell(2, row), a.budget)
+		w.Set("Revenue", cell(1, row), a.Name)
+		w.Set("Revenue", cell(2, row), a.Budget)
 		w.Set("Revenue", cell(3, row), btd)
 		w.Set("Revenue", cell(4, row), atd)
-		w.Set("Revenue", cell(5, row), a.budget+v)
+		w.Set("Revenue", cell(5, row), a.Budget+v)
 		w.Set("Revenue", cell(6, row), v)
-		w.Set("Revenue", cell(7, row), areaCommentary(a.name, s.month, v))
-		tb, tbtd, tatd, tf, tv = tb+a.budget, tbtd+btd, tatd+atd, tf+a.budget+v, tv+v
+		w.Set("Revenue", cell(7, row), areaCommentary(a.Name, s.month, v))
+		tb, tbtd, tatd, tf, tv = tb+a.Budget, tbtd+btd, tatd+atd, tf+a.Budget+v, tv+v
 	}
-	total := 4 + len(financeSampleAreas)
+	total := 4 + len(FinanceAreas)
 	w.Set("Revenue", cell(1, total), "Total")
 	for i, v := range []int{tb, tbtd, tatd, tf, tv} {
 		w.Set("Revenue", cell(i+2, total), v)
