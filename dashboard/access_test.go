@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/ingest/spreadsheet"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
 	"github.com/xuri/excelize/v2"
@@ -181,7 +181,7 @@ func TestNeutralise(t *testing.T) {
 		"=1+1": "'=1+1", "+44": "'+44", "-404": "'-404", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx", "\rx": "'\rx",
 		"North": "North", "": "", "999 calls": "999 calls",
 	} {
-		if got := ingest.Neutralise(in); got != want {
+		if got := spreadsheet.Neutralise(in); got != want {
 			t.Errorf("Neutralise(%q) = %q, want %q", in, got, want)
 		}
 	}

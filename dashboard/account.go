@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -21,7 +22,7 @@ type accountPage struct {
 }
 
 func (s *Server) handleAccountPassword(c echo.Context) error {
-	p := accountPage{Page: s.page(c, "Change your password"), MustChange: currentUser(c).MustChangePassword}
+	p := accountPage{Page: s.page(c, "Change your password"), MustChange: auth.User(c).MustChangePassword}
 	p.Flash = s.sessions.PopString(c.Request().Context(), flashKey)
 	return s.renderOK(c, "account_password", p)
 }
@@ -30,7 +31,7 @@ func (s *Server) handleAccountPassword(c echo.Context) error {
 // one and ends the user's other sessions, keeping this one.
 func (s *Server) handleAccountPasswordChange(c echo.Context) error {
 	ctx := c.Request().Context()
-	u := currentUser(c)
+	u := auth.User(c)
 	refuse := func(status int, msg string) error {
 		p := accountPage{Page: s.page(c, "Change your password"), Error: msg, MustChange: u.MustChangePassword}
 		return s.render(c, status, "account_password", p)
@@ -39,23 +40,23 @@ func (s *Server) handleAccountPasswordChange(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a, refusal, err := s.reserveAttempt(c, u.Name, u.ID)
+	a, refusal, err := s.sessions.ReserveAttempt(c, u.Name, u.ID)
 	if err != nil {
 		return err
 	}
 	if refusal != "" {
 		return refuse(http.StatusTooManyRequests, refusal)
 	}
-	ok, err := s.verifyPassword(ctx, c.FormValue("current"), hash)
+	ok, err := s.hashing.Verify(ctx, c.FormValue("current"), hash)
 	if err != nil {
-		s.attemptNotMade(c, a)
+		s.sessions.AttemptNotMade(c, a)
 		return err
 	}
 	if !ok {
 		s.audit(c, u.Name, metrics.AuditLoginFailed, "wrong current password when changing it")
 		return refuse(http.StatusUnauthorized, "Your current password is not right.")
 	}
-	s.attemptSucceeded(c, a, u.ID)
+	s.sessions.AttemptSucceeded(c, a, u.ID)
 	password := c.FormValue("password")
 	if password != c.FormValue("password_again") {
 		return refuse(http.StatusBadRequest, "The two new passwords differ: type the same password in both boxes.")
@@ -63,7 +64,7 @@ func (s *Server) handleAccountPasswordChange(c echo.Context) error {
 	if password == c.FormValue("current") {
 		return refuse(http.StatusBadRequest, "Choose a password different from your current one.")
 	}
-	newHash, err := s.hashPassword(ctx, password, u.Name)
+	newHash, err := s.hashing.Hash(ctx, password, u.Name)
 	if metrics.ErrorCode(err) == metrics.EBUSY {
 		return err
 	}
@@ -79,7 +80,7 @@ func (s *Server) handleAccountPasswordChange(c echo.Context) error {
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
-	s.sessions.Put(ctx, sessionGenKey, after.SessionGen)
+	s.sessions.KeepGeneration(ctx, after.SessionGen)
 	s.audit(c, u.Name, metrics.AuditPasswordChanged, "")
 	s.flash(ctx, "Your password is changed. Any other sessions of yours have ended.")
 	return c.Redirect(http.StatusSeeOther, "/account/password")
@@ -90,8 +91,8 @@ func (s *Server) handleAccountPasswordChange(c echo.Context) error {
 // held back: the token, not the password, authenticates them.
 func (s *Server) passwordGate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		u := currentUser(c)
-		if u == nil || !u.MustChangePassword || bearerToken(c.Request()) != "" {
+		u := auth.User(c)
+		if u == nil || !u.MustChangePassword || auth.BearerToken(c.Request()) != "" {
 			return next(c)
 		}
 		switch c.Request().URL.Path {

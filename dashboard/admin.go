@@ -7,30 +7,20 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
 
 // Administrators manage users on /admin: add, change role, disable and
 // enable, reset a password. Every change is audited under the
-// administrator's name. The routes are behind requireAdmin; the store
+// administrator's name. The routes are behind auth.RequireAdmin; the store
 // refuses any change that would leave no active administrator.
 
 // flashKey holds a one-line notice for the next page an administrator
 // sees, after a form redirects (never a password or token: those are
 // shown in the response to the form itself, once).
 const flashKey = "flash"
-
-// requireAdmin refuses everyone but administrators, signed in or not.
-func requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		u := currentUser(c)
-		if !u.IsAdmin() {
-			return metrics.Errorf(metrics.EFORBIDDEN, "Only administrators manage users and tokens; you are signed in as %s (%s).", u.Name, u.Role)
-		}
-		return next(c)
-	}
-}
 
 type adminPage struct {
 	Page
@@ -86,7 +76,7 @@ type secretPage struct {
 // handleAdminAddUser adds a user with a typed password, or a generated
 // one that is shown once and must be changed at first sign-in.
 func (s *Server) handleAdminAddUser(c echo.Context) error {
-	admin := currentUser(c)
+	admin := auth.User(c)
 	name := strings.TrimSpace(c.FormValue("name"))
 	refuse := func(err error) error {
 		if metrics.ErrorCode(err) != metrics.EINVALID && metrics.ErrorCode(err) != metrics.ECONFLICT {
@@ -112,7 +102,7 @@ func (s *Server) handleAdminAddUser(c echo.Context) error {
 		return refuse(err)
 	}
 	ctx := c.Request().Context()
-	hash, err := s.hashPassword(ctx, password, name)
+	hash, err := s.hashing.Hash(ctx, password, name)
 	if err != nil {
 		return refuse(err)
 	}
@@ -140,7 +130,7 @@ func (s *Server) handleAdminAddUser(c echo.Context) error {
 // password. The length rules are HashPassword's, as on the command line.
 func passwordFromForm(c echo.Context) (password string, generated bool, err error) {
 	if c.FormValue("password_mode") == "generate" {
-		return GeneratePassword(), true, nil
+		return auth.GeneratePassword(), true, nil
 	}
 	password = c.FormValue("password")
 	if password == "" {
@@ -203,7 +193,7 @@ func (s *Server) adminUserPage(c echo.Context, u metrics.User) (adminUserPage, e
 	if err != nil {
 		return adminUserPage{}, err
 	}
-	p := adminUserPage{Page: s.page(c, "User "+u.Name), Target: u, Roles: metrics.Roles, Self: u.ID == currentUser(c).ID}
+	p := adminUserPage{Page: s.page(c, "User "+u.Name), Target: u, Roles: metrics.Roles, Self: u.ID == auth.User(c).ID}
 	for _, t := range all {
 		if t.UserID == u.ID {
 			p.Tokens = append(p.Tokens, t)
@@ -232,7 +222,7 @@ func (s *Server) refuseOnUserPage(c echo.Context, u metrics.User, err error) err
 // the admin pages.
 func (s *Server) afterChange(c echo.Context, u metrics.User, msg string) error {
 	s.flash(c.Request().Context(), msg)
-	if u.ID == currentUser(c).ID && !u.IsAdmin() {
+	if u.ID == auth.User(c).ID && !u.IsAdmin() {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/users/"+strconv.FormatInt(u.ID, 10))
@@ -254,7 +244,7 @@ func (s *Server) handleAdminRole(c echo.Context) error {
 	if before.Role == after.Role {
 		return s.afterChange(c, after, fmt.Sprintf("%s is already %s: nothing changed.", after.Name, article(after.Role)))
 	}
-	s.audit(c, currentUser(c).Name, metrics.AuditRoleChanged, fmt.Sprintf("%s: %s → %s", after.Name, before.Role, after.Role))
+	s.audit(c, auth.User(c).Name, metrics.AuditRoleChanged, fmt.Sprintf("%s: %s → %s", after.Name, before.Role, after.Role))
 	return s.afterChange(c, after, fmt.Sprintf("%s is now %s.", after.Name, article(after.Role)))
 }
 
@@ -289,10 +279,10 @@ func (s *Server) handleAdminDisable(enable bool) echo.HandlerFunc {
 		case before.Disabled == after.Disabled:
 			return s.afterChange(c, after, after.Name+" is already disabled: nothing changed.")
 		case enable:
-			s.audit(c, currentUser(c).Name, metrics.AuditUserEnabled, after.Name)
+			s.audit(c, auth.User(c).Name, metrics.AuditUserEnabled, after.Name)
 			return s.afterChange(c, after, after.Name+" can sign in again.")
 		}
-		s.audit(c, currentUser(c).Name, metrics.AuditUserDisabled, after.Name)
+		s.audit(c, auth.User(c).Name, metrics.AuditUserDisabled, after.Name)
 		return s.afterChange(c, after, after.Name+" is disabled: their sessions have ended and their API tokens no longer work.")
 	}
 }
@@ -309,7 +299,7 @@ func (s *Server) handleAdminPassword(c echo.Context) error {
 		return s.refuseOnUserPage(c, u, err)
 	}
 	ctx := c.Request().Context()
-	hash, err := s.hashPassword(ctx, password, u.Name)
+	hash, err := s.hashing.Hash(ctx, password, u.Name)
 	if err != nil {
 		return s.refuseOnUserPage(c, u, err)
 	}
@@ -324,11 +314,11 @@ func (s *Server) handleAdminPassword(c echo.Context) error {
 	if revoked > 0 {
 		detail += fmt.Sprintf(", %d API token(s) revoked", revoked)
 	}
-	s.audit(c, currentUser(c).Name, metrics.AuditPasswordReset, detail)
-	if u.ID == currentUser(c).ID {
+	s.audit(c, auth.User(c).Name, metrics.AuditPasswordReset, detail)
+	if u.ID == auth.User(c).ID {
 		// Resetting one's own password ends one's other sessions, not
 		// this one.
-		s.sessions.Put(ctx, sessionGenKey, u.SessionGen)
+		s.sessions.KeepGeneration(ctx, u.SessionGen)
 	}
 	if generated {
 		return s.showSecret(c, "password", u, "", password)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
@@ -312,11 +313,11 @@ func TestAdminDisablesAndEnablesAUser(t *testing.T) {
 			}
 			// A password reset ends the sessions too, and revokes the
 			// user's API tokens (another user's stay).
-			token, sum, _ := NewAPIToken()
+			token, sum, _ := auth.NewAPIToken()
 			if err := st.AddToken(context.Background(), userIDNum(t, st, "board"), "script", sum); err != nil {
 				t.Fatal(err)
 			}
-			other, otherSum, _ := NewAPIToken()
+			other, otherSum, _ := auth.NewAPIToken()
 			if err := st.AddToken(context.Background(), userIDNum(t, st, "root"), "admin's", otherSum); err != nil {
 				t.Fatal(err)
 			}
@@ -456,7 +457,7 @@ func TestThrottleSharedByServers(t *testing.T) {
 			}
 			addUser(t, st, "board", metrics.RoleBoard, boardPassword)
 			a, b := newClient(t, servers[0]), newClient(t, servers[1])
-			for i := range failedPerUser {
+			for i := range auth.FailedPerUser {
 				c := a
 				if i%2 == 1 {
 					c = b
@@ -467,7 +468,7 @@ func TestThrottleSharedByServers(t *testing.T) {
 			}
 			for _, c := range []*client{a, b} {
 				if resp := c.login("board", boardPassword); resp.StatusCode != http.StatusTooManyRequests {
-					t.Errorf("after %d failures spread over two servers: %d, want 429", failedPerUser, resp.StatusCode)
+					t.Errorf("after %d failures spread over two servers: %d, want 429", auth.FailedPerUser, resp.StatusCode)
 				}
 			}
 		})

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -38,7 +39,7 @@ type analysisView struct {
 	YearOnYear   *changeView
 	// SPC is the XmR chart, nil when there are too few points; SPCNote
 	// then says why, or notes trial limits when there is a chart.
-	SPC     *ChartPanel
+	SPC     *chart.ChartPanel
 	SPCNote string
 	// Mean, Upper and Lower are the XmR lines, formatted.
 	Mean, Upper, Lower string
@@ -51,7 +52,7 @@ type analysisView struct {
 	Signals []string
 	// ByArea is a bar chart of every area's value for the latest period,
 	// nil when there is only one area; ByAreaRows are its figures.
-	ByArea     *ChartPanel
+	ByArea     *chart.ChartPanel
 	ByAreaRows []areaRow
 }
 
@@ -88,24 +89,6 @@ func areasOf(obs []metrics.Observation) []string {
 	}
 	slices.Sort(areas)
 	return areas
-}
-
-// headlineArea chooses the area to analyse: the requested one when the
-// series has it, else the force-wide area (see headlineAreas), else the
-// first area in order. It is "" for a series with no values.
-func headlineArea(areas []string, requested string) string {
-	if requested != "" && slices.Contains(areas, requested) {
-		return requested
-	}
-	for _, a := range areas {
-		if headlineAreas[a] {
-			return a
-		}
-	}
-	if len(areas) > 0 {
-		return areas[0]
-	}
-	return ""
 }
 
 // baselineYearParam reads ?baseline=YEAR; empty means the default year.
@@ -199,12 +182,12 @@ func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix str
 		shown := fmt.Sprintf("The chart and table show the latest %d of %d periods; the average and limits are worked out from all of them, as on the measure's page, which shows every period.", window, len(x.Points))
 		v.SPCNote = strings.TrimSpace(v.SPCNote + " " + shown)
 	}
-	c := SPCChart{SeriesName: a.Area, Mean: x.Mean, Upper: x.UpperLimit, Lower: x.LowerLimit, Target: m.Target}
+	c := chart.SPCChart{SeriesName: a.Area, Mean: x.Mean, Upper: x.UpperLimit, Lower: x.LowerLimit, Target: m.Target}
 	periods := make([]metrics.Period, len(points))
 	for i, p := range points {
 		periods[i] = p.Period
 	}
-	c.Marks = annotationMarks(anns, periods)
+	c.Marks = chart.AnnotationMarks(anns, periods)
 	for i, p := range points {
 		c.Labels = append(c.Labels, p.Period.Label())
 		c.Values = append(c.Values, p.Value)
@@ -218,7 +201,7 @@ func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix str
 		}
 		v.SPCRows = append(v.SPCRows, row)
 	}
-	panel, err := SPCChartPanel(idPrefix+"-spc", m.Name+": process limits", m.Unit, c)
+	panel, err := chart.SPCChartPanel(idPrefix+"-spc", m.Name+": process limits", m.Unit, c)
 	if err != nil {
 		return fmt.Errorf("SPC chart of %s: %w", m.ID, err)
 	}
@@ -249,7 +232,7 @@ func (v *analysisView) addByArea(m metrics.Metric, obs []metrics.Observation, p 
 	if len(areas) < 2 {
 		return nil
 	}
-	panel, err := BarChartPanel(idPrefix+"-areas", m.Name+" by area, "+p.Label(), m.Unit, areas, values)
+	panel, err := chart.BarChartPanel(idPrefix+"-areas", m.Name+" by area, "+p.Label(), m.Unit, areas, values)
 	if err != nil {
 		return fmt.Errorf("bar chart of %s: %w", m.ID, err)
 	}
@@ -260,7 +243,7 @@ func (v *analysisView) addByArea(m metrics.Metric, obs []metrics.Observation, p 
 // areaPhrase names an area in a sentence: "the force" for the force-wide
 // one.
 func areaPhrase(a string) string {
-	if headlineAreas[a] {
+	if metrics.IsForceWideArea(a) {
 		return "the force"
 	}
 	return a

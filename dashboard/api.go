@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -57,7 +58,7 @@ type apiSeries struct {
 }
 
 func (s *Server) handleAPIMetrics(c echo.Context) error {
-	ms, err := s.store.ListMetrics(c.Request().Context(), s.scope(c))
+	ms, err := s.store.ListMetrics(c.Request().Context(), auth.Scope(c))
 	if err != nil {
 		return err
 	}
@@ -79,11 +80,11 @@ func (s *Server) handleAPISeries(c echo.Context) error {
 // reader may not see the measure.
 func (s *Server) apiSeries(c echo.Context) (apiSeries, error) {
 	ctx := c.Request().Context()
-	m, err := s.store.GetMetric(ctx, s.scope(c), c.Param("id"))
+	m, err := s.store.GetMetric(ctx, auth.Scope(c), c.Param("id"))
 	if err != nil {
 		return apiSeries{}, err
 	}
-	obs, err := s.series(ctx, s.scope(c), m)
+	obs, err := s.series(ctx, auth.Scope(c), m)
 	if err != nil {
 		return apiSeries{}, err
 	}
@@ -92,7 +93,7 @@ func (s *Server) apiSeries(c echo.Context) (apiSeries, error) {
 		return apiSeries{}, err
 	}
 	areas := areasOf(obs)
-	area := headlineArea(areas, c.QueryParam("area"))
+	area := metrics.HeadlineArea(areas, c.QueryParam("area"))
 	out := apiSeries{asGiven: asGiven(c, "area", areas...) && asGiven(c, "baseline", strconv.Itoa(baselineYear)), Metric: toAPIMetric(m), Observations: make([]apiObservation, len(obs)),
 		Analysis: toAPIAnalysis(metrics.Analyse(m, obs, area, baselineYear, metrics.DefaultTolerance))}
 	for i, o := range obs {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
@@ -21,7 +22,7 @@ const boardPassword = "correct horse battery staple — ünïcödé passphrase l
 
 func addUser(t *testing.T, st *store.Store, name string, role metrics.Role, password string) metrics.User {
 	t.Helper()
-	hash, err := HashPassword(password, name)
+	hash, err := auth.HashPassword(password, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +114,7 @@ func TestSignInShowsSensitiveAndSignOutHidesIt(t *testing.T) {
 			}
 			var session *http.Cookie
 			for _, ck := range resp.Cookies() {
-				if ck.Name == sessionCookie {
+				if ck.Name == auth.SessionCookie {
 					session = ck
 				}
 			}
@@ -163,26 +164,26 @@ func TestFormsWithoutTheCSRFTokenAreRefused(t *testing.T) {
 func TestFailedSignInsAreThrottled(t *testing.T) {
 	ts, st := authServer(t, "sqlite")
 	c := newClient(t, ts)
-	for i := 0; i < failedPerUser; i++ {
+	for i := 0; i < auth.FailedPerUser; i++ {
 		if resp := c.login("board", "wrong password!"); resp.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("failure %d = %d, want 401", i, resp.StatusCode)
 		}
 	}
 	if resp := c.login("board", boardPassword); resp.StatusCode != http.StatusTooManyRequests {
-		t.Errorf("the right password after %d failures = %d, want 429", failedPerUser, resp.StatusCode)
+		t.Errorf("the right password after %d failures = %d, want 429", auth.FailedPerUser, resp.StatusCode)
 	}
 	// Rotating X-Forwarded-For does not escape the per-address limit:
 	// only the direct peer's address counts.
 	c2 := newClient(t, ts)
 	var last int
-	for i := 0; i < failedPerIP+1; i++ {
+	for i := 0; i < auth.FailedPerIP+1; i++ {
 		token := c2.csrf("/login")
 		resp, _ := c2.post("/login", url.Values{"name": {"nobody" + string(rune('a'+i))}, "password": {"x"}, "_csrf": {token}},
 			http.Header{"X-Forwarded-For": {"10.0.0." + string(rune('0'+i%10))}})
 		last = resp.StatusCode
 	}
 	if last != http.StatusTooManyRequests {
-		t.Errorf("after %d failures from one address with rotating X-Forwarded-For: %d, want 429", failedPerIP+1, last)
+		t.Errorf("after %d failures from one address with rotating X-Forwarded-For: %d, want 429", auth.FailedPerIP+1, last)
 	}
 	log, err := st.AuditLog(context.Background(), 100)
 	if err != nil {
@@ -194,8 +195,8 @@ func TestFailedSignInsAreThrottled(t *testing.T) {
 			failed++
 		}
 	}
-	if failed < failedPerUser {
-		t.Errorf("audit log has %d failed sign-ins, want at least %d", failed, failedPerUser)
+	if failed < auth.FailedPerUser {
+		t.Errorf("audit log has %d failed sign-ins, want at least %d", failed, auth.FailedPerUser)
 	}
 }
 
@@ -223,7 +224,7 @@ func TestBearerTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, sum, err := NewAPIToken()
+	token, sum, err := auth.NewAPIToken()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,64 +292,6 @@ func TestSignInRedirectStaysOnTheSite(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestHashPassword(t *testing.T) {
-	if _, err := HashPassword("short", "board"); err == nil {
-		t.Error("a 5-character password was accepted")
-	}
-	h, err := HashPassword(boardPassword, "board")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
-		t.Errorf("hash %q is not argon2id with OWASP's parameters", h)
-	}
-	if !checkPassword(boardPassword, h) || checkPassword(boardPassword[:72], h) || checkPassword(boardPassword+"x", h) {
-		t.Error("checkPassword does not compare the whole passphrase")
-	}
-}
-
-// New passwords are long enough without the user's name, and not easy
-// to guess; good passphrases pass.
-func TestCheckNewPassword(t *testing.T) {
-	for _, tc := range []struct {
-		password, name string
-		says           string // "" when accepted
-	}{
-		{"aaaaaaaaaa", "ana", "at least 12"},
-		{"aaaaaaaaaaaa", "ana", "too easy"},
-		{"password1234", "ana", "too easy"},
-		{"Password123!", "ana", "too easy"},
-		{"qwertyuiop12", "ana", "too easy"},
-		{"iloveyou1234", "ana", "too easy"},
-		{"trustno1trustno1", "ana", "too easy"},
-		{"abababababababab", "ana", "too easy"},
-		{"policepolice2021", "ana", "too easy"},
-		{"alice.smith", "alice.smith", "at least 12"},
-		{"Alice.Smith.Alice.Smith", "alice.smith", "besides the user"},
-		{"alice.smith1", "alice.smith", "besides the user"},
-		{"alicesmith2021", "alicesmith", "besides the user"},
-		{"alicesmith2021!!", "alicesmith", "besides the user"},
-		{"1lovem4rgaret", "margaret", "too easy"},
-		{strings.Repeat("a", 1025), "ana", "at most 1024 bytes"},
-		{strings.Repeat("x", 1000), "ana", "too easy"}, // judged on its first 100 characters, quickly
-		{analystPassword, "ana", ""},
-		{boardPassword, "board", ""},
-		{"a long administrator passphrase", "admin", ""},
-		{"xk9#Lm2$pQ7vZ", "ana", ""},
-		{"orange tractor misty harbour", "ana", ""},
-	} {
-		err := CheckNewPassword(tc.password, tc.name)
-		switch {
-		case tc.says == "" && err != nil:
-			t.Errorf("CheckNewPassword(%.30q, %q) = %v, want accepted", tc.password, tc.name, err)
-		case tc.says != "" && (err == nil || !strings.Contains(err.Error(), tc.says)):
-			t.Errorf("CheckNewPassword(%.30q, %q) = %v, want refused saying %q", tc.password, tc.name, err, tc.says)
-		case err != nil && metrics.ErrorCode(err) != metrics.EINVALID:
-			t.Errorf("CheckNewPassword(%.30q) = %v, want EINVALID", tc.password, err)
-		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/labstack/echo/v4"
@@ -115,7 +116,7 @@ func (s *Server) handleBoardPack(c echo.Context) error {
 // livePack builds the pack of a meeting from the current figures, as the
 // page shows it and as publishing freezes it.
 func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, error) {
-	ctx, scope := c.Request().Context(), s.scope(c)
+	ctx, scope := c.Request().Context(), auth.Scope(c)
 	p := boardPackPage{Page: s.page(c, "Board pack"), Meeting: meeting.Format("2 January 2006"), MeetingISO: meeting.Format(time.DateOnly)}
 	built, err := s.packMeasures(ctx, scope, meeting)
 	if err != nil {
@@ -201,20 +202,13 @@ func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.O
 		if err := analyseTile(&t, lv, obs, newest, ""); err != nil {
 			return err
 		}
-		a, err := buildAnalysis(m, obs, headlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("%s%d", prefix, i), nil, packSPCPoints)
+		a, err := buildAnalysis(m, obs, metrics.HeadlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("%s%d", prefix, i), nil, packSPCPoints)
 		if err != nil {
 			return err
 		}
 		all = append(all, packMeasure{tile: t, Anchor: "m-" + m.ID, Analysis: a})
 	}
-	for _, pm := range all {
-		if pm.Exception() {
-			p.Exceptions = append(p.Exceptions, pm)
-		} else {
-			p.Others = append(p.Others, pm)
-		}
-	}
-	slices.SortStableFunc(p.Exceptions, func(a, b packMeasure) int { return b.severity - a.severity })
+	p.Exceptions, p.Others = metrics.ExceptionsFirst(all, func(pm packMeasure) metrics.Severity { return pm.severity })
 	return nil
 }
 

@@ -125,9 +125,7 @@ func (s *Server) packResponseTimesFor(ctx context.Context, scope metrics.Scope, 
 		if !slices.ContainsFunc(months, func(m metrics.Period) bool { return m.Key() == r.Month.Key() }) {
 			months = append(months, r.Month)
 		}
-		if src := fmt.Sprintf("%s (uploaded %s)", r.File, r.UploadedAt.Format("2 Jan 2006 15:04")); !slices.Contains(out.Sources, src) {
-			out.Sources = append(out.Sources, src)
-		}
+		out.Sources = addSource(out.Sources, r)
 	}
 	slices.SortFunc(months, metrics.ComparePeriods)
 	st, err := metrics.ResponseStatistics(incs, metrics.DefaultResponseTargets, 0)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -80,7 +82,7 @@ func marshalSnapshot(sn packSnapshot) ([]byte, string, error) {
 }
 
 // unmarshalSnapshot reads an edition back, and checks every chart option
-// in it as chartNewPanel does: an option is written into the page as
+// in it as the chart package does (chart.Safe): an option is written into the page as
 // script data, so one altered in the database must not become markup.
 func unmarshalSnapshot(b []byte) (packSnapshot, error) {
 	var sn packSnapshot
@@ -91,7 +93,7 @@ func unmarshalSnapshot(b []byte) (packSnapshot, error) {
 		return sn, fmt.Errorf("board pack edition: format %d, this version reads %d", sn.Format, packSnapshotFormat)
 	}
 	for _, c := range sn.charts() {
-		if !chartValidID(c.ID) || chartUnsafeIndex([]byte(c.OptionJSON)) >= 0 || !json.Valid([]byte(c.OptionJSON)) {
+		if !chart.Safe(*c) {
 			return sn, fmt.Errorf("board pack edition: chart %q is not a safe chart option", c.ID)
 		}
 	}
@@ -99,9 +101,9 @@ func unmarshalSnapshot(b []byte) (packSnapshot, error) {
 }
 
 // charts are the snapshot's chart panels.
-func (sn packSnapshot) charts() []*ChartPanel {
-	var out []*ChartPanel
-	add := func(c *ChartPanel) {
+func (sn packSnapshot) charts() []*chart.ChartPanel {
+	var out []*chart.ChartPanel
+	add := func(c *chart.ChartPanel) {
 		if c != nil {
 			out = append(out, c)
 		}
@@ -276,24 +278,12 @@ func responseChanges(w, n *packResponseTimes) []string {
 	return nil
 }
 
-// mayReadEditions refuses viewers who may not see sensitive data, with
-// the answer a page that does not exist gets.
-func (s *Server) mayReadEditions(c echo.Context) error {
-	if !s.scope(c).Sensitive {
-		return echo.ErrNotFound
-	}
-	return nil
-}
-
 // handleBoardPackPublish freezes the pack of a meeting as its next
 // edition, provided it is still the pack the publisher was looking at.
 func (s *Server) handleBoardPackPublish(c echo.Context) error {
-	u := currentUser(c)
-	if err := s.mayReadEditions(c); err != nil {
+	u := auth.User(c)
+	if err := auth.MayPublishEdition(c); err != nil {
 		return err
-	}
-	if !u.CanPublishBoardPack() {
-		return metrics.Errorf(metrics.EFORBIDDEN, "Only analysts and administrators publish the board pack; you are signed in as %s (%s).", u.Name, u.Role)
 	}
 	meeting, err := time.Parse(time.DateOnly, c.FormValue("meeting"))
 	if err != nil {
@@ -327,10 +317,10 @@ type editionsPage struct {
 
 // handleEditions lists the published editions, the latest meeting first.
 func (s *Server) handleEditions(c echo.Context) error {
-	if err := s.mayReadEditions(c); err != nil {
+	if err := auth.MayReadEditions(c); err != nil {
 		return err
 	}
-	es, err := s.store.Editions(c.Request().Context(), s.scope(c))
+	es, err := s.store.Editions(c.Request().Context(), auth.Scope(c))
 	if err != nil {
 		return err
 	}
@@ -344,14 +334,14 @@ func (s *Server) handleEditions(c echo.Context) error {
 
 // handleEdition shows a published edition exactly as it was frozen.
 func (s *Server) handleEdition(c echo.Context) error {
-	if err := s.mayReadEditions(c); err != nil {
+	if err := auth.MayReadEditions(c); err != nil {
 		return err
 	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		return echo.ErrNotFound
 	}
-	e, err := s.store.Edition(c.Request().Context(), s.scope(c), id)
+	e, err := s.store.Edition(c.Request().Context(), auth.Scope(c), id)
 	if err != nil {
 		return err
 	}
@@ -381,12 +371,12 @@ func (s *Server) handleEdition(c echo.Context) error {
 // latest one published for the meeting and what has changed since, and
 // the publish form for those who may publish.
 func (s *Server) addEditionState(c echo.Context, p *boardPackPage, meeting time.Time) error {
-	scope := s.scope(c)
+	scope := auth.Scope(c)
 	if !scope.Sensitive {
 		return nil
 	}
 	sn := snapshotOf(*p)
-	if currentUser(c).CanPublishBoardPack() {
+	if auth.User(c).CanPublishBoardPack() {
 		_, sum, err := marshalSnapshot(sn)
 		if err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/ingesttest"
 	"github.com/assure-pcc/assure/metrics"
@@ -222,7 +223,7 @@ func TestPackQuarter(t *testing.T) {
 // An edition whose stored chart option was altered to hold markup is
 // refused, not rendered.
 func TestUnmarshalSnapshotRefusesUnsafeCharts(t *testing.T) {
-	good := packSnapshot{Format: packSnapshotFormat, Finance: &packFinance{Chart: &ChartPanel{ID: "bp-finance", OptionJSON: `{"a":1}`}}}
+	good := packSnapshot{Format: packSnapshotFormat, Finance: &packFinance{Chart: &chart.ChartPanel{ID: "bp-finance", OptionJSON: `{"a":1}`}}}
 	b, _, err := marshalSnapshot(good)
 	if err != nil {
 		t.Fatal(err)
@@ -232,13 +233,13 @@ func TestUnmarshalSnapshotRefusesUnsafeCharts(t *testing.T) {
 	}
 	for _, opt := range []string{`{"a":"</script><script>alert(1)</script>"}`, `{"a":`} {
 		bad := good
-		bad.Finance = &packFinance{Chart: &ChartPanel{ID: "bp-finance", OptionJSON: template.JS(opt)}}
+		bad.Finance = &packFinance{Chart: &chart.ChartPanel{ID: "bp-finance", OptionJSON: template.JS(opt)}}
 		b, _, _ := marshalSnapshot(bad)
 		if _, err := unmarshalSnapshot(b); err == nil {
 			t.Errorf("option %s was accepted", opt)
 		}
 		// The same in the open part, in each of its lists.
-		chart := &ChartPanel{ID: "bpo-0", OptionJSON: template.JS(opt)}
+		chart := &chart.ChartPanel{ID: "bpo-0", OptionJSON: template.JS(opt)}
 		pm := packMeasure{Analysis: analysisView{SPC: chart}}
 		for _, open := range []*packOpen{{Exceptions: []packMeasure{pm}}, {National: []packMeasure{pm}}, {Others: []packMeasure{pm}}} {
 			bad := good

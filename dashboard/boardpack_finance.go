@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -26,7 +27,7 @@ type packFinance struct {
 	Lines                      []packFinanceLine
 	Source                     string
 	// Chart is the variance by business area, in thousands of pounds.
-	Chart *ChartPanel
+	Chart *chart.ChartPanel
 }
 
 type packFinanceLine struct{ Area, Budget, Forecast, Variance string }
@@ -92,7 +93,7 @@ func newPackFinance(f metrics.FinanceFigures) (*packFinance, error) {
 	if len(areas) == 0 {
 		return out, nil
 	}
-	panel, err := BarChartPanel("bp-finance", "Forecast variance by business area, "+p.Label(), "£k (negative: underspend)", areas, values)
+	panel, err := chart.BarChartPanel("bp-finance", "Forecast variance by business area, "+p.Label(), "£k (negative: underspend)", areas, values)
 	if err != nil {
 		return nil, fmt.Errorf("finance chart of the board pack: %w", err)
 	}

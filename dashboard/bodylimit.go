@@ -138,20 +138,6 @@ func removeMultipartFiles(first *http.Request, c echo.Context) {
 	}
 }
 
-// requireUploader refuses, before the body is read, anyone who may
-// upload nothing: the public (as requireUser does) and roles that upload
-// no kind. Which kind a file is, and so whether this user may store it,
-// is known only once it is read (allowFor).
-func requireUploader(next echo.HandlerFunc) echo.HandlerFunc {
-	return requireUser(func(c echo.Context) error {
-		u := currentUser(c)
-		if u.CanUpload(metrics.KindPerformance) || u.CanUpload(metrics.KindFinance) || u.CanUpload(metrics.KindTable) {
-			return next(c)
-		}
-		return metrics.Errorf(metrics.EFORBIDDEN, "Workbooks are uploaded by analysts and finance officers; you are signed in as %s (%s).", u.Name, u.Role)
-	})
-}
-
 // parseQueue lets a few uploads at a time be read and checked; the rest
 // wait their turn, their bodies unread, for up to parseQueueWait. A
 // workbook's check holds the file and what is read from it in memory, so

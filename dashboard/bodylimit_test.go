@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
@@ -268,7 +269,7 @@ func newUploadRig(t *testing.T, dialect string, parallel int) *uploadRig {
 		id  int64
 		tok *string
 	}{{ana.ID, &r.analystToken}, {brd.ID, &r.boardToken}} {
-		tok, sum, err := NewAPIToken()
+		tok, sum, err := auth.NewAPIToken()
 		if err != nil {
 			t.Fatal(err)
 		}

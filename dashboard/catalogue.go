@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -24,11 +25,11 @@ type cataloguePage struct {
 
 // handleCatalogue lists the measures; analysts may edit each one.
 func (s *Server) handleCatalogue(c echo.Context) error {
-	ms, err := s.store.ListMetrics(c.Request().Context(), s.scope(c))
+	ms, err := s.store.ListMetrics(c.Request().Context(), auth.Scope(c))
 	if err != nil {
 		return err
 	}
-	p := cataloguePage{Page: s.page(c, "Catalogue"), Metrics: ms, CanEdit: currentUser(c).CanEditCatalogue(), Saved: c.QueryParam("saved"), Proposed: c.QueryParam("proposed")}
+	p := cataloguePage{Page: s.page(c, "Catalogue"), Metrics: ms, CanEdit: auth.User(c).CanEditCatalogue(), Saved: c.QueryParam("saved"), Proposed: c.QueryParam("proposed")}
 	pending, err := s.store.ListProposals(c.Request().Context(), false)
 	if err != nil {
 		return err
@@ -45,9 +46,9 @@ func (s *Server) handleCatalogue(c echo.Context) error {
 // it, naming what changed (a classification change publishes or
 // withdraws a measure).
 func (s *Server) handleCatalogueEdit(c echo.Context) error {
-	u := currentUser(c)
-	if !u.CanEditCatalogue() {
-		return metrics.Errorf(metrics.EFORBIDDEN, "Only analysts edit the catalogue; you are signed in as %s (%s).", u.Name, u.Role)
+	u := auth.User(c)
+	if err := auth.MayEditCatalogue(u); err != nil {
+		return err
 	}
 	m := metrics.Metric{ID: c.Param("id"), Name: strings.TrimSpace(c.FormValue("name")), Unit: strings.TrimSpace(c.FormValue("unit")),
 		Category: strings.TrimSpace(c.FormValue("category"))}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -19,7 +20,7 @@ type compareView struct {
 	Baseline string
 	// Note explains a baseline that could not be used as asked.
 	Note  string
-	Chart *ChartPanel
+	Chart *chart.ChartPanel
 	Rows  []compareRow
 	// Latest is the last row's change since the baseline, in words.
 	Latest string
@@ -100,7 +101,7 @@ func buildCompare(m metrics.Metric, obs []metrics.Observation, area, with string
 func (v *compareView) fill(m metrics.Metric, ix metrics.Indexed) error {
 	v.Baseline = ix.Baseline.Label()
 	labels := make([]string, len(ix.Points))
-	series := []LineSeries{{Name: v.Area}, {Name: v.With}}
+	series := []chart.LineSeries{{Name: v.Area}, {Name: v.With}}
 	for i, pt := range ix.Points {
 		labels[i] = pt.Period.Label()
 		a, w := pt.Index[0], pt.Index[1]
@@ -118,7 +119,7 @@ func (v *compareView) fill(m metrics.Metric, ix metrics.Indexed) error {
 			last.Period.Label(), v.Area, formatIndex(last.Index[0]), v.With, formatIndex(last.Index[1]), v.Baseline)
 	}
 	hundred := 100.0
-	panel, err := LineChartPanel("chart-compare", fmt.Sprintf("%s: %s and %s, %s = 100", m.Name, v.Area, v.With, v.Baseline),
+	panel, err := chart.LineChartPanel("chart-compare", fmt.Sprintf("%s: %s and %s, %s = 100", m.Name, v.Area, v.With, v.Baseline),
 		"index", labels, series, &hundred, fmt.Sprintf("Baseline, %s (100)", v.Baseline))
 	if err != nil {
 		return fmt.Errorf("compare chart of %s: %w", m.ID, err)
@@ -135,7 +136,7 @@ func formatIndex(x float64) string {
 // buildRanking ranks the areas other than national and force-wide totals
 // in their latest shared period, when there are at least three.
 func buildRanking(m metrics.Metric, obs []metrics.Observation, selected string) *rankingView {
-	r, ok := metrics.RankAreas(obs, m.Direction, func(a string) bool { return metrics.IsNationalArea(a) || headlineAreas[a] })
+	r, ok := metrics.RankAreas(obs, m.Direction, metrics.IsTotalArea)
 	if !ok || len(r.Rows) < 3 {
 		return nil
 	}

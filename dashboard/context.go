@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -147,7 +148,7 @@ func newCommentaryViews(hist []metrics.Commentary) []commentaryView {
 // page; periods are the series' periods in order, which the commentary
 // form offers latest first.
 func (s *Server) loadMetricContext(ctx context.Context, c echo.Context, m metrics.Metric, periods []metrics.Period) (metricContext, []metrics.Annotation, error) {
-	scope := s.scope(c)
+	scope := auth.Scope(c)
 	anns, err := s.store.Annotations(ctx, scope, m.ID)
 	if err != nil {
 		return metricContext{}, nil, err
@@ -157,7 +158,7 @@ func (s *Server) loadMetricContext(ctx context.Context, c echo.Context, m metric
 		return metricContext{}, nil, err
 	}
 	mc := metricContext{Annotations: newAnnotationViews(anns), Commentary: newCommentaryViews(hist),
-		CanWrite: currentUser(c).CanEditCatalogue(), Saved: savedMessage(c.QueryParam("saved"))}
+		CanWrite: auth.User(c).CanEditCatalogue(), Saved: savedMessage(c.QueryParam("saved"))}
 	if mc.CanWrite {
 		for i := len(periods) - 1; i >= 0; i-- {
 			p := periods[i]
@@ -197,19 +198,6 @@ func savedMessage(what string) string {
 		return "The commentary is saved."
 	}
 	return ""
-}
-
-// canWriteContext refuses anyone but an analyst.
-func canWriteContext(c echo.Context) (*metrics.User, error) {
-	u := currentUser(c)
-	if !u.CanEditCatalogue() {
-		name, role := "", metrics.Role("")
-		if u != nil {
-			name, role = u.Name, u.Role
-		}
-		return nil, metrics.Errorf(metrics.EFORBIDDEN, "Only analysts write annotations and commentary; you are signed in as %s (%s).", name, role)
-	}
-	return u, nil
 }
 
 // formDate reads a date field; blank gives the zero time when optional.
@@ -252,18 +240,25 @@ func metricAnchor(id, anchor, saved string) string {
 	return "/metrics/" + url.PathEscape(id) + "?saved=" + saved + "#" + anchor
 }
 
+// contextWriter is the writer of an annotation or commentary (see
+// auth.MayWriteContext) and the measure the route names.
+func (s *Server) contextWriter(c echo.Context) (*metrics.User, metrics.Metric, error) {
+	u, err := auth.MayWriteContext(c)
+	if err != nil {
+		return nil, metrics.Metric{}, err
+	}
+	m, err := s.store.GetMetric(c.Request().Context(), auth.Scope(c), c.Param("id"))
+	return u, m, err
+}
+
 // handleAnnotationAdd adds an annotation to a measure, or to every
 // measure when the form says so.
 func (s *Server) handleAnnotationAdd(c echo.Context) error {
-	u, err := canWriteContext(c)
+	u, m, err := s.contextWriter(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	m, err := s.store.GetMetric(ctx, s.scope(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
 	a, err := annotationForm(c)
 	if err != nil {
 		return err
@@ -279,24 +274,25 @@ func (s *Server) handleAnnotationAdd(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, metricAnchor(m.ID, "annotations-heading", "annotation"))
 }
 
-// annotationParams reads the annotation id and the measure page to go
+// annotationParams is the writer of a change to an annotation (see
+// auth.MayWriteContext), the annotation's id and the measure page to go
 // back to.
-func (s *Server) annotationParams(c echo.Context) (int64, metrics.Metric, error) {
+func (s *Server) annotationParams(c echo.Context) (*metrics.User, int64, metrics.Metric, error) {
+	u, err := auth.MayWriteContext(c)
+	if err != nil {
+		return nil, 0, metrics.Metric{}, err
+	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		return 0, metrics.Metric{}, echo.ErrNotFound
+		return nil, 0, metrics.Metric{}, echo.ErrNotFound
 	}
-	m, err := s.store.GetMetric(c.Request().Context(), s.scope(c), c.FormValue("metric"))
-	return id, m, err
+	m, err := s.store.GetMetric(c.Request().Context(), auth.Scope(c), c.FormValue("metric"))
+	return u, id, m, err
 }
 
 // handleAnnotationEdit changes an annotation's dates, label and detail.
 func (s *Server) handleAnnotationEdit(c echo.Context) error {
-	u, err := canWriteContext(c)
-	if err != nil {
-		return err
-	}
-	id, m, err := s.annotationParams(c)
+	u, id, m, err := s.annotationParams(c)
 	if err != nil {
 		return err
 	}
@@ -316,11 +312,7 @@ func (s *Server) handleAnnotationEdit(c echo.Context) error {
 
 // handleAnnotationDelete deletes an annotation (the store keeps the row).
 func (s *Server) handleAnnotationDelete(c echo.Context) error {
-	u, err := canWriteContext(c)
-	if err != nil {
-		return err
-	}
-	id, m, err := s.annotationParams(c)
+	u, id, m, err := s.annotationParams(c)
 	if err != nil {
 		return err
 	}
@@ -335,16 +327,12 @@ func (s *Server) handleAnnotationDelete(c echo.Context) error {
 // handleCommentary saves a new version of a measure's commentary for one
 // of the periods its series has.
 func (s *Server) handleCommentary(c echo.Context) error {
-	u, err := canWriteContext(c)
+	u, m, err := s.contextWriter(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	m, err := s.store.GetMetric(ctx, s.scope(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	obs, err := s.store.Series(ctx, s.scope(c), m.ID)
+	obs, err := s.store.Series(ctx, auth.Scope(c), m.ID)
 	if err != nil {
 		return err
 	}

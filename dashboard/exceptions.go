@@ -3,29 +3,14 @@ package dashboard
 import (
 	"fmt"
 	"slices"
-	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
 
-// Exceptions first: the board's time goes to the measures that need it.
-// A measure is an exception when its latest value is off or near target,
-// when its latest value belongs to a special cause that is a concern, or
-// when it is not up to date (other measures of its kind of period have
-// a later one). Exceptions come first, the most serious first; the rest
-// follow in catalogue order.
-
-// Severities of an exception, from none to the most serious. A measure
-// off target outranks an SPC concern, which outranks one near target: a
-// missed target is what the board holds the force to account for.
-const (
-	severityNone = iota
-	severityStale
-	severityAmber
-	severityConcern
-	severityRed
-)
+// What makes a measure an exception, and how serious, is the domain's
+// (metrics.JudgeException); here each tile is analysed and told in words.
 
 // sparklinePoints is how many of the latest values a tile's sparkline
 // draws: a year of months, enough to see a direction.
@@ -54,16 +39,16 @@ type tileAnalysis struct {
 	// Reasons name why the tile is an exception, in words; empty for a
 	// measure that is not one.
 	Reasons  []string
-	severity int
+	severity metrics.Severity
 	// Spark is a sparkline of SparkArea's latest values, nil when there
 	// are fewer than two; SparkRows are its figures.
-	Spark     *ChartPanel
+	Spark     *chart.ChartPanel
 	SparkArea string
 	SparkRows []sparkRow
 }
 
 // Exception reports whether the tile belongs under Exceptions.
-func (t tileAnalysis) Exception() bool { return t.severity > severityNone }
+func (t tileAnalysis) Exception() bool { return t.severity > metrics.SeverityNone }
 
 // newestOf is the latest period of each kind among the measures' latest
 // periods, against which a measure is judged up to date.
@@ -89,19 +74,10 @@ func analyseTile(t *tile, lv store.LatestValue, series []metrics.Observation, ne
 			areas = append(areas, o.Area)
 		}
 	}
-	var first metrics.Analysis
-	// Which areas give each reason, so that a reason shared by every
-	// area is said once: "Off target (North, South)".
-	type reason struct {
-		severity int
-		text     string
-	}
-	byReason := map[reason][]string{}
+	analyses := make([]metrics.Analysis, len(areas))
 	for i, area := range areas {
 		a := metrics.Analyse(m, series, area, metrics.DefaultBaselineYear, metrics.DefaultTolerance)
-		if i == 0 {
-			first = a
-		}
+		analyses[i] = a
 		if !a.HasValue() {
 			continue
 		}
@@ -109,42 +85,22 @@ func analyseTile(t *tile, lv store.LatestValue, series []metrics.Observation, ne
 			Area: area, Value: formatValue(a.Latest.Value, m.Unit), RAG: a.RAG, RAGWord: a.RAG.Word(), RAGClass: ragClass(a.RAG),
 			BaselineYear: a.BaselineYear, Baseline: newChangeView(m, a.Baseline), VariationWord: variationWord(a.Variation),
 		})
-		switch a.RAG {
-		case metrics.Red:
-			byReason[reason{severityRed, "Off target"}] = append(byReason[reason{severityRed, "Off target"}], area)
-		case metrics.Amber:
-			byReason[reason{severityAmber, "Near target"}] = append(byReason[reason{severityAmber, "Near target"}], area)
-		}
-		if a.Concern() {
-			byReason[reason{severityConcern, "Unusual change, a concern"}] = append(byReason[reason{severityConcern, "Unusual change, a concern"}], area)
-		}
 	}
-	for _, r := range []reason{{severityRed, "Off target"}, {severityAmber, "Near target"}, {severityConcern, "Unusual change, a concern"}} {
-		where, ok := byReason[r]
-		switch {
-		case !ok:
-		case len(areas) > 1:
-			t.addReason(r.severity, r.text+" ("+strings.Join(where, ", ")+")")
-		default:
-			t.addReason(r.severity, r.text)
-		}
-	}
-	if metrics.IsStale(lv.Period, newest) {
+	stale := metrics.IsStale(lv.Period, newest)
+	if stale {
 		n := newest[lv.Period.Kind]
 		t.Stale = fmt.Sprintf("The latest figure is for %s; other measures reported by %s have %s.", lv.Period.Label(), kindWord(lv.Period.Kind), n.Label())
-		t.addReason(severityStale, "Not up to date")
 	}
+	ex := metrics.JudgeException(analyses, stale)
+	t.Reasons, t.severity = ex.Reasons, ex.Severity
 	if sparkID == "" {
 		return nil
 	}
-	return t.addSparkline(m, first, sparkID)
-}
-
-func (t *tileAnalysis) addReason(severity int, reason string) {
-	t.severity = max(t.severity, severity)
-	if !slices.Contains(t.Reasons, reason) {
-		t.Reasons = append(t.Reasons, reason)
+	var first metrics.Analysis
+	if len(analyses) > 0 {
+		first = analyses[0]
 	}
+	return t.addSparkline(m, first, sparkID)
 }
 
 // addSparkline draws the latest values of the analysed area.
@@ -160,7 +116,7 @@ func (t *tileAnalysis) addSparkline(m metrics.Metric, a metrics.Analysis, id str
 		labels[i], values[i] = p.Period.Label(), &v
 		t.SparkRows = append(t.SparkRows, sparkRow{Period: p.Period.Label(), Value: formatValue(v, m.Unit)})
 	}
-	panel, err := SparklinePanel(id, m.Name+", "+a.Area, labels, values)
+	panel, err := chart.SparklinePanel(id, m.Name+", "+a.Area, labels, values)
 	if err != nil {
 		return fmt.Errorf("sparkline of %s: %w", m.ID, err)
 	}
@@ -188,15 +144,7 @@ func kindWord(k metrics.PeriodKind) string {
 // splitExceptions puts the exceptions first, most serious first, each
 // group in the order given (the catalogue's).
 func splitExceptions(tiles []tile) (exceptions, others []tile) {
-	for _, t := range tiles {
-		if t.Exception() {
-			exceptions = append(exceptions, t)
-		} else {
-			others = append(others, t)
-		}
-	}
-	slices.SortStableFunc(exceptions, func(a, b tile) int { return b.severity - a.severity })
-	return exceptions, others
+	return metrics.ExceptionsFirst(tiles, func(t tile) metrics.Severity { return t.severity })
 }
 
 // categoriesOf lists the categories of the measures, in catalogue order,

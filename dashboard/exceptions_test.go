@@ -45,13 +45,13 @@ func TestAnalyseTileReasons(t *testing.T) {
 		lv       store.LatestValue
 		newest   map[metrics.PeriodKind]metrics.Period
 		reasons  []string
-		severity int
+		severity metrics.Severity
 	}{
 		{"two areas, reasons by area", latest("North", "South"), newest,
-			[]string{"Off target (North)", "Near target (South)", "Unusual change, a concern (North)"}, severityRed},
-		{"one area: no area named", latest("South"), newest, []string{"Near target"}, severityAmber},
+			[]string{"Off target (North)", "Near target (South)", "Unusual change, a concern (North)"}, metrics.SeverityRed},
+		{"one area: no area named", latest("South"), newest, []string{"Near target"}, metrics.SeverityAmber},
 		{"behind the newest month", latest("South"), map[metrics.PeriodKind]metrics.Period{metrics.Month: metrics.MonthOf(2022, time.January)},
-			[]string{"Near target", "Not up to date"}, severityAmber},
+			[]string{"Near target", "Not up to date"}, metrics.SeverityAmber},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,10 +75,10 @@ func TestAnalyseTileReasons(t *testing.T) {
 }
 
 func TestSplitExceptionsMostSeriousFirst(t *testing.T) {
-	mk := func(id string, severity int) tile {
+	mk := func(id string, severity metrics.Severity) tile {
 		return tile{Metric: metrics.Metric{ID: id}, tileAnalysis: tileAnalysis{severity: severity}}
 	}
-	ex, others := splitExceptions([]tile{mk("a", severityNone), mk("b", severityStale), mk("c", severityRed), mk("d", severityAmber), mk("e", severityNone), mk("f", severityRed)})
+	ex, others := splitExceptions([]tile{mk("a", metrics.SeverityNone), mk("b", metrics.SeverityStale), mk("c", metrics.SeverityRed), mk("d", metrics.SeverityAmber), mk("e", metrics.SeverityNone), mk("f", metrics.SeverityRed)})
 	var got []string
 	for _, t := range ex {
 		got = append(got, t.Metric.ID)

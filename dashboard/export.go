@@ -5,31 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
-	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/export"
+	"github.com/assure-pcc/assure/ingest/spreadsheet"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
-
-// exportTable is a measure's figures for a spreadsheet, one row per
-// figure with its period and source, marked when sensitive.
-func exportTable(m metrics.Metric, obs []metrics.Observation, now time.Time) ingest.ExportTable {
-	t := ingest.ExportTable{
-		Title:  m.Name,
-		Unit:   m.Unit,
-		Note:   fmt.Sprintf("Exported from Assure on %s. Classification: %s.", now.Format("2 January 2006 15:04"), m.Classification),
-		Header: []string{"Period", "Period start", "Period end", "Area", "Value", "Unit", "Source file", "Sheet", "Cell"},
-	}
-	if m.Classification == metrics.Sensitive {
-		t.Marking = "OFFICIAL-SENSITIVE"
-	}
-	for _, o := range obs {
-		t.Rows = append(t.Rows, []any{o.Period.Label(), o.Period.Start.Format(time.DateOnly), o.Period.End.Format(time.DateOnly),
-			o.Area, o.Value, m.Unit, o.Source.File, o.Source.Sheet, o.Source.Cell})
-	}
-	return t
-}
 
 // handleMetricExport serves a measure's figures as .csv or .xlsx, under
 // the same access rule as its page: a measure the viewer may not see is
@@ -41,17 +23,17 @@ func (s *Server) handleMetricExport(c echo.Context) error {
 		return metrics.Errorf(metrics.ENOTFOUND, "no such export")
 	}
 	ctx := c.Request().Context()
-	m, err := s.store.GetMetric(ctx, s.scope(c), id)
+	m, err := s.store.GetMetric(ctx, auth.Scope(c), id)
 	if err != nil {
 		return err
 	}
-	obs, err := s.series(ctx, s.scope(c), m)
+	obs, err := s.series(ctx, auth.Scope(c), m)
 	if err != nil {
 		return err
 	}
 	switch format {
 	case "csv":
-		b, err := seriesCSV(m, obs)
+		b, err := export.SeriesCSV(m, obs)
 		if err != nil {
 			return err
 		}
@@ -59,7 +41,7 @@ func (s *Server) handleMetricExport(c echo.Context) error {
 		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", b)
 	case "xlsx":
 		var buf bytes.Buffer
-		if err := ingest.WriteXLSX(&buf, exportTable(m, obs, s.now())); err != nil {
+		if err := spreadsheet.WriteXLSX(&buf, export.MetricTable(m, obs, s.now())); err != nil {
 			return fmt.Errorf("export %s: %w", m.ID, err)
 		}
 		c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", m.ID+".xlsx"))

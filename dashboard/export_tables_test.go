@@ -12,6 +12,7 @@ import (
 
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/ingesttest"
+	"github.com/assure-pcc/assure/ingest/spreadsheet"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
@@ -311,7 +312,7 @@ func TestOutliersExportNeutralises(t *testing.T) {
 	v := responseTimesView{Priority: "=Immediate", From: "Aug 2021", To: "Aug 2021", UpperFence: "30 minutes",
 		outliers: []outlierFigures{{ID: "-1+1", Month: "Aug 2021", Setting: "Urban", Area: "@North", Minutes: 99.999}}}
 	var buf bytes.Buffer
-	if err := ingest.WriteCSV(&buf, outliersExport(v)); err != nil {
+	if err := spreadsheet.WriteCSV(&buf, outliersExport(v)); err != nil {
 		t.Fatal(err)
 	}
 	recs := readExportCSV(t, buf.String())
@@ -320,16 +321,5 @@ func TestOutliersExportNeutralises(t *testing.T) {
 	}
 	if !strings.HasPrefix(recs[0][0], "Outlying response times, =Immediate") {
 		t.Errorf("title %q", recs[0][0])
-	}
-}
-
-func TestFileSlug(t *testing.T) {
-	for in, want := range map[string]string{
-		"Immediate": "Immediate", "Priority (P2)": "Priority-P2", `"; rm -rf /`: "rm-rf", "": "all", "ünïcode": "n-code",
-		strings.Repeat("a", 50): strings.Repeat("a", 40),
-	} {
-		if got := fileSlug(in); got != want {
-			t.Errorf("fileSlug(%q) = %q, want %q", in, got, want)
-		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -37,13 +39,13 @@ type financePage struct {
 	RAG                         ragView
 	Revenue                     []revenueView
 	RevenueTotal                revenueView
-	VarianceChart               *ChartPanel
+	VarianceChart               *chart.ChartPanel
 	Trend                       trendTable
-	TrendChart                  *ChartPanel
+	TrendChart                  *chart.ChartPanel
 	Capital                     []capitalView
 	CapitalTotal                capitalView
 	Funding                     []fundingView
-	FundingChart                *ChartPanel
+	FundingChart                *chart.ChartPanel
 	Reserves                    []reserveView
 	ReserveTotal                reserveView
 	History                     []historyView
@@ -211,7 +213,7 @@ func (s *Server) handleFinance(c echo.Context) error {
 // financePage builds the finance page of the month the query asks for.
 func (s *Server) financePage(c echo.Context) (financePage, error) {
 	ctx := c.Request().Context()
-	scope := s.scope(c)
+	scope := auth.Scope(c)
 	years, err := s.store.FinanceYears(ctx, scope)
 	if err != nil {
 		return financePage{}, err
@@ -278,13 +280,13 @@ func (s *Server) buildFinancePage(p *financePage, year metrics.FinanceYear, chos
 	// Revenue for the month, sorted by variance: largest overspend first.
 	lines := append([]metrics.RevenueLine(nil), f.Revenue...)
 	sort.SliceStable(lines, func(i, j int) bool { return lines[i].VarianceGBP() > lines[j].VarianceGBP() })
-	var bars []VarianceBar
+	var bars []chart.VarianceBar
 	for _, l := range lines {
 		v := revenueLineView(l)
 		p.Stated = p.Stated || v.StatedDiffers
 		p.ToDate = p.ToDate || v.BudgetToDate != "" || v.ActualToDate != ""
 		p.Revenue = append(p.Revenue, v)
-		bars = append(bars, VarianceBar{Category: l.BusinessArea, Value: float64(l.VarianceGBP()) / 1000,
+		bars = append(bars, chart.VarianceBar{Category: l.BusinessArea, Value: float64(l.VarianceGBP()) / 1000,
 			Label: metrics.FormatVariance(l.VarianceGBP())})
 	}
 	tot := metrics.SumRevenue(f.Revenue)
@@ -293,7 +295,7 @@ func (s *Server) buildFinancePage(p *financePage, year metrics.FinanceYear, chos
 		Source: fmt.Sprintf("sum of the %d lines", len(f.Revenue))}
 	p.RAG = s.ragView(tot)
 	if len(bars) > 0 {
-		panel, err := VarianceChartPanel("chart-variance", "Forecast variance by business area, "+per.Label()+" (£k)", "£k", bars)
+		panel, err := chart.VarianceChartPanel("chart-variance", "Forecast variance by business area, "+per.Label()+" (£k)", "£k", bars)
 		if err != nil {
 			return fmt.Errorf("finance variance chart: %w", err)
 		}
@@ -319,7 +321,7 @@ func revenueLineView(l metrics.RevenueLine) revenueView {
 	v := revenueView{
 		Area: l.BusinessArea, Budget: metrics.FormatMoney(l.BudgetGBP), Forecast: metrics.FormatMoney(l.ForecastGBP),
 		Variance: newSpend(l.VarianceGBP()), Percent: percentOf(l.VarianceGBP(), l.BudgetGBP),
-		Commentary: l.Commentary, Source: revenueSource(l),
+		Commentary: l.Commentary, Source: l.SourceCells(),
 	}
 	if l.StatedVarianceGBP != nil {
 		v.Stated = metrics.FormatMoney(*l.StatedVarianceGBP)
@@ -332,23 +334,6 @@ func revenueLineView(l metrics.RevenueLine) revenueView {
 		v.ActualToDate = metrics.FormatMoney(*l.ActualToDateGBP)
 	}
 	return v
-}
-
-// revenueSource names the cells of a revenue line's budget, forecast
-// and variance, in that order: "Revenue!B8, E8, F8".
-func revenueSource(l metrics.RevenueLine) string {
-	return cellList(l.Sheet, l.Cells.Budget, l.Cells.Forecast, l.Cells.Variance)
-}
-
-// cellList writes a sheet's cells compactly, leaving out empty ones.
-func cellList(sheet string, cells ...string) string {
-	var parts []string
-	for _, c := range cells {
-		if c != "" {
-			parts = append(parts, c)
-		}
-	}
-	return sheet + "!" + strings.Join(parts, ", ")
 }
 
 // percentOf writes v as a percentage of base to one decimal place, with
@@ -423,10 +408,10 @@ func (p *financePage) buildTrend(year metrics.FinanceYear) error {
 			}
 		}
 	}
-	total := LineSeries{Name: "Total", Values: make([]*float64, 12)}
-	series := make([]LineSeries, len(areas))
+	total := chart.LineSeries{Name: "Total", Values: make([]*float64, 12)}
+	series := make([]chart.LineSeries, len(areas))
 	for i, a := range areas {
-		series[i] = LineSeries{Name: a, Values: make([]*float64, 12)}
+		series[i] = chart.LineSeries{Name: a, Values: make([]*float64, 12)}
 	}
 	p.Trend.Rows = make([]trendRow, len(areas)+1)
 	p.Trend.Rows[0] = trendRow{Name: "Total", Total: true}
@@ -452,8 +437,8 @@ func (p *financePage) buildTrend(year metrics.FinanceYear) error {
 			p.Trend.Rows[i+1].Cells = append(p.Trend.Rows[i+1].Cells, c)
 		}
 	}
-	panel, err := TrendChartPanel("chart-trend", "Forecast outturn variance by month, "+metrics.FinancialYearLabel(year.FYStart)+" (£k)",
-		"£k", labels, append([]LineSeries{total}, series...))
+	panel, err := chart.TrendChartPanel("chart-trend", "Forecast outturn variance by month, "+metrics.FinancialYearLabel(year.FYStart)+" (£k)",
+		"£k", labels, append([]chart.LineSeries{total}, series...))
 	if err != nil {
 		return fmt.Errorf("finance trend chart: %w", err)
 	}
@@ -462,25 +447,18 @@ func (p *financePage) buildTrend(year metrics.FinanceYear) error {
 }
 
 func (p *financePage) buildCapital(lines []metrics.CapitalLine) {
-	var approved, additions, forecast int64
 	for _, l := range lines {
 		p.Capital = append(p.Capital, capitalView{
 			Scheme: l.Scheme, Funding: orDash(l.FundingSource), Approved: metrics.FormatMoney(l.ApprovedBudgetGBP),
 			Additions: metrics.FormatMoney(l.AdditionsGBP), Budget: metrics.FormatMoney(l.BudgetGBP()),
 			Forecast: metrics.FormatMoney(l.ForecastGBP), Variance: newSpend(l.VarianceGBP()),
-			Commentary: l.Commentary, Source: capitalSource(l),
+			Commentary: l.Commentary, Source: l.SourceCells(),
 		})
-		approved, additions, forecast = approved+l.ApprovedBudgetGBP, additions+l.AdditionsGBP, forecast+l.ForecastGBP
 	}
-	p.CapitalTotal = capitalView{Scheme: "Total", Approved: metrics.FormatMoney(approved), Additions: metrics.FormatMoney(additions),
-		Budget: metrics.FormatMoney(approved + additions), Forecast: metrics.FormatMoney(forecast),
-		Variance: newSpend(forecast - approved - additions)}
-}
-
-// capitalSource names the cells of a scheme's approved budget,
-// additions, funding source and forecast, in that order.
-func capitalSource(l metrics.CapitalLine) string {
-	return cellList(l.Sheet, l.Cells.ApprovedBudget, l.Cells.Additions, l.Cells.Funding, l.Cells.Forecast)
+	t := metrics.SumCapital(lines)
+	p.CapitalTotal = capitalView{Scheme: "Total", Approved: metrics.FormatMoney(t.ApprovedBudgetGBP), Additions: metrics.FormatMoney(t.AdditionsGBP),
+		Budget: metrics.FormatMoney(t.BudgetGBP()), Forecast: metrics.FormatMoney(t.ForecastGBP),
+		Variance: newSpend(t.VarianceGBP())}
 }
 
 func (p *financePage) buildFundingChart(lines []metrics.CapitalLine, per metrics.FinancePeriod) error {
@@ -495,7 +473,7 @@ func (p *financePage) buildFundingChart(lines []metrics.CapitalLine, per metrics
 		names[i] = t.Source
 		values[i] = float64(t.AdditionsGBP) / 1000
 	}
-	panel, err := BarChartPanel("chart-funding", "Capital additions by funding source, "+per.Label(), "£k", names, values)
+	panel, err := chart.BarChartPanel("chart-funding", "Capital additions by funding source, "+per.Label(), "£k", names, values)
 	if err != nil {
 		return fmt.Errorf("finance funding chart: %w", err)
 	}
@@ -504,16 +482,15 @@ func (p *financePage) buildFundingChart(lines []metrics.CapitalLine, per metrics
 }
 
 func (p *financePage) buildReserves(lines []metrics.ReserveLine) {
-	var opening, transfers, closing int64
 	for _, l := range lines {
 		p.Reserves = append(p.Reserves, reserveView{
 			Reserve: l.Reserve, Opening: metrics.FormatMoney(l.OpeningGBP), Transfers: signedMoney(l.TransfersGBP),
 			Closing: metrics.FormatMoney(l.ClosingGBP), Commentary: l.Commentary,
-			Source: reserveSource(l),
+			Source: l.SourceCells(),
 		})
-		opening, transfers, closing = opening+l.OpeningGBP, transfers+l.TransfersGBP, closing+l.ClosingGBP
 	}
-	p.ReserveTotal = reserveView{Reserve: "Total", Opening: metrics.FormatMoney(opening), Transfers: signedMoney(transfers), Closing: metrics.FormatMoney(closing)}
+	t := metrics.SumReserves(lines)
+	p.ReserveTotal = reserveView{Reserve: "Total", Opening: metrics.FormatMoney(t.OpeningGBP), Transfers: signedMoney(t.TransfersGBP), Closing: metrics.FormatMoney(t.ClosingGBP)}
 }
 
 // signedMoney writes a transfer with an explicit sign: "+£330k" to a
@@ -552,10 +529,4 @@ func (p *financePage) buildHistory(year metrics.FinanceYear) {
 		}
 		p.History = append(p.History, v)
 	}
-}
-
-// reserveSource names the cells of a reserve's opening balance,
-// transfers and closing balance, in that order.
-func reserveSource(l metrics.ReserveLine) string {
-	return cellList(l.Sheet, l.Cells.Opening, l.Cells.Transfers, l.Cells.Closing)
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -53,7 +54,7 @@ func financeHeader(m metrics.FinanceMonth) apiFinanceHeader {
 
 func (s *Server) handleAPIFinanceMonths(c echo.Context) error {
 	ctx := c.Request().Context()
-	scope := s.scope(c)
+	scope := auth.Scope(c)
 	years, err := s.store.FinanceYears(ctx, scope)
 	if err != nil {
 		return err
@@ -128,14 +129,20 @@ func cells(pairs ...string) map[string]string {
 	return out
 }
 
-func (s *Server) handleAPIFinanceRevenue(c echo.Context) error {
+// financeFigures are the figures of the month the request asks for (see
+// financePeriod), as its viewer may see them.
+func (s *Server) financeFigures(c echo.Context) (metrics.FinanceFigures, error) {
 	ctx := c.Request().Context()
-	scope := s.scope(c)
+	scope := auth.Scope(c)
 	per, err := s.financePeriod(ctx, c, scope)
 	if err != nil {
-		return err
+		return metrics.FinanceFigures{}, err
 	}
-	f, err := s.store.FinanceMonthFigures(ctx, scope, per)
+	return s.store.FinanceMonthFigures(ctx, scope, per)
+}
+
+func (s *Server) handleAPIFinanceRevenue(c echo.Context) error {
+	f, err := s.financeFigures(c)
 	if err != nil {
 		return err
 	}
@@ -179,24 +186,11 @@ type apiFunding struct {
 }
 
 func (s *Server) handleAPIFinanceCapital(c echo.Context) error {
-	ctx := c.Request().Context()
-	scope := s.scope(c)
-	per, err := s.financePeriod(ctx, c, scope)
-	if err != nil {
-		return err
-	}
-	f, err := s.store.FinanceMonthFigures(ctx, scope, per)
+	f, err := s.financeFigures(c)
 	if err != nil {
 		return err
 	}
 	lines := make([]apiCapitalLine, len(f.Capital))
-	var total struct {
-		ApprovedBudgetGBP int64 `json:"approved_budget_gbp"`
-		AdditionsGBP      int64 `json:"additions_gbp"`
-		BudgetGBP         int64 `json:"budget_gbp"`
-		ForecastGBP       int64 `json:"forecast_gbp"`
-		VarianceGBP       int64 `json:"variance_gbp"`
-	}
 	for i, l := range f.Capital {
 		lines[i] = apiCapitalLine{
 			Scheme: l.Scheme, FundingSource: l.FundingSource, ApprovedBudgetGBP: l.ApprovedBudgetGBP, AdditionsGBP: l.AdditionsGBP,
@@ -204,12 +198,15 @@ func (s *Server) handleAPIFinanceCapital(c echo.Context) error {
 			Cells: cells("scheme", l.Cells.Scheme, "funding_source", l.Cells.Funding, "approved_budget", l.Cells.ApprovedBudget,
 				"additions", l.Cells.Additions, "forecast", l.Cells.Forecast, "commentary", l.Cells.Commentary),
 		}
-		total.ApprovedBudgetGBP += l.ApprovedBudgetGBP
-		total.AdditionsGBP += l.AdditionsGBP
-		total.ForecastGBP += l.ForecastGBP
 	}
-	total.BudgetGBP = total.ApprovedBudgetGBP + total.AdditionsGBP
-	total.VarianceGBP = total.ForecastGBP - total.BudgetGBP
+	t := metrics.SumCapital(f.Capital)
+	total := struct {
+		ApprovedBudgetGBP int64 `json:"approved_budget_gbp"`
+		AdditionsGBP      int64 `json:"additions_gbp"`
+		BudgetGBP         int64 `json:"budget_gbp"`
+		ForecastGBP       int64 `json:"forecast_gbp"`
+		VarianceGBP       int64 `json:"variance_gbp"`
+	}{t.ApprovedBudgetGBP, t.AdditionsGBP, t.BudgetGBP(), t.ForecastGBP, t.VarianceGBP()}
 	funding := []apiFunding{}
 	for _, t := range metrics.AdditionsByFunding(f.Capital) {
 		funding = append(funding, apiFunding{FundingSource: t.Source, AdditionsGBP: t.AdditionsGBP, Schemes: t.Schemes})
@@ -233,22 +230,11 @@ type apiReserveLine struct {
 }
 
 func (s *Server) handleAPIFinanceReserves(c echo.Context) error {
-	ctx := c.Request().Context()
-	scope := s.scope(c)
-	per, err := s.financePeriod(ctx, c, scope)
-	if err != nil {
-		return err
-	}
-	f, err := s.store.FinanceMonthFigures(ctx, scope, per)
+	f, err := s.financeFigures(c)
 	if err != nil {
 		return err
 	}
 	lines := make([]apiReserveLine, len(f.Reserves))
-	var total struct {
-		OpeningGBP   int64 `json:"opening_gbp"`
-		TransfersGBP int64 `json:"transfers_gbp"`
-		ClosingGBP   int64 `json:"closing_gbp"`
-	}
 	for i, l := range f.Reserves {
 		lines[i] = apiReserveLine{
 			Reserve: l.Reserve, OpeningGBP: l.OpeningGBP, TransfersGBP: l.TransfersGBP, ClosingGBP: l.ClosingGBP,
@@ -256,10 +242,13 @@ func (s *Server) handleAPIFinanceReserves(c echo.Context) error {
 			Cells: cells("reserve", l.Cells.Reserve, "opening", l.Cells.Opening, "transfers", l.Cells.Transfers,
 				"closing", l.Cells.Closing, "commentary", l.Cells.Commentary),
 		}
-		total.OpeningGBP += l.OpeningGBP
-		total.TransfersGBP += l.TransfersGBP
-		total.ClosingGBP += l.ClosingGBP
 	}
+	t := metrics.SumReserves(f.Reserves)
+	total := struct {
+		OpeningGBP   int64 `json:"opening_gbp"`
+		TransfersGBP int64 `json:"transfers_gbp"`
+		ClosingGBP   int64 `json:"closing_gbp"`
+	}{t.OpeningGBP, t.TransfersGBP, t.ClosingGBP}
 	return c.JSON(http.StatusOK, struct {
 		apiFinanceHeader
 		Lines []apiReserveLine `json:"lines"`

@@ -8,17 +8,7 @@ import (
 	"github.com/assure-pcc/assure/metrics"
 )
 
-// headlineAreaNames lists headlineAreas, sorted, for the store.
-func headlineAreaNames() []string {
-	names := make([]string, 0, len(headlineAreas))
-	for a := range headlineAreas {
-		names = append(names, a)
-	}
-	slices.Sort(names)
-	return names
-}
-
-func isHeadline(o metrics.Observation) bool { return headlineAreas[o.Area] }
+func isHeadline(o metrics.Observation) bool { return metrics.IsForceWideArea(o.Area) }
 
 // analysisSeries reads the figures behind the overview's tiles and the
 // board pack's analyses, whose period ended before the day of endedBefore
@@ -30,7 +20,7 @@ func isHeadline(o metrics.Observation) bool { return headlineAreas[o.Area] }
 // Reading every current value instead took 1.8 s of the board pack's
 // 2.4 s at 480,000 values and grew with every area's history.
 func (s *Server) analysisSeries(ctx context.Context, scope metrics.Scope, endedBefore time.Time) (map[string][]metrics.Observation, error) {
-	series, err := s.store.HeadlineSeries(ctx, scope, headlineAreaNames(), endedBefore)
+	series, err := s.store.HeadlineSeries(ctx, scope, metrics.ForceWideAreas(), endedBefore)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +59,7 @@ func enoughForHeadline(obs []metrics.Observation) bool {
 	if !slices.ContainsFunc(lv.Values, isHeadline) {
 		return false
 	}
-	chosen := headlineArea(areasOf(obs), "")
+	chosen := metrics.HeadlineArea(areasOf(obs), "")
 	return slices.ContainsFunc(obs, func(o metrics.Observation) bool {
 		return o.Area == chosen && o.Period.Start.Equal(lv.Period.Start)
 	})

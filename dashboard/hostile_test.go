@@ -15,7 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/ingest/spreadsheet"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
@@ -75,11 +77,11 @@ func TestHostileUploadsAreRefusedQuicklyWhileTheServerAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, sum, _ := NewAPIToken()
+	token, sum, _ := auth.NewAPIToken()
 	st.AddToken(context.Background(), u.ID, "t", sum)
 
 	var tmpl bytes.Buffer
-	if err := ingest.WritePerformanceTemplate(&tmpl); err != nil {
+	if err := spreadsheet.WritePerformanceTemplate(&tmpl); err != nil {
 		t.Fatal(err)
 	}
 	sheet := "xl/worksheets/sheet3.xml" // the template's Data sheet

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -40,7 +42,7 @@ type metricPage struct {
 	Page
 	Metric metrics.Metric
 	Target string
-	Chart  *ChartPanel
+	Chart  *chart.ChartPanel
 	Table  seriesTable
 	// Analysis is one area's standing: the force-wide area, or the one
 	// ?area= names (see analysis.go).
@@ -93,7 +95,7 @@ func buildSeriesTable(m metrics.Metric, obs []metrics.Observation) seriesTable {
 
 // metricChart draws the series by period, one line per area, with the
 // target as a line and the annotations marked.
-func metricChart(m metrics.Metric, obs []metrics.Observation, t seriesTable, anns []metrics.Annotation) (*ChartPanel, error) {
+func metricChart(m metrics.Metric, obs []metrics.Observation, t seriesTable, anns []metrics.Annotation) (*chart.ChartPanel, error) {
 	if len(obs) == 0 {
 		return nil, nil
 	}
@@ -103,17 +105,17 @@ func metricChart(m metrics.Metric, obs []metrics.Observation, t seriesTable, ann
 		labels[i] = p.Label()
 		idx[p.Key()] = i
 	}
-	series := make([]LineSeries, len(t.Areas))
+	series := make([]chart.LineSeries, len(t.Areas))
 	areaIdx := map[string]int{}
 	for i, a := range t.Areas {
-		series[i] = LineSeries{Name: a, Values: make([]*float64, len(labels))}
+		series[i] = chart.LineSeries{Name: a, Values: make([]*float64, len(labels))}
 		areaIdx[a] = i
 	}
 	for _, o := range obs {
 		v := o.Value
 		series[areaIdx[o.Area]].Values[idx[o.Period.Key()]] = &v
 	}
-	panel, err := LineChartPanelWithMarks("chart-series", m.Name, m.Unit, labels, series, m.Target, "", annotationMarks(anns, t.Periods))
+	panel, err := chart.LineChartPanelWithMarks("chart-series", m.Name, m.Unit, labels, series, m.Target, "", chart.AnnotationMarks(anns, t.Periods))
 	if err != nil {
 		return nil, fmt.Errorf("chart of %s: %w", m.ID, err)
 	}
@@ -131,11 +133,11 @@ func (s *Server) handleMetric(c echo.Context) error {
 // see the measure.
 func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	ctx := c.Request().Context()
-	m, err := s.store.GetMetric(ctx, s.scope(c), c.Param("id"))
+	m, err := s.store.GetMetric(ctx, auth.Scope(c), c.Param("id"))
 	if err != nil {
 		return metricPage{}, err
 	}
-	obs, err := s.series(ctx, s.scope(c), m)
+	obs, err := s.series(ctx, auth.Scope(c), m)
 	if err != nil {
 		return metricPage{}, err
 	}
@@ -156,7 +158,7 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	if p.Chart, err = metricChart(m, obs, p.Table, anns); err != nil {
 		return metricPage{}, err
 	}
-	area := headlineArea(areasOf(obs), c.QueryParam("area"))
+	area := metrics.HeadlineArea(areasOf(obs), c.QueryParam("area"))
 	if p.Analysis, err = buildAnalysis(m, obs, area, baselineYear, "chart", anns, 0); err != nil {
 		return metricPage{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/labstack/echo/v4"
@@ -43,9 +44,6 @@ type overviewPage struct {
 	Category   string
 }
 
-// headlineAreas are the area names that mean the whole force.
-var headlineAreas = map[string]bool{"Force": true, "Force-wide": true, "All": true, "All areas": true, "Total": true}
-
 func (s *Server) handleOverview(c echo.Context) error {
 	return s.renderShared(c, []string{"category"}, func() (sharedPage, error) {
 		p, err := s.overviewPage(c)
@@ -55,7 +53,7 @@ func (s *Server) handleOverview(c echo.Context) error {
 }
 
 func (s *Server) overviewPage(c echo.Context) (overviewPage, error) {
-	all, err := s.cachedOverview(c.Request().Context(), s.scope(c))
+	all, err := s.cachedOverview(c.Request().Context(), auth.Scope(c))
 	if err != nil {
 		return overviewPage{}, err
 	}
@@ -132,7 +130,7 @@ func newTile(lv store.LatestValue) tile {
 	for _, o := range lv.Values {
 		av := areaValue{Area: o.Area, Value: formatValue(o.Value, lv.Metric.Unit), Status: metrics.AgainstTarget(lv.Metric, o.Value)}
 		t.Values = append(t.Values, av)
-		if headlineAreas[o.Area] || len(lv.Values) == 1 {
+		if metrics.IsForceWideArea(o.Area) || len(lv.Values) == 1 {
 			h := av
 			t.Headline = &h
 			t.Status = av.Status

@@ -2,11 +2,9 @@ package dashboard
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -16,13 +14,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/cache"
 	"github.com/labstack/echo/v4"
-	"golang.org/x/sync/singleflight"
 )
 
 // pageCache keeps what the most read pages and API answers render to (a
 // metric page's content, the overview's, the board pack's, the public
-// pages', a series as JSON), until the store's page version moves. A
+// pages', a series as JSON), until the store's page version moves, in
+// the one cache (see package cache). A
 // metric page of 20 areas over ten years is 600 KB of HTML and tens of
 // milliseconds of template work; fifty readers at once on a 2-core
 // machine queue behind each other for that work alone. Served from here,
@@ -30,8 +30,9 @@ import (
 //
 // What is kept must be the same for every reader it is served to: the
 // key holds the path and query, the reader's audience (the role, or the
-// public: what they may see and which forms they get), the page version
-// (figures, catalogue, annotations, commentary, editions) and the day.
+// public: what they may see and which forms they get) and the day, and
+// each answer is kept with the page version it was made at (figures,
+// catalogue, annotations, commentary, editions).
 // The parts of a page that are a reader's own (their name in the
 // header, the CSRF token of their forms) are not kept: the header is
 // rendered for each request around the kept content, and the content is
@@ -42,21 +43,20 @@ import (
 // used; an answer larger than a quarter of that is not kept.
 type pageCache struct {
 	maxBytes int
-	kept     *lru[*cachedPage]
+	kept     *cache.Cache[*cachedPage]
 	// csrfHole stands for the CSRF token in kept content: random, so no
 	// spreadsheet label can contain it.
 	csrfHole []byte
 	// bodyHole marks where a kept body goes in the layout.
 	bodyHole []byte
-	// group makes each missing answer once however many ask at once.
-	group singleflight.Group
 }
 
 // cachedPage is a kept body and what the layout needs to wrap it: the
 // page's template set, title and marking (none for JSON).
 type cachedPage struct {
-	key  string
-	body []byte
+	key     string
+	version int64
+	body    []byte
 	// parts is a kept page's body cut at each csrfHole, once, when it is
 	// kept: scanning the body for the holes on every request was 14% of
 	// the load test's CPU (the hole begins with a letter common in HTML).
@@ -73,40 +73,33 @@ const defaultPageCacheBytes = 256 << 20
 func newPageCache(maxBytes int) *pageCache {
 	hole := make([]byte, 24)
 	_, _ = rand.Read(hole) // crypto/rand.Read never fails
-	return &pageCache{maxBytes: maxBytes, kept: newLRU(maxBytes, func(e *cachedPage) int { return len(e.body) }),
+	return &pageCache{maxBytes: maxBytes, kept: cache.New(maxBytes, func(e *cachedPage) int { return len(e.body) }),
 		csrfHole: []byte("csrf-" + hex.EncodeToString(hole)), bodyHole: []byte("body-" + hex.EncodeToString(hole))}
 }
 
-func (pc *pageCache) get(key string) (*cachedPage, bool) { return pc.kept.get(key) }
+func (pc *pageCache) get(key string, version int64) (*cachedPage, bool) {
+	return pc.kept.Get(key, version)
+}
 
 func (pc *pageCache) put(e *cachedPage) {
 	if len(e.body) > pc.maxBytes/4 {
 		return
 	}
-	pc.kept.put(e.key, e)
+	pc.kept.Put(e.key, e.version, e)
 }
 
-// audience names who a request is answered for, as far as a shared page
-// can differ: the public, or the signed-in reader's role.
-func audience(c echo.Context) string {
-	if u := currentUser(c); u != nil {
-		return "role:" + string(u.Role)
-	}
-	return "public"
-}
-
-// sharedKey is the cache key of the request's answer at version: its
-// path and the query parameters the page reads (params), no others, so
-// that "?utm_source=…" or "?x=1", "?x=2", … are the one page, rendered
-// and kept once.
-func (s *Server) sharedKey(c echo.Context, version int64, params []string) string {
+// sharedKey is the cache key of the request's answer: its path and the
+// query parameters the page reads (params), no others, so that
+// "?utm_source=…" or "?x=1", "?x=2", … are the one page, rendered and
+// kept once.
+func (s *Server) sharedKey(c echo.Context, params []string) string {
 	q := url.Values{}
 	for _, p := range params {
 		if v := c.QueryParam(p); v != "" {
 			q.Set(p, v)
 		}
 	}
-	return strings.Join([]string{c.Request().URL.Path, q.Encode(), audience(c), strconv.FormatInt(version, 10), s.now().Format(time.DateOnly)}, "\x00")
+	return strings.Join([]string{c.Request().URL.Path, q.Encode(), auth.Audience(c), s.now().Format(time.DateOnly)}, "\x00")
 }
 
 // asGiven reports whether the query parameter name is absent, or given
@@ -141,7 +134,7 @@ type sharedPage struct {
 // kept then, and a later reader of the same audience gets the same
 // answer from build again.
 func (s *Server) renderShared(c echo.Context, params []string, build func() (sharedPage, error)) error {
-	e, err := s.kept(c, params, func(key string) (*cachedPage, bool, error) {
+	e, err := s.kept(c, params, func(key string, version int64) (*cachedPage, bool, error) {
 		sp, err := build()
 		if err != nil {
 			return nil, false, err
@@ -156,7 +149,7 @@ func (s *Server) renderShared(c echo.Context, params []string, build func() (sha
 			return nil, false, err
 		}
 		body := buf.Bytes()
-		return &cachedPage{key: key, body: body, parts: bytes.Split(body, s.shared.csrfHole),
+		return &cachedPage{key: key, version: version, body: body, parts: bytes.Split(body, s.shared.csrfHole),
 			template: sp.name, title: p.Title, sensitive: p.Sensitive}, sp.keep, nil
 	})
 	if err != nil {
@@ -169,39 +162,29 @@ func (s *Server) renderShared(c echo.Context, params []string, build func() (sha
 // not moved, else the one answer makes for the key (see fill). The
 // version is read before answer reads anything, so a kept answer is
 // never older than the version it is kept by.
-func (s *Server) kept(c echo.Context, params []string, answer func(key string) (*cachedPage, bool, error)) (*cachedPage, error) {
-	version, err := s.store.PageVersion(c.Request().Context())
-	if err != nil {
-		return nil, err
-	}
-	key := s.sharedKey(c, version, params)
-	if e, ok := s.shared.get(key); ok {
-		return e, nil
-	}
-	return s.shared.fill(c, key, func() (*cachedPage, bool, error) { return answer(key) })
-}
-
-// fill makes the answer for key once however many requests ask for it
-// at the same time: the first makes it with its own request, the others
+//
+// The answer for a key is made once however many requests ask for it at
+// the same time: the first makes it with its own request, the others
 // wait for it (they would all make the same), and it is kept when
 // answer says so. If the first reader gives up half way, the others make
 // their own.
-func (pc *pageCache) fill(c echo.Context, key string, answer func() (*cachedPage, bool, error)) (*cachedPage, error) {
-	v, err, _ := pc.group.Do(key, func() (any, error) {
-		e, keep, err := answer()
-		if err == nil && keep {
-			pc.put(e)
-		}
-		return e, err
-	})
-	if err != nil && c.Request().Context().Err() == nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-		e, _, err := answer()
-		return e, err
-	}
+func (s *Server) kept(c echo.Context, params []string, answer func(key string, version int64) (*cachedPage, bool, error)) (*cachedPage, error) {
+	ctx := c.Request().Context()
+	version, err := s.store.PageVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return v.(*cachedPage), nil
+	key := s.sharedKey(c, params)
+	if e, ok := s.shared.get(key, version); ok {
+		return e, nil
+	}
+	return s.shared.kept.Fill(ctx, key+"\x00"+strconv.FormatInt(version, 10), func() (*cachedPage, error) {
+		e, keep, err := answer(key, version)
+		if err == nil && keep {
+			s.shared.put(e)
+		}
+		return e, err
+	})
 }
 
 // renderKept wraps kept content in the layout for this request's reader,
@@ -246,7 +229,7 @@ func (s *Server) renderKept(c echo.Context, e *cachedPage) error {
 // page version has not moved; params and build are as renderShared's,
 // and build says whether the answer may be kept.
 func (s *Server) sharedJSON(c echo.Context, params []string, build func() (v any, keep bool, err error)) error {
-	e, err := s.kept(c, params, func(key string) (*cachedPage, bool, error) {
+	e, err := s.kept(c, params, func(key string, version int64) (*cachedPage, bool, error) {
 		v, keep, err := build()
 		if err != nil {
 			return nil, false, err
@@ -255,7 +238,7 @@ func (s *Server) sharedJSON(c echo.Context, params []string, build func() (v any
 		if err := json.NewEncoder(&buf).Encode(v); err != nil {
 			return nil, false, err
 		}
-		return &cachedPage{key: key, body: buf.Bytes()}, keep, nil
+		return &cachedPage{key: key, version: version, body: buf.Bytes()}, keep, nil
 	})
 	if err != nil {
 		return err

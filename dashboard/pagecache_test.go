@@ -16,33 +16,33 @@ import (
 func TestPageCacheKeepsWithinItsBytes(t *testing.T) {
 	pc := newPageCache(1000)
 	page := func(key string, n int) *cachedPage {
-		return &cachedPage{key: key, body: []byte(strings.Repeat("x", n))}
+		return &cachedPage{key: key, version: 1, body: []byte(strings.Repeat("x", n))}
 	}
 	pc.put(page("a", 200))
 	pc.put(page("b", 200))
 	pc.put(page("c", 200))
 	pc.put(page("huge", 251)) // over a quarter of the budget: not kept
-	if _, ok := pc.get("huge"); ok {
+	if _, ok := pc.get("huge", 1); ok {
 		t.Error("an answer over a quarter of the budget was kept")
 	}
-	pc.get("a") // a is now the most recently used, b the least
+	pc.get("a", 1) // a is now the most recently used, b the least
 	pc.put(page("d", 200))
 	pc.put(page("e", 200))
-	if _, size := pc.kept.size(); size != 1000 {
+	if _, size := pc.kept.Size(); size != 1000 {
 		t.Errorf("size %d after five pages of 200 bytes in 1000, want 1000", size)
 	}
 	pc.put(page("f", 200))
-	if _, ok := pc.get("b"); ok {
+	if _, ok := pc.get("b", 1); ok {
 		t.Error("the least recently used page (b) is still kept over the budget")
 	}
 	for _, key := range []string{"a", "c", "d", "e", "f"} {
-		if _, ok := pc.get(key); !ok {
+		if _, ok := pc.get(key, 1); !ok {
 			t.Errorf("page %s was forgotten, though b was used less recently", key)
 		}
 	}
 	pc.put(page("a", 100)) // replacing an entry counts its new size only
-	if n, size := pc.kept.size(); size != 900 || pc.kept.order.Len() != n || n != 5 {
-		t.Errorf("after replacing a: size %d, %d in order, %d entries; want 900, 5, 5", size, pc.kept.order.Len(), n)
+	if n, size := pc.kept.Size(); size != 900 || len(pc.kept.Keys()) != n || n != 5 {
+		t.Errorf("after replacing a: size %d, %d in order, %d entries; want 900, 5, 5", size, len(pc.kept.Keys()), n)
 	}
 }
 
@@ -91,7 +91,7 @@ func TestKeptPagesAreEachReadersOwn(t *testing.T) {
 			t.Errorf("%s: the two board members' pages differ beyond their name and token", path)
 		}
 	}
-	kept, _ := srv.shared.kept.size()
+	kept, _ := srv.shared.kept.Size()
 	if kept < len(paths) {
 		t.Errorf("%d pages kept after reading %d twice, want at least %d", kept, len(paths), len(paths))
 	}
@@ -151,7 +151,7 @@ func TestPagesAreKeptByTheParametersTheyRead(t *testing.T) {
 			if resp := board.login("board", boardPassword); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("login = %d", resp.StatusCode)
 			}
-			kept := func() int { n, _ := srv.shared.kept.size(); return n }
+			kept := func() int { n, _ := srv.shared.kept.Size(); return n }
 			zeros := func(i int) string { return strings.Repeat("0", i+1) + "2019" }
 			num := func(f string) func(int) string { return func(i int) string { return fmt.Sprintf(f, i) } }
 			for _, tc := range []struct {

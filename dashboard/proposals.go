@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/labstack/echo/v4"
@@ -49,7 +50,7 @@ func (s *Server) handleProposals(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u := currentUser(c)
+	u := auth.User(c)
 	p := proposalsPage{Page: s.page(c, "Classification proposals"), CanDecide: u.CanApproveClassification(), TwoPerson: !s.allowSelfApproval, Done: c.QueryParam("done")}
 	p.Sensitive = true
 	for _, pr := range all {
@@ -87,9 +88,9 @@ func (s *Server) handleProposals(c echo.Context) error {
 // handleProposalDecision approves or refuses a proposal: administrators
 // only, and under the two-person rule not the person who proposed it.
 func (s *Server) handleProposalDecision(c echo.Context) error {
-	u := currentUser(c)
-	if !u.CanApproveClassification() {
-		return metrics.Errorf(metrics.EFORBIDDEN, "Only administrators approve or refuse classification proposals; you are signed in as %s (%s).", u.Name, u.Role)
+	u := auth.User(c)
+	if err := auth.MayDecideProposals(u); err != nil {
+		return err
 	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {

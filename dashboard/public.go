@@ -1,16 +1,13 @@
 package dashboard
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
-	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/dashboard/chart"
+	"github.com/assure-pcc/assure/dashboard/export"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -56,7 +53,7 @@ type publicMetricPage struct {
 	Page
 	Metric    metrics.Metric
 	Target    string
-	Chart     *ChartPanel
+	Chart     *chart.ChartPanel
 	Table     seriesTable
 	Coverage  string
 	Generated string
@@ -186,31 +183,10 @@ func (s *Server) handlePublicCSV(c echo.Context, id string) error {
 		return err
 	}
 	m := p.Metric
-	b, err := seriesCSV(m, obs)
+	b, err := export.SeriesCSV(m, obs)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", m.ID+".csv"))
 	return c.Blob(200, "text/csv; charset=utf-8", b)
-}
-
-// seriesCSV writes a series as CSV: one row per figure. Text that came
-// from a spreadsheet is neutralised so that no cell runs as a formula
-// when the file is opened in a spreadsheet.
-func seriesCSV(m metrics.Metric, obs []metrics.Observation) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff") // a BOM, so Excel reads UTF-8 (and "£") correctly
-	w := csv.NewWriter(&buf)
-	rows := [][]string{{"metric_id", "metric", "area", "period", "period_start", "period_end", "value", "unit", "classification"}}
-	for _, o := range obs {
-		rows = append(rows, []string{
-			ingest.Neutralise(m.ID), ingest.Neutralise(m.Name), ingest.Neutralise(o.Area), ingest.Neutralise(o.Period.Label()),
-			o.Period.Start.Format(time.DateOnly), o.Period.End.Format(time.DateOnly),
-			strconv.FormatFloat(o.Value, 'f', -1, 64), ingest.Neutralise(m.Unit), string(m.Classification),
-		})
-	}
-	if err := w.WriteAll(rows); err != nil {
-		return nil, fmt.Errorf("csv of %s: %w", m.ID, err)
-	}
-	return buf.Bytes(), nil
 }

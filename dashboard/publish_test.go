@@ -452,27 +452,3 @@ func TestPublishIncludesTheOpenPartOfTheBoardPack(t *testing.T) {
 		})
 	}
 }
-
-// Where the system cannot exchange two folders in one step, the previous
-// site is moved aside, the new one renamed in, and the previous removed.
-func TestPublishWithoutAnExchange(t *testing.T) {
-	exchanged := 0
-	exchangeFolders = func(a, b string) error { exchanged++; return errors.ErrUnsupported }
-	t.Cleanup(func() { exchangeFolders = exchange })
-	srv, st := testServer(t, store.SQLite)
-	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "site")
-	for range 2 {
-		if _, err := srv.Publish(ctx, dir, PublishOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		makeSensitive(t, st, "calls-999")
-	}
-	files := siteFiles(t, dir)
-	if _, ok := files["metrics/calls-999.html"]; ok || files["index.html"] == "" || exchanged != 1 {
-		t.Errorf("after the second publication: files %v, exchange tried %d times", keysOf(files), exchanged)
-	}
-	if left := leftovers(t, dir); len(left) > 0 {
-		t.Errorf("publishing left %v beside the folder", left)
-	}
-}

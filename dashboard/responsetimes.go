@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/labstack/echo/v4"
@@ -66,7 +68,7 @@ type responseTimesView struct {
 	Months   []monthRow
 	Bins     []binRow
 	// Histogram, Monthly and BySetting are the charts, nil without data.
-	Histogram, Monthly, BySetting *ChartPanel
+	Histogram, Monthly, BySetting *chart.ChartPanel
 	// Sources are the files the incidents came from.
 	Sources []string
 	// monthly and outliers are the monthly and outlier tables as
@@ -103,24 +105,28 @@ type monthRow struct{ Month, Count, Mean, Median, P90, Urban, Rural string }
 
 type binRow struct{ Bin, CountText string }
 
-// signedInOrNotFound hides a page from the public with the answer a page
-// that does not exist gets, so that the public cannot tell that it is
-// there.
-func signedInOrNotFound(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if currentUser(c) == nil {
-			return echo.ErrNotFound
-		}
-		return next(c)
+// responseTimes is the response times of the priority the query asks
+// for, of the incidents the reader may see.
+func (s *Server) responseTimes(c echo.Context) (responseTimesView, error) {
+	recs, err := s.store.Incidents(c.Request().Context(), auth.Scope(c))
+	if err != nil {
+		return responseTimesView{}, err
 	}
+	return buildResponseTimes(recs, c.QueryParam("priority"))
+}
+
+// addSource adds the upload an incident came from to sources, once:
+// "Q3.xlsx (uploaded 4 Oct 2021 10:02)".
+func addSource(sources []string, r store.IncidentRecord) []string {
+	src := fmt.Sprintf("%s (uploaded %s)", r.File, r.UploadedAt.Format("2 Jan 2006 15:04"))
+	if slices.Contains(sources, src) {
+		return sources
+	}
+	return append(sources, src)
 }
 
 func (s *Server) handleResponseTimes(c echo.Context) error {
-	recs, err := s.store.Incidents(c.Request().Context(), s.scope(c))
-	if err != nil {
-		return err
-	}
-	v, err := buildResponseTimes(recs, c.QueryParam("priority"))
+	v, err := s.responseTimes(c)
 	if err != nil {
 		return err
 	}
@@ -183,9 +189,7 @@ func buildResponseTimes(recs []store.IncidentRecord, askedPriority string) (resp
 			months = append(months, r.Month)
 		}
 		byMonth[k] = append(byMonth[k], r.Incident)
-		if src := fmt.Sprintf("%s (uploaded %s)", r.File, r.UploadedAt.Format("2 Jan 2006 15:04")); !slices.Contains(v.Sources, src) {
-			v.Sources = append(v.Sources, src)
-		}
+		v.Sources = addSource(v.Sources, r)
 	}
 	slices.SortFunc(months, metrics.ComparePeriods)
 	st, err := metrics.ResponseStatistics(incs, metrics.DefaultResponseTargets, 0)
@@ -302,14 +306,14 @@ func (v *responseTimesView) addMonths(months []metrics.Period, byMonth map[strin
 		v.Months = append(v.Months, row)
 		v.monthly = append(v.monthly, figures)
 	}
-	monthly, err := LineChartPanel("rt-monthly", "Response time by month: mean, median and 90th percentile", "minutes", labels, []LineSeries{
+	monthly, err := chart.LineChartPanel("rt-monthly", "Response time by month: mean, median and 90th percentile", "minutes", labels, []chart.LineSeries{
 		{Name: "Mean", Values: mean}, {Name: "Median", Values: median}, {Name: "90th percentile", Values: p90},
 	}, nil, "")
 	if err != nil {
 		return fmt.Errorf("monthly response chart: %w", err)
 	}
 	t := metrics.DefaultResponseTargets
-	settings, err := LineChartPanel("rt-settings", "Attended within target by month, urban and rural", "%", labels, []LineSeries{
+	settings, err := chart.LineChartPanel("rt-settings", "Attended within target by month, urban and rural", "%", labels, []chart.LineSeries{
 		{Name: fmt.Sprintf("Urban (target %s minutes)", formatNumber(t.UrbanMinutes)), Values: urban},
 		{Name: fmt.Sprintf("Rural (target %s minutes)", formatNumber(t.RuralMinutes)), Values: rural},
 	}, nil, "")
@@ -339,7 +343,7 @@ func (v *responseTimesView) addHistogram(incs []metrics.Incident) error {
 		}
 		v.Bins = append(v.Bins, binRow{Bin: labels[i], CountText: formatNumber(float64(counts[i]))})
 	}
-	panel, err := HistogramPanel("rt-histogram", "How long incidents waited", "minutes", "incidents", labels, counts)
+	panel, err := chart.HistogramPanel("rt-histogram", "How long incidents waited", "minutes", "incidents", labels, counts)
 	if err != nil {
 		return fmt.Errorf("histogram: %w", err)
 	}

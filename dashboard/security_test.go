@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
@@ -21,7 +22,7 @@ func TestEveryAnswerIsPrivate(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			ts, st := authServer(t, d)
 			admin := addUser(t, st, "admin-user", metrics.RoleAdmin, boardPassword)
-			token, sum, err := NewAPIToken()
+			token, sum, err := auth.NewAPIToken()
 			if err != nil {
 				t.Fatal(err)
 			}

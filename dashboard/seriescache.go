@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 
-	"golang.org/x/sync/singleflight"
-
+	"github.com/assure-pcc/assure/dashboard/cache"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -16,25 +14,20 @@ import (
 const defaultSeriesKept = 400_000
 
 // seriesCache keeps each measure's current values until the figures or
-// the catalogue change (the store's data version moves). A measure's
-// series is the same for every viewer who may see it, and its metric
-// page, its series JSON and its public page each read it, per audience:
-// with kept pages that was still three to eight reads of one series per
-// upload, a fifth of the load test's CPU. It holds at most max values,
-// forgetting the least recently used series, and a series larger than
-// max is never kept.
+// the catalogue change (the store's data version moves), in the one
+// cache (see package cache). A measure's series is the same for every
+// viewer who may see it, and its metric page, its series JSON and its
+// public page each read it, per audience: with kept pages that was still
+// three to eight reads of one series per upload, a fifth of the load
+// test's CPU. It holds at most max values, forgetting the least recently
+// used series, and a series larger than max is never kept.
 //
 // Each series is kept with the version and the measure (its
 // classification) read in the same snapshot as its values, and a reader
 // gets it only when that classification lets them see it: a series is
 // never given on the strength of a classification read at another
 // moment.
-type seriesCache struct {
-	mu      sync.Mutex // guards version, and orders a put after a clear
-	version int64      // the data version of the series kept
-	kept    *lru[keptSeries]
-	group   singleflight.Group
-}
+type seriesCache = cache.Cache[keptSeries]
 
 // keptSeries is a measure's values with the measure as it was with them.
 type keptSeries struct {
@@ -43,7 +36,7 @@ type keptSeries struct {
 }
 
 func newSeriesCache(max int) *seriesCache {
-	return &seriesCache{kept: newLRU(max, func(k keptSeries) int { return len(k.obs) })}
+	return cache.New(max, func(k keptSeries) int { return len(k.obs) })
 }
 
 // series returns the current values of m for a reader of scope. m must
@@ -60,54 +53,28 @@ func (s *Server) series(ctx context.Context, scope metrics.Scope, m metrics.Metr
 		return nil, err
 	}
 	sc := s.seriesKept
-	k, ok := sc.get(m.ID, version)
+	k, ok := sc.Get(m.ID, version)
 	if !ok {
-		// The scope is part of the key: a reader who may not see the
+		// The scope is part of the flight: a reader who may not see the
 		// measure gets "not found" from the store, which must not be
 		// shared with one who may.
-		v, err, _ := sc.group.Do(fmt.Sprintf("%s\x00%d\x00%t", m.ID, version, scope.Sensitive), func() (any, error) {
+		k, err = sc.Fill(ctx, fmt.Sprintf("%s\x00%d\x00%t", m.ID, version, scope.Sensitive), func() (keptSeries, error) {
 			got, obs, at, err := s.store.VersionedSeries(ctx, scope, m.ID)
 			if err != nil {
-				return nil, err
+				return keptSeries{}, err
 			}
 			// Clipped, so that a reader's append copies rather than
 			// writing into the array other readers share.
 			k := keptSeries{metric: got, obs: slices.Clip(obs)}
-			sc.put(m.ID, at, k)
+			sc.Put(m.ID, at, k)
 			return k, nil
 		})
 		if err != nil {
 			return nil, err
 		}
-		k = v.(keptSeries)
 	}
 	if !scope.CanSee(k.metric) {
 		return nil, metrics.Errorf(metrics.ENOTFOUND, "no metric %q", m.ID)
 	}
 	return k.obs, nil
-}
-
-func (sc *seriesCache) get(id string, version int64) (keptSeries, bool) {
-	sc.mu.Lock()
-	current := version == sc.version
-	sc.mu.Unlock()
-	if !current {
-		return keptSeries{}, false
-	}
-	return sc.kept.get(id)
-}
-
-// put keeps a series read at version. A series of a version older than
-// those kept is not kept; one of a newer version forgets all the others.
-func (sc *seriesCache) put(id string, version int64, k keptSeries) {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	switch {
-	case version < sc.version:
-		return
-	case version > sc.version:
-		sc.kept.clear()
-		sc.version = version
-	}
-	sc.kept.put(id, k)
 }

@@ -15,40 +15,40 @@ import (
 func TestSeriesCacheKeepsWithinItsValues(t *testing.T) {
 	sc := newSeriesCache(10)
 	of := func(n int) keptSeries { return keptSeries{obs: make([]metrics.Observation, n)} }
-	sc.put("a", 1, of(4))
-	sc.put("b", 1, of(4))
-	sc.put("huge", 1, of(11)) // more than the whole budget: not kept
-	if _, ok := sc.get("huge", 1); ok {
+	sc.Put("a", 1, of(4))
+	sc.Put("b", 1, of(4))
+	sc.Put("huge", 1, of(11)) // more than the whole budget: not kept
+	if _, ok := sc.Get("huge", 1); ok {
 		t.Error("a series over the budget was kept")
 	}
-	sc.get("a", 1) // b is now the least recently used
-	sc.put("c", 1, of(4))
-	if _, ok := sc.get("b", 1); ok {
+	sc.Get("a", 1) // b is now the least recently used
+	sc.Put("c", 1, of(4))
+	if _, ok := sc.Get("b", 1); ok {
 		t.Error("the least recently used series (b) is still kept over the budget")
 	}
 	for _, id := range []string{"a", "c"} {
-		if _, ok := sc.get(id, 1); !ok {
+		if _, ok := sc.Get(id, 1); !ok {
 			t.Errorf("series %s was forgotten, though b was used less recently", id)
 		}
 	}
-	if _, held := sc.kept.size(); held != 8 {
+	if _, held := sc.Size(); held != 8 {
 		t.Errorf("held %d values, want 8", held)
 	}
-	if _, ok := sc.get("a", 2); ok {
+	if _, ok := sc.Get("a", 2); ok {
 		t.Error("a series of the old figures was given for the new ones")
 	}
-	sc.put("d", 2, of(2))
-	if _, held := sc.kept.size(); held != 2 {
+	sc.Put("d", 2, of(2))
+	if _, held := sc.Size(); held != 2 {
 		t.Errorf("new figures kept the old series (held %d)", held)
 	}
-	if _, ok := sc.get("c", 2); ok {
+	if _, ok := sc.Get("c", 2); ok {
 		t.Error("a series of the old figures was kept with the new")
 	}
-	sc.put("e", 1, of(2)) // read before the version moved, put after
-	if _, ok := sc.get("e", 1); ok {
+	sc.Put("e", 1, of(2)) // read before the version moved, put after
+	if _, ok := sc.Get("e", 1); ok {
 		t.Error("a series of an older version was kept beside the newer ones")
 	}
-	if _, ok := sc.get("d", 2); !ok {
+	if _, ok := sc.Get("d", 2); !ok {
 		t.Error("a series of an older version made the newer ones forgotten")
 	}
 }

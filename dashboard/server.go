@@ -1,6 +1,9 @@
 // Package dashboard is Assure's web server: pages, charts and the JSON
 // API, built on echo. Every read passes the viewer's scope to the store,
-// so a page cannot show a measure its viewer may not see.
+// so a page cannot show a measure its viewer may not see. Routes and
+// handlers are here; who may see and do what is dashboard/auth, charts
+// dashboard/chart, the one cache dashboard/cache, and downloads and the
+// published site's folder dashboard/export (see ARCHITECTURE.md).
 package dashboard
 
 import (
@@ -12,7 +15,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
@@ -64,13 +67,11 @@ type Server struct {
 	version  string
 	now      func() time.Time
 	pages    map[string]*template.Template
-	sessions *scs.SessionManager
+	sessions *auth.Sessions
 	// budget rates the revenue forecast (green, amber, red).
 	budget metrics.BudgetThresholds
 	// allowSelfApproval turns the two-person rule off (Config).
 	allowSelfApproval bool
-	// tokenStamps notes when each API token's use was last stamped.
-	tokenStamps tokenStamps
 	// views keeps what the overview and board pack compute from all the
 	// figures until the data changes (see viewcache.go).
 	views *viewCache
@@ -88,7 +89,7 @@ type Server struct {
 	// parses queues uploads: a few are read and checked at a time.
 	parses *parseQueue
 	// hashing bounds the password hashes computed at once.
-	hashing *hashSlots
+	hashing *auth.Hashing
 	// secureCookies marks cookies Secure.
 	secureCookies bool
 	// trustedProxies are those whose X-Forwarded-For is believed.
@@ -131,10 +132,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ParallelPasswordChecks == 0 {
 		cfg.ParallelPasswordChecks = runtime.NumCPU()
 	}
-	s.hashing = newHashSlots(cfg.ParallelPasswordChecks)
+	s.hashing = auth.NewHashing(cfg.ParallelPasswordChecks)
 	s.secureCookies = cfg.SecureCookies
 	s.trustedProxies = cfg.TrustedProxies
-	s.sessions = s.newSessions(cfg.SecureCookies)
+	s.sessions = auth.NewSessions(s.store, s.logger, func() time.Time { return s.now() }, cfg.SecureCookies)
 	// Cross-origin protection (Sec-Fetch-Site and Origin) in front of the
 	// CSRF tokens: two independent defences for state-changing requests.
 	s.echo = s.routes(cfg.SecureCookies)
@@ -172,11 +173,11 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 
 	// Everything else knows its viewer. Public pages show open measures
 	// only; the store filters by the viewer's scope on every read.
-	app := e.Group("", echo.WrapMiddleware(s.sessions.LoadAndSave), handleErrorsInside, s.csrfMiddleware(secureCookies, csrfExemptOrLate), s.authenticate, s.passwordGate)
+	app := e.Group("", echo.WrapMiddleware(s.sessions.LoadAndSave), handleErrorsInside, auth.CSRF(secureCookies, csrfExemptOrLate), s.sessions.Authenticate, s.passwordGate)
 	// Uploads: who may upload is settled, and the upload waits its turn,
 	// before its body is read; its CSRF token, a field of the multipart
 	// body, is checked once the body has been read within its limit.
-	upload := []echo.MiddlewareFunc{requireUploader, s.inTurn, readUploadForm, s.csrfMiddleware(secureCookies, csrfExempt)}
+	upload := []echo.MiddlewareFunc{auth.RequireUploader, s.inTurn, readUploadForm, auth.CSRF(secureCookies, auth.CSRFExempt)}
 	app.GET("/login", s.handleLoginForm)
 	app.POST("/login", s.handleLogin)
 	app.POST("/logout", s.handleLogout)
@@ -201,12 +202,12 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 
 	// Incident-level response times are always sensitive: 404 for the
 	// public, as for a page that does not exist.
-	app.GET("/response-times", s.handleResponseTimes, signedInOrNotFound)
-	app.GET("/response-times/export/:file", s.handleResponseTimesExport, signedInOrNotFound)
+	app.GET("/response-times", s.handleResponseTimes, auth.SignedInOrNotFound)
+	app.GET("/response-times/export/:file", s.handleResponseTimesExport, auth.SignedInOrNotFound)
 
 	// Signed-in users only; what each role may change is checked in the
-	// handler against the kind of file (allowFor).
-	signed := app.Group("", requireUser)
+	// handler against what it reads (auth.MayUpload, ...: auth/policy.go).
+	signed := app.Group("", auth.RequireUser)
 	signed.GET("/uploads", s.handleUploads)
 	signed.POST("/uploads", s.handleUploadCheck, upload...)
 	signed.POST("/uploads/confirm", s.handleUploadConfirm, s.inTurn)
@@ -227,7 +228,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	signed.GET("/account/password", s.handleAccountPassword)
 	signed.POST("/account/password", s.handleAccountPasswordChange)
 	// Users and tokens: administrators only, everyone else 403.
-	admin := signed.Group("/admin", requireAdmin)
+	admin := signed.Group("/admin", auth.RequireAdmin)
 	admin.GET("", s.handleAdmin)
 	admin.POST("/users", s.handleAdminAddUser)
 	admin.GET("/users/:id", s.handleAdminUser)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
@@ -62,18 +63,18 @@ func TestSessionsAreWrittenRarelyAndStillTimeOut(t *testing.T) {
 		}
 	}
 	if n := sessions.commits.Load() - start; n != 0 {
-		t.Errorf("5 pages read within %s wrote the session %d times, want 0", sessionTouch, n)
+		t.Errorf("5 pages read within %s wrote the session %d times, want 0", auth.SessionTouch, n)
 	}
 
-	clock.advance(sessionTouch)
+	clock.advance(auth.SessionTouch)
 	c.get("/metrics/secret")
 	if n := sessions.commits.Load() - start; n != 1 {
-		t.Errorf("a request after %s wrote the session %d times, want 1 (to renew its last-seen stamp)", sessionTouch, n)
+		t.Errorf("a request after %s wrote the session %d times, want 1 (to renew its last-seen stamp)", auth.SessionTouch, n)
 	}
 
-	clock.advance(sessionIdle + time.Minute)
+	clock.advance(auth.SessionIdle + time.Minute)
 	if resp, _ := c.get("/metrics/secret"); resp.StatusCode != 404 {
-		t.Errorf("after %s idle: %d, want 404 (signed out)", sessionIdle, resp.StatusCode)
+		t.Errorf("after %s idle: %d, want 404 (signed out)", auth.SessionIdle, resp.StatusCode)
 	}
 	if resp, _ := c.get("/metrics/secret"); resp.StatusCode != 404 {
 		t.Errorf("the request after the idle sign-out: %d, want 404", resp.StatusCode)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/ingesttest"
 	"github.com/assure-pcc/assure/metrics"
@@ -50,7 +51,7 @@ func TestUploadOntoAFullDiskSaysSoAndStoresNothing(t *testing.T) {
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	u := addUser(t, st, "ana", metrics.RoleAnalyst, analystPassword)
-	token, sum, _ := NewAPIToken()
+	token, sum, _ := auth.NewAPIToken()
 	if err := st.AddToken(ctx, u.ID, "ci", sum); err != nil {
 		t.Fatal(err)
 	}

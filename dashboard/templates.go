@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 )
@@ -39,8 +41,8 @@ type Page struct {
 }
 
 func (s *Server) page(c echo.Context, title string) Page {
-	p := Page{Title: title, Version: s.version, Path: c.Request().URL.Path, User: currentUser(c), Root: "/"}
-	p.CSRF, _ = c.Get(csrfContextKey).(string)
+	p := Page{Title: title, Version: s.version, Path: c.Request().URL.Path, User: auth.User(c), Root: "/"}
+	p.CSRF = auth.CSRFToken(c)
 	return p
 }
 
@@ -84,7 +86,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 			continue
 		}
 		t := template.New("layout.html").Funcs(templateFuncs)
-		if _, err := t.Parse(ChartPanelTemplate); err != nil {
+		if _, err := t.Parse(chart.ChartPanelTemplate); err != nil {
 			return nil, fmt.Errorf("chart panel template: %w", err)
 		}
 		files := append(append([]string{"templates/layout.html"}, partials...), name)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
@@ -122,11 +123,11 @@ func TestConcurrentSignInsCannotRaceTheLimit(t *testing.T) {
 				forms[i] = url.Values{"name": {"board"}, "password": {"wrong password, guess " + strconv.Itoa(i)}}
 			}
 			counts := burst(t, clients, "/login", forms)
-			if counts[http.StatusUnauthorized] != failedPerUser || counts[http.StatusTooManyRequests] != n-failedPerUser {
-				t.Errorf("statuses %v, want %d checked (401) and %d refused (429)", counts, failedPerUser, n-failedPerUser)
+			if counts[http.StatusUnauthorized] != auth.FailedPerUser || counts[http.StatusTooManyRequests] != n-auth.FailedPerUser {
+				t.Errorf("statuses %v, want %d checked (401) and %d refused (429)", counts, auth.FailedPerUser, n-auth.FailedPerUser)
 			}
-			if got := failedSignIns(t, st); got != failedPerUser {
-				t.Errorf("%d failed sign-ins were checked and audited, want %d", got, failedPerUser)
+			if got := failedSignIns(t, st); got != auth.FailedPerUser {
+				t.Errorf("%d failed sign-ins were checked and audited, want %d", got, auth.FailedPerUser)
 			}
 		})
 	}
@@ -157,8 +158,8 @@ func TestConcurrentPasswordChangesCannotRaceTheLimit(t *testing.T) {
 					"password_again": {"a fresh passphrase for board"}}
 			}
 			counts := burst(t, clients, "/account/password", forms)
-			if counts[http.StatusUnauthorized] != failedPerDevice || counts[http.StatusTooManyRequests] != n-failedPerDevice {
-				t.Errorf("statuses %v, want %d checked (401) and %d refused (429)", counts, failedPerDevice, n-failedPerDevice)
+			if counts[http.StatusUnauthorized] != auth.FailedPerDevice || counts[http.StatusTooManyRequests] != n-auth.FailedPerDevice {
+				t.Errorf("statuses %v, want %d checked (401) and %d refused (429)", counts, auth.FailedPerDevice, n-auth.FailedPerDevice)
 			}
 		})
 	}
@@ -180,10 +181,10 @@ func TestPasswordHashingIsBounded(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			tss, srvs, st := sharedServers(t, d, 1, Config{ParallelPasswordChecks: 2})
 			// Fewer than the address's free attempts: every one is checked.
-			const n = failedPerIP - 2
+			const n = auth.FailedPerIP - 2
 			clients := make([]*client, n)
 			forms := make([]url.Values, n)
-			hash, err := HashPassword(boardPassword, "")
+			hash, err := auth.HashPassword(boardPassword, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -203,7 +204,7 @@ func TestPasswordHashingIsBounded(t *testing.T) {
 			if counts[http.StatusSeeOther] != n/2 || counts[http.StatusUnauthorized] != n/2 {
 				t.Errorf("statuses %v, want %d signed in and %d refused", counts, n/2, n/2)
 			}
-			if peak := srvs[0].hashing.peak.Load(); peak > 2 || peak < 1 {
+			if peak := srvs[0].hashing.Peak(); peak > 2 || peak < 1 {
 				t.Errorf("%d password hashes at once, want at most 2", peak)
 			}
 		})
@@ -289,16 +290,16 @@ func strangersCannotLockAUserOut(t *testing.T, dialect string) {
 		}
 		*now = now.Add(longest)
 	}
-	if longest != backoffMax {
-		t.Errorf("the longest wait was %v, want it to grow to %v and stop there", longest, backoffMax)
+	if longest != auth.BackoffMax {
+		t.Errorf("the longest wait was %v, want it to grow to %v and stop there", longest, auth.BackoffMax)
 	}
 	// A new browser waits its turn, and then gets it.
 	fresh := newClient(t, ts)
 	resp := fresh.login("board", boardPassword)
 	if resp.StatusCode == http.StatusTooManyRequests {
 		w := retryAfter(t, resp)
-		if w > backoffMax {
-			t.Errorf("a new browser must wait %v, longer than %v", w, backoffMax)
+		if w > auth.BackoffMax {
+			t.Errorf("a new browser must wait %v, longer than %v", w, auth.BackoffMax)
 		}
 		*now = now.Add(w)
 		resp = fresh.login("board", boardPassword)
@@ -318,13 +319,13 @@ func TestARecognisedBrowserIsThrottled(t *testing.T) {
 			c := newClient(t, ts)
 			c.login("board", boardPassword)
 			c.post("/logout", url.Values{"_csrf": {c.csrf("/")}}, nil)
-			for i := range failedPerDevice {
+			for i := range auth.FailedPerDevice {
 				if resp := c.login("board", "wrong "+strconv.Itoa(i)); resp.StatusCode != http.StatusUnauthorized {
 					t.Fatalf("failure %d = %d", i, resp.StatusCode)
 				}
 			}
 			if resp := c.login("board", boardPassword); resp.StatusCode != http.StatusTooManyRequests {
-				t.Errorf("after %d failures from a recognised browser = %d, want 429", failedPerDevice, resp.StatusCode)
+				t.Errorf("after %d failures from a recognised browser = %d, want 429", auth.FailedPerDevice, resp.StatusCode)
 			}
 		})
 	}
@@ -345,17 +346,17 @@ func TestTrustedProxies(t *testing.T) {
 				resp, _ := c.post("/login", url.Values{"name": {name}, "password": {"guess"}, "_csrf": {c.csrf("/login")}}, fromClient(xff))
 				return resp.StatusCode
 			}
-			for i := range failedPerIP {
+			for i := range auth.FailedPerIP {
 				// The client forges an address of its own to the left.
 				if s := guess("nobody"+strconv.Itoa(i), "198.51.100."+strconv.Itoa(i)+", 203.0.113.7"); s != http.StatusUnauthorized {
 					t.Fatalf("failure %d = %d", i, s)
 				}
 			}
-			if n, _, _ := st.LoginAttempts(context.Background(), "ip:203.0.113.7"); n != failedPerIP {
-				t.Errorf("203.0.113.7 has %d attempts, want %d", n, failedPerIP)
+			if n, _, _ := st.LoginAttempts(context.Background(), "ip:203.0.113.7"); n != auth.FailedPerIP {
+				t.Errorf("203.0.113.7 has %d attempts, want %d", n, auth.FailedPerIP)
 			}
 			if s := guess("someone", "203.0.113.7"); s != http.StatusTooManyRequests {
-				t.Errorf("the %dth failure from 203.0.113.7 = %d, want 429", failedPerIP+1, s)
+				t.Errorf("the %dth failure from 203.0.113.7 = %d, want 429", auth.FailedPerIP+1, s)
 			}
 			if s := guess("someone", "192.0.2.1, 203.0.113.7"); s != http.StatusTooManyRequests {
 				t.Errorf("203.0.113.7 posing as 192.0.2.1 = %d, want 429", s)
@@ -414,20 +415,6 @@ func TestParseTrustedProxies(t *testing.T) {
 		}
 		if fmt.Sprint(gs) != fmt.Sprint(tc.want) {
 			t.Errorf("ParseTrustedProxies(%q) = %v, want %v", tc.in, gs, tc.want)
-		}
-	}
-}
-
-func TestIPThrottleKey(t *testing.T) {
-	for in, want := range map[string]string{
-		"203.0.113.7":            "ip:203.0.113.7",
-		"2001:db8:1:2:3:4:5:6":   "ip:2001:db8:1:2::/64",
-		"2001:db8:1:2:ffff::1":   "ip:2001:db8:1:2::/64",
-		"::ffff:203.0.113.7":     "ip:::ffff:203.0.113.7",
-		"not an address at all!": "ip:not an address at all!",
-	} {
-		if got := ipThrottleKey(in); got != want {
-			t.Errorf("ipThrottleKey(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

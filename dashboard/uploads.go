@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/mapping"
 	"github.com/assure-pcc/assure/metrics"
@@ -136,22 +137,8 @@ func cleanFileName(name string) string {
 	return name
 }
 
-// allowFor says which kinds a user may store.
-func allowFor(u *metrics.User) func(kind string) error {
-	return func(kind string) error {
-		if u.CanUpload(kind) {
-			return nil
-		}
-		who := map[string]string{metrics.KindFinance: "finance officers", metrics.KindPerformance: "analysts", metrics.KindTable: "analysts"}[kind]
-		if who == "" {
-			who = "nobody"
-		}
-		return metrics.Errorf(metrics.EFORBIDDEN, "%s workbooks are uploaded by %s; you are signed in as %s (%s).", kind, who, u.Name, u.Role)
-	}
-}
-
 func (s *Server) uploadsPage(c echo.Context, rep *ingest.Report, confirm bool) (uploadsPage, error) {
-	u := currentUser(c)
+	u := auth.User(c)
 	ups, err := s.store.ListUploads(c.Request().Context())
 	if err != nil {
 		return uploadsPage{}, err
@@ -179,7 +166,7 @@ func (s *Server) handleUploads(c echo.Context) error {
 // handleUploadCheck is the dry run: the file is checked and what would
 // be stored is shown; a clean file waits for the uploader to confirm.
 func (s *Server) handleUploadCheck(c echo.Context) error {
-	u := currentUser(c)
+	u := auth.User(c)
 	name, content, err := s.readUpload(c)
 	if err != nil {
 		return err
@@ -190,7 +177,7 @@ func (s *Server) handleUploadCheck(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.ingester.Ingest(ctx, name, content, ingest.Options{DryRun: true, UploadedBy: u.Name, Allow: allowFor(u), Period: period, Mapping: m})
+	rep, err := s.ingester.Ingest(ctx, name, content, ingest.Options{DryRun: true, UploadedBy: u.Name, Allow: func(kind string) error { return auth.MayUpload(u, kind) }, Period: period, Mapping: m})
 	if err != nil {
 		return err
 	}
@@ -229,7 +216,7 @@ func formMapping(name string) (string, *mapping.Mapping, error) {
 
 // handleUploadConfirm stores a file that passed its dry run.
 func (s *Server) handleUploadConfirm(c echo.Context) error {
-	u := currentUser(c)
+	u := auth.User(c)
 	ctx := c.Request().Context()
 	name, content, err := s.store.TakePending(ctx, c.FormValue("sha256"), u.Name)
 	if err != nil {
@@ -239,7 +226,7 @@ func (s *Server) handleUploadConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.ingester.Ingest(ctx, name, content, ingest.Options{UploadedBy: u.Name, Allow: allowFor(u), Period: strings.TrimSpace(c.FormValue("period")), Mapping: m})
+	rep, err := s.ingester.Ingest(ctx, name, content, ingest.Options{UploadedBy: u.Name, Allow: func(kind string) error { return auth.MayUpload(u, kind) }, Period: strings.TrimSpace(c.FormValue("period")), Mapping: m})
 	if err != nil {
 		return err
 	}
@@ -260,7 +247,7 @@ func (s *Server) auditReport(c echo.Context, rep ingest.Report) {
 		action = metrics.AuditUploadRejected
 	}
 	detail := fmt.Sprintf("%s (%s, %s, sha256 %s)", rep.File, rep.Kind, rep.Status, rep.SHA256)
-	s.audit(c, currentUser(c).Name, action, detail)
+	s.audit(c, auth.User(c).Name, action, detail)
 }
 
 // uploadID reads the :id of an upload route.
@@ -304,7 +291,7 @@ type rollbackPage struct {
 // handleUploadRollbackConfirm says what rolling an upload back will
 // revert, and asks the uploader to confirm.
 func (s *Server) handleUploadRollbackConfirm(c echo.Context) error {
-	u := currentUser(c)
+	u := auth.User(c)
 	id, err := uploadID(c)
 	if err != nil {
 		return err
@@ -313,7 +300,7 @@ func (s *Server) handleUploadRollbackConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := allowFor(u)(plan.Upload.Kind); err != nil {
+	if err := auth.MayUpload(u, plan.Upload.Kind); err != nil {
 		return err
 	}
 	p := rollbackPage{Page: s.page(c, "Roll back "+plan.Upload.FileName), Plan: plan}
@@ -324,7 +311,7 @@ func (s *Server) handleUploadRollbackConfirm(c echo.Context) error {
 // handleUploadRollback removes an upload's values and restores those it
 // superseded, and the catalogue entries it changed.
 func (s *Server) handleUploadRollback(c echo.Context) error {
-	u := currentUser(c)
+	u := auth.User(c)
 	id, err := uploadID(c)
 	if err != nil {
 		return err
@@ -334,7 +321,7 @@ func (s *Server) handleUploadRollback(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := allowFor(u)(plan.Upload.Kind); err != nil {
+	if err := auth.MayUpload(u, plan.Upload.Kind); err != nil {
 		return err
 	}
 	counts, err := s.store.RollbackUpload(ctx, id, u.Name)
@@ -349,7 +336,7 @@ func (s *Server) handleUploadRollback(c echo.Context) error {
 // handleAPIUpload is POST /api/v1/uploads: the same report as
 // `assure ingest --json`; ?dry_run=true checks without storing.
 func (s *Server) handleAPIUpload(c echo.Context) error {
-	u := currentUser(c)
+	u := auth.User(c)
 	name, content, err := s.readUpload(c)
 	if err != nil {
 		return err
@@ -367,7 +354,7 @@ func (s *Server) handleAPIUpload(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.ingester.Ingest(c.Request().Context(), name, content, ingest.Options{DryRun: dry, UploadedBy: u.Name, Allow: allowFor(u), Period: strings.TrimSpace(period), Mapping: m})
+	rep, err := s.ingester.Ingest(c.Request().Context(), name, content, ingest.Options{DryRun: dry, UploadedBy: u.Name, Allow: func(kind string) error { return auth.MayUpload(u, kind) }, Period: strings.TrimSpace(period), Mapping: m})
 	if err != nil {
 		return err
 	}

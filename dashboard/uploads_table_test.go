@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/metrics"
 )
@@ -47,7 +48,7 @@ func TestUploadTableWithMapping(t *testing.T) {
 func TestAPIUploadTable(t *testing.T) {
 	ts, st := uploadServer(t, "sqlite")
 	u, _, _ := st.UserByName(context.Background(), "ana")
-	token, sum, _ := NewAPIToken()
+	token, sum, _ := auth.NewAPIToken()
 	if err := st.AddToken(context.Background(), u.ID, "ci", sum); err != nil {
 		t.Fatal(err)
 	}

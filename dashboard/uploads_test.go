@@ -12,9 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assure-pcc/assure/cmd/assure/sample"
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/ingesttest"
-	"github.com/assure-pcc/assure/ingest/sample"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
@@ -187,7 +188,7 @@ func TestUploadPermissions(t *testing.T) {
 func TestAPIUpload(t *testing.T) {
 	ts, st := uploadServer(t, "sqlite")
 	u, _, _ := st.UserByName(context.Background(), "ana")
-	token, sum, _ := NewAPIToken()
+	token, sum, _ := auth.NewAPIToken()
 	if err := st.AddToken(context.Background(), u.ID, "ci", sum); err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +230,7 @@ func TestAPIUpload(t *testing.T) {
 func TestFinanceUploadWithPeriod(t *testing.T) {
 	ts, st := uploadServer(t, "sqlite")
 	u, _, _ := st.UserByName(context.Background(), "fin")
-	token, sum, _ := NewAPIToken()
+	token, sum, _ := auth.NewAPIToken()
 	if err := st.AddToken(context.Background(), u.ID, "ci", sum); err != nil {
 		t.Fatal(err)
 	}

@@ -3,22 +3,18 @@ package dashboard
 import (
 	"context"
 	"log/slog"
-	"slices"
 	"strconv"
-	"sync"
 
-	"golang.org/x/sync/singleflight"
-
+	"github.com/assure-pcc/assure/dashboard/cache"
 	"github.com/assure-pcc/assure/metrics"
 )
 
 // viewCache keeps views computed from the whole of the figures (the
 // overview's tiles, a board pack's analyses) until the store's data
-// version moves. Without it every overview read every current value
-// (480,000 in the load test) and analysed each measure again, seconds a
-// request on a busy 2-core machine. A version check is one small query,
-// and the version is the database's own counter, shared by every server
-// on the database and advanced in the transaction of each change.
+// version moves, in the one cache (see package cache). Without it every
+// overview read every current value (480,000 in the load test) and
+// analysed each measure again, seconds a request on a busy 2-core
+// machine. A version check is one small query.
 //
 // A view is only ever served at the version it was computed at. When
 // the version moves (an upload, a rollback, a catalogue change such as a
@@ -26,27 +22,18 @@ import (
 // waits for it, as do the requests that come while it is computed: the
 // view before the change may show what its readers may no longer see,
 // so it is never served, not even "meanwhile". Concurrent computations
-// of one view are one (singleflight). It holds at most max views,
-// forgetting the one least recently computed.
+// of one view are one, made apart from the requests that wait for it.
+// It holds at most max views, forgetting the one least recently used.
 type viewCache struct {
-	mu      sync.Mutex
-	max     int
-	entries map[string]cachedView
-	order   []string
-	group   singleflight.Group
+	kept *cache.Cache[any]
 	// computing holds a token while a view is computed: one at a time.
 	computing chan struct{}
 	// logger reports a computation that failed.
 	logger *slog.Logger
 }
 
-type cachedView struct {
-	version int64
-	value   any
-}
-
 func newViewCache(max int, logger *slog.Logger) *viewCache {
-	return &viewCache{max: max, entries: map[string]cachedView{}, logger: logger, computing: make(chan struct{}, 1)}
+	return &viewCache{kept: cache.New[any](max, nil), logger: logger, computing: make(chan struct{}, 1)}
 }
 
 // get returns the view for key at the store's current data version:
@@ -62,13 +49,10 @@ func (vc *viewCache) get(ctx context.Context, version func(context.Context) (int
 	if err != nil {
 		return nil, err
 	}
-	vc.mu.Lock()
-	e, ok := vc.entries[key]
-	vc.mu.Unlock()
-	if ok && e.version == v {
-		return e.value, nil
+	if value, ok := vc.kept.Get(key, v); ok {
+		return value, nil
 	}
-	ch := vc.group.DoChan(key+"\x00"+strconv.FormatInt(v, 10), func() (any, error) {
+	return vc.kept.FillApart(ctx, key+"\x00"+strconv.FormatInt(v, 10), func() (any, error) {
 		// One view at a time: each reads every current value, and at
 		// millions of values several at once multiply the memory they
 		// hold (the load test at 4.8 million values reached 8 GB).
@@ -79,34 +63,9 @@ func (vc *viewCache) get(ctx context.Context, version func(context.Context) (int
 			vc.logger.Error("computing a view", "view", key, "err", err)
 			return nil, err
 		}
-		vc.put(key, cachedView{version: v, value: value})
+		vc.kept.Put(key, v, value)
 		return value, nil
 	})
-	select {
-	case r := <-ch:
-		return r.Val, r.Err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-func (vc *viewCache) put(key string, e cachedView) {
-	vc.mu.Lock()
-	defer vc.mu.Unlock()
-	if old, ok := vc.entries[key]; ok && old.version > e.version {
-		return // a computation for a later version finished first
-	}
-	// The newest computed goes last, so the one forgotten is the one
-	// least recently computed.
-	if i := slices.Index(vc.order, key); i >= 0 {
-		vc.order = slices.Delete(vc.order, i, i+1)
-	}
-	vc.order = append(vc.order, key)
-	for len(vc.order) > vc.max {
-		delete(vc.entries, vc.order[0])
-		vc.order = vc.order[1:]
-	}
-	vc.entries[key] = e
 }
 
 // Warm computes the views every reader asks for first (the overview, for

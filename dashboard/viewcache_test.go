@@ -46,7 +46,7 @@ func TestViewCache(t *testing.T) {
 		{"another key computes", "b", 1, "b@v1", 2},
 		{"a new version computes the new view and waits for it: the old is never served", "a", 2, "a@v2", 3},
 		{"which is then kept", "a", 2, "a@v2", 3},
-		{"a third key evicts the oldest (b)", "c", 2, "c@v2", 4},
+		{"a third key evicts the least recently used (b, of the old version)", "c", 2, "c@v2", 4},
 		{"so b computes again", "b", 2, "b@v2", 5},
 	}
 	for _, s := range steps {
@@ -56,14 +56,14 @@ func TestViewCache(t *testing.T) {
 			t.Errorf("%s: got %q after %d computations, want %q after %d", s.what, got, computed.Load(), s.want, s.computed)
 		}
 	}
-	if len(vc.entries) > 2 || len(vc.order) > 2 {
-		t.Errorf("the cache holds %d entries (%d in order), want at most 2", len(vc.entries), len(vc.order))
+	if n, _ := vc.kept.Size(); n > 2 {
+		t.Errorf("the cache holds %d views, want at most 2", n)
 	}
 	// A computation of an older version that ends after a newer one's
 	// does not replace it.
-	vc.put("b", cachedView{version: 1, value: "b@v1"})
-	if e := vc.entries["b"]; e.version != 2 {
-		t.Errorf("an older view replaced the newer: %+v", e)
+	vc.kept.Put("b", 1, "b@v1")
+	if v, ok := vc.kept.Get("b", 2); !ok || v != "b@v2" {
+		t.Errorf("an older view replaced the newer: %v", v)
 	}
 
 	// Concurrent misses compute once, and every one of them waits for it.
@@ -198,12 +198,7 @@ func TestViewsAreComputedOneAtATime(t *testing.T) {
 func TestWarmComputesTheFirstViews(t *testing.T) {
 	srv, _ := testServer(t, "sqlite")
 	srv.Warm(context.Background())
-	srv.views.mu.Lock()
-	var keys []string
-	for k := range srv.views.entries {
-		keys = append(keys, k)
-	}
-	srv.views.mu.Unlock()
+	keys := srv.views.kept.Keys()
 	day := meetingDay(time.Now()).Format(time.DateOnly)
 	for _, want := range []string{"overview/true", "overview/false", "boardpack/true/" + day, "boardpack/false/" + day} {
 		if !slices.Contains(keys, want) {

@@ -3,6 +3,7 @@ package ingest
 import (
 	"errors"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -74,7 +75,7 @@ var excelErrors = [...]string{
 // The common path (a bare number, as in every numeric cell) does not
 // allocate.
 func ParseNumber(raw string, numFmt string) (value float64, isPercent bool, err error) {
-	pctFmt := numFmt != "" && numFmt != "General" && IsPercentFormat(numFmt)
+	pctFmt := numFmt != "" && numFmt != "General" && xlsx.IsPercentFormat(numFmt)
 	if isBareNumber(raw) {
 		if !pctFmt {
 			v, err := strconv.ParseFloat(raw, 64)
@@ -472,136 +473,37 @@ func quoteText(s string) string {
 	return b.String()
 }
 
-// IsPercentFormat reports whether a number format shows values as
-// percentages: it has a "%" that is not inside quoted text, not escaped
-// with a backslash, not a padding or fill character ("_%", "*%") and not
-// inside square brackets.
-func IsPercentFormat(numFmt string) bool {
-	if strings.IndexByte(numFmt, '%') < 0 {
-		return false // most formats: no scan needed
+// cellAt is the cell of column col (from 0) among a row's cells, which
+// are in column order; none for a column that is not there (col < 0).
+func cellAt(cells []xlsx.Cell, col int) (xlsx.Cell, bool) {
+	if col < 0 {
+		return xlsx.Cell{}, false
 	}
-	found := false
-	walkFormat(numFmt, func(c byte, _ string) bool {
-		if c == '%' {
-			found = true
-			return false
-		}
-		return true
-	})
-	return found
+	i := sort.Search(len(cells), func(i int) bool { return cells[i].Col >= col })
+	if i < len(cells) && cells[i].Col == col {
+		return cells[i], true
+	}
+	return xlsx.Cell{}, false
 }
 
-// IsDateFormat reports whether a number format shows a date or a time, so
-// that the cell's number is a serial date. A format is a date when it has
-// a d, m, y, h or s token outside quoted text, escapes, padding and square
-// brackets; the elapsed-time brackets [h], [m] and [s] (any repeat, any
-// case) count as time tokens. A scientific "E+" is not a date, nor is
-// "General".
-func IsDateFormat(numFmt string) bool {
-	found := false
-	walkFormat(numFmt, func(c byte, bracket string) bool {
-		if bracket != "" {
-			if isElapsed(bracket) {
-				found = true
-			}
-			return !found
+// datePeriod reads the period of a date: an ISO date cell (its month),
+// or a date serial under a date format in the workbook's date system
+// (date1904). ok is false for a cell that is not a date, which each
+// reader reads its own way.
+func datePeriod(c xlsx.Cell, date1904 bool) (p metrics.Period, ok bool, err error) {
+	switch {
+	case c.Type == xlsx.Date && len(c.Value) >= 7:
+		p, err = metrics.ParsePeriod(c.Value[:7])
+		return p, true, err
+	case c.Type == xlsx.Number && xlsx.IsDateFormat(c.Format):
+		serial, err := strconv.ParseFloat(c.Value, 64)
+		if err != nil {
+			return metrics.Period{}, true, metrics.Errorf(metrics.EINVALID, "%q is not a date", c.Value)
 		}
-		switch c {
-		case 'd', 'D', 'm', 'M', 'y', 'Y', 'h', 'H', 's', 'S':
-			found = true
-		}
-		return !found
-	})
-	return found
-}
-
-// isElapsed reports whether the text of a bracket (without the brackets)
-// is an elapsed-time token such as h, hh, mm or ss.
-func isElapsed(s string) bool {
-	if s == "" {
-		return false
+		p, err = metrics.PeriodFromSerial(serial, date1904)
+		return p, true, err
 	}
-	c := s[0] | 0x20
-	if c != 'h' && c != 'm' && c != 's' {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		if s[i]|0x20 != c {
-			return false
-		}
-	}
-	return true
-}
-
-// walkFormat calls fn for each character of a number format that is a
-// format token rather than literal text: it skips quoted text, characters
-// escaped with a backslash, and the character after "_" (padding) or "*"
-// (fill). A square-bracketed part is passed once, as its inner text with
-// c set to '['. fn returns false to stop.
-func walkFormat(numFmt string, fn func(c byte, bracket string) bool) {
-	for i := 0; i < len(numFmt); i++ {
-		c := numFmt[i]
-		switch c {
-		case '"':
-			j := strings.IndexByte(numFmt[i+1:], '"')
-			if j < 0 {
-				return
-			}
-			i += j + 1
-		case '\\', '_', '*':
-			// Skip the next character, which may be multi-byte.
-			if i+1 < len(numFmt) {
-				_, size := utf8.DecodeRuneInString(numFmt[i+1:])
-				i += size
-			}
-		case '[':
-			j := strings.IndexByte(numFmt[i+1:], ']')
-			if j < 0 {
-				return
-			}
-			if !fn('[', numFmt[i+1:i+1+j]) {
-				return
-			}
-			i += j + 1
-		default:
-			if !fn(c, "") {
-				return
-			}
-		}
-	}
-}
-
-// FormatHasThousandsScale reports how many powers of 1000 a number format
-// divides by when it displays a value: each comma after the last digit
-// placeholder of the integer or decimal part ("#,##0," shows 1234567 as
-// 1,235; "#,##0,," as 1) scales by 1000, while a comma between digit
-// placeholders is only a grouping separator. It reads the first section,
-// the one for positive numbers, and returns 0 for none. It only reports:
-// whether "£000" columns are stored scaled is the finance ingest's choice.
-func FormatHasThousandsScale(numFmt string) int {
-	scale, run := 0, 0
-	afterDigit := false
-	walkFormat(numFmt, func(c byte, _ string) bool {
-		switch c {
-		case ';':
-			return false // end of the first section
-		case '0', '#', '?':
-			run = 0 // the commas so far were grouping separators
-			afterDigit = true
-		case ',':
-			if afterDigit {
-				run++
-			}
-		default:
-			scale += run
-			run = 0
-			afterDigit = false
-		}
-		return true
-	})
-	// walkFormat treats padding ("_)") as skipped, so a trailing run
-	// before "_)" is counted here, at the end of the section.
-	return scale + run
+	return metrics.Period{}, false, nil
 }
 
 // copiedValue judges a value cell of a data row that lies inside a merged

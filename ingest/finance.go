@@ -12,6 +12,7 @@ import (
 
 	"github.com/assure-pcc/assure/ingest/xlsx"
 	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
 )
 
 // The monthly revenue and capital monitoring workbook: a Revenue sheet
@@ -76,9 +77,8 @@ type financeReader struct {
 	probs  *problems
 	counts *Counts
 	file   string
-	// formulas calculates formula cells saved without a value, with the
-	// performance reader's engine and limits.
-	formulas *performanceReader
+	// formulas calculates formula cells saved without a value.
+	formulas *formulaCalc
 	tables   map[financeTable]string
 	claims   []periodClaim
 	fig      metrics.FinanceFigures
@@ -99,9 +99,9 @@ type periodClaim struct {
 func (in *Ingester) ingestFinance(ctx context.Context, rep Report, wb *xlsx.Workbook, name string, content []byte, opts Options) (Report, error) {
 	probs := &problems{max: in.MaxErrors}
 	r := &financeReader{wb: wb, probs: probs, counts: &rep.Counts, file: name,
-		formulas: &performanceReader{content: content}, tables: map[financeTable]string{}}
+		formulas: newFormulaCalc(content), tables: map[financeTable]string{}}
 	err := r.read(ctx)
-	r.formulas.calc.close()
+	r.formulas.close()
 	if err != nil {
 		return rep, fmt.Errorf("%s: %w", name, err)
 	}
@@ -125,12 +125,10 @@ func (in *Ingester) ingestFinance(ctx context.Context, rep Report, wb *xlsx.Work
 		}
 		r.financePreview(rep.Finance, stored, share)
 	}
+	var tx *store.IngestTx
 	if !probs.failed() && !opts.DryRun {
-		tx, err := in.Store.BeginIngest(ctx, metrics.Upload{
-			FileName: name, SHA256: rep.SHA256, Kind: metrics.KindFinance, Size: int64(len(content)), UploadedBy: opts.UploadedBy,
-		}, content)
-		if err != nil {
-			return rep, fmt.Errorf("%s: begin: %w", name, err)
+		if tx, err = in.beginUnlessDry(ctx, opts, rep, metrics.KindFinance, content); err != nil {
+			return rep, err
 		}
 		defer tx.Rollback()
 		counts, err := tx.AddFinanceMonth(ctx, r.fig)
@@ -149,26 +147,9 @@ func (in *Ingester) ingestFinance(ctx context.Context, rep Report, wb *xlsx.Work
 				v := counts.RevisedTotals.VarianceGBP()
 				rep.Finance.RevisedVarianceGBP = &v
 			}
-			if err := tx.Commit(); err != nil {
-				return rep, fmt.Errorf("%s: commit: %w", name, err)
-			}
-			rep.UploadID = tx.UploadID()
 		}
 	}
-	rep.Errors = append(rep.Errors, probs.errors...)
-	rep.Warnings = append(rep.Warnings, probs.warnings...)
-	rep.ErrorsTruncated = probs.dropped
-	if probs.failed() {
-		rep.Status = StatusRejected
-		rep.Finance = nil
-		in.Logger.Info("file rejected", "file", name, "kind", metrics.KindFinance, "errors", len(probs.errors)+probs.dropped)
-		return rep, nil
-	}
-	rep.Status = StatusStored
-	if !opts.DryRun {
-		in.Logger.Info("file stored", "file", name, "upload", rep.UploadID, "kind", metrics.KindFinance, "period", r.fig.Month.Period.Key())
-	}
-	return rep, nil
+	return in.end(rep, probs, tx, "kind", metrics.KindFinance, "period", r.fig.Month.Period.Key())
 }
 
 func (r *financeReader) summary(revenue, capital, reserves int) *FinanceSummary {
@@ -535,19 +516,6 @@ type amount struct {
 	cell  string
 }
 
-// cellAt returns the cell in column col of a row.
-func cellAt(cells []xlsx.Cell, col int) (xlsx.Cell, bool) {
-	for _, c := range cells {
-		if c.Col == col {
-			return c, true
-		}
-		if c.Col > col {
-			break
-		}
-	}
-	return xlsx.Cell{}, false
-}
-
 // money reads the figure of column role ro in a row. present is false for
 // a missing column or a blank cell; ok is false when the cell held
 // something that is not an amount (the error is reported here).
@@ -608,7 +576,7 @@ func (r *financeReader) money(s *tableState, ro frole, rowNum int, cells []xlsx.
 		// shows the £000 the heading speaks of: undo the format's scale.
 		pounds = v * float64(s.unit[col])
 		if c.Type != xlsx.String {
-			for range FormatHasThousandsScale(format) {
+			for range xlsx.FormatHasThousandsScale(format) {
 				pounds /= 1000
 			}
 		}

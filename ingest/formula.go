@@ -19,26 +19,30 @@ const maxCalcFileBytes = 20 << 20
 
 // formulaCalc calculates formulas that were saved without a cached value
 // (some tools write none), opening the workbook with excelize on first
-// need only.
+// need only. Every reader of a workbook (performance, finance) uses it.
 type formulaCalc struct {
-	f     *excelize.File
-	err   error
-	count int
+	content []byte
+	opened  bool
+	f       *excelize.File
+	err     error
+	count   int
 }
 
+// newFormulaCalc calculates the formulas of the workbook content.
+func newFormulaCalc(content []byte) *formulaCalc { return &formulaCalc{content: content} }
+
 // calculate returns the value of the formula in sheet!ref as raw text.
-func (r *performanceReader) calculate(sheet, ref string) (string, error) {
-	if r.calc == nil {
-		r.calc = &formulaCalc{}
-		if len(r.content) > maxCalcFileBytes {
-			r.calc.err = fmt.Errorf("too large to calculate")
+func (c *formulaCalc) calculate(sheet, ref string) (string, error) {
+	if !c.opened {
+		c.opened = true
+		if len(c.content) > maxCalcFileBytes {
+			c.err = fmt.Errorf("too large to calculate")
 		} else {
-			r.calc.f, r.calc.err = excelize.OpenReader(bytes.NewReader(r.content), excelize.Options{
+			c.f, c.err = excelize.OpenReader(bytes.NewReader(c.content), excelize.Options{
 				RawCellValue: true, UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20,
 			})
 		}
 	}
-	c := r.calc
 	c.count++
 	if c.err != nil || c.count > maxCalculated {
 		return "", metrics.Errorf(metrics.EINVALID, "the formula has no saved value: open the file in Excel, let it calculate, save it and upload it again")

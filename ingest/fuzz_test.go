@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/assure-pcc/assure/ingest/ingesttest"
+	"github.com/assure-pcc/assure/ingest/spreadsheet"
 	"github.com/assure-pcc/assure/ingest/xlsx"
 	"github.com/assure-pcc/assure/metrics"
 )
@@ -36,7 +37,7 @@ func FuzzParseNumber(f *testing.F) {
 // make the embedded SQLite too slow to be worth fuzzing through.)
 func FuzzReadWorkbook(f *testing.F) {
 	var tmpl bytes.Buffer
-	if err := WritePerformanceTemplate(&tmpl); err != nil {
+	if err := spreadsheet.WritePerformanceTemplate(&tmpl); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(tmpl.Bytes())
@@ -59,7 +60,7 @@ func FuzzReadWorkbook(f *testing.F) {
 			}
 			return
 		}
-		r := &performanceReader{wb: wb, probs: &problems{max: 100}, counts: &Counts{}}
+		r := &performanceReader{wb: wb, probs: &problems{max: 100}, counts: &Counts{}, calc: newFormulaCalc(content)}
 		for _, sh := range wb.Sheets {
 			rows, err := wb.Rows(sh.Name)
 			if err != nil {

@@ -4,8 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"context"
 	"encoding/binary"
-	"encoding/xml"
 	"errors"
 	"hash/crc32"
 	"io"
@@ -14,10 +14,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"testing/iotest"
 	"time"
 
 	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
 )
 
 const testSheet = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -140,8 +140,8 @@ func TestCheckPackageAccepts(t *testing.T) {
 	for _, p := range validParts() {
 		total += len(p.body)
 	}
-	if info.Entries != 5 || info.XMLParts != 5 || info.TotalUncompressed != int64(total) || info.Macros {
-		t.Errorf("info = %+v; want 5 entries, 5 XML parts, %d bytes, no macros", info, total)
+	if info.Entries != 5 || info.TotalUncompressed != int64(total) || info.Macros {
+		t.Errorf("info = %+v; want 5 entries, %d bytes, no macros", info, total)
 	}
 
 	// Directory entries, stored parts, a macro project and parts outside
@@ -154,8 +154,8 @@ func TestCheckPackageAccepts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !info.Macros || info.XMLParts != 6 {
-		t.Errorf("info = %+v; want macros and 6 XML parts", info)
+	if !info.Macros {
+		t.Errorf("info = %+v; want macros", info)
 	}
 }
 
@@ -223,42 +223,6 @@ func TestCheckPackageRejects(t *testing.T) {
 				return zipOf(t, without("xl/worksheets/sheet1.xml"), raw(t, honest("xl/worksheets/sheet1.xml", spaces, spacesComp), spacesComp))
 			},
 			code: metrics.ETOOLARGE, want: []string{`"xl/worksheets/sheet1.xml" expands from`, "over the 200:1 limit", "--max-ratio"},
-		},
-		{
-			name: "declared size smaller than the data",
-			file: func() []byte {
-				fh := honest("xl/worksheets/sheet1.xml", spaces, spacesComp)
-				fh.UncompressedSize64 = 1000 // small enough to escape the ratio test
-				return zipOf(t, without("xl/worksheets/sheet1.xml"), raw(t, fh, spacesComp))
-			},
-			code: metrics.EINVALID, want: []string{`"xl/worksheets/sheet1.xml"`, "size does not match the 1000 bytes its zip header declares"},
-		},
-		{
-			name: "declared size larger than the data",
-			file: func() []byte {
-				fh := honest("xl/worksheets/sheet1.xml", sheet, sheetComp)
-				fh.UncompressedSize64 += 10
-				return zipOf(t, without("xl/worksheets/sheet1.xml"), raw(t, fh, sheetComp))
-			},
-			code: metrics.EINVALID, want: []string{"size does not match"},
-		},
-		{
-			name: "checksum mismatch",
-			file: func() []byte {
-				fh := honest("xl/worksheets/sheet1.xml", sheet, sheetComp)
-				fh.CRC32++
-				return zipOf(t, without("xl/worksheets/sheet1.xml"), raw(t, fh, sheetComp))
-			},
-			code: metrics.EINVALID, want: []string{"fails its checksum"},
-		},
-		{
-			name: "corrupt deflate data",
-			file: func() []byte {
-				junk := []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
-				fh := honest("xl/worksheets/sheet1.xml", sheet, junk)
-				return zipOf(t, without("xl/worksheets/sheet1.xml"), raw(t, fh, junk))
-			},
-			code: metrics.EINVALID, want: []string{"compressed data is corrupt"},
 		},
 		{
 			name: "duplicate part",
@@ -389,47 +353,6 @@ func TestCheckPackageRejects(t *testing.T) {
 			file: func() []byte { b := zipOf(t, validParts()); return b[:len(b)-30] },
 			code: metrics.EINVALID, want: []string{"zip structure is damaged"},
 		},
-		{
-			name: "sheet cut off mid-row",
-			file: func() []byte { return zipOf(t, withSheet(testSheet[:strings.Index(testSheet, `<c r="A2"`)+5])) },
-			code: metrics.EINVALID, want: []string{`part "xl/worksheets/sheet1.xml"`, "it ends inside <c>, so the file was cut off"},
-		},
-		{
-			name: "sheet cut off between rows",
-			file: func() []byte { return zipOf(t, withSheet(testSheet[:strings.Index(testSheet, `<row r="2"`)])) },
-			code: metrics.EINVALID, want: []string{"it ends inside <sheetData>"},
-		},
-		{
-			name: "invalid UTF-8 in a sheet",
-			file: func() []byte { return zipOf(t, withSheet(strings.Replace(testSheet, "Q1", "Q\xa31", 1))) },
-			code: metrics.EINVALID, want: []string{"invalid UTF-8"},
-		},
-		{
-			name: "undefined entity",
-			file: func() []byte { return zipOf(t, withSheet(strings.Replace(testSheet, "Q1", "Q&nbsp;1", 1))) },
-			code: metrics.EINVALID, want: []string{"the undefined entity &nbsp;"},
-		},
-		{
-			name: "DOCTYPE",
-			file: func() []byte {
-				return zipOf(t, withSheet(`<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><worksheet>&lol;</worksheet>`))
-			},
-			code: metrics.EINVALID, want: []string{"a DOCTYPE declaration"},
-		},
-		{
-			name: "DOCTYPE in the workbook part",
-			file: func() []byte {
-				parts := validParts()
-				parts[2].body = `<!DOCTYPE workbook SYSTEM "http://example.org/x.dtd"><workbook/>`
-				return zipOf(t, parts)
-			},
-			code: metrics.EINVALID, want: []string{`part "xl/workbook.xml"`, "DOCTYPE"},
-		},
-		{
-			name: "mismatched tags",
-			file: func() []byte { return zipOf(t, withSheet(strings.Replace(testSheet, "</row>", "</col>", 1))) },
-			code: metrics.EINVALID, want: []string{"</col> closes <row>"},
-		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -454,6 +377,131 @@ func TestCheckPackageRejects(t *testing.T) {
 					t.Errorf("message %q; want it to contain %q", me.Message, w)
 				}
 			}
+		})
+	}
+}
+
+// TestDamagedPartsAreRejected: a part that does not decompress to what
+// its zip header declares, or whose XML is not well formed, passes the
+// package check (which reads no part) and is rejected by the reader as
+// it reads the part, naming it.
+func TestDamagedPartsAreRejected(t *testing.T) {
+	// The test sheet with its shared string made inline, so that the
+	// workbook needs no shared strings part.
+	testSheet := strings.Replace(testSheet, `<c r="A1" t="s"><v>0</v></c>`, `<c r="A1" t="inlineStr"><is><t>Metric</t></is></c>`, 1)
+	withSheet := func(xml string) []testPart {
+		return withSheet(strings.Replace(xml, `<c r="A1" t="s"><v>0</v></c>`, `<c r="A1" t="inlineStr"><is><t>Metric</t></is></c>`, 1))
+	}
+	sheet := []byte(testSheet)
+	sheetComp := deflated(t, sheet)
+	spaces := []byte("<worksheet>" + strings.Repeat(" ", 3<<20) + "</worksheet>")
+	spacesComp := deflated(t, spaces)
+
+	tests := []struct {
+		name  string
+		file  func() []byte
+		limit func(*Limits)
+		code  string
+		want  []string // fragments of the message
+	}{
+		{
+			name: "declared size smaller than the data",
+			file: func() []byte {
+				fh := honest("xl/worksheets/sheet1.xml", spaces, spacesComp)
+				fh.UncompressedSize64 = 1000 // small enough to escape the ratio test
+				return zipOf(t, without("xl/worksheets/sheet1.xml"), raw(t, fh, spacesComp))
+			},
+			code: metrics.EINVALID, want: []string{"xl/worksheets/sheet1.xml: its size does not match the 1000 bytes its zip header declares"},
+		},
+		{
+			name: "declared size larger than the data",
+			file: func() []byte {
+				fh := honest("xl/worksheets/sheet1.xml", sheet, sheetComp)
+				fh.UncompressedSize64 += 10
+				return zipOf(t, without("xl/worksheets/sheet1.xml"), raw(t, fh, sheetComp))
+			},
+			code: metrics.EINVALID, want: []string{"xl/worksheets/sheet1.xml: its size does not match"},
+		},
+		{
+			name: "checksum mismatch",
+			file: func() []byte {
+				fh := honest("xl/worksheets/sheet1.xml", sheet, sheetComp)
+				fh.CRC32++
+				return zipOf(t, without("xl/worksheets/sheet1.xml"), raw(t, fh, sheetComp))
+			},
+			code: metrics.EINVALID, want: []string{"xl/worksheets/sheet1.xml fails its checksum"},
+		},
+		{
+			name: "corrupt deflate data",
+			file: func() []byte {
+				junk := []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+				fh := honest("xl/worksheets/sheet1.xml", sheet, junk)
+				return zipOf(t, without("xl/worksheets/sheet1.xml"), raw(t, fh, junk))
+			},
+			code: metrics.EINVALID, want: []string{"xl/worksheets/sheet1.xml: its compressed data is corrupt"},
+		},
+		{
+			name: "sheet cut off mid-row",
+			file: func() []byte { return zipOf(t, withSheet(testSheet[:strings.Index(testSheet, `<c r="A2"`)+5])) },
+			code: metrics.EINVALID, want: []string{"xl/worksheets/sheet1.xml", "unexpected end of file inside a tag (in row 2)"},
+		},
+		{
+			name: "sheet cut off between rows",
+			file: func() []byte { return zipOf(t, withSheet(testSheet[:strings.Index(testSheet, `<row r="2"`)])) },
+			code: metrics.EINVALID, want: []string{"inside <sheetData>: the part is truncated"},
+		},
+		{
+			name: "invalid UTF-8 in a sheet",
+			file: func() []byte { return zipOf(t, withSheet(strings.Replace(testSheet, "Q1", "Q\xa31", 1))) },
+			code: metrics.EINVALID, want: []string{"xl/worksheets/sheet1.xml", "UTF-8"},
+		},
+		{
+			name: "undefined entity",
+			file: func() []byte { return zipOf(t, withSheet(strings.Replace(testSheet, "Q1", "Q&nbsp;1", 1))) },
+			code: metrics.EINVALID, want: []string{"xl/worksheets/sheet1.xml", "nbsp"},
+		},
+		{
+			name: "DOCTYPE",
+			file: func() []byte {
+				return zipOf(t, withSheet(`<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><worksheet>&lol;</worksheet>`))
+			},
+			code: metrics.EINVALID, want: []string{"xl/worksheets/sheet1.xml", "DOCTYPE is not allowed"},
+		},
+		{
+			name: "DOCTYPE in the workbook part",
+			file: func() []byte {
+				parts := validParts()
+				parts[2].body = `<!DOCTYPE workbook SYSTEM "http://example.org/x.dtd"><workbook/>`
+				return zipOf(t, parts)
+			},
+			code: metrics.EINVALID, want: []string{"damaged.xlsx is damaged (xl/workbook.xml", "DOCTYPE is not allowed", "save it again"},
+		},
+		{
+			name: "mismatched tags",
+			file: func() []byte { return zipOf(t, withSheet(strings.Replace(testSheet, "</row>", "</col>", 1))) },
+			code: metrics.EINVALID, want: []string{"xl/worksheets/sheet1.xml", "</col>"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := tt.file()
+			if _, err := CheckPackage(bytes.NewReader(b), int64(len(b)), DefaultLimits()); err != nil {
+				t.Fatalf("the package check read a part: %v", err)
+			}
+			forEachStore(t, func(t *testing.T, st *store.Store) {
+				rep := ingestBytes(t, st, "damaged.xlsx", b, Options{DryRun: true})
+				requireStatus(t, rep, StatusRejected)
+				var msgs []string
+				for _, p := range rep.Errors {
+					msgs = append(msgs, p.Message)
+				}
+				all := strings.Join(msgs, "\n")
+				for _, w := range tt.want {
+					if !strings.Contains(all, w) {
+						t.Errorf("errors %q; want one containing %q", all, w)
+					}
+				}
+			})
 		})
 	}
 }
@@ -579,7 +627,7 @@ func TestCheckPackageBomb(t *testing.T) {
 		want     string
 	}{
 		{"honest", zeros, zerosCRC, size, metrics.ETOOLARGE, "--max-ratio"},
-		{"lying", spaces, spacesCRC, 1 << 20, metrics.EINVALID, "does not match the 1.0 MB its zip header declares"},
+		{"lying", spaces, spacesCRC, 1 << 20, "", "its size does not match the 1048576 bytes its zip header declares"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			fh := zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, CRC32: tt.crc,
@@ -591,7 +639,21 @@ func TestCheckPackageBomb(t *testing.T) {
 			}
 			start := time.Now()
 			_, err := CheckPackage(bytes.NewReader(b), int64(len(b)), lim)
-			if metrics.ErrorCode(err) != tt.code || !strings.Contains(err.Error(), tt.want) {
+			if tt.code == "" {
+				// The package check reads no part: the reader finds the
+				// lie, at the size declared.
+				if err != nil {
+					t.Fatalf("the package check read a part: %v", err)
+				}
+				forEachStore(t, func(t *testing.T, st *store.Store) {
+					in := New(st, nil)
+					in.Package = lim
+					rep, err := in.Ingest(context.Background(), "lying.xlsx", b, Options{DryRun: true})
+					if err != nil || rep.Status != StatusRejected || len(rep.Errors) == 0 || !strings.Contains(rep.Errors[0].Message, tt.want) {
+						t.Fatalf("report %+v, %v; want rejected saying %q", rep, err, tt.want)
+					}
+				})
+			} else if metrics.ErrorCode(err) != tt.code || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v; want %s containing %q", err, tt.code, tt.want)
 			}
 			if d := time.Since(start); d > time.Second {
@@ -661,248 +723,9 @@ func TestCheckPackageRealFiles(t *testing.T) {
 				t.Errorf("error %q; want it to contain %q", err, want)
 			case !reject && err != nil:
 				t.Errorf("rejected: %v", err)
-			case !reject && info.XMLParts == 0:
-				t.Errorf("no XML part checked: %+v", info)
+			case !reject && info.Entries == 0:
+				t.Errorf("no entry counted: %+v", info)
 			}
 		})
 	}
-}
-
-func TestCheckSheetXML(t *testing.T) {
-	valid := []string{
-		testSheet,
-		"\xef\xbb\xbf" + testSheet,
-		`<a/>`,
-		"<a/>\n",
-		`<?xml version='1.0' encoding='utf-8'?><a/>`,
-		`<?xml version="1.0" standalone="yes"?>` + "\r\n<a/>",
-		`<!-- a comment with - dashes --><a><!-- inside --></a><!-- after -->`,
-		`<a><?pi data?></a><?after?>`,
-		`<a><![CDATA[<not a tag> & ]] ]]]></a>`,
-		`<x:a xmlns:x="u"><x:b x:c='1' d = "2"/></x:a>`,
-		`<a b="&lt;&gt;&amp;&quot;&apos;&#65;&#x1F600;"/>`,
-		`<a>&#9;&#10;&#13;&#xD7FF;&#xE000;&#x10FFFF;</a>`,
-		`<a>£ € 漢字 😀 > ] ]] ]>]]]'"</a>`,
-		`<a b="x>y" c="it's"/>`,
-		`<a ></a >`,
-		"<a\n\tb=\"1\"\n/>",
-		`<a.b-c_d:e1/>`,
-		`<a>` + strings.Repeat(`<b>`, 1000) + strings.Repeat(`</b>`, 1000) + `</a>`,
-		`<` + strings.Repeat("n", maxNameBytes) + `/>`,
-	}
-	for _, doc := range valid {
-		for _, r := range readersOf(doc) {
-			if err := CheckSheetXML(r.r, 1<<20); err != nil {
-				t.Errorf("%s %.60q: %v", r.name, doc, err)
-			}
-		}
-	}
-
-	invalid := []struct{ doc, want string }{
-		{``, "no root element"},
-		{"  \n ", "no root element"},
-		{`<a>`, "it ends inside <a>"},
-		{`<worksheet><sheetData><row r="1"><c r="A1"><v>1`, "it ends inside <v>"},
-		{`<a b="1`, "it ends inside <a>"},
-		{`<a><b></a></b>`, "</a> closes <b>"},
-		{`<a></A>`, "</A> closes <a>"},
-		{`</a>`, "'/' after '<'"},
-		{`<a/><b/>`, "a second root element"},
-		{`text<a/>`, "text outside the root element"},
-		{`<a/>text`, "text outside the root element"},
-		{`<a>&nbsp;</a>`, "the undefined entity &nbsp;"},
-		{`<a>&lt</a>`, "does not start a reference"},
-		{`<a>AT&T</a>`, "does not start a reference"},
-		{`<a>& </a>`, "does not start a reference"},
-		{`<a>&#0;</a>`, "U+0000"},
-		{`<a>&#x1;</a>`, "U+0001"},
-		{`<a>&#xD800;</a>`, "U+D800"},
-		{`<a>&#x110000;</a>`, "U+110000"},
-		{`<a>&#xZZ;</a>`, "bad character reference"},
-		{`<a>&#;</a>`, "bad character reference"},
-		{`<a>&#123456789;</a>`, "bad character reference"},
-		{`<a b="&foo;"/>`, "undefined entity &foo;"},
-		{"<a>\x01</a>", "control character U+0001"},
-		{"<a>\x00</a>", "control character U+0000"},
-		{"<a b=\"\x0b\"/>", "control character U+000B"},
-		{"<a>\xff</a>", "invalid UTF-8"},
-		{"<a>\xc3</a>", "invalid UTF-8"},
-		{"<a>\xed\xa0\x80</a>", "invalid UTF-8"}, // an encoded surrogate
-		{"<a>\xef\xbf\xbe</a>", "U+FFFE"},
-		{"<a b=\"\xe9\"/>", "invalid UTF-8"},
-		{"<a><!-- \xff --></a>", "invalid UTF-8"},
-		{`<a b=1/>`, "without quotes"},
-		{`<a b/>`, "an attribute without a value"},
-		{`<a b="1"c="2"/>`, "where a space or the end of the tag should be"},
-		{`<a b="<"/>`, "a '<' inside an attribute value"},
-		{`<a>]]></a>`, `"]]>" outside a CDATA section`},
-		{`<a>]]]></a>`, `"]]>" outside a CDATA section`},
-		{`<a b="]]>"/>`, `"]]>" outside a CDATA section`},
-		{`<a / >`, "'/' not followed by '>'"},
-		{`<1a/>`, "'1' after '<'"},
-		{"<a\xc3\xa9/>", "non-ASCII character in a name"},
-		{`<a:b:c/>`, "more than one ':'"},
-		{`<a x:y:z="1"/>`, "more than one ':'"},
-		{`<!DOCTYPE a><a/>`, "a DOCTYPE declaration"},
-		{`<!doctype a><a/>`, "a DOCTYPE declaration"},
-		{`<a><!ENTITY x "y"></a>`, "a declaration ('<!')"},
-		{`<![CDATA[x]]><a/>`, "a declaration ('<!')"},
-		{`<a><!-- a -- b --></a>`, "'--' inside a comment"},
-		{`<a><!-- a ---></a>`, "'--' inside a comment"},
-		{`<a><!-- open</a>`, "it ends inside <a>"},
-		{`<a><![CDATA[open</a>`, "it ends inside <a>"},
-		{`<a/><?xml version="1.0"?>`, "not at the start"},
-		{`<?xml version="1.0" encoding="ISO-8859-1"?><a/>`, `the encoding "ISO-8859-1"`},
-		{`<?xml version="1.1"?><a/>`, `XML version "1.1"`},
-		{"\xff\xfe<\x00a\x00/\x00>\x00", "UTF-16"},
-		{`<a>` + strings.Repeat(`<b>`, maxDepth) + `</a>`, "nested more than"},
-		{`<` + strings.Repeat("n", maxNameBytes+1) + `/>`, "a name longer than"},
-	}
-	for _, tt := range invalid {
-		for _, r := range readersOf(tt.doc) {
-			err := CheckSheetXML(r.r, 1<<20)
-			if err == nil {
-				t.Errorf("%s %.60q: accepted; want %q", r.name, tt.doc, tt.want)
-				continue
-			}
-			if metrics.ErrorCode(err) != metrics.EINVALID || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("%s %.60q: %v; want EINVALID containing %q", r.name, tt.doc, err, tt.want)
-			}
-		}
-	}
-}
-
-type namedReader struct {
-	name string
-	r    io.Reader
-}
-
-// readersOf serves doc whole and a byte at a time, so that every
-// construct is also checked across the scanner's buffer refills.
-func readersOf(doc string) []namedReader {
-	return []namedReader{
-		{"whole", strings.NewReader(doc)},
-		{"bytewise", iotest.OneByteReader(strings.NewReader(doc))},
-		{"eof-with-data", iotest.DataErrReader(strings.NewReader(doc))},
-	}
-}
-
-func TestCheckSheetXMLLimitAndReadErrors(t *testing.T) {
-	doc := `<a>` + strings.Repeat("x", 1000) + `</a>`
-	if err := CheckSheetXML(strings.NewReader(doc), int64(len(doc))); err != nil {
-		t.Errorf("at exactly the limit: %v", err)
-	}
-	err := CheckSheetXML(strings.NewReader(doc), int64(len(doc)-1))
-	if metrics.ErrorCode(err) != metrics.ETOOLARGE || !strings.Contains(err.Error(), "--max-sheet-mb") {
-		t.Errorf("over the limit: %v; want ETOOLARGE naming --max-sheet-mb", err)
-	}
-	r := io.MultiReader(strings.NewReader("<a>"), iotest.ErrReader(errors.New("disk on fire")))
-	err = CheckSheetXML(r, 1<<20)
-	if metrics.ErrorCode(err) != metrics.EINVALID || !strings.Contains(err.Error(), "disk on fire") {
-		t.Errorf("read error: %v; want EINVALID with the cause", err)
-	}
-}
-
-// bigSheet writes a worksheet of rows*12 cells like the ones finance
-// exports hold: numbers, shared strings, styles and a formula.
-func bigSheet(rows int) []byte {
-	var b bytes.Buffer
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n")
-	b.WriteString(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
-	cols := "ABCDEFGHIJKL"
-	for r := 1; r <= rows; r++ {
-		rs := strconv.Itoa(r)
-		b.WriteString(`<row r="` + rs + `" spans="1:12">`)
-		for i := range len(cols) {
-			ref := cols[i:i+1] + rs
-			switch i {
-			case 0:
-				b.WriteString(`<c r="` + ref + `" t="s"><v>` + strconv.Itoa(r%97) + `</v></c>`)
-			case 11:
-				b.WriteString(`<c r="` + ref + `" s="3"><f>SUM(B` + rs + `:K` + rs + `)</f><v>` + strconv.Itoa(r*7) + `</v></c>`)
-			default:
-				b.WriteString(`<c r="` + ref + `" s="2"><v>` + strconv.FormatFloat(float64(r*i)/3, 'g', -1, 64) + `</v></c>`)
-			}
-		}
-		b.WriteString(`</row>`)
-	}
-	b.WriteString(`</sheetData></worksheet>`)
-	return b.Bytes()
-}
-
-// TestCheckSheetXMLLarge checks a sheet of about 50 MB end to end, which
-// must take a second or so, not minutes.
-func TestCheckSheetXMLLarge(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a 50 MB sheet")
-	}
-	doc := bigSheet(100000)
-	start := time.Now()
-	if err := CheckSheetXML(bytes.NewReader(doc), int64(len(doc))); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%.1f MB checked in %v", float64(len(doc))/(1<<20), time.Since(start))
-	// Cut at the very end: the damage is still found.
-	if err := CheckSheetXML(bytes.NewReader(doc[:len(doc)-7]), int64(len(doc))); err == nil ||
-		!strings.Contains(err.Error(), "it ends inside <worksheet>") {
-		t.Errorf("cut sheet: %v", err)
-	}
-}
-
-func BenchmarkCheckSheetXML(b *testing.B) {
-	doc := bigSheet(20000)
-	b.SetBytes(int64(len(doc)))
-	for b.Loop() {
-		if err := CheckSheetXML(bytes.NewReader(doc), int64(len(doc))); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkEncodingXML is the alternative CheckSheetXML replaces: the
-// standard decoder's RawToken, which does not even match end tags.
-func BenchmarkEncodingXML(b *testing.B) {
-	doc := bigSheet(20000)
-	b.SetBytes(int64(len(doc)))
-	for b.Loop() {
-		d := xml.NewDecoder(bytes.NewReader(doc))
-		for {
-			_, err := d.RawToken()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-}
-
-// FuzzCheckSheetXML holds CheckSheetXML to its promise: whatever it
-// accepts, encoding/xml (which excelize uses) reads to the end without an
-// error, so that no accepted sheet can be silently cut short.
-func FuzzCheckSheetXML(f *testing.F) {
-	for _, s := range []string{
-		testSheet, `<a b="1"><![CDATA[x]]><!--c--><?p?>&amp;&#65;</a>`, `<x:a xmlns:x="u"/>`,
-		"<a>\xc3\xa9</a>", `<a><b></a>`, `<!DOCTYPE a><a/>`,
-		// Found by fuzzing: encoding/xml accepts no other spelling of UTF-8.
-		`<?xml encoding="UTF8"?><worksheet></worksheet>`, `<a>]]></a>`, `<::/>`,
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, doc []byte) {
-		if checkXML(bytes.NewReader(doc), 1<<20) != nil {
-			return
-		}
-		d := xml.NewDecoder(bytes.NewReader(doc))
-		for {
-			_, err := d.Token()
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				t.Fatalf("CheckSheetXML accepted %q, which encoding/xml rejects: %v", doc, err)
-			}
-		}
-	})
 }

@@ -3,6 +3,8 @@ package ingest
 import (
 	"strings"
 	"unicode"
+
+	"github.com/assure-pcc/assure/ingest/mapping"
 )
 
 // headerRowLimit is how far down a sheet the header row may be: title
@@ -49,22 +51,8 @@ var headerWords = map[string]role{
 	"category": roleCategory, "group": roleCategory, "theme": roleCategory, "priority": roleCategory,
 }
 
-// normHeader folds a header for matching: case, spacing and punctuation
-// are ignored, so "Metric ID", "metric_id" and "METRIC-ID:" agree.
-func normHeader(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r >= 'A' && r <= 'Z':
-			b.WriteRune(r + ('a' - 'A'))
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
-}
+// normHeader folds a header for matching (see mapping.FoldHeading).
+func normHeader(s string) string { return mapping.FoldHeading(s) }
 
 // headerRole names the role of a header cell's text, or roleNone.
 // A unit or note in brackets after the name ("Value (count)",

@@ -365,7 +365,7 @@ var incidentTextLayouts = []string{
 func (r *performanceReader) cellTime(c xlsx.Cell) (time.Time, error) {
 	switch c.Type {
 	case xlsx.Number:
-		if !IsDateFormat(c.Format) {
+		if !xlsx.IsDateFormat(c.Format) {
 			return time.Time{}, metrics.Errorf(metrics.EINVALID, "%s is a number, not a date and time: format the cell as a date and time, such as 2021-08-03 14:05", c.Value)
 		}
 		serial, err := strconv.ParseFloat(c.Value, 64)

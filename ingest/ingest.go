@@ -215,15 +215,8 @@ func (in *Ingester) ingest(ctx context.Context, name string, content []byte, opt
 			"the file is larger than the %d MB limit: split it, or raise the limit with --max-file-mb", in.Package.MaxFileBytes>>20)})
 		return rep, nil
 	}
-	if prev, found, err := in.Store.FindUploadBySHA(ctx, rep.SHA256); err != nil {
-		return rep, fmt.Errorf("%s: look up earlier uploads: %w", name, err)
-	} else if found {
-		rep.Status = StatusUnchanged
-		rep.Kind = prev.Kind
-		rep.UploadID = prev.ID
-		rep.Warnings = append(rep.Warnings, Problem{Message: fmt.Sprintf(
-			"this file was already stored on %s as upload %d: nothing changed", prev.UploadedAt.Format("2 Jan 2006 15:04"), prev.ID)})
-		return rep, nil
+	if done, err := in.unchanged(ctx, &rep); done || err != nil {
+		return rep, err
 	}
 
 	if opts.Mapping != nil {
@@ -267,18 +260,12 @@ func (in *Ingester) ingest(ctx context.Context, name string, content []byte, opt
 // transaction as they are read, and the report of both says the same:
 // what the file would change, or has changed.
 func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.Workbook, name string, content []byte, opts Options) (Report, error) {
-	var (
-		tx  *store.IngestTx
-		src storedReader = in.Store
-	)
-	if !opts.DryRun {
-		var err error
-		tx, err = in.Store.BeginIngest(ctx, metrics.Upload{
-			FileName: name, SHA256: rep.SHA256, Kind: metrics.KindPerformance, Size: int64(len(content)), UploadedBy: opts.UploadedBy,
-		}, content)
-		if err != nil {
-			return rep, fmt.Errorf("%s: begin: %w", name, err)
-		}
+	tx, err := in.beginUnlessDry(ctx, opts, rep, metrics.KindPerformance, content)
+	if err != nil {
+		return rep, err
+	}
+	var src storedReader = in.Store
+	if tx != nil {
 		defer tx.Rollback()
 		src = tx
 	}
@@ -287,7 +274,7 @@ func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.
 		return rep, fmt.Errorf("%s: %w", name, err)
 	}
 	probs := &problems{max: in.MaxErrors}
-	r := &performanceReader{wb: wb, tx: tx, probs: probs, counts: &rep.Counts, file: name, content: content, progress: opts.Progress,
+	r := &performanceReader{wb: wb, tx: tx, probs: probs, counts: &rep.Counts, file: name, calc: newFormulaCalc(content), progress: opts.Progress,
 		cat: newCatalogue(stored), sink: newValueSink(tx, src, name)}
 	err = r.read(ctx)
 	r.calc.close()
@@ -318,25 +305,23 @@ func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.
 			rep.Counts.Superseded = counts.Superseded
 		}
 	}
-	rep.Errors = append(rep.Errors, probs.errors...)
-	rep.Warnings = append(rep.Warnings, probs.warnings...)
-	rep.ErrorsTruncated = probs.dropped
-	if probs.failed() {
-		rep.Status = StatusRejected
-		rep.Preview = nil
-		in.Logger.Info("file rejected", "file", name, "errors", len(probs.errors)+probs.dropped)
-		return rep, nil
-	}
-	rep.Status = StatusStored
+	return in.end(rep, probs, tx, "kind", metrics.KindPerformance, "observations", rep.Counts.Observations)
+}
+
+// beginUnlessDry opens the transaction of a real ingest of a workbook of
+// kind: its upload, with content as the original file. A dry run writes
+// nothing, and gets none (nil).
+func (in *Ingester) beginUnlessDry(ctx context.Context, opts Options, rep Report, kind string, content []byte) (*store.IngestTx, error) {
 	if opts.DryRun {
-		return rep, nil
+		return nil, nil
 	}
-	if err := tx.Commit(); err != nil {
-		return rep, fmt.Errorf("%s: commit: %w", name, err)
+	tx, err := in.Store.BeginIngest(ctx, metrics.Upload{
+		FileName: rep.File, SHA256: rep.SHA256, Kind: kind, Size: int64(len(content)), UploadedBy: opts.UploadedBy,
+	}, content)
+	if err != nil {
+		return nil, fmt.Errorf("%s: begin: %w", rep.File, err)
 	}
-	rep.UploadID = tx.UploadID()
-	in.Logger.Info("file stored", "file", name, "upload", rep.UploadID, "observations", rep.Counts.Observations)
-	return rep, nil
+	return tx, nil
 }
 
 // open recognises the file, checks the package against the limits and
@@ -370,11 +355,15 @@ func (in *Ingester) open(name string, content []byte) (*xlsx.Workbook, error) {
 }
 
 // asFileError turns a reader's complaint about the file into a
-// user-facing error, keeping a *metrics.Error's own message.
+// user-facing error, keeping a *metrics.Error's own message: a damaged
+// part (its XML is the reader's to check) says what to do about it.
 func asFileError(name string, err error) error {
 	var me *metrics.Error
-	if errors.As(err, &me) {
+	switch {
+	case errors.As(err, &me):
 		return me
+	case errors.Is(err, xlsx.ErrMalformed):
+		return metrics.Errorf(metrics.EINVALID, "%s is damaged (%v): open it in Excel and save it again as .xlsx", name, strings.TrimPrefix(err.Error(), "xlsx: "))
 	}
 	return metrics.Errorf(metrics.EINVALID, "%s could not be read as a workbook: %v", name, err)
 }

@@ -26,7 +26,6 @@ type performanceReader struct {
 	probs    *problems
 	counts   *Counts
 	file     string
-	content  []byte
 	progress func(rows int64)
 
 	// cat resolves the names of measures and keeps what the file wants
@@ -225,21 +224,13 @@ func (r *performanceReader) headerPeriod(c xlsx.Cell) (metrics.Period, bool) {
 // cellPeriod reads a period from a cell: text, an ISO date cell, or a
 // date serial under a date format in the workbook's date system.
 func (r *performanceReader) cellPeriod(c xlsx.Cell) (metrics.Period, error) {
+	if p, ok, err := datePeriod(c, r.wb.Date1904); ok {
+		return p, err
+	}
 	switch c.Type {
 	case xlsx.String:
 		return metrics.ParsePeriod(c.Value)
-	case xlsx.Date:
-		if len(c.Value) >= 7 {
-			return metrics.ParsePeriod(c.Value[:7])
-		}
 	case xlsx.Number:
-		if IsDateFormat(c.Format) {
-			serial, err := strconv.ParseFloat(c.Value, 64)
-			if err != nil {
-				return metrics.Period{}, metrics.Errorf(metrics.EINVALID, "%q is not a date", c.Value)
-			}
-			return metrics.PeriodFromSerial(serial, r.wb.Date1904)
-		}
 		if n, err := strconv.Atoi(c.Value); err == nil && n >= 1900 && n <= 2200 {
 			return metrics.ParsePeriod(c.Value)
 		}
@@ -447,7 +438,7 @@ func (r *performanceReader) cellNumber(sheet string, rowNum int, c xlsx.Cell) (v
 		if !c.Formula {
 			return 0, false, false
 		}
-		v, err := r.calculate(sheet, ref)
+		v, err := r.calc.calculate(sheet, ref)
 		if err != nil {
 			r.probs.errorf(sheet, ref, "%s", metrics.ErrorMessage(err))
 			return 0, false, false

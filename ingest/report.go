@@ -3,6 +3,8 @@ package ingest
 import (
 	"fmt"
 	"strings"
+
+	"github.com/assure-pcc/assure/metrics/store"
 )
 
 // Report is the verdict on one file: what was (or, on a dry run, would be)
@@ -125,3 +127,31 @@ func (p *problems) failed() bool { return len(p.errors) > 0 || p.dropped > 0 }
 // full reports whether the error list is at its cap: reading further
 // would only count errors the report cannot show.
 func (p *problems) full() bool { return len(p.errors) >= p.max }
+
+// end is how every ingest ends, whatever the file: its problems go into
+// the report; a file with an error is rejected, with no preview and no
+// finance summary, and nothing of it is stored (the caller's deferred
+// Rollback undoes tx); any other is stored: committed, unless it is a dry
+// run (tx nil), and logged. attrs are what the log says of the file
+// besides its name and upload (its kind, mapping, values or month).
+func (in *Ingester) end(rep Report, probs *problems, tx *store.IngestTx, attrs ...any) (Report, error) {
+	rep.Errors = append(rep.Errors, probs.errors...)
+	rep.Warnings = append(rep.Warnings, probs.warnings...)
+	rep.ErrorsTruncated = probs.dropped
+	if probs.failed() {
+		rep.Status = StatusRejected
+		rep.Preview, rep.Finance = nil, nil
+		in.Logger.Info("file rejected", append(append([]any{"file", rep.File}, attrs...), "errors", len(probs.errors)+probs.dropped)...)
+		return rep, nil
+	}
+	rep.Status = StatusStored
+	if tx == nil {
+		return rep, nil
+	}
+	if err := tx.Commit(); err != nil {
+		return rep, fmt.Errorf("%s: commit: %w", rep.File, err)
+	}
+	rep.UploadID = tx.UploadID()
+	in.Logger.Info("file stored", append([]any{"file", rep.File, "upload", rep.UploadID}, attrs...)...)
+	return rep, nil
+}

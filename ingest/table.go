@@ -73,7 +73,7 @@ func (in *Ingester) runTable(ctx context.Context, rep Report, name string, size 
 	}
 	rep.Counts.Metrics = len(used)
 	if probs.failed() {
-		return in.finishRejected(rep, probs), nil
+		return in.end(rep, probs, nil, "kind", metrics.KindTable, "mapping", m.Name)
 	}
 
 	// The whole table is read: only now, and only for a real ingest, is
@@ -124,7 +124,7 @@ func (in *Ingester) runTable(ctx context.Context, rep Report, name string, size 
 		}
 	}
 	if probs.failed() {
-		return in.finishRejected(rep, probs), nil
+		return in.end(rep, probs, nil, "kind", metrics.KindTable, "mapping", m.Name)
 	}
 	sink := newValueSink(tx, src, name)
 	for _, o := range obs {
@@ -152,17 +152,7 @@ func (in *Ingester) runTable(ctx context.Context, rep Report, name string, size 
 		}
 		rep.Counts.Superseded = counts.Superseded
 	}
-	rep.Warnings = append(rep.Warnings, probs.warnings...)
-	rep.Status = StatusStored
-	if opts.DryRun {
-		return rep, nil
-	}
-	if err := tx.Commit(); err != nil {
-		return rep, fmt.Errorf("%s: commit: %w", name, err)
-	}
-	rep.UploadID = tx.UploadID()
-	in.Logger.Info("table stored", "file", name, "mapping", m.Name, "upload", rep.UploadID, "observations", rep.Counts.Observations)
-	return rep, nil
+	return in.end(rep, probs, tx, "kind", metrics.KindTable, "mapping", m.Name, "observations", rep.Counts.Observations)
 }
 
 // firstCell is the first cell of a value's source, which for a value
@@ -177,15 +167,6 @@ func firstCell(cell string) string {
 func (in *Ingester) rejectTable(rep Report, p Problem) Report {
 	rep.Status = StatusRejected
 	rep.Errors = append(rep.Errors, p)
-	return rep
-}
-
-func (in *Ingester) finishRejected(rep Report, probs *problems) Report {
-	rep.Errors = append(rep.Errors, probs.errors...)
-	rep.Warnings = append(rep.Warnings, probs.warnings...)
-	rep.ErrorsTruncated = probs.dropped
-	rep.Status = StatusRejected
-	in.Logger.Info("file rejected", "file", rep.File, "mapping", rep.Mapping, "errors", len(probs.errors)+probs.dropped)
 	return rep
 }
 

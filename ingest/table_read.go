@@ -401,19 +401,6 @@ func (t *tableReader) sheetPeriod(s *tableSheet, above []bufferedRow) bool {
 	return true
 }
 
-// tableCell returns the cell of column col, if the row has one (by binary
-// search: wide tables have many cells a row).
-func tableCell(cells []xlsx.Cell, col int) (xlsx.Cell, bool) {
-	if col < 0 {
-		return xlsx.Cell{}, false
-	}
-	i := sort.Search(len(cells), func(i int) bool { return cells[i].Col >= col })
-	if i < len(cells) && cells[i].Col == col {
-		return cells[i], true
-	}
-	return xlsx.Cell{}, false
-}
-
 // row applies the mapping to one data row.
 func (t *tableReader) row(ctx context.Context, s *tableSheet, num int, cells []xlsx.Cell) error {
 	t.rows++
@@ -434,14 +421,14 @@ func (t *tableReader) row(ctx context.Context, s *tableSheet, num int, cells []x
 		return nil
 	}
 	for _, k := range s.keep {
-		c, _ := tableCell(cells, k.col)
+		c, _ := cellAt(cells, k.col)
 		if !k.f.MatchesFilter(mapping.CleanLabel(c.Value, t.foot)) {
 			t.counts.SkippedRows++
 			return nil
 		}
 	}
 	for _, d := range s.drop {
-		c, _ := tableCell(cells, d.col)
+		c, _ := cellAt(cells, d.col)
 		if d.f.MatchesFilter(mapping.CleanLabel(c.Value, t.foot)) {
 			t.counts.SkippedRows++
 			return nil
@@ -449,7 +436,7 @@ func (t *tableReader) row(ctx context.Context, s *tableSheet, num int, cells []x
 	}
 	area := t.m.Area.Fixed
 	if s.area >= 0 {
-		c, _ := tableCell(cells, s.area)
+		c, _ := cellAt(cells, s.area)
 		area = t.area(c.Value)
 	}
 	if area == "" {
@@ -467,7 +454,7 @@ func (t *tableReader) row(ctx context.Context, s *tableSheet, num int, cells []x
 	}
 	if s.wide != nil {
 		for _, w := range s.wide {
-			c, ok := tableCell(cells, w.col)
+			c, ok := cellAt(cells, w.col)
 			if !ok {
 				continue
 			}
@@ -479,7 +466,7 @@ func (t *tableReader) row(ctx context.Context, s *tableSheet, num int, cells []x
 	}
 	label := t.m.Metric.Fixed
 	if s.metric >= 0 {
-		c, _ := tableCell(cells, s.metric)
+		c, _ := cellAt(cells, s.metric)
 		label = c.Value
 	}
 	metricID := t.metricID(label)
@@ -491,7 +478,7 @@ func (t *tableReader) row(ctx context.Context, s *tableSheet, num int, cells []x
 		t.add(metricID, area, p, 1, s.name, max(s.metric, 0), num)
 		return nil
 	}
-	c, ok := tableCell(cells, s.value)
+	c, ok := cellAt(cells, s.value)
 	if !ok {
 		t.counts.SkippedRows++
 		return nil
@@ -544,7 +531,7 @@ func (t *tableReader) metricID(raw string) string {
 // rowPeriod reads the period of a row from its period column (and
 // quarter column).
 func (t *tableReader) rowPeriod(s *tableSheet, num int, cells []xlsx.Cell) (periodOrErr, bool) {
-	c, ok := tableCell(cells, s.period)
+	c, ok := cellAt(cells, s.period)
 	ref := xlsx.CellName(s.period, num)
 	if !ok {
 		t.probs.errorf(s.name, ref, "column %q: the period is blank", s.labels[s.period])
@@ -552,10 +539,10 @@ func (t *tableReader) rowPeriod(s *tableSheet, num int, cells []xlsx.Cell) (peri
 	}
 	key := c.Value
 	if s.quarter >= 0 {
-		q, _ := tableCell(cells, s.quarter)
+		q, _ := cellAt(cells, s.quarter)
 		key = c.Value + "\x00" + q.Value
 	}
-	if c.Type == xlsx.Number && IsDateFormat(c.Format) {
+	if c.Type == xlsx.Number && xlsx.IsDateFormat(c.Format) {
 		key = "\x01" + key // a serial is not the same as its text
 	}
 	if r, ok := t.periods[key]; ok {
@@ -563,7 +550,7 @@ func (t *tableReader) rowPeriod(s *tableSheet, num int, cells []xlsx.Cell) (peri
 	}
 	var r periodOrErr
 	if s.quarter >= 0 {
-		q, _ := tableCell(cells, s.quarter)
+		q, _ := cellAt(cells, s.quarter)
 		r.p, r.err = quarterPeriod(c.Value, q.Value)
 	} else {
 		r.p, r.err = tableCellPeriod(c, t.date1904)
@@ -607,22 +594,11 @@ func quarterPeriod(fy, q string) (metrics.Period, error) {
 	return metrics.QuarterOf(y.Start.Year(), n), nil
 }
 
-// tableCellPeriod reads a period from a cell: text, an ISO date cell, or
-// a date serial under a date format.
+// tableCellPeriod reads a period from a cell: a date (see datePeriod),
+// else its text.
 func tableCellPeriod(c xlsx.Cell, date1904 bool) (metrics.Period, error) {
-	switch c.Type {
-	case xlsx.Date:
-		if len(c.Value) >= 7 {
-			return metrics.ParsePeriod(c.Value[:7])
-		}
-	case xlsx.Number:
-		if IsDateFormat(c.Format) {
-			serial, err := strconv.ParseFloat(c.Value, 64)
-			if err != nil {
-				return metrics.Period{}, metrics.Errorf(metrics.EINVALID, "%q is not a date", c.Value)
-			}
-			return metrics.PeriodFromSerial(serial, date1904)
-		}
+	if p, ok, err := datePeriod(c, date1904); ok {
+		return p, err
 	}
 	return metrics.ParsePeriod(c.Value)
 }

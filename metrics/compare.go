@@ -3,7 +3,6 @@ package metrics
 import (
 	"slices"
 	"sort"
-	"strings"
 )
 
 // Comparing areas of different sizes: a force of 60,000 crimes a year and
@@ -167,15 +166,4 @@ func RankAreas(obs []Observation, dir Direction, skip func(area string) bool) (R
 		}
 	}
 	return Ranking{Period: best, Direction: dir, Rows: rows}, true
-}
-
-// nationalAreas are the totals that national tables print beside the
-// forces: comparisons set a force beside them, and rankings of forces
-// leave them out.
-var nationalAreas = []string{"england and wales", "england", "wales"}
-
-// IsNationalArea reports whether an area is a national total (England
-// and Wales, England, Wales) rather than a force or part of one.
-func IsNationalArea(area string) bool {
-	return slices.Contains(nationalAreas, strings.ToLower(strings.TrimSpace(area)))
 }

@@ -354,19 +354,19 @@ func (f FinanceFigures) Check() error {
 		return nil
 	}
 	for _, l := range f.Revenue {
-		if err := dup("business area", l.BusinessArea, foldName(l.BusinessArea), cellAt(l.Sheet, l.Cells.Area)); err != nil {
+		if err := dup("business area", l.BusinessArea, foldName(l.BusinessArea), Location(l.Sheet, l.Cells.Area)); err != nil {
 			return err
 		}
 	}
 	for _, l := range f.Capital {
 		// One scheme may be funded from two sources, as two lines.
 		key := foldName(l.Scheme) + "\x00" + foldName(l.FundingSource)
-		if err := dup("capital scheme", l.Scheme, key, cellAt(l.Sheet, l.Cells.Scheme)); err != nil {
+		if err := dup("capital scheme", l.Scheme, key, Location(l.Sheet, l.Cells.Scheme)); err != nil {
 			return err
 		}
 	}
 	for _, l := range f.Reserves {
-		if err := dup("reserve", l.Reserve, foldName(l.Reserve), cellAt(l.Sheet, l.Cells.Reserve)); err != nil {
+		if err := dup("reserve", l.Reserve, foldName(l.Reserve), Location(l.Sheet, l.Cells.Reserve)); err != nil {
 			return err
 		}
 	}
@@ -379,8 +379,38 @@ func foldName(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
-// cellAt writes a cell as a spreadsheet does: Sheet!Cell.
-func cellAt(sheet, cell string) string {
+// SourceCells names the cells of a revenue line's budget, forecast and
+// variance, in that order: "Revenue!B4, E4, F4".
+func (l RevenueLine) SourceCells() string {
+	return cellList(l.Sheet, l.Cells.Budget, l.Cells.Forecast, l.Cells.Variance)
+}
+
+// SourceCells names the cells of a scheme's approved budget, additions,
+// funding source and forecast, in that order.
+func (l CapitalLine) SourceCells() string {
+	return cellList(l.Sheet, l.Cells.ApprovedBudget, l.Cells.Additions, l.Cells.Funding, l.Cells.Forecast)
+}
+
+// SourceCells names the cells of a reserve's opening balance, transfers
+// and closing balance, in that order.
+func (l ReserveLine) SourceCells() string {
+	return cellList(l.Sheet, l.Cells.Opening, l.Cells.Transfers, l.Cells.Closing)
+}
+
+// cellList writes a sheet's cells compactly, leaving out empty ones.
+func cellList(sheet string, cells ...string) string {
+	var parts []string
+	for _, c := range cells {
+		if c != "" {
+			parts = append(parts, c)
+		}
+	}
+	return sheet + "!" + strings.Join(parts, ", ")
+}
+
+// Location writes a cell as a spreadsheet does: Sheet!Cell (the sheet
+// or the cell alone when the other is not known).
+func Location(sheet, cell string) string {
 	switch {
 	case sheet == "":
 		return cell
@@ -425,6 +455,48 @@ func SumRevenue(lines []RevenueLine) RevenueTotals {
 	for _, l := range lines {
 		t.BudgetGBP += l.BudgetGBP
 		t.ForecastGBP += l.ForecastGBP
+	}
+	return t
+}
+
+// CapitalTotals are the sums of capital lines.
+type CapitalTotals struct {
+	ApprovedBudgetGBP int64
+	AdditionsGBP      int64
+	ForecastGBP       int64
+}
+
+// BudgetGBP is the approved budget plus the additions.
+func (t CapitalTotals) BudgetGBP() int64 { return t.ApprovedBudgetGBP + t.AdditionsGBP }
+
+// VarianceGBP is the forecast minus the budget (approved plus additions).
+func (t CapitalTotals) VarianceGBP() int64 { return t.ForecastGBP - t.BudgetGBP() }
+
+// SumCapital adds up capital lines.
+func SumCapital(lines []CapitalLine) CapitalTotals {
+	var t CapitalTotals
+	for _, l := range lines {
+		t.ApprovedBudgetGBP += l.ApprovedBudgetGBP
+		t.AdditionsGBP += l.AdditionsGBP
+		t.ForecastGBP += l.ForecastGBP
+	}
+	return t
+}
+
+// ReserveTotals are the sums of reserve lines.
+type ReserveTotals struct {
+	OpeningGBP   int64
+	TransfersGBP int64
+	ClosingGBP   int64
+}
+
+// SumReserves adds up reserve lines.
+func SumReserves(lines []ReserveLine) ReserveTotals {
+	var t ReserveTotals
+	for _, l := range lines {
+		t.OpeningGBP += l.OpeningGBP
+		t.TransfersGBP += l.TransfersGBP
+		t.ClosingGBP += l.ClosingGBP
 	}
 	return t
 }

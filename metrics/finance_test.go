@@ -227,3 +227,55 @@ func TestFundingAndTotals(t *testing.T) {
 		t.Errorf("SumRevenue = %+v", tot)
 	}
 }
+
+func TestFinanceTotals(t *testing.T) {
+	capital := []CapitalLine{
+		{Scheme: "Fleet", ApprovedBudgetGBP: 1_000_000, AdditionsGBP: 200_000, ForecastGBP: 1_150_000},
+		{Scheme: "Estates", ApprovedBudgetGBP: 500_000, AdditionsGBP: 0, ForecastGBP: 600_000},
+	}
+	tests := []struct {
+		name             string
+		lines            []CapitalLine
+		want             CapitalTotals
+		budget, variance int64
+	}{
+		{"none", nil, CapitalTotals{}, 0, 0},
+		{"one", capital[:1], CapitalTotals{1_000_000, 200_000, 1_150_000}, 1_200_000, -50_000},
+		{"two", capital, CapitalTotals{1_500_000, 200_000, 1_750_000}, 1_700_000, 50_000},
+	}
+	for _, tt := range tests {
+		got := SumCapital(tt.lines)
+		if got != tt.want || got.BudgetGBP() != tt.budget || got.VarianceGBP() != tt.variance {
+			t.Errorf("%s: SumCapital = %+v (budget %d, variance %d), want %+v (%d, %d)", tt.name, got, got.BudgetGBP(), got.VarianceGBP(), tt.want, tt.budget, tt.variance)
+		}
+	}
+	reserves := []ReserveLine{
+		{Reserve: "General", OpeningGBP: 5_000_000, TransfersGBP: -500_000, ClosingGBP: 4_500_000},
+		{Reserve: "Insurance", OpeningGBP: 1_000_000, TransfersGBP: 330_000, ClosingGBP: 1_330_000},
+	}
+	for _, tt := range []struct {
+		lines []ReserveLine
+		want  ReserveTotals
+	}{
+		{nil, ReserveTotals{}},
+		{reserves[:1], ReserveTotals{5_000_000, -500_000, 4_500_000}},
+		{reserves, ReserveTotals{6_000_000, -170_000, 5_830_000}},
+	} {
+		if got := SumReserves(tt.lines); got != tt.want {
+			t.Errorf("SumReserves(%d lines) = %+v, want %+v", len(tt.lines), got, tt.want)
+		}
+	}
+}
+
+func TestSourceCells(t *testing.T) {
+	for _, tt := range []struct{ got, want string }{
+		{RevenueLine{Sheet: "Revenue", Cells: RevenueCells{Budget: "B4", Forecast: "E4", Variance: "F4"}}.SourceCells(), "Revenue!B4, E4, F4"},
+		{RevenueLine{Sheet: "Revenue", Cells: RevenueCells{Budget: "B4", Forecast: "E4"}}.SourceCells(), "Revenue!B4, E4"},
+		{CapitalLine{Sheet: "Capital", Cells: CapitalCells{ApprovedBudget: "B5", Additions: "C5", Funding: "D5", Forecast: "E5"}}.SourceCells(), "Capital!B5, C5, D5, E5"},
+		{ReserveLine{Sheet: "Reserves", Cells: ReserveCells{Opening: "B3", Closing: "D3"}}.SourceCells(), "Reserves!B3, D3"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("SourceCells = %q, want %q", tt.got, tt.want)
+		}
+	}
+}

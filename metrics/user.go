@@ -75,6 +75,25 @@ func (u *User) CanUpload(kind string) bool {
 	return false
 }
 
+// CanUploadAny reports whether the user may upload workbooks of some
+// kind: whether an upload is worth reading before its kind is known.
+func (u *User) CanUploadAny() bool {
+	return u.CanUpload(KindPerformance) || u.CanUpload(KindFinance) || u.CanUpload(KindTable)
+}
+
+// UploadedBy names, for a sentence, who uploads workbooks of a kind:
+// "finance officers", "analysts", or "nobody" for a kind no role
+// uploads.
+func UploadedBy(kind string) string {
+	switch kind {
+	case KindFinance:
+		return "finance officers"
+	case KindPerformance, KindTable:
+		return "analysts"
+	}
+	return "nobody"
+}
+
 // CanEditCatalogue reports whether the user may change the metric
 // catalogue, and write annotations and commentary.
 func (u *User) CanEditCatalogue() bool {

@@ -9,10 +9,11 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/assure-pcc/assure/cmd/assure/sample"
 	"github.com/assure-pcc/assure/dashboard"
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/mapping"
-	"github.com/assure-pcc/assure/ingest/sample"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
@@ -95,7 +96,7 @@ func demoUsers(ctx context.Context, st *store.Store, stdout io.Writer) error {
 	fmt.Fprintln(stdout, "Sign in as any of these (the passwords are new each run):")
 	for _, role := range metrics.Roles {
 		password := rand.Text()[:16]
-		hash, err := dashboard.HashPassword(password, string(role))
+		hash, err := auth.HashPassword(password, string(role))
 		if err != nil {
 			return err
 		}

@@ -57,13 +57,11 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer, log
 			return usageError{"--period: " + metrics.ErrorMessage(err)}
 		}
 	}
-	st, err := store.Open(ctx, *dsn)
+	st, in, err := lim.open(ctx, *dsn, logger)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	in := ingest.New(st, logger)
-	lim.apply(in)
 	in.Table.MaxCSVBytes = *csvMB << 20
 
 	rejected := 0
@@ -138,6 +136,17 @@ func addLimitFlags(c *command) *limitFlags {
 		entries:  c.Int("max-entries", d.MaxEntries, "most parts in a workbook package"),
 		ratio:    c.Float64("max-ratio", d.MaxRatio, "highest compression ratio of a large part (zip bombs exceed it)"),
 	}
+}
+
+// open opens the database and an ingester with these limits.
+func (l *limitFlags) open(ctx context.Context, dsn string, logger *slog.Logger) (*store.Store, *ingest.Ingester, error) {
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	in := ingest.New(st, logger)
+	l.apply(in)
+	return st, in, nil
 }
 
 func (l *limitFlags) apply(in *ingest.Ingester) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/assure-pcc/assure/ingest/sample"
+	"github.com/assure-pcc/assure/cmd/assure/sample"
 )
 
 // assure publish: the open measures and the board pack's open part into

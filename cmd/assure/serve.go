@@ -11,9 +11,7 @@ import (
 	"time"
 
 	"github.com/assure-pcc/assure/dashboard"
-	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/metrics"
-	"github.com/assure-pcc/assure/metrics/store"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
@@ -42,13 +40,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	st, err := store.Open(ctx, *dsn)
+	st, in, err := lim.open(ctx, *dsn, logger)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	in := ingest.New(st, logger)
-	lim.apply(in)
 	budget := metrics.BudgetThresholds{AmberOverspendPct: *amberOver, RedOverspendPct: *redOver, AmberUnderspendPct: *amberUnder}
 	return serve(ctx, dashboard.Config{Store: st, Ingester: in, Logger: logger, Version: version, SecureCookies: *secure, BudgetThresholds: budget,
 		ParallelUploads: *parallel, TrustedProxies: trusted, AllowSelfApproval: *selfApprove}, *addr, stdout, nil)

@@ -5,7 +5,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/ingest/spreadsheet"
 )
 
 func runTemplate(args []string, stdout, stderr io.Writer) error {
@@ -23,9 +23,9 @@ func runTemplate(args []string, stdout, stderr io.Writer) error {
 	var write func(io.Writer) error
 	switch kind {
 	case "performance":
-		write = ingest.WritePerformanceTemplate
+		write = spreadsheet.WritePerformanceTemplate
 	case "finance":
-		write = ingest.WriteFinanceTemplate
+		write = spreadsheet.WriteFinanceTemplate
 	default:
 		return usageError{fmt.Sprintf("unknown template %q: the templates are performance and finance", kind)}
 	}

@@ -9,7 +9,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/assure-pcc/assure/dashboard"
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"golang.org/x/term"
@@ -73,7 +73,7 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
-	hash, err := dashboard.HashPassword(password, name)
+	hash, err := auth.HashPassword(password, name)
 	if err != nil {
 		return errors.New(metrics.ErrorMessage(err))
 	}
@@ -224,7 +224,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("token add: %s", metrics.ErrorMessage(err))
 	}
-	token, sum, err := dashboard.NewAPIToken()
+	token, sum, err := auth.NewAPIToken()
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/assure-pcc/assure/metrics/store/storetest"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to create and drop the run's schema
 )
 
@@ -75,7 +75,7 @@ func preparePostgres(ctx context.Context, base string) (*database, error) {
 	u.RawQuery = q.Encode()
 	where := fmt.Sprintf("PostgreSQL %s on %s, schema %s", u.Path, u.Host, schema)
 
-	if err := adminExec(ctx, base, "CREATE SCHEMA "+schema); err != nil {
+	if err := storetest.AdminExec(ctx, base, "CREATE SCHEMA "+schema); err != nil {
 		return nil, fmt.Errorf("create schema in %s: %w", where, err)
 	}
 	return &database{DSN: u.String(), Where: where, drop: func() error {
@@ -83,17 +83,6 @@ func preparePostgres(ctx context.Context, base string) (*database, error) {
 		// still happen, within its own bound.
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		return adminExec(ctx, base, "DROP SCHEMA "+schema+" CASCADE")
+		return storetest.AdminExec(ctx, base, "DROP SCHEMA "+schema+" CASCADE")
 	}}, nil
-}
-
-// adminExec runs one statement on a connection of its own.
-func adminExec(ctx context.Context, dsn, stmt string) error {
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	_, err = db.ExecContext(ctx, stmt)
-	return err
 }

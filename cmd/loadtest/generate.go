@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	demo "github.com/assure-pcc/assure/cmd/assure/sample"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
@@ -260,19 +261,6 @@ func generateData(ctx context.Context, st *store.Store, cfg config, progress fun
 	return g, nil
 }
 
-// financeAreas are the business areas with their annual budgets in £000.
-var financeAreas = []struct {
-	name   string
-	budget int
-}{
-	{"Local Policing", 71240},
-	{"Investigations and Safeguarding", 38615},
-	{"Non-operational", 29870},
-	{"Collaboration and Partnerships", 24105},
-	{"OPCC", 1412},
-	{"Mutual Aid", -500},
-}
-
 // financeWorkbook writes the monitoring workbook of one month as finance
 // officers keep it: revenue in £000 with a unit row above the header,
 // capital in whole pounds, reserves with the unit in the headings. The
@@ -307,16 +295,16 @@ func financeWorkbook(fy, month int) ([]byte, error) {
 		set("Revenue", i+1, 3, h)
 	}
 	var tb, tf int
-	for i, a := range financeAreas {
-		v := int(math.Round(float64(a.budget) * 0.01 * float64(month) / 12 * (rng.Float64()*2 - 1)))
-		set("Revenue", 1, 4+i, a.name)
-		set("Revenue", 2, 4+i, a.budget)
-		set("Revenue", 3, 4+i, a.budget+v)
+	for i, a := range demo.FinanceAreas {
+		v := int(math.Round(float64(a.Budget) * 0.01 * float64(month) / 12 * (rng.Float64()*2 - 1)))
+		set("Revenue", 1, 4+i, a.Name)
+		set("Revenue", 2, 4+i, a.Budget)
+		set("Revenue", 3, 4+i, a.Budget+v)
 		set("Revenue", 4, 4+i, v)
 		set("Revenue", 5, 4+i, "Forecast at month "+fmt.Sprint(month))
-		tb, tf = tb+a.budget, tf+a.budget+v
+		tb, tf = tb+a.Budget, tf+a.Budget+v
 	}
-	total := 4 + len(financeAreas)
+	total := 4 + len(demo.FinanceAreas)
 	set("Revenue", 1, total, "Total")
 	set("Revenue", 2, total, tb)
 	set("Revenue", 3, total, tf)

@@ -16,7 +16,7 @@ import (
 	"runtime/pprof"
 	"time"
 
-	"github.com/assure-pcc/assure/dashboard"
+	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
@@ -227,7 +227,7 @@ func makeUsers(ctx context.Context, st *store.Store) (board, password, token str
 		return "", "", "", err
 	}
 	password = hex.EncodeToString(b[:])
-	hash, err := dashboard.HashPassword(password, "loadtest-board")
+	hash, err := auth.HashPassword(password, "loadtest-board")
 	if err != nil {
 		return "", "", "", err
 	}
@@ -239,7 +239,7 @@ func makeUsers(ctx context.Context, st *store.Store) (board, password, token str
 	if err != nil {
 		return "", "", "", err
 	}
-	token, sha, err := dashboard.NewAPIToken()
+	token, sha, err := auth.NewAPIToken()
 	if err != nil {
 		return "", "", "", err
 	}

@@ -64,8 +64,12 @@ func isSuperscriptNote(r rune) bool {
 // Fold reduces a label for matching: footnote markers removed, then case,
 // spacing and punctuation ignored, so "Area Name", "AREA_NAME" and
 // "Area name3" agree.
-func Fold(s string) string {
-	s = CleanLabel(s, true)
+func Fold(s string) string { return FoldHeading(CleanLabel(s, true)) }
+
+// FoldHeading reduces a heading for matching: case, spacing and
+// punctuation ignored, so "Metric ID", "metric_id" and "METRIC-ID:"
+// agree. Every reader of a workbook or table matches headings by it.
+func FoldHeading(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {

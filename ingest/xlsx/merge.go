@@ -175,7 +175,7 @@ func (w *Workbook) sheetMerges(sheet Sheet) ([]Range, []string, error) {
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, nil, errorf(ErrMalformed, "opening %s: %v", f.Name, err)
+		return nil, nil, damagedPart(f.Name, f.UncompressedSize64, err)
 	}
 	defer rc.Close()
 	var (
@@ -209,7 +209,7 @@ func (w *Workbook) sheetMerges(sheet Sheet) ([]Range, []string, error) {
 		if _, ok := err.(*readError); ok {
 			return nil, nil, err
 		}
-		return nil, nil, errorf(ErrMalformed, "sheet %q: %v", sheet.Name, err)
+		return nil, nil, damagedPart(f.Name, f.UncompressedSize64, err)
 	}
 	slices.SortStableFunc(ranges, func(a, b Range) int {
 		if a.Top != b.Top {

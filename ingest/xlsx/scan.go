@@ -74,14 +74,18 @@ type openElem struct {
 
 // scanner tokenizes one part. The zero value is not usable; call reset.
 type scanner struct {
-	src    io.Reader
-	part   string
-	limit  int64 // the most bytes the part may decompress to
-	buf    []byte
-	r, w   int   // unread data is buf[r:w]
-	base   int64 // stream offset of buf[0]
-	srcEOF bool
-	err    error
+	src   io.Reader
+	part  string
+	limit int64 // the most bytes the part may decompress to
+	// declared is the size the part's zip header declares, 0 when the
+	// part is not read from a zip: a read error then says how the part
+	// is damaged (see damagedPart).
+	declared uint64
+	buf      []byte
+	r, w     int   // unread data is buf[r:w]
+	base     int64 // stream offset of buf[0]
+	srcEOF   bool
+	err      error
 
 	// Current token: its qualified name is buf[tq:te], with a colon at tc
 	// or tc == -1.
@@ -113,6 +117,7 @@ func (s *scanner) reset(src io.Reader, part string, limit int64) {
 	s.src = io.LimitReader(src, limit+1)
 	s.part = part
 	s.limit = limit
+	s.declared = 0
 	if s.buf == nil {
 		s.buf = make([]byte, initialBufSize)
 	}
@@ -199,7 +204,11 @@ func (s *scanner) more() bool {
 			break
 		}
 		if err != nil {
-			s.err = &readError{kind: ErrMalformed, msg: fmt.Sprintf("%s: reading at byte %d: %v", s.part, s.base+int64(s.w), err)}
+			if s.declared > 0 {
+				s.err = damagedPart(s.part, s.declared, err)
+			} else {
+				s.err = &readError{kind: ErrMalformed, msg: fmt.Sprintf("%s: reading at byte %d: %v", s.part, s.base+int64(s.w), err)}
+			}
 			return false
 		}
 	}

@@ -186,9 +186,10 @@ func (w *Workbook) openPart(name string, limit int64, s *scanner) (io.ReadCloser
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, errorf(ErrMalformed, "opening %s: %v", f.Name, err)
+		return nil, damagedPart(f.Name, f.UncompressedSize64, err)
 	}
 	s.reset(rc, f.Name, limit)
+	s.declared = f.UncompressedSize64
 	return rc, nil
 }
 

@@ -17,8 +17,11 @@
 package xlsx
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 )
 
@@ -45,6 +48,22 @@ type readError struct {
 
 func (e *readError) Error() string { return "xlsx: " + e.msg }
 func (e *readError) Unwrap() error { return e.kind }
+
+// damagedPart says how a part that cannot be decompressed is damaged:
+// corrupt compressed data, a failed checksum, or a size other than the
+// one its zip header declares (archive/zip holds each part to it).
+func damagedPart(part string, declared uint64, err error) error {
+	var corrupt flate.CorruptInputError
+	switch {
+	case errors.As(err, &corrupt):
+		return errorf(ErrMalformed, "%s: its compressed data is corrupt", part)
+	case errors.Is(err, zip.ErrChecksum):
+		return errorf(ErrMalformed, "%s fails its checksum", part)
+	case errors.Is(err, zip.ErrFormat), errors.Is(err, io.ErrUnexpectedEOF):
+		return errorf(ErrMalformed, "%s: its size does not match the %d bytes its zip header declares", part, declared)
+	}
+	return errorf(ErrMalformed, "%s: it cannot be decompressed: %v", part, err)
+}
 
 func errorf(kind error, format string, args ...any) error {
 	return &readError{kind: kind, msg: fmt.Sprintf(format, args...)}

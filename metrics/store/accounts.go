@@ -176,15 +176,7 @@ func (s *Store) ListTokens(ctx context.Context) ([]metrics.APIToken, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
-	out := make([]metrics.APIToken, 0, len(rows))
-	for _, r := range rows {
-		t, err := r.token()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, nil
+	return fromRows(rows, tokenRow.token)
 }
 
 // RevokeToken deletes an API token, which stops working at once, and

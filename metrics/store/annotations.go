@@ -68,15 +68,7 @@ func (r annotationRow) annotation() (metrics.Annotation, error) {
 }
 
 func annotations(rows []annotationRow) ([]metrics.Annotation, error) {
-	out := make([]metrics.Annotation, 0, len(rows))
-	for _, r := range rows {
-		a, err := r.annotation()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, nil
+	return fromRows(rows, annotationRow.annotation)
 }
 
 // nullable turns "" into NULL.

@@ -46,15 +46,7 @@ func (r commentaryRow) commentary() (metrics.Commentary, error) {
 }
 
 func commentaries(rows []commentaryRow) ([]metrics.Commentary, error) {
-	out := make([]metrics.Commentary, 0, len(rows))
-	for _, r := range rows {
-		c, err := r.commentary()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, nil
+	return fromRows(rows, commentaryRow.commentary)
 }
 
 // WriteCommentary saves a new version of a measure's commentary for a

@@ -164,13 +164,5 @@ func (s *Store) Editions(ctx context.Context, scope metrics.Scope) ([]metrics.Bo
 	if err != nil {
 		return nil, fmt.Errorf("editions: %w", err)
 	}
-	out := make([]metrics.BoardPackEdition, 0, len(rows))
-	for _, r := range rows {
-		e, err := r.edition()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, nil
+	return fromRows(rows, editionRow.edition)
 }

@@ -251,13 +251,5 @@ func (s *Store) Incidents(ctx context.Context, scope metrics.Scope) ([]IncidentR
 	if err != nil {
 		return nil, wrapRead("incidents", err)
 	}
-	out := make([]IncidentRecord, 0, len(rows))
-	for _, r := range rows {
-		rec, err := r.record()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rec)
-	}
-	return out, nil
+	return fromRows(rows, incidentRow.record)
 }

@@ -397,15 +397,7 @@ func (t *IngestTx) failedError() error {
 }
 
 // location is a cell address as a spreadsheet writes it: Sheet!Cell.
-func location(sheet, cell string) string {
-	switch {
-	case sheet == "":
-		return cell
-	case cell == "":
-		return sheet
-	}
-	return sheet + "!" + cell
-}
+func location(sheet, cell string) string { return metrics.Location(sheet, cell) }
 
 // maxDuplicatesListed bounds DuplicateError.Duplicates.
 const maxDuplicatesListed = 50

@@ -58,15 +58,7 @@ func (r obsRow) observation() (metrics.Observation, error) {
 }
 
 func observations(rows []obsRow) ([]metrics.Observation, error) {
-	out := make([]metrics.Observation, 0, len(rows))
-	for _, r := range rows {
-		o, err := r.observation()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, nil
+	return fromRows(rows, obsRow.observation)
 }
 
 // Series returns the current values of a metric (those no later upload

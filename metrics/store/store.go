@@ -146,6 +146,21 @@ func parseDate(s string) (time.Time, error) {
 	return t, nil
 }
 
+// fromRows converts the rows a query read, each with convert (which
+// parses what the row stores as text, its times), stopping at the first
+// that cannot be.
+func fromRows[R, T any](rows []R, convert func(R) (T, error)) ([]T, error) {
+	out := make([]T, 0, len(rows))
+	for _, r := range rows {
+		v, err := convert(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 func parseTime(s string) (time.Time, error) {
 	t, err := time.Parse(timeLayout, s)
 	if err != nil {

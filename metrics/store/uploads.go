@@ -83,13 +83,9 @@ func (s *Store) ListUploads(ctx context.Context) ([]metrics.Upload, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list uploads: %w", err)
 	}
-	out := make([]metrics.Upload, 0, len(rows))
-	for _, r := range rows {
-		u, err := r.upload()
-		if err != nil {
-			return nil, fmt.Errorf("list uploads: %w", err)
-		}
-		out = append(out, u)
+	out, err := fromRows(rows, uploadRow.upload)
+	if err != nil {
+		return nil, fmt.Errorf("list uploads: %w", err)
 	}
 	return out, nil
 }

@@ -92,15 +92,7 @@ func (s *Store) ListUsers(ctx context.Context) ([]metrics.User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
-	out := make([]metrics.User, 0, len(rows))
-	for _, r := range rows {
-		u, err := r.user()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, nil
+	return fromRows(rows, userRow.user)
 }
 
 // DisableUser stops a user signing in or using tokens, and ends their

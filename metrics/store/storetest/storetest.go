@@ -160,21 +160,22 @@ func PostgresDSN(t testing.TB) string {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := adminExec(ctx, base, "CREATE SCHEMA "+schema); err != nil {
+	if err := AdminExec(ctx, base, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("storetest: create schema: %v", err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := adminExec(ctx, base, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+		if err := AdminExec(ctx, base, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
 			t.Errorf("storetest: drop schema %s: %v", schema, err)
 		}
 	})
 	return dsn
 }
 
-// adminExec runs one statement on a connection of its own.
-func adminExec(ctx context.Context, dsn, stmt string) error {
+// AdminExec runs one statement on a connection of its own (to make or
+// drop a schema).
+func AdminExec(ctx context.Context, dsn, stmt string) error {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return err

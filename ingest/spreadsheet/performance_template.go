@@ -1,0 +1,129 @@
+package spreadsheet
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// performanceInstructions is the text of the template's Instructions
+// sheet, one paragraph per row.
+var performanceInstructions = []string{
+	"Assure performance workbook",
+	"Fill in the Metrics sheet (the catalogue) and the Data sheet, then upload the file or run: assure ingest FILE",
+	"",
+	"Metrics sheet: one row per measure.",
+	"  Id: a short stable name such as calls-999 (lower-case letters, digits and dashes). Leave blank to make one from the name.",
+	"  Name: the measure as board members read it, e.g. 999 calls, average per day.",
+	"  Unit: shown beside values, e.g. calls, minutes, %.",
+	"  Direction: up (higher is better), down (lower is better) or none.",
+	"  Target: a number, or blank when there is none.",
+	"  Classification: open (may be published) or sensitive (board only). Blank means sensitive.",
+	"  Category: e.g. one of the National Crime and Policing Measures, or Local priority.",
+	"",
+	"Data sheet (long layout): one row per measure, area and period.",
+	"  Metric: the measure's Id or Name. Area: e.g. Force, North, South. Period: 2021-08, Aug-21, 2021/22 Q3 or 2021/22, or a date cell.",
+	"  Value: a number. 1,234 and (404) and 50% are understood; percentages are stored in percent (50% is 50).",
+	"  Blank values, .. and n/a are skipped as not available. A row whose Metric is Total is checked, not stored.",
+	"",
+	"Wide layout (also accepted on any sheet): Metric, Area, then one column per period, headed 2021-08, Aug-21 or a date cell.",
+	"The header row may sit anywhere in the first 20 rows, below titles. Headers ignore case, spaces and punctuation.",
+	"",
+	"Incidents sheet (optional): one row per attended incident, for response times. Incidents are always sensitive.",
+	"  Incident ID: the force's reference, e.g. CC-2108-0001, each once. Priority: e.g. Immediate.",
+	"  Urban/Rural: Urban or Rural (the targets are 15 and 20 minutes). Area: e.g. North.",
+	"  Received and Arrived: the date and time of the call and of the first officer's arrival, e.g. 2021-08-03 14:05.",
+	"  Instead of Arrived, a Minutes column may give the minutes taken; with minutes only, add a Month column (2021-08).",
+	"  Each month's incidents are replaced whole by a later file that has any for that month. Leave the sheet empty, or delete it, when you have none.",
+	"  Example row (type yours on the Incidents sheet, below its headings; this one is not read):",
+	incidentsExample,
+	"",
+	"A file is stored whole or not at all: every problem is reported with its sheet and cell.",
+	"Uploading a later file with the same measure, area and period replaces those values; the earlier ones stay in the history.",
+}
+
+// incidentsHeaders are the headings of the template's Incidents sheet,
+// which ingest/incidents.go recognises.
+var incidentsHeaders = []string{"Incident ID", "Priority", "Urban/Rural", "Area", "Received", "Arrived"}
+
+// incidentsExample is an example row of the Incidents sheet, given in
+// the instructions rather than on the sheet: a row left on the sheet
+// would be stored as a real incident and counted in the response times.
+const incidentsExample = "    CC-2108-0001 | Immediate | Urban | North | 2021-08-03 14:05 | 2021-08-03 14:17"
+
+// incidentTimeFormat is the number format of the template's time columns.
+var incidentTimeFormat = "yyyy-mm-dd hh:mm"
+
+// WritePerformanceTemplate writes a blank performance workbook that the
+// ingest accepts: Instructions, Metrics, Data and Incidents sheets.
+func WritePerformanceTemplate(w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", "Instructions"); err != nil {
+		return err
+	}
+	for i, line := range performanceInstructions {
+		if err := f.SetCellStr("Instructions", fmt.Sprintf("A%d", i+1), line); err != nil {
+			return err
+		}
+	}
+	if err := f.SetColWidth("Instructions", "A", "A", 120); err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	if err := f.SetCellStyle("Instructions", "A1", "A1", bold); err != nil {
+		return err
+	}
+	sheets := []struct {
+		name    string
+		headers []string
+	}{
+		{"Metrics", []string{"Id", "Name", "Unit", "Direction", "Target", "Classification", "Category"}},
+		{"Data", []string{"Metric", "Area", "Period", "Value"}},
+		{"Incidents", incidentsHeaders},
+	}
+	for _, s := range sheets {
+		if _, err := f.NewSheet(s.name); err != nil {
+			return err
+		}
+		for i, h := range s.headers {
+			cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+			if err := f.SetCellStr(s.name, cell, h); err != nil {
+				return err
+			}
+		}
+		last, _ := excelize.CoordinatesToCellName(len(s.headers), 1)
+		if err := f.SetCellStyle(s.name, "A1", last, bold); err != nil {
+			return err
+		}
+		if err := f.SetColWidth(s.name, "A", "G", 22); err != nil {
+			return err
+		}
+		if err := f.SetPanes(s.name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+			return err
+		}
+	}
+	// Text format on Period keeps "2021-08" from turning into a date that
+	// Excel then shows in a locale's own way.
+	text, err := f.NewStyle(&excelize.Style{NumFmt: 49})
+	if err != nil {
+		return err
+	}
+	if err := f.SetColStyle("Data", "C", text); err != nil {
+		return err
+	}
+	// Received and Arrived take a date and time as Excel shows it.
+	when, err := f.NewStyle(&excelize.Style{CustomNumFmt: &incidentTimeFormat})
+	if err != nil {
+		return err
+	}
+	if err := f.SetColStyle("Incidents", "E:F", when); err != nil {
+		return err
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
