@@ -20,7 +20,8 @@ CREATE TABLE meetings (
 
 -- An action raised at a meeting. It is never deleted: one that will not
 -- be done is dropped. A meeting with actions cannot be deleted either.
--- Actions are sensitive unless marked open, as measures are.
+-- Actions are sensitive unless marked open, as measures are. closed_at
+-- is when the action was done or dropped; NULL while it is open.
 CREATE TABLE actions (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,
     meeting_id     INTEGER NOT NULL REFERENCES meetings (id),
@@ -33,7 +34,6 @@ CREATE TABLE actions (
     created_at     TEXT    NOT NULL,
     updated_by     TEXT    NOT NULL,
     updated_at     TEXT    NOT NULL,
-    -- When the action was done or dropped; NULL while it is open.
     closed_at      TEXT
 ) STRICT;
 CREATE INDEX actions_meeting ON actions (meeting_id, id);
