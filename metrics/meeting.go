@@ -348,3 +348,11 @@ func compareInt64(a, b int64) int {
 	}
 	return 0
 }
+
+// Audit actions of the board cycle.
+const (
+	AuditMeeting  = "meeting_changed"
+	AuditAction   = "action_changed"
+	AuditSchedule = "schedule_changed"
+	AuditAlerts   = "alerts_changed"
+)
