@@ -349,7 +349,7 @@ func (w *Watcher) finish(ctx context.Context, name, digest string, rep ingest.Re
 	}
 	if err := w.store.Audit(ctx, metrics.AuditEntry{Actor: actor, Action: action,
 		Detail: fmt.Sprintf("%s (%s, %s, sha256 %s) from the drop folder, moved to %s", rep.File, rep.Kind, rep.Status, rep.SHA256, filepath.Join(dir, filepath.Base(dst))),
-		IP: "drop folder"}); err != nil {
+		IP:     "drop folder"}); err != nil {
 		w.cfg.Logger.Warn("drop folder: audit", "err", err)
 	}
 	w.cfg.Logger.Info("drop folder", "file", name, "status", rep.Status, "moved to", dst)
