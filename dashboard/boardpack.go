@@ -128,6 +128,7 @@ func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, err
 		return p, err
 	}
 	p.UpTo, p.Exceptions, p.Others, p.NoFigures = built.UpTo, built.Exceptions, built.Others, built.NoFigures
+	p.State = built.State
 	p.Sensitive = built.Sensitive
 	if p.Open, err = s.openPack(ctx, meeting); err != nil {
 		return p, err
