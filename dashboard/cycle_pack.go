@@ -150,7 +150,13 @@ func (s *Server) cycleOf(ctx context.Context, scope metrics.Scope, meeting time.
 	if err != nil {
 		return nil, err
 	}
-	d := metrics.Compare(was, now)
+	d := metrics.Digest{Since: prev.Date, Now: m.Date}
+	if hasFigures(was) {
+		d = metrics.Compare(was, now)
+	} else {
+		// Nothing had been uploaded by then: every measure would be "new".
+		basis = fmt.Sprintf("the meeting of %s, by which no figures had been uploaded: only the actions are compared", prev.Date.Format("2 January 2006"))
+	}
 	d.AddActions(log, asOf)
 	units := map[string]string{}
 	ms, err := s.store.ListMetrics(ctx, scope)
@@ -162,6 +168,16 @@ func (s *Server) cycleOf(ctx context.Context, scope metrics.Scope, meeting time.
 	}
 	cy.Digest = newDigestView(d, basis, prev, m, units, asOf)
 	return cy, nil
+}
+
+// hasFigures reports whether a pack state holds any figure.
+func hasFigures(st metrics.PackState) bool {
+	for _, m := range st.Measures {
+		if m.Period != "" {
+			return true
+		}
+	}
+	return st.Finance != nil
 }
 
 func minDay(a, b time.Time) time.Time {
@@ -287,12 +303,12 @@ func newDigestView(d metrics.Digest, basis string, prev, m metrics.Meeting, unit
 	add("changes-finance", "Finance: the variance by business area", items)
 	items = nil
 	for _, a := range d.ActionsClosed {
-		items = append(items, digestItem{fmt.Sprintf("%s (%s): %s.", a.Text, a.Owner, strings.ToLower(a.StatusAt(asOf).Word())), fmt.Sprintf("/actions/%d", a.ID)})
+		items = append(items, digestItem{fmt.Sprintf("%s (%s): %s.", strings.TrimSuffix(a.Text, "."), a.Owner, strings.ToLower(a.StatusAt(asOf).Word())), fmt.Sprintf("/actions/%d", a.ID)})
 	}
 	add("changes-actions-closed", "Actions closed since the last meeting", items)
 	items = nil
 	for _, a := range d.ActionsOverdue {
-		items = append(items, digestItem{fmt.Sprintf("%s (%s): due %s.", a.Text, a.Owner, a.Due.Format("2 Jan 2006")), fmt.Sprintf("/actions/%d", a.ID)})
+		items = append(items, digestItem{fmt.Sprintf("%s (%s): due %s.", strings.TrimSuffix(a.Text, "."), a.Owner, a.Due.Format("2 Jan 2006")), fmt.Sprintf("/actions/%d", a.ID)})
 	}
 	add("changes-actions-overdue", "Actions overdue", items)
 	return v

@@ -311,14 +311,16 @@ func (a Action) OverdueOn(day time.Time) bool {
 // ActionLog is the log of actions from previous meetings that a meeting
 // reviews, as things stood at the end of asOf (the meeting's day, or
 // today for a meeting yet to come): every action raised at an earlier
-// meeting of the same board that was open then, and those closed since
+// meeting of the same board, held by asOf, that was open then, and those closed since
 // the previous meeting of that board (since is that meeting's date;
 // zero for none), so that the board sees what was finished. Ordered by
 // the meeting that raised them, then as raised.
 func ActionLog(actions []Action, m Meeting, since, asOf time.Time) []Action {
 	var out []Action
 	for _, a := range actions {
-		if a.Meeting.Board() != m.Board() || !a.Meeting.Date.Before(m.Date) || !a.CreatedAt.Before(Day(asOf).AddDate(0, 0, 1)) {
+		// An action exists from the meeting that raised it, however
+		// much later it was typed into the log.
+		if a.Meeting.Board() != m.Board() || !a.Meeting.Date.Before(m.Date) || a.Meeting.Date.After(Day(asOf)) {
 			continue
 		}
 		if !a.StatusAt(asOf).Closed() {
