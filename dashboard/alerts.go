@@ -294,7 +294,7 @@ func (a *alerter) dispatch(ctx context.Context, now time.Time) error {
 // waited for it.
 func (a *alerter) digests(ctx context.Context, now time.Time) error {
 	st := a.s.store
-	bySub, err := st.DigestDeliveries(ctx)
+	bySub, err := st.DigestDeliveries(ctx, now, 10*time.Minute)
 	if err != nil {
 		return err
 	}

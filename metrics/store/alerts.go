@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -233,7 +234,7 @@ func (s *Store) AdvanceAlerts(ctx context.Context, next func(cur AlertCursor, fo
 		var id int64
 		err := tx.GetContext(ctx, &id, s.rebind(`INSERT INTO alert_events (kind, metric_id, classification, subject, body, payload, dedupe, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe) DO NOTHING RETURNING id`),
-			string(e.Kind), nullable(e.MetricID), string(e.Classification), e.Subject, e.Body, "{}", e.Dedupe, now)
+			string(e.Kind), nullable(e.MetricID), string(e.Classification), e.Subject, e.Body, eventPayload(e), e.Dedupe, now)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // raised before
 		}
@@ -341,7 +342,7 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.D
 	var rows []deliveryRow
 	if err := tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+deliveryColumns+` `+deliveryFrom+`
 		WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND `+deliveryCleared+`
-		ORDER BY d.next_attempt_at, d.id LIMIT ?`), nowText, limit); err != nil {
+		ORDER BY d.next_attempt_at, d.id LIMIT ?`+s.lockDeliveries()), nowText, limit); err != nil {
 		return nil, fmt.Errorf("due deliveries: %w", err)
 	}
 	out := make([]Delivery, len(rows))
@@ -355,20 +356,41 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.D
 	return out, tx.Commit()
 }
 
-// DigestDeliveries returns the deliveries waiting for a daily digest,
-// by subscription, whose subscriber may still be told.
-func (s *Store) DigestDeliveries(ctx context.Context) (map[int64][]Delivery, error) {
+// DigestDeliveries returns the deliveries waiting for a daily digest
+// whose subscriber may still be told, by subscription, and holds them
+// for lease as ClaimDeliveries does, so that two servers do not both
+// send a digest.
+func (s *Store) DigestDeliveries(ctx context.Context, now time.Time, lease time.Duration) (map[int64][]Delivery, error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
 	var rows []deliveryRow
-	if err := s.db.SelectContext(ctx, &rows, s.rebind(`SELECT `+deliveryColumns+` `+deliveryFrom+`
-		WHERE d.status = 'digest' AND `+deliveryCleared+` ORDER BY d.subscription_id, d.id`)); err != nil {
+	if err := tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+deliveryColumns+` `+deliveryFrom+`
+		WHERE d.status = 'digest' AND d.next_attempt_at <= ? AND `+deliveryCleared+` ORDER BY d.subscription_id, d.id`+s.lockDeliveries()), formatTime(now)); err != nil {
 		return nil, fmt.Errorf("digest deliveries: %w", err)
 	}
 	out := map[int64][]Delivery{}
 	for _, r := range rows {
 		d := r.delivery()
 		out[d.SubscriptionID] = append(out[d.SubscriptionID], d)
+		if _, err := tx.ExecContext(ctx, s.rebind(`UPDATE alert_deliveries SET next_attempt_at = ? WHERE id = ?`), formatTime(now.Add(lease)), r.ID); err != nil {
+			return nil, err
+		}
 	}
-	return out, nil
+	return out, tx.Commit()
+}
+
+// lockDeliveries ends a SELECT of deliveries that another server may be
+// claiming at the same moment: on PostgreSQL it locks the deliveries
+// read and passes over those another transaction holds. SQLite's writer
+// runs one transaction at a time.
+func (s *Store) lockDeliveries() string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE OF d SKIP LOCKED"
+	}
+	return ""
 }
 
 // DeliverySent marks deliveries sent at now.
@@ -439,4 +461,14 @@ func (s *Store) RecentDeliveries(ctx context.Context, limit int) ([]DeliveryStat
 			Classification: r.Classification, CreatedAt: r.CreatedAt, NextAttempt: r.Next}
 	}
 	return out, nil
+}
+
+// eventPayload is the event as JSON, kept beside it.
+func eventPayload(e metrics.AlertEvent) string {
+	b, err := json.Marshal(map[string]string{"kind": string(e.Kind), "metric": e.MetricID, "classification": string(e.Classification),
+		"subject": e.Subject, "text": e.Body})
+	if err != nil {
+		return "{}"
+	}
+	return string(b)
 }

@@ -275,7 +275,7 @@ func TestAlertQueueClearance(t *testing.T) {
 		if again, _ := s.ClaimDeliveries(ctx, time.Date(2022, 2, 1, 10, 0, 30, 0, time.UTC), time.Minute, 100); len(again) != 0 {
 			t.Errorf("claimed twice: %d", len(again))
 		}
-		digests, _ := s.DigestDeliveries(ctx)
+		digests, _ := s.DigestDeliveries(ctx, time.Date(2022, 2, 1, 10, 0, 0, 0, time.UTC), time.Minute)
 		if len(digests) != 0 {
 			t.Errorf("a disabled user's digest: %+v", digests)
 		}
