@@ -63,6 +63,12 @@ type boardPackPage struct {
 	CanPublish         bool
 	SHA256             string
 	Notice             string
+
+	// State is the pack reduced to what the digest compares, and Cycle
+	// the meeting's place in the board cycle: the calendar, the action
+	// log and what changed since the last meeting (see cycle_pack.go).
+	State metrics.PackState
+	Cycle *packCycle
 }
 
 // packMeasure is one measure of the pack: its tile (latest values,
@@ -98,7 +104,7 @@ func meetingDay(now time.Time) time.Time {
 
 func (s *Server) handleBoardPack(c echo.Context) error {
 	return s.renderShared(c, []string{"meeting"}, func() (sharedPage, error) {
-		meeting, err := meetingParam(c, s.now())
+		meeting, err := s.packMeeting(c)
 		if err != nil {
 			return sharedPage{}, err
 		}
@@ -123,6 +129,7 @@ func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, err
 		return p, err
 	}
 	p.UpTo, p.Exceptions, p.Others, p.NoFigures = built.UpTo, built.Exceptions, built.Others, built.NoFigures
+	p.State = built.State
 	p.Sensitive = built.Sensitive
 	if p.Open, err = s.openPack(ctx, meeting); err != nil {
 		return p, err
@@ -136,6 +143,9 @@ func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, err
 	if p.ResponseTimes, err = s.packResponseTimesFor(ctx, scope, meeting); err != nil {
 		return p, err
 	}
+	if err := s.addCycle(ctx, scope, &p, meeting); err != nil {
+		return p, err
+	}
 	p.Sensitive = p.Sensitive || p.Finance != nil || p.ResponseTimes != nil
 	return p, nil
 }
@@ -144,7 +154,12 @@ func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, err
 // pack that depends only on the figures and the catalogue, cached until
 // they change (see viewCache).
 func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting time.Time) (boardPackPage, error) {
-	key := fmt.Sprintf("boardpack/%t/%s", scope.Sensitive, meeting.Format(time.DateOnly))
+	// Figures are judged on time by the meeting's papers deadline.
+	papers, err := s.papersDay(ctx, meeting)
+	if err != nil {
+		return boardPackPage{}, err
+	}
+	key := fmt.Sprintf("boardpack/%t/%s/%s", scope.Sensitive, meeting.Format(time.DateOnly), papers.Format(time.DateOnly))
 	v, err := s.views.get(ctx, s.store.DataVersion, key, func() (any, error) {
 		// Not the request's context: other requests may be waiting on
 		// this computation, or none.
@@ -157,15 +172,20 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 		if err != nil {
 			return nil, err
 		}
+		fresh, err := s.freshnessOn(ctx, scope, papers)
+		if err != nil {
+			return nil, err
+		}
 		var built boardPackPage
 		// Part 1's charts and Part 2's share a page: their ids differ.
 		prefix := "bp-"
 		if !scope.Sensitive {
 			prefix = "bpo-"
 		}
-		if err := built.build(ms, series, meeting, prefix); err != nil {
+		if err := built.build(ms, series, meeting, prefix, fresh); err != nil {
 			return nil, err
 		}
+		built.State = packStateOf(ms, series, meeting)
 		return built, nil
 	})
 	if err != nil {
@@ -176,7 +196,7 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 
 // build analyses every measure from the figures whose period ended
 // before the meeting; its charts' ids begin with prefix.
-func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.Observation, meeting time.Time, prefix string) error {
+func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.Observation, meeting time.Time, prefix string, fresh freshness) error {
 	var lvs []store.LatestValue
 	obsOf := map[string][]metrics.Observation{}
 	for _, m := range ms {
@@ -195,13 +215,15 @@ func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.O
 	}
 	newest := newestOf(lvs)
 	p.UpTo = upToPhrases(newest)
+	newestFor := fresh.newest(lvs)
 	var all []packMeasure
 	for i, lv := range lvs {
 		m, obs := lv.Metric, obsOf[lv.Metric.ID]
 		t := newTile(lv)
-		if err := analyseTile(&t, lv, obs, newest, ""); err != nil {
+		if err := analyseTile(&t, lv, obs, newestFor(m.ID), ""); err != nil {
 			return err
 		}
+		fresh.apply(&t, lv)
 		a, err := buildAnalysis(m, obs, metrics.HeadlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("%s%d", prefix, i), nil, packSPCPoints)
 		if err != nil {
 			return err

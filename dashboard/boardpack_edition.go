@@ -47,18 +47,26 @@ type packSnapshot struct {
 	// Open is Part 1 as shown; editions frozen before the pack had two
 	// parts have none (see openOfEdition).
 	Open *packOpen `json:",omitempty"`
+	// State is what the digest of the next meeting compares with, and
+	// Cycle the calendar, action log and digest as shown; editions
+	// frozen before the board cycle have neither.
+	State *metrics.PackState `json:",omitempty"`
+	Cycle *packCycle         `json:",omitempty"`
 }
 
 func snapshotOf(p boardPackPage) packSnapshot {
 	return packSnapshot{Format: packSnapshotFormat, Meeting: p.Meeting, MeetingISO: p.MeetingISO, UpTo: p.UpTo,
 		Exceptions: p.Exceptions, Others: p.Others, NoFigures: p.NoFigures, Finance: p.Finance,
-		ResponseTimes: p.ResponseTimes, Sensitive: p.Sensitive, Open: p.Open}
+		ResponseTimes: p.ResponseTimes, Sensitive: p.Sensitive, Open: p.Open, State: &p.State, Cycle: p.Cycle}
 }
 
 // page lays a snapshot back out as a pack page for pg's viewer.
 func (sn packSnapshot) page(pg Page) (boardPackPage, error) {
 	p := boardPackPage{Page: pg, Meeting: sn.Meeting, MeetingISO: sn.MeetingISO, UpTo: sn.UpTo, Exceptions: sn.Exceptions,
-		Others: sn.Others, NoFigures: sn.NoFigures, Finance: sn.Finance, ResponseTimes: sn.ResponseTimes, Open: sn.Open}
+		Others: sn.Others, NoFigures: sn.NoFigures, Finance: sn.Finance, ResponseTimes: sn.ResponseTimes, Open: sn.Open, Cycle: sn.Cycle}
+	if sn.State != nil {
+		p.State = *sn.State
+	}
 	p.Sensitive = sn.Sensitive
 	if p.Open == nil {
 		var err error

@@ -57,6 +57,10 @@ func (s *Server) routeBodyLimits() map[string]int64 {
 		"POST /metrics/:id/annotations": textFormLimit,
 		"POST /metrics/:id/commentary":  textFormLimit,
 		"POST /annotations/:id":         textFormLimit,
+		"POST /actions":                 textFormLimit,
+		"POST /actions/:id":             textFormLimit,
+		"POST /api/v1/actions":          textFormLimit,
+		"POST /api/v1/actions/:id":      textFormLimit,
 	}
 }
 

@@ -158,3 +158,13 @@ func categoriesOf(latest []store.LatestValue) []string {
 	}
 	return out
 }
+
+// addReason makes the tile an exception for reason, of severity sev:
+// the overdue figures that timeliness.go finds beside the reasons
+// metrics.JudgeException gives.
+func (t *tileAnalysis) addReason(sev metrics.Severity, reason string) {
+	t.severity = max(t.severity, sev)
+	if !slices.Contains(t.Reasons, reason) {
+		t.Reasons = append(t.Reasons, reason)
+	}
+}

@@ -81,10 +81,11 @@ type overviewTiles struct {
 // cachedOverview is overviewTiles, kept until the figures or the
 // catalogue change (see viewCache).
 func (s *Server) cachedOverview(ctx context.Context, scope metrics.Scope) (overviewTiles, error) {
-	v, err := s.views.get(ctx, s.store.DataVersion, fmt.Sprintf("overview/%t", scope.Sensitive), func() (any, error) {
+	day := metrics.Day(s.now())
+	v, err := s.views.get(ctx, s.store.DataVersion, fmt.Sprintf("overview/%t/%s", scope.Sensitive, day.Format(time.DateOnly)), func() (any, error) {
 		// Not the request's context: other requests may be waiting on
 		// this computation, or none (it may run in the background).
-		return s.overviewTiles(context.WithoutCancel(ctx), scope)
+		return s.overviewTiles(context.WithoutCancel(ctx), scope, day)
 	})
 	if err != nil {
 		return overviewTiles{}, err
@@ -92,7 +93,7 @@ func (s *Server) cachedOverview(ctx context.Context, scope metrics.Scope) (overv
 	return v.(overviewTiles), nil
 }
 
-func (s *Server) overviewTiles(ctx context.Context, scope metrics.Scope) (overviewTiles, error) {
+func (s *Server) overviewTiles(ctx context.Context, scope metrics.Scope, day time.Time) (overviewTiles, error) {
 	latest, err := s.store.Latest(ctx, scope)
 	if err != nil {
 		return overviewTiles{}, err
@@ -101,18 +102,23 @@ func (s *Server) overviewTiles(ctx context.Context, scope metrics.Scope) (overvi
 	if err != nil {
 		return overviewTiles{}, err
 	}
-	return buildTiles(latest, series)
+	fresh, err := s.freshnessOn(ctx, scope, day)
+	if err != nil {
+		return overviewTiles{}, err
+	}
+	return buildTiles(latest, series, fresh)
 }
 
 // buildTiles analyses each measure's latest values against its series.
-func buildTiles(latest []store.LatestValue, series map[string][]metrics.Observation) (overviewTiles, error) {
+func buildTiles(latest []store.LatestValue, series map[string][]metrics.Observation, fresh freshness) (overviewTiles, error) {
 	out := overviewTiles{categories: categoriesOf(latest)}
-	newest := newestOf(latest)
+	newest := fresh.newest(latest)
 	for i, lv := range latest {
 		t := newTile(lv)
-		if err := analyseTile(&t, lv, series[lv.Metric.ID], newest, fmt.Sprintf("spark-%d", i)); err != nil {
+		if err := analyseTile(&t, lv, series[lv.Metric.ID], newest(lv.Metric.ID), fmt.Sprintf("spark-%d", i)); err != nil {
 			return overviewTiles{}, err
 		}
+		fresh.apply(&t, lv)
 		out.tiles = append(out.tiles, t)
 	}
 	return out, nil

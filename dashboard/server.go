@@ -51,6 +51,12 @@ type Config struct {
 	// Assure: only from them is X-Forwarded-For believed. None means the
 	// client's address is the direct peer's.
 	TrustedProxies []netip.Prefix
+	// Holidays, when set, are the days besides weekends that are not
+	// working days, in place of the bank holidays of England and Wales:
+	// when figures are due is counted in working days.
+	Holidays []time.Time
+	// Alerts configures the alerts sent to subscribers (see alerts.go).
+	Alerts AlertConfig
 }
 
 // DefaultParallelUploads is how many uploads are read and checked at
@@ -94,7 +100,11 @@ type Server struct {
 	secureCookies bool
 	// trustedProxies are those whose X-Forwarded-For is believed.
 	trustedProxies []netip.Prefix
-	handler        http.Handler
+	// calendar counts working days for timeliness.
+	calendar *metrics.Calendar
+	// alerts sends what subscribers asked for (see alerts.go).
+	alerts  *alerter
+	handler http.Handler
 	// echo is kept so tests can walk every route.
 	echo *echo.Echo
 }
@@ -136,6 +146,11 @@ func New(cfg Config) (*Server, error) {
 	s.secureCookies = cfg.SecureCookies
 	s.trustedProxies = cfg.TrustedProxies
 	s.sessions = auth.NewSessions(s.store, s.logger, func() time.Time { return s.now() }, cfg.SecureCookies)
+	s.calendar = metrics.EnglishCalendar()
+	if cfg.Holidays != nil {
+		s.calendar = metrics.CalendarOf(cfg.Holidays)
+	}
+	s.alerts = newAlerter(s, cfg.Alerts)
 	// Cross-origin protection (Sec-Fetch-Site and Origin) in front of the
 	// CSRF tokens: two independent defences for state-changing requests.
 	s.echo = s.routes(cfg.SecureCookies)
@@ -247,6 +262,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	signed.GET("/boardpack/editions", s.handleEditions)
 	signed.GET("/boardpack/editions/:id", s.handleEdition)
 	api.POST("/uploads", s.handleAPIUpload, upload...)
+	s.cycleRoutes(app, signed, admin, api)
 	return e
 }
 

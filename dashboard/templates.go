@@ -58,6 +58,10 @@ var templateFuncs = template.FuncMap{
 	"variance": metrics.VarianceInThousands,
 	// packTable names a board pack's table of exceptions.
 	"packTable": func(label string, ms []packMeasure) packExceptions { return packExceptions{label, ms} },
+	// meetingRows names a table of meetings.
+	"meetingRows": func(label string, ms []meetingView, manage bool, csrf string) meetingRowsView {
+		return meetingRowsView{Label: label, Meetings: ms, CanManage: manage, CSRF: csrf}
+	},
 }
 
 // packExceptions is a board pack's table of exceptions and its label.

@@ -79,8 +79,14 @@ func (s *Server) Warm(ctx context.Context) {
 			s.logger.Warn("warming the overview", "err", err)
 		}
 	}
+	meeting := meetingDay(s.now())
+	if ms, err := s.store.Meetings(ctx, metrics.Public); err == nil {
+		if m, ok := metrics.NextMeeting(ms, s.now()); ok {
+			meeting = m.Date // the pack opens on the next meeting
+		}
+	}
 	for _, scope := range []metrics.Scope{metrics.Everything, metrics.Public} {
-		if _, err := s.packMeasures(ctx, scope, meetingDay(s.now())); err != nil {
+		if _, err := s.packMeasures(ctx, scope, meeting); err != nil {
 			s.logger.Warn("warming the board pack", "err", err)
 		}
 	}

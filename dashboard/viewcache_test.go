@@ -200,8 +200,9 @@ func TestWarmComputesTheFirstViews(t *testing.T) {
 	srv.Warm(context.Background())
 	keys := srv.views.kept.Keys()
 	day := meetingDay(time.Now()).Format(time.DateOnly)
-	for _, want := range []string{"overview/true", "overview/false", "boardpack/true/" + day, "boardpack/false/" + day} {
-		if !slices.Contains(keys, want) {
+	// Keys go on with the day the figures are judged up to date on.
+	for _, want := range []string{"overview/true/" + day, "overview/false/" + day, "boardpack/true/" + day + "/", "boardpack/false/" + day + "/"} {
+		if !slices.ContainsFunc(keys, func(k string) bool { return strings.HasPrefix(k, want) }) {
 			t.Errorf("views after Warm = %v, want %s among them", keys, want)
 		}
 	}

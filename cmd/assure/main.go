@@ -31,9 +31,11 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 const usage = `Assure: performance and finance dashboard for police accountability boards.
 
 Usage:
-  assure serve    [--db DSN] [--addr HOST:PORT]     serve the dashboard
+  assure serve    [--db DSN] [--addr HOST:PORT] [--watch DIR --watch-as NAME]
+                                                   serve the dashboard
   assure ingest   [--db DSN] [--dry-run] [--json] [--kind KIND] [--period 2021-22/M5] FILE...
                                                    load workbooks
+  assure watch    [--db DSN] --watch-as NAME DIR     ingest workbooks saved to a drop folder
   assure demo     [--addr HOST:PORT]                a dashboard with sample data
   assure template performance|finance FILE          write a blank workbook
   assure publish  [--db DSN] [--meeting DATE] DIR   make DIR the published site (open measures only)
@@ -85,6 +87,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runServe(ctx, rest, stdout, stderr, logger)
 	case "ingest":
 		return runIngest(ctx, rest, stdout, stderr, logger)
+	case "watch":
+		return runWatch(ctx, rest, stdout, stderr, logger)
 	case "demo":
 		return runDemo(ctx, rest, stdout, stderr, logger)
 	case "template":

@@ -27,11 +27,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	proxies := c.String("trusted-proxies", envOr("ASSURE_TRUSTED_PROXIES", ""), "the load balancers or proxies in front of Assure, as addresses or ranges (10.0.0.5,10.1.0.0/16): only their X-Forwarded-For is believed (env ASSURE_TRUSTED_PROXIES)")
 	parallel := c.Int("parallel-uploads", dashboard.DefaultParallelUploads, "uploads read and checked at once; more wait their turn")
 	lim := addLimitFlags(c)
+	watchDir := c.String("watch", envOr("ASSURE_WATCH", ""), "a drop folder to ingest workbooks from as they are saved there (see assure watch) (env ASSURE_WATCH)")
+	wf := addWatchFlags(c, "watch-as")
+	cyc := addCycleFlags(c)
 	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
 		return err
 	}
 	if c.NArg() > 0 {
 		return usageError{fmt.Sprintf("serve takes no arguments, got %q", c.Args())}
+	}
+	holidays, alerts, err := cyc.config()
+	if err != nil {
+		return err
 	}
 	if *parallel < 1 {
 		return usageError{"--parallel-uploads must be 1 or more"}
@@ -45,9 +52,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 		return err
 	}
 	defer st.Close()
+	if *watchDir != "" {
+		w, err := wf.watcher(*watchDir, in, logger)
+		if err != nil {
+			return err
+		}
+		go func() {
+			if err := w.Run(ctx); err != nil {
+				logger.Error("drop folder", "err", err)
+			}
+		}()
+	}
 	budget := metrics.BudgetThresholds{AmberOverspendPct: *amberOver, RedOverspendPct: *redOver, AmberUnderspendPct: *amberUnder}
 	return serve(ctx, dashboard.Config{Store: st, Ingester: in, Logger: logger, Version: version, SecureCookies: *secure, BudgetThresholds: budget,
-		ParallelUploads: *parallel, TrustedProxies: trusted, AllowSelfApproval: *selfApprove}, *addr, stdout, nil)
+		ParallelUploads: *parallel, TrustedProxies: trusted, AllowSelfApproval: *selfApprove, Holidays: holidays, Alerts: alerts}, *addr, stdout, nil)
 }
 
 // serve runs the dashboard on addr until ctx ends, then shuts down
@@ -63,6 +81,7 @@ func serve(ctx context.Context, cfg dashboard.Config, addr string, stdout io.Wri
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	go srv.Warm(ctx)
+	go srv.RunAlerts(ctx)
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -41,9 +41,9 @@ func Commentary() []metrics.Commentary {
 	}}
 }
 
-// AddContext stores the demo's annotations and commentary, written by
-// ContextAuthor. The performance workbook must be stored first: they
-// refer to its measures.
+// AddContext stores the demo's annotations, commentary, meetings and
+// actions, written by ContextAuthor. The performance workbook must be
+// stored first: they refer to its measures.
 func AddContext(ctx context.Context, st *store.Store) error {
 	for _, a := range Annotations() {
 		a.CreatedBy = ContextAuthor
@@ -57,5 +57,5 @@ func AddContext(ctx context.Context, st *store.Store) error {
 			return fmt.Errorf("sample commentary on %s: %w", c.MetricID, err)
 		}
 	}
-	return nil
+	return addCycle(ctx, st)
 }
