@@ -135,8 +135,6 @@ func rulesOf(signals []Signal) string {
 	return strings.Join(parts, "; ")
 }
 
-
-
 func TestVariationIcons(t *testing.T) {
 	// ruleChart's limits are 5.68 and 16.32 around a mean of 11.
 	tests := []struct {
