@@ -156,13 +156,17 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 		if err != nil {
 			return nil, err
 		}
+		changes, err := s.changePoints(ctx, scope)
+		if err != nil {
+			return nil, err
+		}
 		var built boardPackPage
 		// Part 1's charts and Part 2's share a page: their ids differ.
 		prefix := "bp-"
 		if !scope.Sensitive {
 			prefix = "bpo-"
 		}
-		if err := built.build(ms, series, meeting, prefix); err != nil {
+		if err := built.build(ms, series, changes, meeting, prefix); err != nil {
 			return nil, err
 		}
 		return built, nil
@@ -175,7 +179,7 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 
 // build analyses every measure from the figures whose period ended
 // before the meeting; its charts' ids begin with prefix.
-func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.Observation, meeting time.Time, prefix string) error {
+func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.Observation, changes map[string][]metrics.ChangePoint, meeting time.Time, prefix string) error {
 	var lvs []store.LatestValue
 	obsOf := map[string][]metrics.Observation{}
 	for _, m := range ms {
@@ -198,10 +202,10 @@ func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.O
 	for i, lv := range lvs {
 		m, obs := lv.Metric, obsOf[lv.Metric.ID]
 		t := newTile(lv)
-		if err := analyseTile(&t, lv, obs, newest, ""); err != nil {
+		if err := analyseTile(&t, lv, obs, newest, "", changes[m.ID]); err != nil {
 			return err
 		}
-		a, err := buildAnalysis(m, obs, headlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("%s%d", prefix, i), nil, packSPCPoints)
+		a, err := buildAnalysisWith(m, obs, headlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("%s%d", prefix, i), nil, changes[m.ID], packSPCPoints)
 		if err != nil {
 			return err
 		}

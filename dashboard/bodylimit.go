@@ -50,13 +50,14 @@ const (
 func (s *Server) routeBodyLimits() map[string]int64 {
 	upload := s.uploadLimit() + multipartSlack
 	return map[string]int64{
-		"POST /login":                   signInBodyLimit,
-		"POST /uploads":                 upload,
-		"POST /api/v1/uploads":          upload,
-		"POST /catalogue/:id":           textFormLimit,
-		"POST /metrics/:id/annotations": textFormLimit,
-		"POST /metrics/:id/commentary":  textFormLimit,
-		"POST /annotations/:id":         textFormLimit,
+		"POST /login":                          signInBodyLimit,
+		"POST /uploads":                        upload,
+		"POST /api/v1/uploads":                 upload,
+		"POST /catalogue/:id":                  textFormLimit,
+		"POST /metrics/:id/annotations":        textFormLimit,
+		"POST /api/v1/metrics/:id/annotations": textFormLimit,
+		"POST /metrics/:id/commentary":         textFormLimit,
+		"POST /annotations/:id":                textFormLimit,
 	}
 }
 

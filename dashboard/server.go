@@ -246,6 +246,9 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	signed.GET("/boardpack/editions", s.handleEditions)
 	signed.GET("/boardpack/editions/:id", s.handleEdition)
 	api.POST("/uploads", s.handleAPIUpload, upload...)
+	// Change points and annotations through the API: analysts only,
+	// checked in the handler.
+	api.POST("/metrics/:id/annotations", s.handleAPIAnnotationAdd, requireUser)
 	return e
 }
 
