@@ -50,6 +50,9 @@ const (
 	spcAverageColour = "#3D3D3D"
 	spcLimitColour   = "#801650"
 	spcUnusualColour = "#F46A25"
+	// spcValueColour draws the ordinary points of a chart whose unusual
+	// points are coloured by what they mean.
+	spcValueColour = "#7A868E"
 )
 
 // SPCChart is what an SPC chart draws: one area's values by period with
@@ -228,10 +231,17 @@ func SPCChartPanel(id, title, unit string, c SPCChart) (ChartPanel, error) {
 	}
 	noSymbol := charts.WithLineChartOpts(opts.LineChart{Symbol: "none", ShowSymbol: opts.Bool(false)})
 
+	// Ordinary points are grey, as Making Data Count draws them, so
+	// that blue and orange mean improvement and concern alone; a chart
+	// without Kinds keeps the palette's blue.
+	valueColour := chartPalette[0]
+	if c.Kinds != nil {
+		valueColour = spcValueColour
+	}
 	line.AddSeries(name, values, append([]charts.SeriesOpts{
 		charts.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 7, ShowSymbol: opts.Bool(true)}),
-		charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: chartPalette[0]}),
-		charts.WithItemStyleOpts(opts.ItemStyle{Color: chartPalette[0]}),
+		charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: valueColour}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: valueColour}),
 	}, markOpts(c.Marks)...)...)
 	line.AddSeries(spcAverageLabel, meanData, lineShape,
 		charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: spcAverageColour}),
