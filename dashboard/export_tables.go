@@ -177,7 +177,7 @@ func optPercent(v *float64) any {
 }
 
 func monthlyResponseExport(v responseTimesView) ingest.ExportTable {
-	tg := metrics.DefaultResponseTargets
+	tg := v.targets
 	t := ingest.ExportTable{
 		Title: fmt.Sprintf("Response times by month, %s incidents, %s to %s", v.Priority, v.From, v.To),
 		Unit:  "minutes, and the shares within target in %",
@@ -216,11 +216,7 @@ func (s *Server) handleResponseTimesExport(c echo.Context) error {
 	if !ok {
 		return metrics.Errorf(metrics.ENOTFOUND, "no such export: the response-time tables are monthly and outliers")
 	}
-	recs, err := s.store.Incidents(c.Request().Context(), s.scope(c))
-	if err != nil {
-		return err
-	}
-	v, err := buildResponseTimes(recs, c.QueryParam("priority"))
+	v, err := s.responseTimes(c)
 	if err != nil {
 		return err
 	}

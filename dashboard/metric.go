@@ -50,6 +50,9 @@ type metricPage struct {
 	// Compare sets the area beside another, indexed to a baseline, and
 	// ranks the areas (see compare.go); nil for a single area.
 	Compare *compareView
+	// Reconciled sets a response time measure beside the incidents of
+	// the same month (see response_targets.go); nil for other measures.
+	Reconciled []metrics.ResponseReconciliation
 }
 
 // buildSeriesTable arranges observations by period and area.
@@ -166,6 +169,9 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 		compareYear = baselineYear
 	}
 	if p.Compare, err = buildCompare(m, obs, area, c.QueryParam("compare"), compareYear); err != nil {
+		return metricPage{}, err
+	}
+	if p.Reconciled, err = s.measureBesideIncidents(ctx, s.scope(c), m); err != nil {
 		return metricPage{}, err
 	}
 	areas := areasOf(obs)

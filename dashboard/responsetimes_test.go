@@ -141,7 +141,7 @@ func TestHistogramBins(t *testing.T) {
 			Month:    metrics.MonthOf(2021, time.August),
 		})
 	}
-	v, err := buildResponseTimes(recs, "")
+	v, err := buildResponseTimes(recs, "", metrics.DefaultResponseTargets)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,6 +48,10 @@ type Config struct {
 	// Assure: only from them is X-Forwarded-For believed. None means the
 	// client's address is the direct peer's.
 	TrustedProxies []netip.Prefix
+	// ResponseMeasures name the monthly response time measures whose
+	// targets the incidents are judged against; zero means
+	// DefaultResponseMeasures.
+	ResponseMeasures ResponseMeasures
 }
 
 // DefaultParallelUploads is how many uploads are read and checked at
@@ -93,7 +97,9 @@ type Server struct {
 	secureCookies bool
 	// trustedProxies are those whose X-Forwarded-For is believed.
 	trustedProxies []netip.Prefix
-	handler        http.Handler
+	// responseMeasures give the response targets (see response_targets.go).
+	responseMeasures ResponseMeasures
+	handler          http.Handler
 	// echo is kept so tests can walk every route.
 	echo *echo.Echo
 }
@@ -134,6 +140,10 @@ func New(cfg Config) (*Server, error) {
 	s.hashing = newHashSlots(cfg.ParallelPasswordChecks)
 	s.secureCookies = cfg.SecureCookies
 	s.trustedProxies = cfg.TrustedProxies
+	s.responseMeasures = cfg.ResponseMeasures
+	if s.responseMeasures == (ResponseMeasures{}) {
+		s.responseMeasures = DefaultResponseMeasures
+	}
 	s.sessions = s.newSessions(cfg.SecureCookies)
 	// Cross-origin protection (Sec-Fetch-Site and Origin) in front of the
 	// CSRF tokens: two independent defences for state-changing requests.
