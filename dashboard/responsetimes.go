@@ -70,8 +70,8 @@ type responseTimesView struct {
 	Reconciled []metrics.ResponseReconciliation
 	// targets are the minutes the incidents are judged against.
 	targets metrics.ResponseTargets
-	Months   []monthRow
-	Bins     []binRow
+	Months  []monthRow
+	Bins    []binRow
 	// Histogram, Monthly and BySetting are the charts, nil without data.
 	Histogram, Monthly, BySetting *ChartPanel
 	// Sources are the files the incidents came from.
