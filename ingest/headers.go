@@ -53,7 +53,7 @@ var headerWords = map[string]role{
 	"benchmark": roleBenchmark, "comparator": roleBenchmark, "benchmarkvalue": roleBenchmark,
 	"benchmarklabel": roleBenchmarkLabel, "benchmarkname": roleBenchmarkLabel, "benchmarksource": roleBenchmarkLabel,
 	"comparatorname": roleBenchmarkLabel,
-	"derived": roleDerivation, "derivation": roleDerivation, "derivedfrom": roleDerivation, "derivedas": roleDerivation,
+	"derived":        roleDerivation, "derivation": roleDerivation, "derivedfrom": roleDerivation, "derivedas": roleDerivation,
 	"computedas": roleDerivation, "calculatedas": roleDerivation,
 }
 

@@ -238,7 +238,9 @@ func byCell(obs []Observation) map[string]Observation {
 	return out
 }
 
-func cellKey(o Observation) string { return string(o.Period.Kind) + "\x00" + o.Period.Key() + "\x00" + o.Area }
+func cellKey(o Observation) string {
+	return string(o.Period.Kind) + "\x00" + o.Period.Key() + "\x00" + o.Area
+}
 
 // derived is a value of the derived measure at x's area and period,
 // traced to from.

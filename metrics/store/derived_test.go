@@ -64,8 +64,10 @@ func TestDerivedMeasures(t *testing.T) {
 			}
 		}
 		for name, read := range map[string]func() (map[string][]metrics.Observation, error){
-			"current":  func() (map[string][]metrics.Observation, error) { return s.CurrentSeries(ctx, metrics.Everything) },
-			"headline": func() (map[string][]metrics.Observation, error) { return s.HeadlineSeries(ctx, metrics.Everything, []string{"Force"}, time.Time{}) },
+			"current": func() (map[string][]metrics.Observation, error) { return s.CurrentSeries(ctx, metrics.Everything) },
+			"headline": func() (map[string][]metrics.Observation, error) {
+				return s.HeadlineSeries(ctx, metrics.Everything, []string{"Force"}, time.Time{})
+			},
 			"ended before March": func() (map[string][]metrics.Observation, error) {
 				return s.HeadlineSeries(ctx, metrics.Everything, []string{"Force"}, time.Date(2021, 2, 28, 0, 0, 0, 0, time.UTC))
 			},
