@@ -53,6 +53,13 @@ type metricPage struct {
 	// Reconciled sets a response time measure beside the incidents of
 	// the same month (see response_targets.go); nil for other measures.
 	Reconciled []metrics.ResponseReconciliation
+	// Derived says how a derived measure is computed, "" for one whose
+	// values are uploaded; Inputs are the measures it is computed from,
+	// those the reader may see.
+	Derived string
+	Inputs  []metrics.Metric
+	// Benchmark is the measure's benchmark, formatted, "" for none.
+	Benchmark string
 }
 
 // buildSeriesTable arranges observations by period and area.
@@ -172,6 +179,12 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 		return metricPage{}, err
 	}
 	if p.Reconciled, err = s.measureBesideIncidents(ctx, s.scope(c), m); err != nil {
+		return metricPage{}, err
+	}
+	if m.Benchmark != nil {
+		p.Benchmark = formatValue(*m.Benchmark, m.Unit)
+	}
+	if p.Derived, p.Inputs, err = s.derivedFrom(ctx, s.scope(c), m); err != nil {
 		return metricPage{}, err
 	}
 	areas := areasOf(obs)
