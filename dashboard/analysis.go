@@ -178,7 +178,10 @@ func buildAnalysisWith(m metrics.Metric, obs []metrics.Observation, area string,
 	v.Value = formatValue(a.Latest.Value, m.Unit)
 	if s := a.Latest.Source; s.File != "" {
 		v.Source = fmt.Sprintf("%s, sheet %s, cell %s, uploaded %s", s.File, s.Sheet, s.Cell, s.UploadedAt.Format("2 Jan 2006 15:04"))
-		if s.Sheet == "" { // a CSV has no sheets
+		switch {
+		case s.Sheet == "" && s.Cell == "": // a derived value, traced in File
+			v.Source = fmt.Sprintf("its inputs, %s, uploaded %s", strings.TrimPrefix(s.File, "Derived: "), s.UploadedAt.Format("2 Jan 2006 15:04"))
+		case s.Sheet == "": // a CSV has no sheets
 			v.Source = fmt.Sprintf("%s, cell %s, uploaded %s", s.File, s.Cell, s.UploadedAt.Format("2 Jan 2006 15:04"))
 		}
 	}

@@ -323,9 +323,9 @@ func TestPagesInABrowser(t *testing.T) {
 		// analyst signs in as the analyst, who sees the forms.
 		analyst bool
 	}{
-		// A sparkline on each open measure's tile (4 of the workbook,
-		// 3 of the national table).
-		{"overview", "/", 7, false, false},
+		// A sparkline on each open measure's tile (6 of the workbook,
+		// a derived one among them, and 3 of the national table).
+		{"overview", "/", 9, false, false},
 		// By period and the process limits; by area and the comparison
 		// of two areas too where there are several areas.
 		{"metric", "/metrics/calls-999", 2, false, false},
@@ -340,7 +340,7 @@ func TestPagesInABrowser(t *testing.T) {
 		{"public-metric", "/public/metrics/calls-999", 1, false, false},
 		// Signed in (the form is filled in and sent in the browser): the
 		// sensitive measures appear, with their marking.
-		{"overview-signed-in", "/", 11, true, false},
+		{"overview-signed-in", "/", 15, true, false},
 		{"metric-sensitive", "/metrics/response-urban", 4, true, false},
 		// Finance is board-only: three charts at M9 (variance by area,
 		// variance by month, capital additions by funding), two at M5,
@@ -350,21 +350,21 @@ func TestPagesInABrowser(t *testing.T) {
 		// Response times: the distribution, mean, median and 90th
 		// percentile by month, and urban and rural within target.
 		{"response-times", "/response-times", 3, true, false},
-		// The pack for February 2022: each of the 8 measures' process
-		// limits, by area for the 3 with two areas, and the finance
+		// The pack for February 2022: each of the 12 measures' process
+		// limits, by area for the 5 with two areas, and the finance
 		// variance of Month 9; and the 3 measures of the national table,
 		// each with its process limits and by area.
-		{"boardpack", "/boardpack?meeting=2022-02-10", 18, true, false},
+		{"boardpack", "/boardpack?meeting=2022-02-10", 24, true, false},
 		{"uploads", "/uploads", 0, true, false},
 		// The analyst's upload form, with the choice of table mapping.
 		{"uploads-analyst", "/uploads", 0, true, true},
 		// The published edition draws what the pack drew.
 		{"boardpack-editions", "/boardpack/editions", 0, true, false},
-		{"boardpack-edition", "/boardpack/editions/1", 18, true, false},
+		{"boardpack-edition", "/boardpack/editions/1", 24, true, false},
 		// The analyst's metric page, with the forms for annotations and
 		// commentary, and the pack with the publish form.
 		{"metric-analyst", "/metrics/response-rural", 4, true, true},
-		{"boardpack-analyst", "/boardpack?meeting=2022-02-10", 18, true, true},
+		{"boardpack-analyst", "/boardpack?meeting=2022-02-10", 24, true, true},
 	}
 	signedIn := ""
 	for _, p := range pages {

@@ -80,9 +80,12 @@ func (v *analysisView) addMDC(m metrics.Metric, a metrics.Analysis) {
 	v.AssuranceIcon = assuranceIcon(a.Assurance)
 	v.State = a.State
 	if b := a.Benchmark; b != nil {
-		label := m.BenchmarkLabel
-		if label == "" {
+		label := strings.TrimSpace(m.BenchmarkLabel)
+		switch {
+		case label == "":
 			label = "the benchmark"
+		case !strings.HasPrefix(strings.ToLower(label), "the "):
+			label = "the " + label
 		}
 		v.Benchmark = b.Sentence(label, formatValue(b.Benchmark, m.Unit))
 	}

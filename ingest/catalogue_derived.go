@@ -52,9 +52,9 @@ func (r *performanceReader) catalogueExtras(m *metrics.Metric, sheet string, row
 // checkDerived checks each derived measure the file defines once every
 // row is read: its inputs must be measures of the catalogue or the file
 // whose values are uploaded (not derived, and not the measure itself),
-// and it is sensitive when any input is, whatever its row says (an
-// upload never opens a measure; this keeps an open one from showing a
-// sensitive figure).
+// and it is sensitive when any input is, or is asked to be, whatever its
+// row says. An upload never opens a measure (it proposes), and the store
+// refuses to open a derived measure while an input is sensitive.
 func (r *performanceReader) checkDerived() {
 	for _, id := range r.cat.order {
 		f := r.cat.file[id]
@@ -79,9 +79,12 @@ func (r *performanceReader) checkDerived() {
 			case m.Derivation != "":
 				r.probs.errorf(sheet, cell, "%s is derived from %s, which is derived itself: define it from the measures %s is computed from", id, in, in)
 			default:
+				// As the file asks: an input the file asks to open is
+				// proposed, and the derived measure with it; approving
+				// the derived one is refused while an input is not open.
 				c := m.Classification
 				if w, inFile := r.cat.file[in]; inFile {
-					c = r.cat.toWrite(w.m.ID).Classification
+					c = w.m.Classification
 				}
 				classes = append(classes, c)
 				if c != metrics.Open {
