@@ -62,7 +62,7 @@ type responseTimesView struct {
 	MoreOutliers   int
 	// Within is the share attended within target, in words; WithinShare
 	// is the percentage alone, the page's headline.
-	Within, WithinShare string
+	Within, WithinShare, WithinCount string
 	Settings            []settingRow
 	// Targets say the targets and where they came from; Reconciled sets
 	// the monthly measures beside the incidents of the same month.
@@ -217,6 +217,7 @@ func buildResponseTimes(recs []store.IncidentRecord, askedPriority string, targe
 		return v, fmt.Errorf("response times: %w", err)
 	}
 	v.WithinShare = formatNumber(st.WithinTargetShare) + "%"
+	v.WithinCount = formatNumber(float64(st.WithinTarget)) + " of " + formatNumber(float64(st.Count))
 	v.From, v.To, v.Count = months[0].Label(), months[len(months)-1].Label(), st.Count
 	v.CountText = formatNumber(float64(st.Count))
 	v.ShowLowerFence = st.LowerFence > 0
