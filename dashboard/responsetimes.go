@@ -63,7 +63,7 @@ type responseTimesView struct {
 	// Within is the share attended within target, in words; WithinShare
 	// is the percentage alone, the page's headline.
 	Within, WithinShare, WithinCount string
-	Settings            []settingRow
+	Settings                         []settingRow
 	// Targets say the targets and where they came from; Reconciled sets
 	// the monthly measures beside the incidents of the same month.
 	Targets    []responseSetting
