@@ -50,7 +50,7 @@ func assuranceIcon(a *metrics.AssuranceIcon) *mdcIcon {
 	case metrics.AssuranceFail:
 		class = "mdc-concern"
 	}
-	return &mdcIcon{Src: "/static/img/" + "mdc-" + a.Icon + ".svg", Alt: a.Text, Class: class}
+	return &mdcIcon{Src: "/static/img/mdc-" + a.Icon + ".svg", Alt: a.Text, Class: class}
 }
 
 // signalGroupView is a stretch of signals as the page tells it: the
