@@ -24,7 +24,7 @@ func TestResponseTimesOneAnswer(t *testing.T) {
 				"Urban incidents have a target of 15 minutes (the target of Immediate response time, urban in the catalogue).",
 				"Rural incidents have a target of 20 minutes (the target of Immediate response time, rural in the catalogue).",
 				"Beside the monthly measures", "Mar 2022, North: the monthly measure is ", "urban incidents of that month: mean ",
-				"Urban within 15 minutes", "Waited longer",
+				"Urban within 15 minutes", "Waited longer", "Why they may differ:",
 			} {
 				if !pageHas(page, want) {
 					t.Errorf("/response-times lacks %q", want)
@@ -37,7 +37,7 @@ func TestResponseTimesOneAnswer(t *testing.T) {
 				t.Errorf("the share within target (%d) does not lead the median (%d)", i, j)
 			}
 			_, page = c.get("/metrics/response-urban")
-			if !pageHas(page, "Beside the incidents:") || !pageHas(page, "Mar 2022, North: the monthly measure is ") {
+			if !pageHas(page, "Beside the incidents:") || !pageHas(page, "Mar 2022, North: the monthly measure is ") || !pageHas(page, "Why they may differ:") {
 				t.Errorf("the measure's page does not set it beside the incidents")
 			}
 

@@ -123,3 +123,10 @@ func (s *Server) measureBesideIncidents(ctx context.Context, scope metrics.Scope
 	}
 	return s.reconcileResponse(ctx, scope, mine, recs, priority)
 }
+
+// ReconciledDiffer and DifferenceWhy let a page say once why a measure
+// and its incidents may differ.
+func (v responseTimesView) ReconciledDiffer() bool { return metrics.AnyDisagree(v.Reconciled) }
+func (v responseTimesView) DifferenceWhy() string  { return metrics.ResponseDifferenceWhy }
+func (p metricPage) ReconciledDiffer() bool        { return metrics.AnyDisagree(p.Reconciled) }
+func (p metricPage) DifferenceWhy() string         { return metrics.ResponseDifferenceWhy }

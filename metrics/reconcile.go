@@ -14,6 +14,21 @@ import (
 // setting and area, and says whether they agree and, when they do not,
 // why they may differ.
 
+// ResponseDifferenceWhy says why a monthly measure and the incidents of
+// the same month may differ, for a page to say once beside
+// reconciliations that do not agree.
+const ResponseDifferenceWhy = "Why they may differ: the measure is the figure reported in the performance workbook, while the incidents are the rows loaded with it, so the two need not count the same incidents or time them the same way. Read the measure for the trend and the incidents for the spread behind it."
+
+// AnyDisagree reports whether any of rs does not agree.
+func AnyDisagree(rs []ResponseReconciliation) bool {
+	for _, r := range rs {
+		if !r.Agree {
+			return true
+		}
+	}
+	return false
+}
+
 // MonthIncidents are the incidents of one month.
 type MonthIncidents struct {
 	Month     Period
@@ -96,8 +111,7 @@ func ReconcileResponse(measure []Observation, months []MonthIncidents, setting s
 		if r.Agree {
 			r.Sentence = head + " The two agree."
 		} else {
-			r.Sentence = head + fmt.Sprintf(" They differ by %s minutes: the measure is the figure reported in the performance workbook, while these are the incident rows loaded with it, so the two need not count the same incidents or time them the same way. Read the measure for the trend and the incidents for the spread behind it.",
-				formatValue(math.Abs(r.Measure-st.Mean)))
+			r.Sentence = head + fmt.Sprintf(" They differ by %s minutes.", formatValue(math.Abs(r.Measure-st.Mean)))
 		}
 		out = append(out, r)
 	}

@@ -36,11 +36,14 @@ func TestReconcileResponse(t *testing.T) {
 		t.Errorf("North = %+v", n)
 	}
 	want := "Mar 2022, North: the monthly measure is 16 minutes; the 3 urban incidents of that month: mean 14 minutes, median 14, 90th percentile"
-	if !strings.HasPrefix(n.Sentence, want) || !strings.Contains(n.Sentence, "66.67% attended within 15 minutes. They differ by 2 minutes") {
+	if !strings.HasPrefix(n.Sentence, want) || !strings.HasSuffix(n.Sentence, "66.67% attended within 15 minutes. They differ by 2 minutes.") {
 		t.Errorf("North sentence = %q", n.Sentence)
 	}
 	if s.Area != "South" || !s.Agree || !strings.HasSuffix(s.Sentence, "The two agree.") {
 		t.Errorf("South = %+v", s)
+	}
+	if !AnyDisagree(got) || AnyDisagree(got[1:]) {
+		t.Errorf("AnyDisagree is wrong")
 	}
 	// No month in common: nothing to compare.
 	if got := ReconcileResponse(measure, months[:0], "urban", 15); got != nil {
