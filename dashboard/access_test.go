@@ -10,10 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/assure-pcc/assure/ingest/spreadsheet"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
-	"github.com/xuri/excelize/v2"
 )
 
 // leaks are texts that only the sensitive measure's data contains: its

@@ -4,8 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/assure-pcc/assure/metrics"
 	"github.com/chromedp/chromedp"
+
+	"github.com/assure-pcc/assure/metrics"
 )
 
 // The account pages pass axe and reflow at 320 px, and an administrator

@@ -7,9 +7,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
-	"github.com/labstack/echo/v4"
 )
 
 // analysisView is one area of a measure as the board reads it: the latest
@@ -50,6 +51,26 @@ type analysisView struct {
 	VariationWord string
 	// Signals are metrics.Signal.Sentence, one per signal, oldest first.
 	Signals []string
+	// Icons: the Making Data Count variation of the latest point and the
+	// assurance of the target (see mdc.go); nil when there is none.
+	VariationIcon *mdcIcon
+	AssuranceIcon *mdcIcon
+	// State says what is true now, first; Current are the groups of
+	// signals that reach the latest point and Older the rest, newest
+	// first, folded away on the page.
+	State          string
+	Current, Older []signalGroupView
+	// Suggestion proposes a change point where a shift persists; ""
+	// when none does.
+	Suggestion string
+	// Segments are the stretches with limits of their own, when the
+	// limits were recalculated (more than one); Pending says which
+	// change points wait for more points.
+	Segments []segmentView
+	Pending  []string
+	// Benchmark compares the latest value with the measure's
+	// benchmark, "" when it has none.
+	Benchmark string
 	// ByArea is a bar chart of every area's value for the latest period,
 	// nil when there is only one area; ByAreaRows are its figures.
 	ByArea     *chart.ChartPanel
@@ -120,7 +141,13 @@ const packSPCPoints = 36
 // the page ("chart" gives "chart-spc" and "chart-areas"). The error is an
 // internal one: charts refuse only input that the store never holds.
 func buildAnalysis(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string, anns []metrics.Annotation, window int) (analysisView, error) {
-	a := metrics.Analyse(m, obs, area, baselineYear, metrics.DefaultTolerance)
+	return buildAnalysisWith(m, obs, area, baselineYear, idPrefix, anns, metrics.ChangePoints(anns), window)
+}
+
+// buildAnalysisWith is buildAnalysis with the limits recalculated at
+// changes (the measure's change points, which anns may or may not hold).
+func buildAnalysisWith(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string, anns []metrics.Annotation, changes []metrics.ChangePoint, window int) (analysisView, error) {
+	a := metrics.AnalyseWith(m, obs, area, metrics.AnalysisOptions{BaselineYear: baselineYear, Tolerance: metrics.DefaultTolerance, ChangePoints: changes})
 	v := analysisView{
 		Metric: m, Area: area, Areas: areasOf(obs), BaselineYear: a.BaselineYear,
 		RAG: a.RAG, RAGWord: a.RAG.Word(), RAGClass: ragClass(a.RAG),
@@ -135,7 +162,10 @@ func buildAnalysis(m metrics.Metric, obs []metrics.Observation, area string, bas
 	v.Value = formatValue(a.Latest.Value, m.Unit)
 	if s := a.Latest.Source; s.File != "" {
 		v.Source = fmt.Sprintf("%s, sheet %s, cell %s, uploaded %s", s.File, s.Sheet, s.Cell, s.UploadedAt.Format("2 Jan 2006 15:04"))
-		if s.Sheet == "" { // a CSV has no sheets
+		switch {
+		case s.Sheet == "" && s.Cell == "": // a derived value, traced in File
+			v.Source = fmt.Sprintf("its inputs, %s, uploaded %s", strings.TrimPrefix(s.File, "Derived: "), s.UploadedAt.Format("2 Jan 2006 15:04"))
+		case s.Sheet == "": // a CSV has no sheets
 			v.Source = fmt.Sprintf("%s, cell %s, uploaded %s", s.File, s.Cell, s.UploadedAt.Format("2 Jan 2006 15:04"))
 		}
 	}
@@ -146,6 +176,7 @@ func buildAnalysis(m metrics.Metric, obs []metrics.Observation, area string, bas
 	for _, s := range a.Signals {
 		v.Signals = append(v.Signals, s.Sentence)
 	}
+	v.addMDC(m, a)
 	if err := v.addSPC(m, a, idPrefix, anns, window); err != nil {
 		return v, err
 	}
@@ -164,7 +195,7 @@ func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix str
 		return nil
 	}
 	x := a.XmR
-	if !x.Reliable {
+	if !x.Reliable && len(x.Segments) < 2 {
 		v.SPCNote = fmt.Sprintf("These are trial limits: with fewer than %d values they will move as more data arrive.", metrics.XmRReliablePoints)
 	}
 	v.Mean, v.Upper, v.Lower = formatValue(x.Mean, m.Unit), formatValue(x.UpperLimit, m.Unit), formatValue(x.LowerLimit, m.Unit)
@@ -182,7 +213,17 @@ func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix str
 		shown := fmt.Sprintf("The chart and table show the latest %d of %d periods; the average and limits are worked out from all of them, as on the measure's page, which shows every period.", window, len(x.Points))
 		v.SPCNote = strings.TrimSpace(v.SPCNote + " " + shown)
 	}
-	c := chart.SPCChart{SeriesName: a.Area, Mean: x.Mean, Upper: x.UpperLimit, Lower: x.LowerLimit, Target: m.Target}
+	c := chart.SPCChart{SeriesName: a.Area, Mean: x.Mean, Upper: x.UpperLimit, Lower: x.LowerLimit, Target: m.Target,
+		Benchmark: m.Benchmark, BenchmarkLabel: benchmarkLegend(m)}
+	kinds := pointKinds(x, a.Signals)
+	offset := len(x.Points) - len(points)
+	c.Kinds = kinds[offset:]
+	if len(x.Segments) > 1 {
+		for i := offset; i < len(x.Points); i++ {
+			s, _ := x.SegmentAt(i)
+			c.Means, c.Uppers, c.Lowers = append(c.Means, s.Mean), append(c.Uppers, s.UpperLimit), append(c.Lowers, s.LowerLimit)
+		}
+	}
 	periods := make([]metrics.Period, len(points))
 	for i, p := range points {
 		periods[i] = p.Period
@@ -191,13 +232,12 @@ func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix str
 	for i, p := range points {
 		c.Labels = append(c.Labels, p.Period.Label())
 		c.Values = append(c.Values, p.Value)
-		c.Unusual = append(c.Unusual, len(rules[i]) > 0)
 		row := spcRow{Period: p.Period.Label(), Value: formatValue(p.Value, m.Unit), MovingRange: "–"}
 		if p.MovingRange != nil {
 			row.MovingRange = formatNumber(*p.MovingRange)
 		}
 		if len(rules[i]) > 0 {
-			row.Unusual = "Unusual: " + strings.Join(rules[i], ", ")
+			row.Unusual = "Unusual (" + c.Kinds[i] + "): " + strings.Join(rules[i], ", ")
 		}
 		v.SPCRows = append(v.SPCRows, row)
 	}
@@ -232,7 +272,7 @@ func (v *analysisView) addByArea(m metrics.Metric, obs []metrics.Observation, p 
 	if len(areas) < 2 {
 		return nil
 	}
-	panel, err := chart.BarChartPanel(idPrefix+"-areas", m.Name+" by area, "+p.Label(), m.Unit, areas, values)
+	panel, err := chart.BarChartPanelWithTarget(idPrefix+"-areas", m.Name+" by area, "+p.Label(), m.Unit, areas, values, m.Target)
 	if err != nil {
 		return fmt.Errorf("bar chart of %s: %w", m.ID, err)
 	}

@@ -5,9 +5,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
-	"github.com/labstack/echo/v4"
 )
 
 // apiMetric is a metric in the JSON API.
@@ -19,11 +20,18 @@ type apiMetric struct {
 	Target         *float64 `json:"target"`
 	Classification string   `json:"classification"`
 	Category       string   `json:"category"`
+	// Benchmark and BenchmarkLabel: a figure to compare with besides the
+	// target (null and "" when there is none).
+	Benchmark      *float64 `json:"benchmark"`
+	BenchmarkLabel string   `json:"benchmark_label"`
+	// Derivation defines a derived measure, "" for an uploaded one.
+	Derivation string `json:"derivation"`
 }
 
 func toAPIMetric(m metrics.Metric) apiMetric {
 	return apiMetric{ID: m.ID, Name: m.Name, Unit: m.Unit, Direction: string(m.Direction), Target: m.Target,
-		Classification: string(m.Classification), Category: m.Category}
+		Classification: string(m.Classification), Category: m.Category,
+		Benchmark: m.Benchmark, BenchmarkLabel: m.BenchmarkLabel, Derivation: m.Derivation}
 }
 
 // apiObservation is one value in a series.
@@ -92,10 +100,15 @@ func (s *Server) apiSeries(c echo.Context) (apiSeries, error) {
 	if err != nil {
 		return apiSeries{}, err
 	}
+	anns, err := s.store.Annotations(ctx, auth.Scope(c), m.ID)
+	if err != nil {
+		return apiSeries{}, err
+	}
 	areas := areasOf(obs)
 	area := metrics.HeadlineArea(areas, c.QueryParam("area"))
+	a := metrics.AnalyseWith(m, obs, area, metrics.AnalysisOptions{BaselineYear: baselineYear, Tolerance: metrics.DefaultTolerance, ChangePoints: metrics.ChangePoints(anns)})
 	out := apiSeries{asGiven: asGiven(c, "area", areas...) && asGiven(c, "baseline", strconv.Itoa(baselineYear)), Metric: toAPIMetric(m), Observations: make([]apiObservation, len(obs)),
-		Analysis: toAPIAnalysis(metrics.Analyse(m, obs, area, baselineYear, metrics.DefaultTolerance))}
+		Analysis: toAPIAnalysis(m, a)}
 	for i, o := range obs {
 		out.Observations[i] = apiObservation{
 			PeriodStart: o.Period.Start.Format(time.DateOnly), PeriodEnd: o.Period.End.Format(time.DateOnly),

@@ -56,7 +56,7 @@ func BenchmarkViews(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := buildTiles(latest, series, freshness{}); err != nil {
+				if _, err := buildTiles(latest, series, freshness{}, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -68,7 +68,7 @@ func BenchmarkViews(b *testing.B) {
 					b.Fatal(err)
 				}
 				var p boardPackPage
-				if err := p.build(ms, series, meeting, "bp-", freshness{}); err != nil {
+				if err := p.build(ms, series, nil, meeting, "bp-", freshness{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -8,10 +8,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
-	"github.com/labstack/echo/v4"
 )
 
 // The board pack: what the Business Coordination Board reads before a
@@ -176,13 +177,17 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 		if err != nil {
 			return nil, err
 		}
+		changes, err := s.changePoints(ctx, scope)
+		if err != nil {
+			return nil, err
+		}
 		var built boardPackPage
 		// Part 1's charts and Part 2's share a page: their ids differ.
 		prefix := "bp-"
 		if !scope.Sensitive {
 			prefix = "bpo-"
 		}
-		if err := built.build(ms, series, meeting, prefix, fresh); err != nil {
+		if err := built.build(ms, series, changes, meeting, prefix, fresh); err != nil {
 			return nil, err
 		}
 		built.State = packStateOf(ms, series, meeting)
@@ -196,7 +201,7 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 
 // build analyses every measure from the figures whose period ended
 // before the meeting; its charts' ids begin with prefix.
-func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.Observation, meeting time.Time, prefix string, fresh freshness) error {
+func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.Observation, changes map[string][]metrics.ChangePoint, meeting time.Time, prefix string, fresh freshness) error {
 	var lvs []store.LatestValue
 	obsOf := map[string][]metrics.Observation{}
 	for _, m := range ms {
@@ -220,11 +225,11 @@ func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.O
 	for i, lv := range lvs {
 		m, obs := lv.Metric, obsOf[lv.Metric.ID]
 		t := newTile(lv)
-		if err := analyseTile(&t, lv, obs, newestFor(m.ID), ""); err != nil {
+		if err := analyseTile(&t, lv, obs, newestFor(m.ID), "", changes[m.ID]); err != nil {
 			return err
 		}
 		fresh.apply(&t, lv)
-		a, err := buildAnalysis(m, obs, metrics.HeadlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("%s%d", prefix, i), nil, packSPCPoints)
+		a, err := buildAnalysisWith(m, obs, metrics.HeadlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("%s%d", prefix, i), nil, changes[m.ID], packSPCPoints)
 		if err != nil {
 			return err
 		}

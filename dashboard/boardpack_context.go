@@ -128,7 +128,11 @@ func (s *Server) packResponseTimesFor(ctx context.Context, scope metrics.Scope, 
 		out.Sources = addSource(out.Sources, r)
 	}
 	slices.SortFunc(months, metrics.ComparePeriods)
-	st, err := metrics.ResponseStatistics(incs, metrics.DefaultResponseTargets, 0)
+	_, targets, err := s.responseSettings(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	st, err := metrics.ResponseStatistics(incs, targets, 0)
 	if err != nil {
 		return nil, fmt.Errorf("board pack response times: %w", err)
 	}

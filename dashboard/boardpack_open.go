@@ -7,8 +7,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
+
+	"github.com/assure-pcc/assure/metrics"
 )
 
 // Part 1 of the board pack, open: what can be published as it is. It is

@@ -11,9 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/assure-pcc/assure/metrics"
 	"github.com/labstack/echo/v4"
 	"golang.org/x/sync/semaphore"
+
+	"github.com/assure-pcc/assure/metrics"
 )
 
 // Request bodies are limited by route before anything reads them: the
@@ -50,17 +51,18 @@ const (
 func (s *Server) routeBodyLimits() map[string]int64 {
 	upload := s.uploadLimit() + multipartSlack
 	return map[string]int64{
-		"POST /login":                   signInBodyLimit,
-		"POST /uploads":                 upload,
-		"POST /api/v1/uploads":          upload,
-		"POST /catalogue/:id":           textFormLimit,
-		"POST /metrics/:id/annotations": textFormLimit,
-		"POST /metrics/:id/commentary":  textFormLimit,
-		"POST /annotations/:id":         textFormLimit,
-		"POST /actions":                 textFormLimit,
-		"POST /actions/:id":             textFormLimit,
-		"POST /api/v1/actions":          textFormLimit,
-		"POST /api/v1/actions/:id":      textFormLimit,
+		"POST /login":                          signInBodyLimit,
+		"POST /uploads":                        upload,
+		"POST /api/v1/uploads":                 upload,
+		"POST /catalogue/:id":                  textFormLimit,
+		"POST /metrics/:id/annotations":        textFormLimit,
+		"POST /api/v1/metrics/:id/annotations": textFormLimit,
+		"POST /metrics/:id/commentary":         textFormLimit,
+		"POST /annotations/:id":                textFormLimit,
+		"POST /actions":                        textFormLimit,
+		"POST /actions/:id":                    textFormLimit,
+		"POST /api/v1/actions":                 textFormLimit,
+		"POST /api/v1/actions/:id":             textFormLimit,
 	}
 }
 

@@ -15,12 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/assure-pcc/assure/cmd/assure/sample"
-	"github.com/assure-pcc/assure/ingest"
-	"github.com/assure-pcc/assure/ingest/mapping"
-	"github.com/assure-pcc/assure/metrics"
-	"github.com/assure-pcc/assure/metrics/store"
-	"github.com/assure-pcc/assure/metrics/store/storetest"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
@@ -28,6 +22,13 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/assure-pcc/assure/cmd/assure/sample"
+	"github.com/assure-pcc/assure/ingest"
+	"github.com/assure-pcc/assure/ingest/mapping"
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
+	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
 
 // findBrowser returns a headless-capable Chromium, or "" when none is
@@ -331,9 +332,9 @@ func TestPagesInABrowser(t *testing.T) {
 		// analyst signs in as the analyst, who sees the forms.
 		analyst bool
 	}{
-		// A sparkline on each open measure's tile (4 of the workbook,
-		// 3 of the national table).
-		{"overview", "/", 7, false, false},
+		// A sparkline on each open measure's tile (6 of the workbook,
+		// a derived one among them, and 3 of the national table).
+		{"overview", "/", 9, false, false},
 		// By period and the process limits; by area and the comparison
 		// of two areas too where there are several areas.
 		{"metric", "/metrics/calls-999", 2, false, false},
@@ -348,7 +349,7 @@ func TestPagesInABrowser(t *testing.T) {
 		{"public-metric", "/public/metrics/calls-999", 1, false, false},
 		// Signed in (the form is filled in and sent in the browser): the
 		// sensitive measures appear, with their marking.
-		{"overview-signed-in", "/", 11, true, false},
+		{"overview-signed-in", "/", 15, true, false},
 		{"metric-sensitive", "/metrics/response-urban", 4, true, false},
 		// Finance is board-only: three charts at M9 (variance by area,
 		// variance by month, capital additions by funding), two at M5,
@@ -358,21 +359,21 @@ func TestPagesInABrowser(t *testing.T) {
 		// Response times: the distribution, mean, median and 90th
 		// percentile by month, and urban and rural within target.
 		{"response-times", "/response-times", 3, true, false},
-		// The pack for February 2022: each of the 8 measures' process
-		// limits, by area for the 3 with two areas, and the finance
+		// The pack for February 2022: each of the 12 measures' process
+		// limits, by area for the 5 with two areas, and the finance
 		// variance of Month 9; and the 3 measures of the national table,
 		// each with its process limits and by area.
-		{"boardpack", "/boardpack?meeting=2022-02-10", 18, true, false},
+		{"boardpack", "/boardpack?meeting=2022-02-10", 24, true, false},
 		{"uploads", "/uploads", 0, true, false},
 		// The analyst's upload form, with the choice of table mapping.
 		{"uploads-analyst", "/uploads", 0, true, true},
 		// The published edition draws what the pack drew.
 		{"boardpack-editions", "/boardpack/editions", 0, true, false},
-		{"boardpack-edition", "/boardpack/editions/1", 18, true, false},
+		{"boardpack-edition", "/boardpack/editions/1", 24, true, false},
 		// The analyst's metric page, with the forms for annotations and
 		// commentary, and the pack with the publish form.
 		{"metric-analyst", "/metrics/response-rural", 4, true, true},
-		{"boardpack-analyst", "/boardpack?meeting=2022-02-10", 18, true, true},
+		{"boardpack-analyst", "/boardpack?meeting=2022-02-10", 24, true, true},
 		// The board cycle: the calendar, the action log, one action, what
 		// changed since the last meeting, when figures are due and alerts.
 		{"meetings", "/meetings", 0, true, true},

@@ -10,9 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
-	"github.com/labstack/echo/v4"
 )
 
 // Context beside the numbers: annotations on a measure's timeline and an
@@ -36,6 +37,9 @@ type annotationView struct {
 	By string
 	// StartISO and EndISO fill the edit form's date fields.
 	StartISO, EndISO string
+	// Recalculate marks a change point: the limits are recalculated
+	// from it.
+	Recalculate bool
 }
 
 // commentaryView is a measure's current commentary for one period, with
@@ -89,7 +93,7 @@ func done(what, who string, at time.Time) string {
 func newAnnotationViews(anns []metrics.Annotation) []annotationView {
 	out := make([]annotationView, len(anns))
 	for i, a := range anns {
-		v := annotationView{N: i + 1, ID: a.ID, Label: a.Label, Detail: a.Detail, When: a.When(), OnEvery: a.MetricID == "",
+		v := annotationView{N: i + 1, ID: a.ID, Label: a.Label, Detail: a.Detail, When: a.When(), OnEvery: a.MetricID == "", Recalculate: a.Recalculate,
 			By: done("Added", a.CreatedBy, a.CreatedAt), StartISO: a.Start.Format(time.DateOnly)}
 		if a.IsSpan() {
 			v.EndISO = a.End.Format(time.DateOnly)
@@ -224,6 +228,7 @@ func annotationForm(c echo.Context) (metrics.Annotation, error) {
 		return a, err
 	}
 	a.Label, a.Detail = c.FormValue("label"), c.FormValue("detail")
+	a.Recalculate = c.FormValue("recalculate") == "yes"
 	return a, nil
 }
 
@@ -263,14 +268,14 @@ func (s *Server) handleAnnotationAdd(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if c.FormValue("on") != "every" {
+	if c.FormValue("on") != "every" || a.Recalculate {
 		a.MetricID = m.ID
 	}
 	a.CreatedBy = u.Name
 	if a, err = s.store.AddAnnotation(ctx, a); err != nil {
 		return err
 	}
-	s.audit(c, u.Name, metrics.AuditAnnotation, fmt.Sprintf("added %d: %s", a.ID, describeAnnotation(a)))
+	s.audit(c, u.Name, metrics.AuditAnnotation, fmt.Sprintf("added %d: %s%s", a.ID, describeAnnotation(a), changePointWord(a)))
 	return c.Redirect(http.StatusSeeOther, metricAnchor(m.ID, "annotations-heading", "annotation"))
 }
 

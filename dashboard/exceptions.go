@@ -33,6 +33,10 @@ type sparkRow struct{ Period, Value string }
 // tileAnalysis is what the overview adds to a tile's latest values.
 type tileAnalysis struct {
 	Standings []standing
+	// VariationIcon and AssuranceIcon are the Making Data Count icons of
+	// the first area shown; State says what is true of it now.
+	VariationIcon, AssuranceIcon *mdcIcon
+	State                        string
 	// Stale says in words that the measure is not up to date, "" when it
 	// is.
 	Stale string
@@ -64,7 +68,7 @@ func newestOf(latest []store.LatestValue) map[metrics.PeriodKind]metrics.Period 
 // tile shows (the force-wide one, or every area when there is none), its
 // staleness against newest, and a sparkline with chart id sparkID (none
 // when sparkID is "").
-func analyseTile(t *tile, lv store.LatestValue, series []metrics.Observation, newest map[metrics.PeriodKind]metrics.Period, sparkID string) error {
+func analyseTile(t *tile, lv store.LatestValue, series []metrics.Observation, newest map[metrics.PeriodKind]metrics.Period, sparkID string, changes []metrics.ChangePoint) error {
 	m := lv.Metric
 	var areas []string
 	if t.Headline != nil {
@@ -76,8 +80,11 @@ func analyseTile(t *tile, lv store.LatestValue, series []metrics.Observation, ne
 	}
 	analyses := make([]metrics.Analysis, len(areas))
 	for i, area := range areas {
-		a := metrics.Analyse(m, series, area, metrics.DefaultBaselineYear, metrics.DefaultTolerance)
+		a := metrics.AnalyseWith(m, series, area, metrics.AnalysisOptions{BaselineYear: metrics.DefaultBaselineYear, Tolerance: metrics.DefaultTolerance, ChangePoints: changes})
 		analyses[i] = a
+		if i == 0 {
+			t.VariationIcon, t.AssuranceIcon, t.State = variationIcon(a.VariationIcon), assuranceIcon(a.Assurance), a.State
+		}
 		if !a.HasValue() {
 			continue
 		}
@@ -116,7 +123,16 @@ func (t *tileAnalysis) addSparkline(m metrics.Metric, a metrics.Analysis, id str
 		labels[i], values[i] = p.Period.Label(), &v
 		t.SparkRows = append(t.SparkRows, sparkRow{Period: p.Period.Label(), Value: formatValue(v, m.Unit)})
 	}
-	panel, err := chart.SparklinePanel(id, m.Name+", "+a.Area, labels, values)
+	rag := ""
+	switch a.RAG {
+	case metrics.Green:
+		rag = "green"
+	case metrics.Amber:
+		rag = "amber"
+	case metrics.Red:
+		rag = "red"
+	}
+	panel, err := chart.SparklinePanelRAG(id, m.Name+", "+a.Area, labels, values, rag, m.Target)
 	if err != nil {
 		return fmt.Errorf("sparkline of %s: %w", m.ID, err)
 	}

@@ -56,7 +56,7 @@ func TestAnalyseTileReasons(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tl := newTile(tt.lv)
-			if err := analyseTile(&tl, tt.lv, series, tt.newest, "spark-0"); err != nil {
+			if err := analyseTile(&tl, tt.lv, series, tt.newest, "spark-0", nil); err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(tl.Reasons, tt.reasons) || tl.severity != tt.severity {
@@ -69,7 +69,7 @@ func TestAnalyseTileReasons(t *testing.T) {
 	}
 	// Without a chart id, no sparkline (the board pack draws none).
 	tl := newTile(latest("North"))
-	if err := analyseTile(&tl, latest("North"), series, newest, ""); err != nil || tl.Spark != nil {
+	if err := analyseTile(&tl, latest("North"), series, newest, "", nil); err != nil || tl.Spark != nil {
 		t.Errorf("a sparkline without an id: %v", err)
 	}
 }

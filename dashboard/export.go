@@ -6,11 +6,12 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/dashboard/export"
 	"github.com/assure-pcc/assure/ingest/spreadsheet"
 	"github.com/assure-pcc/assure/metrics"
-	"github.com/labstack/echo/v4"
 )
 
 // handleMetricExport serves a measure's figures as .csv or .xlsx, under

@@ -8,10 +8,11 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/assure-pcc/assure/dashboard/export"
 	"github.com/assure-pcc/assure/ingest/spreadsheet"
 	"github.com/assure-pcc/assure/metrics"
-	"github.com/labstack/echo/v4"
 )
 
 // The tables of the finance and response-time pages, as .csv and .xlsx:
@@ -85,7 +86,7 @@ func optPercent(v *float64) any {
 }
 
 func monthlyResponseExport(v responseTimesView) spreadsheet.ExportTable {
-	tg := metrics.DefaultResponseTargets
+	tg := v.targets
 	t := spreadsheet.ExportTable{
 		Title: fmt.Sprintf("Response times by month, %s incidents, %s to %s", v.Priority, v.From, v.To),
 		Unit:  "minutes, and the shares within target in %",

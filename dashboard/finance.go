@@ -8,10 +8,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
-	"github.com/labstack/echo/v4"
 )
 
 // The finance page: the revenue and capital monitoring of a financial

@@ -129,7 +129,7 @@ func TestAnalysisSeriesGivesWhatEveryValueGives(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want, err := buildTiles(latest, all, freshness{})
+				want, err := buildTiles(latest, all, freshness{}, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -151,7 +151,7 @@ func TestAnalysisSeriesGivesWhatEveryValueGives(t *testing.T) {
 						t.Fatal(err)
 					}
 					var wantPack boardPackPage
-					if err := wantPack.build(ms, all, at, "bp-", freshness{}); err != nil {
+					if err := wantPack.build(ms, all, nil, at, "bp-", freshness{}); err != nil {
 						t.Fatal(err)
 					}
 					part, err := srv.analysisSeries(ctx, scope, at)
@@ -164,7 +164,7 @@ func TestAnalysisSeriesGivesWhatEveryValueGives(t *testing.T) {
 						t.Errorf("%s: %s read whole (%d values), not in part", meeting, id, len(part[id]))
 					}
 					var gotPack boardPackPage
-					if err := gotPack.build(ms, part, at, "bp-", freshness{}); err != nil {
+					if err := gotPack.build(ms, part, nil, at, "bp-", freshness{}); err != nil {
 						t.Fatal(err)
 					}
 					// Areas lists a series' areas for the metric page's

@@ -5,10 +5,11 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
-	"github.com/labstack/echo/v4"
 )
 
 // seriesTable is a metric's values as a table: one row per period, one
@@ -52,6 +53,16 @@ type metricPage struct {
 	// Compare sets the area beside another, indexed to a baseline, and
 	// ranks the areas (see compare.go); nil for a single area.
 	Compare *compareView
+	// Reconciled sets a response time measure beside the incidents of
+	// the same month (see response_targets.go); nil for other measures.
+	Reconciled []metrics.ResponseReconciliation
+	// Derived says how a derived measure is computed, "" for one whose
+	// values are uploaded; Inputs are the measures it is computed from,
+	// those the reader may see.
+	Derived string
+	Inputs  []metrics.Metric
+	// Benchmark is the measure's benchmark, formatted, "" for none.
+	Benchmark string
 }
 
 // buildSeriesTable arranges observations by period and area.
@@ -168,6 +179,15 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 		compareYear = baselineYear
 	}
 	if p.Compare, err = buildCompare(m, obs, area, c.QueryParam("compare"), compareYear); err != nil {
+		return metricPage{}, err
+	}
+	if p.Reconciled, err = s.measureBesideIncidents(ctx, auth.Scope(c), m); err != nil {
+		return metricPage{}, err
+	}
+	if m.Benchmark != nil {
+		p.Benchmark = formatValue(*m.Benchmark, m.Unit)
+	}
+	if p.Derived, p.Inputs, err = s.derivedFrom(ctx, auth.Scope(c), m); err != nil {
 		return metricPage{}, err
 	}
 	areas := areasOf(obs)

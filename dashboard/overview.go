@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
-	"github.com/labstack/echo/v4"
 )
 
 // tile is one measure on the overview.
@@ -106,16 +107,37 @@ func (s *Server) overviewTiles(ctx context.Context, scope metrics.Scope, day tim
 	if err != nil {
 		return overviewTiles{}, err
 	}
-	return buildTiles(latest, series, fresh)
+	changes, err := s.changePoints(ctx, scope)
+	if err != nil {
+		return overviewTiles{}, err
+	}
+	return buildTiles(latest, series, fresh, changes)
 }
 
-// buildTiles analyses each measure's latest values against its series.
-func buildTiles(latest []store.LatestValue, series map[string][]metrics.Observation, fresh freshness) (overviewTiles, error) {
+// changePoints are the change points of every measure the viewer may
+// see, by measure id: the annotations that recalculate the limits.
+func (s *Server) changePoints(ctx context.Context, scope metrics.Scope) (map[string][]metrics.ChangePoint, error) {
+	anns, err := s.store.AllAnnotations(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]metrics.ChangePoint{}
+	for _, a := range anns {
+		if a.Recalculate && a.MetricID != "" {
+			out[a.MetricID] = append(out[a.MetricID], metrics.ChangePoints([]metrics.Annotation{a})...)
+		}
+	}
+	return out, nil
+}
+
+// buildTiles analyses each measure's latest values against its series,
+// with the limits recalculated at each measure's change points.
+func buildTiles(latest []store.LatestValue, series map[string][]metrics.Observation, fresh freshness, changes map[string][]metrics.ChangePoint) (overviewTiles, error) {
 	out := overviewTiles{categories: categoriesOf(latest)}
 	newest := fresh.newest(latest)
 	for i, lv := range latest {
 		t := newTile(lv)
-		if err := analyseTile(&t, lv, series[lv.Metric.ID], newest(lv.Metric.ID), fmt.Sprintf("spark-%d", i)); err != nil {
+		if err := analyseTile(&t, lv, series[lv.Metric.ID], newest(lv.Metric.ID), fmt.Sprintf("spark-%d", i), changes[lv.Metric.ID]); err != nil {
 			return overviewTiles{}, err
 		}
 		fresh.apply(&t, lv)

@@ -14,9 +14,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/dashboard/cache"
-	"github.com/labstack/echo/v4"
 )
 
 // pageCache keeps what the most read pages and API answers render to (a

@@ -7,10 +7,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
-	"github.com/labstack/echo/v4"
 )
 
 // Classification proposals: an upload, or an analyst on the catalogue

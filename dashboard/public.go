@@ -6,10 +6,11 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/dashboard/export"
 	"github.com/assure-pcc/assure/metrics"
-	"github.com/labstack/echo/v4"
 )
 
 // The public pages are built from open measures only, whoever asks:

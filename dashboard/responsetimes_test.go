@@ -94,7 +94,7 @@ func TestResponseTimesPage(t *testing.T) {
 				{"/response-times", []string{
 					"OFFICIAL-SENSITIVE", "Immediate incidents attended from Aug 2021 to Sep 2021: 7 incidents",
 					"<dt>Mean</dt><dd>30.29 minutes</dd>", "<dd>16 minutes</dd>", "<dd>61.2 minutes</dd>",
-					"Mean without the 1 outliers</dt><dd>15.33 minutes</dd>", "42.86% (3 of 7)",
+					"Mean without the 1 outliers</dt><dd>15.33 minutes</dd>", "<strong>42.86%</strong> attended within target", "(3 of 7 incidents)",
 					"Tukey", "above 30.5 minutes or below 2.5 minutes", "<th scope=\"row\">INC-SLOW</th>", "4 Aug 2021 22:00", "120 minutes",
 					`data-chart="rt-histogram"`, `data-chart="rt-monthly"`, `data-chart="rt-settings"`,
 					`<th scope="row">60 and over</th>`, "Urban (target 15 minutes)", "Rural (target 20 minutes)",
@@ -141,7 +141,7 @@ func TestHistogramBins(t *testing.T) {
 			Month:    metrics.MonthOf(2021, time.August),
 		})
 	}
-	v, err := buildResponseTimes(recs, "")
+	v, err := buildResponseTimes(recs, "", metrics.DefaultResponseTargets)
 	if err != nil {
 		t.Fatal(err)
 	}

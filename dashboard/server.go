@@ -15,12 +15,13 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
-	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 )
 
 // Config is what a Server needs.
@@ -57,6 +58,10 @@ type Config struct {
 	Holidays []time.Time
 	// Alerts configures the alerts sent to subscribers (see alerts.go).
 	Alerts AlertConfig
+	// ResponseMeasures name the monthly response time measures whose
+	// targets the incidents are judged against; zero means
+	// DefaultResponseMeasures.
+	ResponseMeasures ResponseMeasures
 }
 
 // DefaultParallelUploads is how many uploads are read and checked at
@@ -103,8 +108,10 @@ type Server struct {
 	// calendar counts working days for timeliness.
 	calendar *metrics.Calendar
 	// alerts sends what subscribers asked for (see alerts.go).
-	alerts  *alerter
-	handler http.Handler
+	alerts *alerter
+	// responseMeasures give the response targets (see response_targets.go).
+	responseMeasures ResponseMeasures
+	handler          http.Handler
 	// echo is kept so tests can walk every route.
 	echo *echo.Echo
 }
@@ -151,6 +158,10 @@ func New(cfg Config) (*Server, error) {
 		s.calendar = metrics.CalendarOf(cfg.Holidays)
 	}
 	s.alerts = newAlerter(s, cfg.Alerts)
+	s.responseMeasures = cfg.ResponseMeasures
+	if s.responseMeasures == (ResponseMeasures{}) {
+		s.responseMeasures = DefaultResponseMeasures
+	}
 	// Cross-origin protection (Sec-Fetch-Site and Origin) in front of the
 	// CSRF tokens: two independent defences for state-changing requests.
 	s.echo = s.routes(cfg.SecureCookies)
@@ -263,6 +274,9 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	signed.GET("/boardpack/editions/:id", s.handleEdition)
 	api.POST("/uploads", s.handleAPIUpload, upload...)
 	s.cycleRoutes(app, signed, admin, api)
+	// Change points and annotations through the API: analysts only,
+	// checked in the handler.
+	api.POST("/metrics/:id/annotations", s.handleAPIAnnotationAdd, auth.RequireUser)
 	return e
 }
 

@@ -14,8 +14,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/assure-pcc/assure/static"
 	"github.com/labstack/echo/v4"
+
+	"github.com/assure-pcc/assure/static"
 )
 
 // The embedded css, scripts and images, served under /static/.

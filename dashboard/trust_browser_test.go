@@ -143,8 +143,10 @@ func TestUploadPreviewInABrowser(t *testing.T) {
 	if _, err := st.FinanceMonthFigures(context.Background(), metrics.Everything, metrics.FinancePeriod{FYStart: 2021, Month: 10}); metrics.ErrorCode(err) != metrics.ENOTFOUND {
 		t.Fatalf("the month was stored before it was confirmed: %v", err)
 	}
-	if err := chromedp.Run(ctx, chromedp.Click(`form[action="/uploads/confirm"] button`), chromedp.WaitVisible("#report-heading"),
-		chromedp.Text("section.report", &report)); err != nil {
+	// The stored page has no confirmation form: wait for it to go, or the
+	// page read may still be the checked one.
+	if err := chromedp.Run(ctx, chromedp.Click(`form[action="/uploads/confirm"] button`), chromedp.WaitNotPresent(`form[action="/uploads/confirm"]`),
+		chromedp.WaitVisible("#report-heading"), chromedp.Text("section.report", &report)); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(report, "Monitoring M10 2021-22.xlsx: stored") || !strings.Contains(report, "Finance, M10 2021/22") {
@@ -195,7 +197,8 @@ func TestProposalKeepsAMeasureHiddenUntilApproved(t *testing.T) {
 	if !strings.Contains(report, "classification to go from sensitive to open, which waits for approval") {
 		t.Errorf("the preview does not say the opening waits for approval:\n%s", report)
 	}
-	if err := chromedp.Run(ctx, chromedp.Click(`form[action="/uploads/confirm"] button`), chromedp.WaitVisible("#report-heading")); err != nil {
+	if err := chromedp.Run(ctx, chromedp.Click(`form[action="/uploads/confirm"] button`), chromedp.WaitNotPresent(`form[action="/uploads/confirm"]`),
+		chromedp.WaitVisible("#report-heading")); err != nil {
 		t.Fatal(err)
 	}
 	screenshots(t, ctx, "upload-proposes-open")

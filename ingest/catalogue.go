@@ -65,7 +65,7 @@ func catalogueHeader(cells []xlsx.Cell) map[role]int {
 		}
 	}
 	extras := 0
-	for _, ro := range []role{roleMetricID, roleUnit, roleDirection, roleTarget, roleClassification, roleCategory} {
+	for _, ro := range []role{roleMetricID, roleUnit, roleDirection, roleTarget, roleClassification, roleCategory, roleBenchmark, roleDerivation} {
 		if _, ok := cols[ro]; ok {
 			extras++
 		}
@@ -129,6 +129,9 @@ func (r *performanceReader) catalogueRow(ctx context.Context, sheet string, rowN
 	}
 	if col, ok := cols[roleCategory]; ok {
 		_, m.Category = cellText(cells, col, true)
+	}
+	if !r.catalogueExtras(&m, sheet, rowNum, cols, cells) {
+		return nil
 	}
 	if err := m.Validate(); err != nil {
 		r.probs.errorf(sheet, idRef, "%s", metrics.ErrorMessage(err))

@@ -27,6 +27,9 @@ const (
 	roleName
 	roleDirection
 	roleCategory
+	roleBenchmark
+	roleBenchmarkLabel
+	roleDerivation
 )
 
 // headerWords maps a normalised header (lower case, letters and digits
@@ -49,6 +52,11 @@ var headerWords = map[string]role{
 	"name":      roleName,
 	"direction": roleDirection, "directionofgood": roleDirection, "polarity": roleDirection, "goodis": roleDirection,
 	"category": roleCategory, "group": roleCategory, "theme": roleCategory, "priority": roleCategory,
+	"benchmark": roleBenchmark, "comparator": roleBenchmark, "benchmarkvalue": roleBenchmark,
+	"benchmarklabel": roleBenchmarkLabel, "benchmarkname": roleBenchmarkLabel, "benchmarksource": roleBenchmarkLabel,
+	"comparatorname": roleBenchmarkLabel,
+	"derived":        roleDerivation, "derivation": roleDerivation, "derivedfrom": roleDerivation, "derivedas": roleDerivation,
+	"computedas": roleDerivation, "calculatedas": roleDerivation,
 }
 
 // normHeader folds a header for matching (see mapping.FoldHeading).

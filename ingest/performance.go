@@ -76,6 +76,7 @@ func (r *performanceReader) read(ctx context.Context) error {
 		r.probs.errorf("", "", "no sheet has a header row with Metric and Area and either Period and Value columns (long layout) or one column per period (wide layout) in its first %d rows: start from `assure template performance`", headerRowLimit)
 	}
 	r.reconcileUnits()
+	r.checkDerived()
 	r.sink.checkDuplicates(r.probs)
 	if r.probs.failed() {
 		r.sink.drop()

@@ -229,6 +229,9 @@ func (c *catalogue) changes() []CatalogueChange {
 		add("direction", string(old.Direction), string(want.Direction))
 		add("target", fmtTargetText(old.Target), fmtTargetText(want.Target))
 		add("category", old.Category, want.Category)
+		add("benchmark", fmtTargetText(old.Benchmark), fmtTargetText(want.Benchmark))
+		add("benchmark label", old.BenchmarkLabel, want.BenchmarkLabel)
+		add("derivation", old.Derivation, want.Derivation)
 		if old.Classification != want.Classification {
 			out = append(out, CatalogueChange{MetricID: id, Name: old.Name, Field: "classification",
 				Old: string(old.Classification), Value: string(want.Classification),

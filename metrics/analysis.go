@@ -40,6 +40,34 @@ type Analysis struct {
 	// Variation is the category of the latest point (see Variation), ""
 	// when there is no XmR.
 	Variation string
+	// VariationIcon is the Making Data Count variation of the latest
+	// point, zero when there is no XmR.
+	VariationIcon VariationIcon
+	// Assurance judges the target against the latest segment's limits;
+	// nil when there is no XmR, no target or no direction of good.
+	Assurance *AssuranceIcon
+	// Benchmark compares Latest with the metric's benchmark; nil when it
+	// has none.
+	Benchmark *BenchmarkComparison
+	// Groups are Signals grouped by stretch, newest first (see
+	// GroupSignals); State says what is true now (see CurrentState).
+	Groups []SignalGroup
+	State  string
+	// Suggestion proposes a change point where a shift persists; nil
+	// when none does (see SuggestChangePoint).
+	Suggestion *ChangeSuggestion
+}
+
+// AnalysisOptions are the choices behind an Analysis.
+type AnalysisOptions struct {
+	// BaselineYear is the year compared with; zero means
+	// DefaultBaselineYear.
+	BaselineYear int
+	// Tolerance rates the target.
+	Tolerance Tolerance
+	// ChangePoints are the known changes from which the XmR limits are
+	// recalculated (see ComputeSegmentedXmR).
+	ChangePoints []ChangePoint
 }
 
 // HasValue reports whether the area had any value to analyse.
@@ -61,6 +89,15 @@ func (a Analysis) Concern() bool { return a.Variation == VariationConcern }
 // revision supersedes; values that are not finite numbers are ignored.
 // baselineYear of zero means DefaultBaselineYear; tol rates the target.
 func Analyse(m Metric, series []Observation, area string, baselineYear int, tol Tolerance) Analysis {
+	return AnalyseWith(m, series, area, AnalysisOptions{BaselineYear: baselineYear, Tolerance: tol})
+}
+
+// AnalyseWith is Analyse with the limits of the XmR chart recalculated
+// at o.ChangePoints, each segment's points judged against its own limits,
+// the latest point's variation and the target's assurance judged against
+// the latest segment, and the metric's benchmark compared.
+func AnalyseWith(m Metric, series []Observation, area string, o AnalysisOptions) Analysis {
+	baselineYear, tol := o.BaselineYear, o.Tolerance
 	if baselineYear == 0 {
 		baselineYear = DefaultBaselineYear
 	}
@@ -108,12 +145,23 @@ func Analyse(m Metric, series []Observation, area string, baselineYear int, tol 
 	if len(a.Points) >= XmRMinPoints {
 		// Every value here is finite and there are enough of them, so
 		// ComputeXmR cannot fail; the check keeps that true if it changes.
-		if x, err := ComputeXmR(a.Points, 0, 0); err == nil {
+		if x, err := ComputeSegmentedXmR(a.Points, o.ChangePoints); err == nil {
 			a.XmR = &x
 			a.Points = x.Points
 			a.Signals = Signals(x, m.Direction)
-			a.Variation = Variation(x, m.Direction)
+			a.VariationIcon = VariationOf(x, a.Signals)
+			a.Variation = a.VariationIcon.Category
+			if as, ok := AssuranceOf(x, m.Target, m.Direction); ok {
+				a.Assurance = &as
+			}
+			a.Groups = GroupSignals(a.Signals, len(x.Points))
+			a.State = CurrentState(x, a.Signals, m.Direction)
+			a.Suggestion = SuggestChangePoint(x, a.Signals)
 		}
+	}
+	if m.Benchmark != nil && finite(*m.Benchmark) {
+		c := CompareToBenchmark(last.Value, *m.Benchmark, m.Direction)
+		a.Benchmark = &c
 	}
 	return a
 }

@@ -31,7 +31,12 @@ type Annotation struct {
 	// or after Start). Both are dates at midnight UTC.
 	Start, End time.Time
 	// Label is shown on the chart; Detail, optional, beside it.
-	Label, Detail        string
+	Label, Detail string
+	// Recalculate marks a change point: the measure's process limits are
+	// recalculated from the period in which Start falls, and Label says
+	// why ("vulnerability desk launched"). Only an annotation on one
+	// measure can be one.
+	Recalculate          bool
 	CreatedBy, UpdatedBy string
 	CreatedAt, UpdatedAt time.Time
 }
@@ -67,6 +72,19 @@ func (a Annotation) Last() time.Time {
 		return a.Start
 	}
 	return a.End
+}
+
+// ChangePoints are the change points among anns (those with Recalculate
+// set), in the order given, each starting at its annotation's Start with
+// its label as the reason.
+func ChangePoints(anns []Annotation) []ChangePoint {
+	var out []ChangePoint
+	for _, a := range anns {
+		if a.Recalculate {
+			out = append(out, ChangePoint{Start: a.Start, Reason: a.Label})
+		}
+	}
+	return out
 }
 
 // IsSpan reports whether the annotation covers more than one day.

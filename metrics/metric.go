@@ -24,6 +24,15 @@ type Metric struct {
 	// Category groups measures, e.g. one of the six National Crime and
 	// Policing Measures, "Local priority" or "Finance".
 	Category string `json:"category" db:"category"`
+	// Benchmark, when not nil, is a figure to compare with besides the
+	// target: a national average, the most similar forces' average, last
+	// year's outturn. BenchmarkLabel names it ("national average").
+	Benchmark      *float64 `json:"benchmark" db:"benchmark"`
+	BenchmarkLabel string   `json:"benchmark_label" db:"benchmark_label"`
+	// Derivation, when not "", makes the measure a derived one, computed
+	// from other measures (see ParseDerivation); its values are never
+	// uploaded.
+	Derivation string `json:"derivation" db:"derivation"`
 }
 
 // Validate reports the first problem with a catalogue entry, or nil.

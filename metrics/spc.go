@@ -107,6 +107,17 @@ type XmR struct {
 	// Reliable is false when the baseline has fewer than
 	// XmRReliablePoints points: the limits are then trial limits.
 	Reliable bool
+	// Segments are the stretches of Points that each have a mean and
+	// limits of their own, in order, covering every point: one for a
+	// chart from ComputeXmR, one more for each change point that
+	// ComputeSegmentedXmR applied. The fields above are those of the
+	// last segment, against which the latest point is judged. A chart
+	// built by hand with no segments is read as one segment.
+	Segments []Segment
+	// Pending are the change points given to ComputeSegmentedXmR that
+	// it could not apply yet: too few points after them to set limits
+	// (see XmRMinPoints), or none at all.
+	Pending []ChangePoint
 }
 
 // ComputeXmR builds an XmR chart of points, which must be in period
@@ -159,6 +170,8 @@ func ComputeXmR(points []SPCPoint, baselineFrom, baselineTo int) (XmR, error) {
 	x.UpperLimit = x.Mean + XmRLimitFactor*x.AvgMovingRange
 	x.LowerLimit = x.Mean - XmRLimitFactor*x.AvgMovingRange
 	x.Reliable = n >= XmRReliablePoints
+	x.Segments = []Segment{{From: 0, To: len(points) - 1, Mean: x.Mean, AvgMovingRange: x.AvgMovingRange,
+		UpperLimit: x.UpperLimit, LowerLimit: x.LowerLimit, Points: n, Reliable: x.Reliable}}
 	return x, nil
 }
 
@@ -218,14 +231,28 @@ func Signals(x XmR, dir Direction) []Signal {
 		dir = NoDirection
 	}
 	var out []Signal
+	for _, seg := range x.segments() {
+		out = append(out, segmentSignals(x.Points, seg, dir)...)
+	}
+	slices.SortStableFunc(out, func(a, b Signal) int {
+		return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(ruleRank(a.Rule), ruleRank(b.Rule)), cmp.Compare(a.To, b.To))
+	})
+	return out
+}
+
+// segmentSignals finds the signals among the points of one segment,
+// all[x.From:x.To+1], judged against the segment's own mean and limits,
+// with indices into all. A run never crosses into another segment.
+func segmentSignals(all []SPCPoint, x Segment, dir Direction) []Signal {
+	var out []Signal
 	add := func(rule string, from, to int, side string, sentence func(tail string) string) {
-		s := Signal{Rule: rule, From: from, To: to, Side: side}
+		s := Signal{Rule: rule, From: from + x.From, To: to + x.From, Side: side}
 		s.Improvement, s.Concern = judge(dir, side)
 		s.Sentence = sentence(consequence(dir, s.Improvement, s.Concern))
 		out = append(out, s)
 	}
-	pts := x.Points
-	label := func(i int) string { return pointLabel(pts[i], i) }
+	pts := all[x.From : x.To+1]
+	label := func(i int) string { return pointLabel(pts[i], i+x.From) }
 	span := func(from, to int) string {
 		return fmt.Sprintf("From %s to %s, %d %s", label(from), label(to), to-from+1, unitWord(pts[from].Period.Kind, to-from+1))
 	}
@@ -381,10 +408,6 @@ func Signals(x XmR, dir Direction) []Signal {
 		cur = &window{first, last, s}
 	}
 	flush()
-
-	slices.SortStableFunc(out, func(a, b Signal) int {
-		return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(ruleRank(a.Rule), ruleRank(b.Rule)), cmp.Compare(a.To, b.To))
-	})
 	return out
 }
 

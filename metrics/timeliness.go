@@ -143,13 +143,6 @@ func (s Schedule) Describe() string {
 	return fmt.Sprintf("%s, due %d working %s after each %s", s.Cadence, s.Lag, plural(s.Lag, "day", "days"), unit)
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // Calendar tells working days from weekends and holidays.
 type Calendar struct {
 	holidays map[time.Time]bool

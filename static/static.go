@@ -15,6 +15,7 @@ import "embed"
 //	js/echarts.NOTICE.txt    its NOTICE
 //	js/echarts.LICENSE-d3.txt the BSD licence of the d3 code the bundle embeds
 //	img/favicon.svg          the site icon
+//	img/mdc-*.svg           the Making Data Count variation and assurance icons
 //
 // The dashboard serves FS as it is; every file in it is public, so
 // nothing sensitive may ever be added here.

@@ -189,6 +189,17 @@ func LineChartPanelWithMarks(id, title, unit string, periodLabels []string, seri
 // title, no categories, a values slice of another length, an empty or
 // duplicated category, or a value that is NaN or infinite.
 func BarChartPanel(id, title, unit string, categories []string, values []float64) (ChartPanel, error) {
+	return BarChartPanelWithTarget(id, title, unit, categories, values, nil)
+}
+
+// BarChartPanelWithTarget is BarChartPanel with the target, when not
+// nil, drawn across the bars as a black dashed line labelled as the line
+// charts label it ("Target (15 minutes)"); a target that is NaN or
+// infinite is an error wrapping ErrChartInput.
+func BarChartPanelWithTarget(id, title, unit string, categories []string, values []float64, target *float64) (ChartPanel, error) {
+	if target != nil && !chartIsFinite(*target) {
+		return ChartPanel{}, chartInputError(id, "target %v is not a finite number", *target)
+	}
 	if err := checkCategories(id, title, categories, len(values), "category", "categories", "values"); err != nil {
 		return ChartPanel{}, err
 	}
@@ -225,11 +236,26 @@ func BarChartPanel(id, title, unit string, categories []string, values []float64
 		}),
 	)...)
 	bar.SetXAxis(append([]string(nil), categories...))
-	bar.AddSeries(title, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: chartPalette[0]}))
+	seriesOpts := []charts.SeriesOpts{charts.WithItemStyleOpts(opts.ItemStyle{Color: chartPalette[0]})}
+	targetLabel := ""
+	if target != nil {
+		targetLabel = chartDefaultTargetLabel(*target, unit)
+		seriesOpts = append(seriesOpts,
+			charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: targetLabel, XAxis: chartNumber(*target)}),
+			charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
+				Symbol:    []string{"none", "none"},
+				Label:     &opts.Label{Show: opts.Bool(true), Formatter: targetLabel, Position: "end", Color: chartTargetColour},
+				LineStyle: &opts.LineStyle{Type: "dashed", Width: 2, Color: chartTargetColour},
+			}))
+	}
+	bar.AddSeries(title, data, seriesOpts...)
 	bar.XYReversal()
 	bar.Validate()
 
 	desc := fmt.Sprintf("Bar chart of %s%s, %s", title, chartUnitPhrase(unit), chartListPhrase(categories, "bar", "bars"))
+	if target != nil {
+		desc += ", with a dashed line for " + targetLabel
+	}
 	return chartNewPanel(id, title, desc+".", bar.JSON())
 }
 

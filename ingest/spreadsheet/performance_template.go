@@ -21,6 +21,9 @@ var performanceInstructions = []string{
 	"  Target: a number, or blank when there is none.",
 	"  Classification: open (may be published) or sensitive (board only). Blank means sensitive.",
 	"  Category: e.g. one of the National Crime and Policing Measures, or Local priority.",
+	"  Benchmark (optional): a figure to compare with besides the target, e.g. a national average. Benchmark label: what it is, e.g. national average.",
+	"  Derived (optional): leave blank for a measure whose values you upload. Otherwise Assure computes it from other measures' Ids:",
+	"    ratio(a, b), percent(a, b), difference(a, b), per1000(a, population) or total(a, since 2021-05). It is sensitive when any input is.",
 	"",
 	"Data sheet (long layout): one row per measure, area and period.",
 	"  Metric: the measure's Id or Name. Area: e.g. Force, North, South. Period: 2021-08, Aug-21, 2021/22 Q3 or 2021/22, or a date cell.",
@@ -32,7 +35,7 @@ var performanceInstructions = []string{
 	"",
 	"Incidents sheet (optional): one row per attended incident, for response times. Incidents are always sensitive.",
 	"  Incident ID: the force's reference, e.g. CC-2108-0001, each once. Priority: e.g. Immediate.",
-	"  Urban/Rural: Urban or Rural (the targets are 15 and 20 minutes). Area: e.g. North.",
+	"  Urban/Rural: Urban or Rural (the targets are those of the measures response-urban and response-rural, 15 and 20 minutes unless the catalogue says otherwise). Area: e.g. North.",
 	"  Received and Arrived: the date and time of the call and of the first officer's arrival, e.g. 2021-08-03 14:05.",
 	"  Instead of Arrived, a Minutes column may give the minutes taken; with minutes only, add a Month column (2021-08).",
 	"  Each month's incidents are replaced whole by a later file that has any for that month. Leave the sheet empty, or delete it, when you have none.",
@@ -82,7 +85,7 @@ func WritePerformanceTemplate(w io.Writer) error {
 		name    string
 		headers []string
 	}{
-		{"Metrics", []string{"Id", "Name", "Unit", "Direction", "Target", "Classification", "Category"}},
+		{"Metrics", []string{"Id", "Name", "Unit", "Direction", "Target", "Classification", "Category", "Benchmark", "Benchmark label", "Derived"}},
 		{"Data", []string{"Metric", "Area", "Period", "Value"}},
 		{"Incidents", incidentsHeaders},
 	}

@@ -24,11 +24,18 @@ import (
 // and each metric's values are sorted in Go, which is cheaper than
 // SQLite's sort of the whole table.
 func (s *Store) CurrentSeries(ctx context.Context, scope metrics.Scope) (map[string][]metrics.Observation, error) {
-	return s.seriesByMetric(ctx, "current series", `
+	out, err := s.seriesByMetric(ctx, "current series", `
 		SELECT `+currentColumns+`
 		FROM observations o
 		JOIN metrics m ON m.id = o.metric_id
 		WHERE o.superseded_by IS NULL AND `+visible, scope.Sensitive)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.addDerived(ctx, scope, out, time.Time{}); err != nil {
+		return nil, wrapRead("derived series", err)
+	}
+	return out, nil
 }
 
 // HeadlineSeries returns what an analysis of each metric's headline needs,
@@ -88,7 +95,15 @@ func (s *Store) HeadlineSeries(ctx context.Context, scope metrics.Scope, headlin
 	args := append(append([]any{}, areas...), before, before, scope.Sensitive, before)
 	args = append(append(args, areas...), before)
 	args = append(append(args, areas...), before)
-	return s.seriesByMetric(ctx, "headline series", query, args...)
+	out, err := s.seriesByMetric(ctx, "headline series", query, args...)
+	if err != nil {
+		return nil, err
+	}
+	// A derived measure's values are computed whole: they are few.
+	if err := s.addDerived(ctx, scope, out, endedBefore); err != nil {
+		return nil, wrapRead("derived series", err)
+	}
+	return out, nil
 }
 
 // seriesByMetric runs query, which selects currentColumns, and returns

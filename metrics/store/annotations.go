@@ -31,6 +31,7 @@ type annotationRow struct {
 	CreatedAt string         `db:"created_at"`
 	UpdatedBy string         `db:"updated_by"`
 	UpdatedAt string         `db:"updated_at"`
+	Recalc    int            `db:"recalculate"`
 }
 
 // annotationColumns select an annotation. Its two placeholders take
@@ -40,7 +41,7 @@ type annotationRow struct {
 // received.
 const annotationColumns = `a.id, a.metric_id, a.starts_on, a.ends_on, a.label, a.detail,
 	CASE WHEN ? THEN a.created_by ELSE '' END AS created_by, a.created_at,
-	CASE WHEN ? THEN a.updated_by ELSE '' END AS updated_by, a.updated_at`
+	CASE WHEN ? THEN a.updated_by ELSE '' END AS updated_by, a.updated_at, a.recalculate`
 
 // annotationVisible keeps the annotations of measures the viewer may see,
 // and those on every measure. Its one placeholder takes Scope.Sensitive.
@@ -48,7 +49,8 @@ const annotationVisible = `(a.metric_id IS NULL OR EXISTS (
 	SELECT 1 FROM metrics m WHERE m.id = a.metric_id AND ` + visible + `))`
 
 func (r annotationRow) annotation() (metrics.Annotation, error) {
-	a := metrics.Annotation{ID: r.ID, MetricID: r.MetricID.String, Label: r.Label, Detail: r.Detail, CreatedBy: r.CreatedBy, UpdatedBy: r.UpdatedBy}
+	a := metrics.Annotation{ID: r.ID, MetricID: r.MetricID.String, Label: r.Label, Detail: r.Detail, CreatedBy: r.CreatedBy, UpdatedBy: r.UpdatedBy,
+		Recalculate: r.Recalc == 1}
 	var err error
 	if a.Start, err = parseDate(r.StartsOn); err != nil {
 		return a, fmt.Errorf("annotation %d: %w", r.ID, err)
@@ -114,22 +116,33 @@ func (s *Store) AddAnnotation(ctx context.Context, a metrics.Annotation) (metric
 		if _, err := s.getVisibleMetric(ctx, tx, metrics.Everything, a.MetricID); err != nil {
 			return a, err
 		}
+	} else if a.Recalculate {
+		return a, metrics.Errorf(metrics.EINVALID, "Limits are recalculated on one measure at a time: put the change point on this measure only.")
 	}
 	now := s.now()
 	a.CreatedAt, a.UpdatedAt, a.UpdatedBy = now, now, a.CreatedBy
 	err = tx.GetContext(ctx, &a.ID, s.rebind(`INSERT INTO annotations
-		(metric_id, starts_on, ends_on, label, detail, created_by, created_at, updated_by, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		nullable(a.MetricID), formatDate(a.Start), endsOn(a), a.Label, a.Detail, a.CreatedBy, formatTime(now), a.CreatedBy, formatTime(now))
+		(metric_id, starts_on, ends_on, label, detail, created_by, created_at, updated_by, updated_at, recalculate)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		nullable(a.MetricID), formatDate(a.Start), endsOn(a), a.Label, a.Detail, a.CreatedBy, formatTime(now), a.CreatedBy, formatTime(now), flag(a.Recalculate))
 	if err != nil {
 		return a, fmt.Errorf("add annotation: %w", err)
 	}
 	return a, tx.Commit()
 }
 
-// UpdateAnnotation changes an annotation's dates, label and detail (never
-// its measure), by a.UpdatedBy, and returns it as it was before, for the
-// audit log. A deleted or unknown id gives ENOTFOUND.
+// flag is a boolean as the 0 or 1 both databases store.
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// UpdateAnnotation changes an annotation's dates, label, detail and
+// change point flag (never its measure), by a.UpdatedBy, and returns it
+// as it was before, for the audit log. A deleted or unknown id gives
+// ENOTFOUND; a change point on every measure EINVALID.
 func (s *Store) UpdateAnnotation(ctx context.Context, a metrics.Annotation) (before metrics.Annotation, err error) {
 	a, err = cleanAnnotation(a)
 	if err != nil {
@@ -143,8 +156,11 @@ func (s *Store) UpdateAnnotation(ctx context.Context, a metrics.Annotation) (bef
 	if before, err = s.getAnnotation(ctx, tx, metrics.Everything, a.ID); err != nil {
 		return before, err
 	}
-	_, err = tx.ExecContext(ctx, s.rebind(`UPDATE annotations SET starts_on = ?, ends_on = ?, label = ?, detail = ?, updated_by = ?, updated_at = ?
-		WHERE id = ? AND deleted_at IS NULL`), formatDate(a.Start), endsOn(a), a.Label, a.Detail, a.UpdatedBy, formatTime(s.now()), a.ID)
+	if a.Recalculate && before.MetricID == "" {
+		return before, metrics.Errorf(metrics.EINVALID, "Limits are recalculated on one measure at a time: this annotation is on every measure.")
+	}
+	_, err = tx.ExecContext(ctx, s.rebind(`UPDATE annotations SET starts_on = ?, ends_on = ?, label = ?, detail = ?, recalculate = ?, updated_by = ?, updated_at = ?
+		WHERE id = ? AND deleted_at IS NULL`), formatDate(a.Start), endsOn(a), a.Label, a.Detail, flag(a.Recalculate), a.UpdatedBy, formatTime(s.now()), a.ID)
 	if err != nil {
 		return before, fmt.Errorf("update annotation %d: %w", a.ID, err)
 	}

@@ -28,6 +28,10 @@ func (s *Store) UpdateMetric(ctx context.Context, m metrics.Metric) (before metr
 	if err != nil {
 		return before, err
 	}
+	m.Derivation = before.Derivation
+	if err := s.checkDerivedOpen(ctx, tx, m); err != nil {
+		return before, err
+	}
 	_, err = tx.ExecContext(ctx, s.rebind(`UPDATE metrics SET name = ?, unit = ?, direction = ?, target = ?, classification = ?, category = ?, updated_at = ?
 		WHERE id = ?`), m.Name, m.Unit, string(m.Direction), m.Target, string(m.Classification), m.Category, formatTime(s.now()), m.ID)
 	if err != nil {

@@ -144,9 +144,11 @@ func (t *IngestTx) snapshot(ctx context.Context, id string, before metrics.Metri
 	var err error
 	if existed {
 		_, err = t.tx.ExecContext(ctx, t.s.rebind(`
-			INSERT INTO catalogue_changes (upload_id, metric_id, created, name, unit, direction, target, classification, category)
-			VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)`),
-			t.upload.ID, id, before.Name, before.Unit, string(before.Direction), before.Target, string(before.Classification), before.Category)
+			INSERT INTO catalogue_changes (upload_id, metric_id, created, name, unit, direction, target, classification, category,
+				benchmark, benchmark_label, derivation)
+			VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			t.upload.ID, id, before.Name, before.Unit, string(before.Direction), before.Target, string(before.Classification), before.Category,
+			before.Benchmark, before.BenchmarkLabel, before.Derivation)
 	} else {
 		_, err = t.tx.ExecContext(ctx, t.s.rebind(`INSERT INTO catalogue_changes (upload_id, metric_id, created) VALUES (?, ?, 1)`), t.upload.ID, id)
 	}

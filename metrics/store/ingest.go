@@ -157,12 +157,14 @@ func alreadyStored(file string, id int64) error {
 func (t *IngestTx) UploadID() int64 { return t.upload.ID }
 
 const upsertMetricSQL = `
-	INSERT INTO metrics (id, name, unit, direction, target, classification, category, updated_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	INSERT INTO metrics (id, name, unit, direction, target, classification, category, benchmark, benchmark_label, derivation, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (id) DO UPDATE SET
 		name = excluded.name, unit = excluded.unit, direction = excluded.direction,
 		target = excluded.target, classification = excluded.classification,
-		category = excluded.category, updated_at = excluded.updated_at`
+		category = excluded.category, benchmark = excluded.benchmark,
+		benchmark_label = excluded.benchmark_label, derivation = excluded.derivation,
+		updated_at = excluded.updated_at`
 
 // UpsertMetric writes a catalogue entry read from the file: it inserts
 // the metric, or replaces every field of an existing one. The entry as
@@ -194,6 +196,9 @@ func (t *IngestTx) writeMetric(ctx context.Context, m metrics.Metric, replace bo
 	if m.Target != nil && (math.IsNaN(*m.Target) || math.IsInf(*m.Target, 0)) {
 		return metrics.Errorf(metrics.EINVALID, "metric %q: target %v is not a finite number", m.ID, *m.Target)
 	}
+	if m.Benchmark != nil && (math.IsNaN(*m.Benchmark) || math.IsInf(*m.Benchmark, 0)) {
+		return metrics.Errorf(metrics.EINVALID, "metric %q: benchmark %v is not a finite number", m.ID, *m.Benchmark)
+	}
 	before, existed, err := t.snapshotIfChanged(ctx, m, replace)
 	if err != nil {
 		return err
@@ -204,7 +209,7 @@ func (t *IngestTx) writeMetric(ctx context.Context, m metrics.Metric, replace bo
 		return nil
 	}
 	_, err = t.tx.ExecContext(ctx, t.s.rebind(upsertMetricSQL),
-		m.ID, m.Name, m.Unit, string(m.Direction), m.Target, string(m.Classification), m.Category, t.now)
+		m.ID, m.Name, m.Unit, string(m.Direction), m.Target, string(m.Classification), m.Category, m.Benchmark, m.BenchmarkLabel, m.Derivation, t.now)
 	if err != nil {
 		return fmt.Errorf("store metric %q: %w", m.ID, err)
 	}
@@ -228,11 +233,11 @@ func (t *IngestTx) snapshotIfChanged(ctx context.Context, m metrics.Metric, repl
 
 // sameEntry reports whether two catalogue entries are equal.
 func sameEntry(a, b metrics.Metric) bool {
-	if (a.Target == nil) != (b.Target == nil) || (a.Target != nil && *a.Target != *b.Target) {
-		return false
-	}
-	return a.ID == b.ID && a.Name == b.Name && a.Unit == b.Unit && a.Direction == b.Direction &&
-		a.Classification == b.Classification && a.Category == b.Category
+	same := func(x, y *float64) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	return same(a.Target, b.Target) && same(a.Benchmark, b.Benchmark) &&
+		a.ID == b.ID && a.Name == b.Name && a.Unit == b.Unit && a.Direction == b.Direction &&
+		a.Classification == b.Classification && a.Category == b.Category &&
+		a.BenchmarkLabel == b.BenchmarkLabel && a.Derivation == b.Derivation
 }
 
 // GetMetric returns a catalogue row as this transaction sees it,

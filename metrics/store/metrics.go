@@ -18,7 +18,7 @@ import (
 // see even by mistake.
 const visible = `(m.classification = 'open' OR ?)`
 
-const metricColumns = `m.id, m.name, m.unit, m.direction, m.target, m.classification, m.category`
+const metricColumns = `m.id, m.name, m.unit, m.direction, m.target, m.classification, m.category, m.benchmark, m.benchmark_label, m.derivation`
 
 // ListMetrics returns the catalogue as the viewer may see it, ordered by
 // category, then name (then id, so that the order is total).

@@ -116,6 +116,11 @@ func (s *Store) VersionedSeries(ctx context.Context, scope metrics.Scope, id str
 		return metrics.Metric{}, nil, 0, wrapRead(fmt.Sprintf("series of %q", id), err)
 	}
 	sortSeries(obs, ids)
+	if m.Derivation != "" {
+		if obs, err = s.derivedSeries(ctx, scope, m); err != nil {
+			return metrics.Metric{}, nil, 0, wrapRead(fmt.Sprintf("series of %q", id), err)
+		}
+	}
 	if obs == nil {
 		obs = []metrics.Observation{}
 	}
@@ -201,6 +206,9 @@ func (s *Store) Latest(ctx context.Context, scope metrics.Scope) ([]LatestValue,
 			lv.Values = []metrics.Observation{}
 		}
 		out = append(out, lv)
+	}
+	if err := s.latestDerived(ctx, scope, out); err != nil {
+		return nil, wrapRead("latest values", err)
 	}
 	return out, nil
 }

@@ -195,6 +195,14 @@ func (s *Store) DecideProposal(ctx context.Context, id int64, d Decision) (Propo
 		return p, fmt.Errorf("decide proposal %d: %w", id, err)
 	}
 	if d.Approve {
+		m, err := s.getVisibleMetric(ctx, tx, metrics.Everything, p.MetricID)
+		if err != nil {
+			return p, err
+		}
+		m.Classification = p.Classification
+		if err := s.checkDerivedOpen(ctx, tx, m); err != nil {
+			return p, err
+		}
 		if _, err := tx.ExecContext(ctx, s.rebind(`UPDATE metrics SET classification = ?, updated_at = ? WHERE id = ?`),
 			string(p.Classification), now, p.MetricID); err != nil {
 			return p, fmt.Errorf("classify %s: %w", p.MetricID, err)

@@ -111,14 +111,22 @@ type catalogueChange struct {
 	Target         sql.NullFloat64 `db:"target"`
 	Classification sql.NullString  `db:"classification"`
 	Category       sql.NullString  `db:"category"`
+	Benchmark      sql.NullFloat64 `db:"benchmark"`
+	BenchmarkLabel sql.NullString  `db:"benchmark_label"`
+	Derivation     sql.NullString  `db:"derivation"`
 }
 
 func (c catalogueChange) before() metrics.Metric {
 	m := metrics.Metric{ID: c.MetricID, Name: c.Name.String, Unit: c.Unit.String, Direction: metrics.Direction(c.Direction.String),
-		Classification: metrics.Classification(c.Classification.String), Category: c.Category.String}
+		Classification: metrics.Classification(c.Classification.String), Category: c.Category.String,
+		BenchmarkLabel: c.BenchmarkLabel.String, Derivation: c.Derivation.String}
 	if c.Target.Valid {
 		v := c.Target.Float64
 		m.Target = &v
+	}
+	if c.Benchmark.Valid {
+		v := c.Benchmark.Float64
+		m.Benchmark = &v
 	}
 	return m
 }
@@ -129,7 +137,7 @@ func (s *Store) rollbackCatalogue(ctx context.Context, tx *sqlx.Tx, id int64, by
 	now := formatTime(s.now())
 	var changes []catalogueChange
 	if err := tx.SelectContext(ctx, &changes, s.rebind(`
-		SELECT metric_id, created, name, unit, direction, target, classification, category
+		SELECT metric_id, created, name, unit, direction, target, classification, category, benchmark, benchmark_label, derivation
 		FROM catalogue_changes WHERE upload_id = ? ORDER BY metric_id`), id); err != nil {
 		return fmt.Errorf("read catalogue changes: %w", err)
 	}
@@ -144,9 +152,11 @@ func (s *Store) rollbackCatalogue(ctx context.Context, tx *sqlx.Tx, id int64, by
 			// The later upload's change stands; what it changed from is
 			// now what this upload changed from.
 			if _, err := tx.ExecContext(ctx, s.rebind(`
-				UPDATE catalogue_changes SET created = ?, name = ?, unit = ?, direction = ?, target = ?, classification = ?, category = ?
+				UPDATE catalogue_changes SET created = ?, name = ?, unit = ?, direction = ?, target = ?, classification = ?, category = ?,
+					benchmark = ?, benchmark_label = ?, derivation = ?
 				WHERE upload_id = ? AND metric_id = ?`),
-				c.Created, c.Name, c.Unit, c.Direction, c.Target, c.Classification, c.Category, later.Int64, c.MetricID); err != nil {
+				c.Created, c.Name, c.Unit, c.Direction, c.Target, c.Classification, c.Category,
+				c.Benchmark, c.BenchmarkLabel, c.Derivation, later.Int64, c.MetricID); err != nil {
 				return fmt.Errorf("hand the catalogue entry of %s to upload %d: %w", c.MetricID, later.Int64, err)
 			}
 			continue
@@ -176,8 +186,10 @@ func (s *Store) rollbackCatalogue(ctx context.Context, tx *sqlx.Tx, id int64, by
 			}
 		}
 		if _, err := tx.ExecContext(ctx, s.rebind(`
-			UPDATE metrics SET name = ?, unit = ?, direction = ?, target = ?, classification = ?, category = ?, updated_at = ?
-			WHERE id = ?`), before.Name, before.Unit, string(before.Direction), before.Target, string(before.Classification), before.Category, now, c.MetricID); err != nil {
+			UPDATE metrics SET name = ?, unit = ?, direction = ?, target = ?, classification = ?, category = ?,
+				benchmark = ?, benchmark_label = ?, derivation = ?, updated_at = ?
+			WHERE id = ?`), before.Name, before.Unit, string(before.Direction), before.Target, string(before.Classification), before.Category,
+			before.Benchmark, before.BenchmarkLabel, before.Derivation, now, c.MetricID); err != nil {
 			return fmt.Errorf("restore %s: %w", c.MetricID, err)
 		}
 	}

@@ -136,7 +136,7 @@ func (s *Store) planFinance(ctx context.Context, tx *sqlx.Tx, id int64, p *Rollb
 func (s *Store) planCatalogue(ctx context.Context, tx *sqlx.Tx, id int64, p *RollbackPlan) error {
 	var changes []catalogueChange
 	if err := tx.SelectContext(ctx, &changes, s.rebind(`
-		SELECT metric_id, created, name, unit, direction, target, classification, category
+		SELECT metric_id, created, name, unit, direction, target, classification, category, benchmark, benchmark_label, derivation
 		FROM catalogue_changes WHERE upload_id = ? ORDER BY metric_id`), id); err != nil {
 		return fmt.Errorf("catalogue changes: %w", err)
 	}

@@ -79,19 +79,28 @@ func WritePerformance(path string) error {
 	w.Set("Cover", "A2", "Quarterly performance report 2021/22 Q4, made up for the Assure demonstration in the spirit of the Business Coordination Board minutes.")
 
 	// The catalogue.
-	for _, s := range []string{"Metrics", "Calls", "Response times", "Safeguarding", "Outcomes", "Neighbourhood crime", incidentsSheet} {
+	for _, s := range []string{"Metrics", "Calls", "Response times", "Safeguarding", "Outcomes", "Neighbourhood crime", "Population", incidentsSheet} {
 		w.AddSheet(s)
 	}
+	// Derived measures are computed by Assure from the measures their
+	// definition names; the benchmark is a second line beside the target.
 	catalogue := [][]any{
-		{"Id", "Name", "Unit", "Direction", "Target", "Classification", "Category"},
+		{"Id", "Name", "Unit", "Direction", "Target", "Classification", "Category", "Benchmark", "Benchmark label", "Derived"},
 		{"calls-999", "999 calls, average per day", "calls", "none", nil, "open", "Demand"},
 		{"calls-101", "101 calls, average per day", "calls", "none", nil, "open", "Demand"},
 		{"response-urban", "Immediate response time, urban", "minutes", "down", 15, "sensitive", "Local priority"},
 		{"response-rural", "Immediate response time, rural", "minutes", "down", 20, "sensitive", "Local priority"},
 		{"dvpn-applications", "DVPN applications", "applications", "up", nil, "sensitive", "Victims of domestic abuse"},
 		{"dvpo-granted", "DVPOs granted", "orders", "up", nil, "sensitive", "Victims of domestic abuse"},
-		{"weapons-outcome-rate", "Possession of weapons: prosecution possible outcome rate", "%", "up", 65, "open", "Reduce serious violence"},
+		{"dvpo-per-dvpn", "DVPOs granted per DVPN application", "orders per application", "up", nil, "sensitive", "Victims of domestic abuse", nil, nil,
+			"ratio(dvpo-granted, dvpn-applications)"},
+		{"dvpn-since-desk", "DVPN applications since the vulnerability desk opened", "applications", "up", nil, "sensitive", "Victims of domestic abuse", nil, nil,
+			"total(dvpn-applications, since 2021-05)"},
+		{"weapons-outcome-rate", "Possession of weapons: prosecution possible outcome rate", "%", "up", 65, "open", "Reduce serious violence", 60, "national average"},
 		{"neighbourhood-crime", "Neighbourhood crime (burglary, robbery, vehicle and theft from the person)", "offences", "down", nil, "open", "Reduce neighbourhood crime"},
+		{"population", "Resident population (mid-year estimate)", "residents", "none", nil, "open", "Context"},
+		{"neighbourhood-crime-rate", "Neighbourhood crime per 1,000 residents", "offences per 1,000 residents", "down", nil, "open", "Reduce neighbourhood crime", nil, nil,
+			"per1000(neighbourhood-crime, population)"},
 	}
 	for r, row := range catalogue {
 		for c, v := range row {
@@ -214,6 +223,25 @@ func WritePerformance(path string) error {
 	w.Set("Neighbourhood crime", "A4", "Total")
 	for i, t := range totals {
 		w.Set("Neighbourhood crime", cell(i+3, 4), t)
+	}
+	// Population: an estimate a year for each area, in the manner of the
+	// ONS mid-year estimates, from which the rate per 1,000 residents is
+	// worked out.
+	for c, h := range []string{"Metric", "Area", "Year", "Value"} {
+		w.Set("Population", cell(c+1, 1), h)
+	}
+	prow := 2
+	for _, area := range []struct {
+		name string
+		base float64
+	}{{"North", 412000}, {"South", 386000}} {
+		for y := 2019; y <= 2021; y++ {
+			w.Set("Population", cell(1, prow), "population")
+			w.Set("Population", cell(2, prow), area.name)
+			w.Set("Population", cell(3, prow), fmt.Sprint(y))
+			w.Set("Population", cell(4, prow), math.Round(area.base*(1+0.006*float64(y-2019))/100)*100)
+			prow++
+		}
 	}
 	writeIncidents(w)
 	return w.SaveAs(path)
