@@ -89,6 +89,15 @@ type changeView struct {
 }
 
 // spcRow is one point of an SPC chart in its table.
+// recentFigures is how many of the latest figures a board pack's
+// measure lists: its whole series is in the chart and on the metric page.
+const recentFigures = 6
+
+// RecentRows are the latest figures of the SPC table, oldest first.
+func (a analysisView) RecentRows() []spcRow {
+	return a.SPCRows[max(0, len(a.SPCRows)-recentFigures):]
+}
+
 type spcRow struct {
 	Period, Value, MovingRange string
 	// Unusual names the rules of the signals the point belongs to, ""

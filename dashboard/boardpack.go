@@ -70,6 +70,9 @@ type boardPackPage struct {
 	// log and what changed since the last meeting (see cycle_pack.go).
 	State metrics.PackState
 	Cycle *packCycle
+	// CanPDF says whether the server makes the pack's PDF itself (see
+	// boardpack_pdf.go); without it the download explains how to print.
+	CanPDF bool
 }
 
 // packMeasure is one measure of the pack: its tile (latest values,
@@ -83,6 +86,9 @@ type packMeasure struct {
 	// meeting.
 	Commentary  *packCommentary
 	Annotations []annotationView
+	// Actions are the actions from previous meetings on the measure
+	// (see addMeasureActions).
+	Actions []actionView
 }
 
 // meetingParam reads ?meeting=YYYY-MM-DD; empty means today.
@@ -124,7 +130,7 @@ func (s *Server) handleBoardPack(c echo.Context) error {
 // page shows it and as publishing freezes it.
 func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, error) {
 	ctx, scope := c.Request().Context(), auth.Scope(c)
-	p := boardPackPage{Page: s.page(c, "Board pack"), Meeting: meeting.Format("2 January 2006"), MeetingISO: meeting.Format(time.DateOnly)}
+	p := boardPackPage{Page: s.page(c, "Board pack"), Meeting: meeting.Format("2 January 2006"), MeetingISO: meeting.Format(time.DateOnly), CanPDF: s.printer != nil}
 	built, err := s.packMeasures(ctx, scope, meeting)
 	if err != nil {
 		return p, err
@@ -147,6 +153,7 @@ func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, err
 	if err := s.addCycle(ctx, scope, &p, meeting); err != nil {
 		return p, err
 	}
+	p.addMeasureActions()
 	p.Sensitive = p.Sensitive || p.Finance != nil || p.ResponseTimes != nil
 	return p, nil
 }
@@ -271,4 +278,39 @@ func upToPhrases(newest map[metrics.PeriodKind]metrics.Period) []string {
 		}
 	}
 	return out
+}
+
+// addMeasureActions sets beside each measure the actions from previous
+// meetings that are about it. Part 1 is for publication: there, only the
+// actions marked open.
+func (p *boardPackPage) addMeasureActions() {
+	if p.Cycle == nil {
+		return
+	}
+	on := func(pm *packMeasure, openOnly bool) {
+		pm.Actions = nil
+		for _, a := range p.Cycle.Actions {
+			if slices.Contains(a.Metrics, pm.Metric.ID) && (a.Open || !openOnly) {
+				pm.Actions = append(pm.Actions, a)
+			}
+		}
+	}
+	// Copied first: the measures may be shared with the cache.
+	p.Exceptions, p.Others = slices.Clone(p.Exceptions), slices.Clone(p.Others)
+	for _, list := range [][]packMeasure{p.Exceptions, p.Others} {
+		for i := range list {
+			on(&list[i], false)
+		}
+	}
+	if p.Open == nil {
+		return
+	}
+	o := *p.Open
+	o.Exceptions, o.National, o.Others = slices.Clone(o.Exceptions), slices.Clone(o.National), slices.Clone(o.Others)
+	for _, list := range [][]packMeasure{o.National, o.Others} {
+		for i := range list {
+			on(&list[i], true)
+		}
+	}
+	p.Open = &o
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/assure-pcc/assure/dashboard/chart"
@@ -28,9 +29,47 @@ type packFinance struct {
 	Source                     string
 	// Chart is the variance by business area, in thousands of pounds.
 	Chart *chart.ChartPanel
+	// Since is the previous month held, which Movement is measured from;
+	// empty when the month is the first of its year held.
+	Since string
+	// Capital and Reserves are nil when the month has no such lines.
+	Capital  *packCapital
+	Reserves *packReserves
 }
 
-type packFinanceLine struct{ Area, Budget, Forecast, Variance string }
+type packFinanceLine struct {
+	Area, Budget, Forecast, Variance string
+	// Movement is the change of the variance since the previous month
+	// held ("£120k towards overspend"), "new" for an area not in it.
+	Movement string
+}
+
+// packCapital is the capital programme of the month: its totals, the
+// additions by funding source, and each scheme.
+type packCapital struct {
+	Approved, Additions, Budget, Forecast, Variance string
+	Funding                                         []packFunding
+	Schemes                                         []packScheme
+}
+
+type packFunding struct {
+	Source, Additions string
+	Schemes           int
+}
+
+type packScheme struct {
+	Scheme, Funding, Approved, Additions, Forecast, Commentary string
+}
+
+// packReserves are the reserves of the month with their transfers.
+type packReserves struct {
+	Opening, Transfers, Closing string
+	Lines                       []packReserve
+}
+
+type packReserve struct {
+	Reserve, Opening, Transfers, Closing, Commentary string
+}
 
 // packFinance finds the latest finance month whose calendar month ended
 // before the meeting, or nil when none is held.
@@ -61,13 +100,30 @@ func (s *Server) packFinance(ctx context.Context, scope metrics.Scope, meeting t
 			if err != nil {
 				return nil, err
 			}
-			return newPackFinance(figs)
+			var prev *metrics.FinanceFigures
+			for _, e := range slices.Backward(months) {
+				if e.Period.Month >= m.Period.Month {
+					continue
+				}
+				pf, err := s.store.FinanceMonthFigures(ctx, scope, e.Period)
+				if metrics.ErrorCode(err) == metrics.ENOTFOUND {
+					continue
+				}
+				if err != nil {
+					return nil, err
+				}
+				prev = &pf
+				break
+			}
+			return newPackFinance(figs, prev)
 		}
 	}
 	return nil, nil
 }
 
-func newPackFinance(f metrics.FinanceFigures) (*packFinance, error) {
+// newPackFinance lays out a month's figures, with the movement of each
+// business area's variance since prev (nil when there is none).
+func newPackFinance(f metrics.FinanceFigures, prev *metrics.FinanceFigures) (*packFinance, error) {
 	p := f.Month.Period
 	tot := metrics.SumRevenue(f.Revenue)
 	out := &packFinance{
@@ -78,18 +134,34 @@ func newPackFinance(f metrics.FinanceFigures) (*packFinance, error) {
 		Variance: metrics.FormatVariance(tot.VarianceGBP()),
 		Source:   fmt.Sprintf("%s, uploaded %s", f.Month.File, f.Month.UploadedAt.Format("2 Jan 2006 15:04")),
 	}
+	was := map[string]int64{}
+	if prev != nil {
+		out.Since = prev.Month.Period.Label()
+		for _, l := range prev.Revenue {
+			was[areaKey(l.BusinessArea)] += l.VarianceGBP()
+		}
+	}
 	var areas []string
 	var values []float64
 	for _, l := range f.Revenue {
-		out.Lines = append(out.Lines, packFinanceLine{
+		line := packFinanceLine{
 			Area: l.BusinessArea, Budget: metrics.FormatMoney(l.BudgetGBP), Forecast: metrics.FormatMoney(l.ForecastGBP),
 			Variance: metrics.FormatVariance(l.VarianceGBP()),
-		})
+		}
+		if prev != nil {
+			line.Movement = "new"
+			if v, ok := was[areaKey(l.BusinessArea)]; ok {
+				line.Movement = movementWords(l.VarianceGBP() - v)
+			}
+		}
+		out.Lines = append(out.Lines, line)
 		if !slices.Contains(areas, l.BusinessArea) {
 			areas = append(areas, l.BusinessArea)
 			values = append(values, float64(l.VarianceGBP())/1000)
 		}
 	}
+	out.Capital = newPackCapital(f.Capital)
+	out.Reserves = newPackReserves(f.Reserves)
 	if len(areas) == 0 {
 		return out, nil
 	}
@@ -99,4 +171,38 @@ func newPackFinance(f metrics.FinanceFigures) (*packFinance, error) {
 	}
 	out.Chart = &panel
 	return out, nil
+}
+
+// areaKey compares business areas as finance officers write them, in
+// any case and spacing.
+func areaKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+func newPackCapital(lines []metrics.CapitalLine) *packCapital {
+	if len(lines) == 0 {
+		return nil
+	}
+	t := metrics.SumCapital(lines)
+	c := &packCapital{Approved: metrics.FormatMoney(t.ApprovedBudgetGBP), Additions: metrics.FormatMoney(t.AdditionsGBP),
+		Budget: metrics.FormatMoney(t.BudgetGBP()), Forecast: metrics.FormatMoney(t.ForecastGBP), Variance: metrics.FormatVariance(t.VarianceGBP())}
+	for _, f := range metrics.AdditionsByFunding(lines) {
+		c.Funding = append(c.Funding, packFunding{Source: f.Source, Additions: metrics.FormatMoney(f.AdditionsGBP), Schemes: f.Schemes})
+	}
+	for _, l := range lines {
+		c.Schemes = append(c.Schemes, packScheme{Scheme: l.Scheme, Funding: l.FundingSource, Approved: metrics.FormatMoney(l.ApprovedBudgetGBP),
+			Additions: metrics.FormatMoney(l.AdditionsGBP), Forecast: metrics.FormatMoney(l.ForecastGBP), Commentary: l.Commentary})
+	}
+	return c
+}
+
+func newPackReserves(lines []metrics.ReserveLine) *packReserves {
+	if len(lines) == 0 {
+		return nil
+	}
+	t := metrics.SumReserves(lines)
+	r := &packReserves{Opening: metrics.FormatMoney(t.OpeningGBP), Transfers: metrics.FormatMoney(t.TransfersGBP), Closing: metrics.FormatMoney(t.ClosingGBP)}
+	for _, l := range lines {
+		r.Lines = append(r.Lines, packReserve{Reserve: l.Reserve, Opening: metrics.FormatMoney(l.OpeningGBP), Transfers: metrics.FormatMoney(l.TransfersGBP),
+			Closing: metrics.FormatMoney(l.ClosingGBP), Commentary: l.Commentary})
+	}
+	return r
 }

@@ -273,8 +273,9 @@ func demoServer(t *testing.T) *httptest.Server {
 	return ts
 }
 
-// demoServerAndStore is demoServer, and the store behind it.
-func demoServerAndStore(t *testing.T) (*httptest.Server, *store.Store) {
+// demoServerAndStore is demoServer, and the store behind it; each of
+// with changes its configuration.
+func demoServerAndStore(t *testing.T, with ...func(*Config)) (*httptest.Server, *store.Store) {
 	t.Helper()
 	st := storetest.Open(t, "sqlite")
 	files, err := sample.WriteAll(t.TempDir())
@@ -305,7 +306,11 @@ func demoServerAndStore(t *testing.T) (*httptest.Server, *store.Store) {
 	addUser(t, st, "board", metrics.RoleBoard, boardPassword)
 	// The board may not upload; the analyst signs in to use the form.
 	addUser(t, st, "analyst", metrics.RoleAnalyst, boardPassword)
-	srv, err := New(Config{Store: st, Ingester: in, Version: "browser-test"})
+	cfg := Config{Store: st, Ingester: in, Version: "browser-test"}
+	for _, w := range with {
+		w(&cfg)
+	}
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/pdf"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
@@ -62,6 +63,9 @@ type Config struct {
 	// targets the incidents are judged against; zero means
 	// DefaultResponseMeasures.
 	ResponseMeasures ResponseMeasures
+	// Printer makes the board pack's PDF; nil when no Chromium is
+	// installed, and the pack is then printed from the browser.
+	Printer *pdf.Printer
 }
 
 // DefaultParallelUploads is how many uploads are read and checked at
@@ -111,7 +115,9 @@ type Server struct {
 	alerts *alerter
 	// responseMeasures give the response targets (see response_targets.go).
 	responseMeasures ResponseMeasures
-	handler          http.Handler
+	// printer makes PDFs, nil without Chromium (see boardpack_pdf.go).
+	printer *pdf.Printer
+	handler http.Handler
 	// echo is kept so tests can walk every route.
 	echo *echo.Echo
 }
@@ -119,7 +125,7 @@ type Server struct {
 // New builds a Server, parsing its templates (a broken template fails
 // here, at start-up, not on a request).
 func New(cfg Config) (*Server, error) {
-	s := &Server{store: cfg.Store, ingester: cfg.Ingester, logger: cfg.Logger, version: cfg.Version, now: cfg.Now}
+	s := &Server{store: cfg.Store, ingester: cfg.Ingester, logger: cfg.Logger, version: cfg.Version, now: cfg.Now, printer: cfg.Printer}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -267,6 +273,8 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	// The board pack gathers everything for a meeting: sign in first.
 	signed.GET("/boardpack", s.handleBoardPack)
 	signed.GET("/boardpack/open", s.handleBoardPackOpen)
+	signed.GET("/boardpack/pdf", s.handleBoardPackPDF)
+	signed.GET("/boardpack/open/pdf", s.handleBoardPackPDF)
 	// Editions hold sensitive figures: 404 for anyone who may not see
 	// them; analysts and administrators publish (checked in the handler).
 	signed.POST("/boardpack/publish", s.handleBoardPackPublish)

@@ -62,6 +62,8 @@ func TestImportsPointOneWay(t *testing.T) {
 				bad = "dashboard's subpackages are below it"
 			case strings.Contains(p, "xuri/excelize") && !under(dir, "ingest") && dir != "cmd/loadtest":
 				bad = "only ingest reads and writes workbooks (the load test writes its large one by streaming)"
+			case strings.Contains(p, "chromedp/") && dir != "dashboard/pdf":
+				bad = "only dashboard/pdf drives Chromium"
 			case (strings.Contains(p, "labstack/echo") || strings.Contains(p, "go-echarts")) && !under(dir, "dashboard"):
 				bad = "only dashboard serves and draws"
 			case (strings.Contains(p, "jmoiron/sqlx") || strings.Contains(p, "modernc.org/sqlite") || strings.Contains(p, "jackc/pgx")) &&

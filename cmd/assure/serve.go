@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/assure-pcc/assure/dashboard"
+	"github.com/assure-pcc/assure/dashboard/pdf"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -72,6 +73,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 // gracefully. ready, when set, is told the bound address (port 0 picks one).
 func serve(ctx context.Context, cfg dashboard.Config, addr string, stdout io.Writer, ready func(string)) error {
 	st, logger := cfg.Store, cfg.Logger
+	// The board pack's PDF is made with Chromium when one is installed;
+	// without it, readers are told how to print from their browser.
+	if path := pdf.Find(); path != "" && cfg.Printer == nil {
+		cfg.Printer = pdf.New(path, 2*time.Minute)
+		logger.Info("board pack PDFs made with Chromium", "chromium", path)
+	} else if cfg.Printer == nil {
+		logger.Info("no Chromium found (set ASSURE_CHROMIUM): board packs are printed from the browser")
+	}
 	srv, err := dashboard.New(cfg)
 	if err != nil {
 		return err

@@ -197,9 +197,74 @@
     window.addEventListener('resize', scheduleResize);
     // A printed page is narrower than the screen: redraw at print width
     // before printing and back after, so board packs print whole charts.
-    window.addEventListener('beforeprint', resizeAll);
+    // beforeprint comes while the page is still laid out for the screen;
+    // the print media query changes once it is laid out for the paper,
+    // and the charts are redrawn again then, without animation, so that
+    // what is printed is the whole chart at the paper's width.
+    window.addEventListener('beforeprint', forPrint);
     window.addEventListener('afterprint', resizeAll);
+    if (window.matchMedia) {
+      var print = window.matchMedia('print');
+      var onChange = function (e) {
+        if (e.matches) {
+          forPrint();
+        } else {
+          resizeAll();
+        }
+      };
+      if (print.addEventListener) {
+        print.addEventListener('change', onChange);
+      } else if (print.addListener) {
+        print.addListener(onChange);
+      }
+    }
   }
+
+  // forPrint redraws every chart at once, at its element's width.
+  function forPrint() {
+    for (var i = 0; i < charts.length; i++) {
+      charts[i].setOption({ animation: false });
+      charts[i].resize({ animation: { duration: 0 } });
+    }
+  }
+
+  // assurePrint is what the server's PDF waits for (dashboard/pdf's
+  // Document.Ready): every chart drawn or given up, redrawn for the
+  // paper without animation, and every image loaded. It resolves true.
+  window.assurePrint = function () {
+    // The server's PDF draws its own header and footer (see the page
+    // "pdf" in assure.css).
+    document.documentElement.classList.add('pdf');
+    return new Promise(function (resolve) {
+      function ready() {
+        var els = document.querySelectorAll('[data-chart]');
+        for (var i = 0; i < els.length; i++) {
+          if (!els[i].getAttribute('data-chart-state')) {
+            return false;
+          }
+        }
+        var imgs = document.images;
+        for (var j = 0; j < imgs.length; j++) {
+          if (!imgs[j].complete) {
+            return false;
+          }
+        }
+        return true;
+      }
+      function wait() {
+        if (!ready()) {
+          window.setTimeout(wait, 50);
+          return;
+        }
+        forPrint();
+        // Two frames: the redraw is painted before the page is printed.
+        window.requestAnimationFrame(function () {
+          window.requestAnimationFrame(function () { resolve(true); });
+        });
+      }
+      wait();
+    });
+  };
 
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', start);
