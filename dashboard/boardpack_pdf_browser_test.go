@@ -127,7 +127,7 @@ func TestBoardPackServerPDF(t *testing.T) {
 }
 
 type chartBox struct {
-	ID                            string
+	ID                           string
 	Left, Right, Width, BoxRight float64
 }
 
