@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -58,7 +59,7 @@ func TestBoardPackServerPDF(t *testing.T) {
 	if !bytes.Contains(info, []byte("(A4)")) {
 		t.Errorf("the PDF is not A4:\n%s", info)
 	}
-	checkContents(t, pages)
+	checkOneMeasureAPage(t, pages, checkContents(t, pages))
 	for i, p := range pages {
 		if !strings.Contains(p, "Board pack: meeting of 10 February 2022") || !strings.Contains(p, "OFFICIAL-SENSITIVE") ||
 			!strings.Contains(p, "Page "+strconv.Itoa(i+1)+" of "+strconv.Itoa(len(pages))) {
@@ -168,6 +169,45 @@ func pdfPages(t *testing.T, path string) []string {
 	return pages
 }
 
+// packSections are the contents' entries that are not measures.
+var packSections = []string{"What changed since", "Actions from previous meetings", "Part 1:", "Part 2:",
+	"Exceptions among", "Finance:", "Response times", "Commentary on the open measures"}
+
+// checkOneMeasureAPage checks that each measure in the contents begins
+// on a page of its own and takes exactly that page: the entry before it
+// is on an earlier page, the one after it (or the end of the PDF) on
+// the next, and its page has no heading of another entry.
+func checkOneMeasureAPage(t *testing.T, pages []string, entries []contentsItem) {
+	t.Helper()
+	measures := 0
+	for i, e := range entries {
+		if slices.ContainsFunc(packSections, func(s string) bool { return strings.HasPrefix(e.title, s) }) {
+			continue
+		}
+		measures++
+		if i > 0 && entries[i-1].page >= e.page {
+			t.Errorf("measure %q does not start a page: %q is on page %d, it on %d", e.title, entries[i-1].title, entries[i-1].page, e.page)
+		}
+		next := len(pages) + 1
+		if i+1 < len(entries) {
+			next = entries[i+1].page
+		}
+		if next != e.page+1 {
+			t.Errorf("measure %q takes pages %d to %d, want one page:\n%s", e.title, e.page, next-1, pages[min(e.page, len(pages)-1)])
+		}
+	}
+	if measures < 10 {
+		t.Errorf("%d measures in the contents, want the pack's", measures)
+	}
+	t.Logf("%d measures, each on one page", measures)
+}
+
+// contentsItem is an entry of the printed contents.
+type contentsItem struct {
+	title string
+	page  int
+}
+
 // contentsEntry is a line of the printed contents: a title (its first
 // line, when it wraps) and a page number.
 var contentsEntry = regexp.MustCompile(`^\s*(\d+)\s\s+(\S.*?)\s*$|^\s*(\S.*?)\s\s+(\d+)\s*$`)
@@ -176,12 +216,9 @@ var contentsEntry = regexp.MustCompile(`^\s*(\d+)\s\s+(\S.*?)\s*$|^\s*(\S.*?)\s\
 // each entry's section begins on the page it gives: that page has a
 // heading line (text alone on its line, not a table row) that begins
 // the title, and no page between the contents and it has one.
-func checkContents(t *testing.T, pages []string) {
+func checkContents(t *testing.T, pages []string) []contentsItem {
 	t.Helper()
-	type entry struct {
-		title string
-		page  int
-	}
+	type entry = contentsItem
 	var entries []entry
 	last := 0
 	for i, p := range pages[:min(3, len(pages))] {
@@ -235,6 +272,7 @@ func checkContents(t *testing.T, pages []string) {
 		}
 	}
 	t.Logf("contents: %d entries checked against the pages", len(entries))
+	return entries
 }
 
 func hasEntries(p string) bool {

@@ -228,6 +228,88 @@
     }
   }
 
+  // A sheet of A4 less the server PDF's top and bottom margins (18 mm
+  // each; see dashboard/pdf), in CSS pixels, less a little for rounding.
+  var pageHeightPx = (297 - 2 * 18) / 25.4 * 96 - 12;
+
+  // fitMeasures keeps each board pack measure to one printed page: one
+  // that is laid out taller than the page (at the paper's width, for
+  // print) is shortened a step at a time, and its note saying so is
+  // shown: first its annotations to a line each and its commentary,
+  // signals and notices to two or three lines, then a lower chart
+  // (assure.css), last the commentary to a line, and the annotations
+  // and the notes on how the chart was drawn left out. A group's heading shares its first measure's page.
+  function fitMeasures() {
+    var steps = [
+      function (el) {
+        shorten(el, '.annotations li', 100);
+        shorten(el, '.commentary p:not(.meta)', 240);
+        shorten(el, '.notice, .signals li, .segments li, .pack-actions li', 200);
+      },
+      function (el) { el.classList.add('pack-measure--shorter'); },
+      function (el) {
+        shorten(el, '.commentary p:not(.meta)', 110);
+        el.classList.add('pack-measure--shortest');
+      }
+    ];
+    var els = document.querySelectorAll('.boardpack-measure');
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      var first = el;
+      var limit = pageHeightPx;
+      var prev = el.previousElementSibling;
+      if (prev && prev.classList.contains('pack-group')) {
+        first = prev;
+        // Measured: a page that opens with a group's heading prints
+        // about 40 px longer than its layout on screen.
+        limit -= 48;
+      }
+      var tall = function () {
+        var top = first.getBoundingClientRect().top - parseFloat(window.getComputedStyle(first).marginTop);
+        return el.getBoundingClientRect().bottom - top > limit;
+      };
+      for (var k = 0; k < steps.length && tall(); k++) {
+        steps[k](el);
+        var note = el.querySelector('.pack-measure__shortened');
+        if (note) {
+          note.hidden = false;
+        }
+      }
+    }
+  }
+
+  // shorten cuts the text of each element matching sel within el to
+  // about max characters, at a word, ending it with an ellipsis; its
+  // markup (bold words, badges) up to the cut is kept.
+  function shorten(el, sel, max) {
+    var nodes = el.querySelectorAll(sel);
+    for (var i = 0; i < nodes.length; i++) {
+      if (nodes[i].textContent.length <= max) {
+        continue;
+      }
+      var walker = document.createTreeWalker(nodes[i], NodeFilter.SHOW_TEXT);
+      var left = max;
+      var cut = false;
+      var drop = [];
+      for (var t = walker.nextNode(); t; t = walker.nextNode()) {
+        if (cut) {
+          drop.push(t);
+          continue;
+        }
+        if (t.nodeValue.length <= left) {
+          left -= t.nodeValue.length;
+          continue;
+        }
+        var at = t.nodeValue.lastIndexOf(' ', left);
+        t.nodeValue = t.nodeValue.slice(0, at > 0 ? at : left).replace(/[\s,;:.–-]+$/, '') + '…';
+        cut = true;
+      }
+      for (var d = 0; d < drop.length; d++) {
+        drop[d].nodeValue = '';
+      }
+    }
+  }
+
   // assurePrint is what the server's PDF waits for (dashboard/pdf's
   // Document.Ready): every chart drawn or given up, redrawn for the
   // paper without animation, and every image loaded. It resolves true.
@@ -256,6 +338,7 @@
           window.setTimeout(wait, 50);
           return;
         }
+        fitMeasures();
         forPrint();
         // Two frames: the redraw is painted before the page is printed.
         window.requestAnimationFrame(function () {
