@@ -131,6 +131,7 @@ func (s *Server) handleBoardPack(c echo.Context) error {
 func (s *Server) livePack(c echo.Context, meeting time.Time) (boardPackPage, error) {
 	ctx, scope := c.Request().Context(), auth.Scope(c)
 	p := boardPackPage{Page: s.page(c, "Board pack"), Meeting: meeting.Format("2 January 2006"), MeetingISO: meeting.Format(time.DateOnly), CanPDF: s.printer != nil}
+	p.PrintCSS = packPrintCSS(p.MeetingISO, "", 0)
 	built, err := s.packMeasures(ctx, scope, meeting)
 	if err != nil {
 		return p, err

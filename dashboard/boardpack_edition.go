@@ -364,6 +364,7 @@ func (s *Server) handleEdition(c echo.Context) error {
 		return err
 	}
 	p.Edition = ev
+	p.PrintCSS = packPrintCSS(ev.MeetingISO, "", e.Number)
 	if p.Withdrawn, err = s.withdrawnSince(c.Request().Context(), p.Open); err != nil {
 		return err
 	}

@@ -197,7 +197,9 @@ func (s *Server) handleBoardPackOpen(c echo.Context) error {
 		if err != nil {
 			return sharedPage{}, err
 		}
-		p, err := s.openPackPageFor(c.Request().Context(), s.page(c, "Board pack, part 1: open"), meeting)
+		page := s.page(c, "Board pack, part 1: open")
+		page.PrintCSS = packPrintCSS(meeting.Format(time.DateOnly), "open", 0)
+		p, err := s.openPackPageFor(c.Request().Context(), page, meeting)
 		if err != nil {
 			return sharedPage{}, err
 		}

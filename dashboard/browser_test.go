@@ -3,6 +3,7 @@ package dashboard
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -760,6 +761,23 @@ func TestBoardPackPDF(t *testing.T) {
 			}
 		}
 		checkInOrder(t, "PDF", strings.Join(strings.Fields(before+" "+strings.Join(rest, " ")), " "), boardPackPrinted)
+		// Printed by the browser, without Chromium's own header and
+		// footer: every sheet names the meeting and the marking at its
+		// top (print.css and assure.css's page-margin boxes) and is
+		// numbered at its foot. The last piece after the final form
+		// feed is empty.
+		if len(pages) > 1 && strings.TrimSpace(pages[len(pages)-1]) == "" {
+			pages = pages[:len(pages)-1]
+		}
+		if len(pages) < 2 {
+			t.Fatalf("the printed pack has %d pages", len(pages))
+		}
+		for i, p := range pages {
+			if !strings.Contains(p, "Board pack: meeting of 10 February 2022") || !strings.Contains(p, "OFFICIAL-SENSITIVE") ||
+				!strings.Contains(p, fmt.Sprintf("Page %d of %d", i+1, len(pages))) {
+				t.Errorf("printed page %d lacks its header or footer (meeting, marking, page number):\n%.300s", i+1, p)
+			}
+		}
 	}
 	if _, err := exec.LookPath("pdftoppm"); err == nil {
 		if out, err := exec.Command("pdftoppm", "-png", "-r", "60", path, filepath.Join(dir, "boardpack-page")).CombinedOutput(); err != nil {

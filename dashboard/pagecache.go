@@ -65,6 +65,7 @@ type cachedPage struct {
 	template  string
 	title     string
 	sensitive bool
+	printCSS  string
 }
 
 // defaultPageCacheBytes is enough for every metric page of the load
@@ -151,7 +152,7 @@ func (s *Server) renderShared(c echo.Context, params []string, build func() (sha
 		}
 		body := buf.Bytes()
 		return &cachedPage{key: key, version: version, body: body, parts: bytes.Split(body, s.shared.csrfHole),
-			template: sp.name, title: p.Title, sensitive: p.Sensitive}, sp.keep, nil
+			template: sp.name, title: p.Title, sensitive: p.Sensitive, printCSS: p.PrintCSS}, sp.keep, nil
 	})
 	if err != nil {
 		return err
@@ -194,6 +195,7 @@ func (s *Server) kept(c echo.Context, params []string, answer func(key string, v
 func (s *Server) renderKept(c echo.Context, e *cachedPage) error {
 	p := s.page(c, e.title)
 	p.Sensitive = e.sensitive
+	p.PrintCSS = e.printCSS
 	p.Body = template.HTML(s.shared.bodyHole)
 	layout, err := s.execute(e.template, p)
 	if err != nil {

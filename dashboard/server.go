@@ -275,6 +275,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	signed.GET("/boardpack/open", s.handleBoardPackOpen)
 	signed.GET("/boardpack/pdf", s.handleBoardPackPDF)
 	signed.GET("/boardpack/open/pdf", s.handleBoardPackPDF)
+	signed.GET("/boardpack/print.css", s.handleBoardPackPrintCSS)
 	// Editions hold sensitive figures: 404 for anyone who may not see
 	// them; analysts and administrators publish (checked in the handler).
 	signed.POST("/boardpack/publish", s.handleBoardPackPublish)

@@ -39,6 +39,11 @@ type Page struct {
 	// Body, when set, is the page's main content rendered already (kept
 	// by the page cache), in place of its "content" template.
 	Body template.HTML
+	// PrintCSS, when set, is the address of a stylesheet for print
+	// alone that names the page in the top margin of every printed
+	// sheet (see boardpack_print.go): a link, since the site's
+	// Content-Security-Policy allows no inline style.
+	PrintCSS string
 }
 
 func (s *Server) page(c echo.Context, title string) Page {
