@@ -76,6 +76,12 @@ func serve(ctx context.Context, cfg dashboard.Config, addr string, stdout io.Wri
 	// The board pack's PDF is made with Chromium when one is installed;
 	// without it, readers are told how to print from their browser.
 	if path := pdf.Find(); path != "" && cfg.Printer == nil {
+		// Two minutes a print, waiting for one's turn included: the demo's
+		// February 2022 pack (25 pages, printed twice so that the contents
+		// learn their pages) took 13.2 s, 13.5 s and 25.7 s on a shared
+		// two-core machine, so a reader queued behind one other print is
+		// still served, while a Chromium that hangs is given up well
+		// within the server's five-minute WriteTimeout.
 		cfg.Printer = pdf.New(path, 2*time.Minute)
 		logger.Info("board pack PDFs made with Chromium", "chromium", path)
 	} else if cfg.Printer == nil {
