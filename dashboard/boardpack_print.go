@@ -65,7 +65,8 @@ func (s *Server) handleBoardPackPrintCSS(c echo.Context) error {
 	}
 	css := "@page {\n  @top-left {\n    content: " + cssString(packPrintTitle(meeting, part, edition)) +
 		";\n    font-size: 9pt;\n    font-weight: 700;\n  }\n}\n"
-	c.Response().Header().Set("Cache-Control", "private, max-age=3600")
+	// Not kept by the browser: like every signed-in answer it is no-store,
+	// since it names a meeting of a pack the reader was allowed to see.
 	return c.Blob(http.StatusOK, "text/css; charset=utf-8", []byte(css))
 }
 
