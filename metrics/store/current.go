@@ -159,7 +159,17 @@ func (t *IngestTx) mergeCurrent(ctx context.Context) error {
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		fresh, err := decodeSeries(t.fresh[id].bytes())
+		var (
+			fresh []metrics.Observation
+			err   error
+		)
+		if t.spilled {
+			// Every value of the metric this upload stored, those of an
+			// earlier Finish too: merging them again changes nothing.
+			fresh, err = t.uploadValues(ctx, id)
+		} else {
+			fresh, err = decodeSeries(t.fresh[id].bytes())
+		}
 		if err != nil {
 			return fmt.Errorf("values of %q: %w", id, err)
 		}
@@ -182,6 +192,23 @@ func (t *IngestTx) mergeCurrent(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// uploadValues reads back the values this upload stored for a metric, in
+// file order (row order).
+func (t *IngestTx) uploadValues(ctx context.Context, metricID string) ([]metrics.Observation, error) {
+	src := map[int64]metrics.Source{t.upload.ID: {UploadID: t.upload.ID, File: t.upload.FileName, UploadedAt: t.upload.UploadedAt}}
+	rows, err := t.tx.QueryContext(ctx, t.s.rebind(`
+		SELECT `+currentColumns+`
+		FROM observations o
+		WHERE o.upload_id = ? AND o.metric_id = ?
+		ORDER BY o.id`), t.upload.ID, metricID)
+	if err != nil {
+		return nil, err
+	}
+	var obs []metrics.Observation
+	err = newCurrentScan(src).scan(rows, func(_ int64, o metrics.Observation) { obs = append(obs, o) })
+	return obs, err
 }
 
 // mergeSeries is old, a series in Series order, with fresh, values of one

@@ -236,7 +236,9 @@ func TestCurrentSeriesEqualsStoredValues(t *testing.T) {
 					}
 				}
 				name := fmt.Sprintf("step-%d.xlsx", step)
-				f := file{name: name, obs: obs}
+				// Some uploads stop keeping their values partway, as a
+				// large file does, and Finish reads them back.
+				f := file{name: name, obs: obs, spillAfter: []int{0, 1, 200}[rng.IntN(3)]}
 				for _, m := range measures {
 					if c, ok := class[m.ID]; ok {
 						m.Classification = c
@@ -549,4 +551,80 @@ func TestMigrationOfAnExistingDatabase(t *testing.T) {
 	if n == 0 {
 		t.Error("the database has no current values: nothing was checked")
 	}
+}
+
+// TestCurrentSeriesAcrossSeveralFinishes: an ingest may add values after
+// a Finish and finish again; each Finish merges what came since into
+// the kept series, which a rolled-back ingest leaves as it was.
+func TestCurrentSeriesAcrossSeveralFinishes(t *testing.T) {
+	// spill 40: the ingest stops keeping its values during the first
+	// batch, and each Finish reads them back.
+	for _, spill := range []int{0, 40} {
+		t.Run(fmt.Sprintf("spill=%d", spill), func(t *testing.T) { severalFinishes(t, spill) })
+	}
+}
+
+func severalFinishes(t *testing.T, spill int) {
+	forEachDialect(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		apr, may := metrics.MonthOf(2021, 4), metrics.MonthOf(2021, 5)
+		first, _ := ingest(t, s, file{name: "first.xlsx", metrics: []metrics.Metric{calls, outcomes},
+			obs: []metrics.Observation{ob(calls.ID, "Force", apr, 1, "Data", "B2"), ob(calls.ID, "North", apr, 2, "Data", "B3")}})
+
+		for _, commit := range []bool{false, true} {
+			tx, err := s.BeginIngest(ctx, metrics.Upload{FileName: fmt.Sprintf("second-%v.xlsx", commit), UploadedBy: "analyst", Kind: metrics.KindPerformance}, fmt.Appendf(nil, "second %v", commit))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if spill > 0 {
+				tx.SpillAfter(spill)
+			}
+			batches := [][]metrics.Observation{
+				{ob(calls.ID, "Force", apr, 10, "Data", "C2"), ob(outcomes.ID, "Force", may, 0.5, "Data", "C3")},
+				{ob(calls.ID, "Force", may, 11, "Data", "C4"), ob(outcomes.ID, "North", may, 0.25, "Data", "C5")},
+			}
+			for _, b := range batches {
+				if err := tx.AddObservations(ctx, b); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := tx.Finish(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !commit {
+				if err := tx.Rollback(); err != nil {
+					t.Fatal(err)
+				}
+				got, err := s.Series(ctx, metrics.Everything, calls.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := []string{fmt.Sprintf("calls-999/Force/2021-04=1@%d", first), fmt.Sprintf("calls-999/North/2021-04=2@%d", first)}; !slices.Equal(brief(got), want) {
+					t.Errorf("after a rolled-back ingest: %v, want %v", brief(got), want)
+				}
+				if err := store.CheckCurrentSeries(ctx, s); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			second := tx.UploadID()
+			got, err := s.Series(ctx, metrics.Everything, calls.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{
+				fmt.Sprintf("calls-999/Force/2021-04=10@%d", second), fmt.Sprintf("calls-999/North/2021-04=2@%d", first),
+				fmt.Sprintf("calls-999/Force/2021-05=11@%d", second),
+			}
+			if !slices.Equal(brief(got), want) {
+				t.Errorf("after two Finishes: %v, want %v", brief(got), want)
+			}
+			if err := store.CheckCurrentSeries(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 }

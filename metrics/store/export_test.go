@@ -200,3 +200,7 @@ var (
 	EncodeSeries = encodeSeries
 	DecodeSeries = decodeSeries
 )
+
+// SpillAfter makes the ingest stop keeping its values for Finish once
+// they take more than n bytes encoded, as it does past maxFreshBytes.
+func (t *IngestTx) SpillAfter(n int) { t.maxFresh = n }
