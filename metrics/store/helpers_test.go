@@ -56,6 +56,9 @@ type file struct {
 	content string
 	metrics []metrics.Metric
 	obs     []metrics.Observation
+	// spillAfter, when above zero, makes the ingest read its values back
+	// for Finish once they take that many bytes (IngestTx.SpillAfter).
+	spillAfter int
 }
 
 // ingest stores f in one committed transaction and returns its upload id
@@ -72,6 +75,9 @@ func ingest(t *testing.T, s *store.Store, f file) (int64, store.IngestCounts) {
 		t.Fatalf("BeginIngest(%s): %v", f.name, err)
 	}
 	defer tx.Rollback()
+	if f.spillAfter > 0 {
+		tx.SpillAfter(f.spillAfter)
+	}
 	for _, m := range f.metrics {
 		if err := tx.UpsertMetric(ctx, m); err != nil {
 			t.Fatalf("UpsertMetric(%s): %v", m.ID, err)

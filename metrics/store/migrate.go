@@ -28,8 +28,29 @@ import (
 //go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrationFiles embed.FS
 
+// goMigrations are the migrations that need Go rather than SQL: data
+// conversions that encode values as the store does. Each runs in its own
+// transaction, as the .sql files do, and is numbered among them.
+func goMigrations(dialect string) []*goose.Migration {
+	fill := func(ctx context.Context, tx *sql.Tx) error {
+		return fillCurrentSeries(ctx, tx, dialect)
+	}
+	return []*goose.Migration{
+		// 00015: each measure's current series, from the values stored
+		// before current_series (00014) existed.
+		goose.NewGoMigration(15, &goose.GoFunc{RunTx: fill}, &goose.GoFunc{Mode: goose.TransactionEnabled}),
+	}
+}
+
 // migrate applies every pending migration of the dialect.
 func migrate(ctx context.Context, db *sql.DB, dialect string) error {
+	return migrateTo(ctx, db, dialect, 0)
+}
+
+// migrateTo applies the dialect's pending migrations up to version, or
+// all of them when version is 0; tests use it to make a database as an
+// older Assure left it.
+func migrateTo(ctx context.Context, db *sql.DB, dialect string, version int64) error {
 	fsys, err := fs.Sub(migrationFiles, "migrations/"+dialect)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
@@ -40,6 +61,7 @@ func migrate(ctx context.Context, db *sql.DB, dialect string) error {
 		// Go migrations registered in goose's global registry by some other
 		// package must never run against Assure's database.
 		goose.WithDisableGlobalRegistry(true),
+		goose.WithGoMigrations(goMigrations(dialect)...),
 	}
 	if dialect == Postgres {
 		gooseDialect = goose.DialectPostgres
@@ -61,7 +83,12 @@ func migrate(ctx context.Context, db *sql.DB, dialect string) error {
 		return fmt.Errorf("migrations: %w", err)
 	}
 	// p.Close would close db, which the Store keeps.
-	if _, err := p.Up(ctx); err != nil {
+	if version > 0 {
+		_, err = p.UpTo(ctx, version)
+	} else {
+		_, err = p.Up(ctx)
+	}
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil

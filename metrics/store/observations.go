@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -80,7 +82,6 @@ func (s *Store) VersionedSeries(ctx context.Context, scope metrics.Scope, id str
 	var (
 		m   metrics.Metric
 		obs []metrics.Observation
-		ids []int64
 		v   Versions
 	)
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
@@ -91,31 +92,27 @@ func (s *Store) VersionedSeries(ctx context.Context, scope metrics.Scope, id str
 		if v, err = s.versionsIn(ctx, tx); err != nil {
 			return err
 		}
-		sources, err := uploadSources(ctx, tx, s.rebind(`
-			SELECT id, file_name, uploaded_at FROM uploads
-			WHERE id IN (SELECT upload_id FROM observations WHERE metric_id = ? AND superseded_by IS NULL)`), id)
+		// The series as the last change of the measure's values left it
+		// (current_series). The scope is checked again in this query: the
+		// read above gives the not-found answer, this one is what keeps
+		// the values safe.
+		var blob []byte
+		err = tx.QueryRowContext(ctx, s.rebind(`
+			SELECT c.series FROM current_series c
+			JOIN metrics m ON m.id = c.metric_id
+			WHERE c.metric_id = ? AND `+visible), id, scope.Sensitive).Scan(&blob)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
-		// The scope is checked again in this query: the read above gives
-		// the not-found answer, this one is what keeps the rows safe.
-		rows, err := tx.QueryContext(ctx, s.rebind(`
-			SELECT `+currentColumns+`
-			FROM observations o
-			JOIN metrics m ON m.id = o.metric_id
-			WHERE o.metric_id = ? AND o.superseded_by IS NULL AND `+visible), id, scope.Sensitive)
-		if err != nil {
-			return err
-		}
-		return newCurrentScan(sources).scan(rows, func(id int64, o metrics.Observation) {
-			obs = append(obs, o)
-			ids = append(ids, id)
-		})
+		obs, err = decodeSeries(blob)
+		return err
 	})
 	if err != nil {
 		return metrics.Metric{}, nil, 0, wrapRead(fmt.Sprintf("series of %q", id), err)
 	}
-	sortSeries(obs, ids)
 	if m.Derivation != "" {
 		if obs, err = s.derivedSeries(ctx, scope, m); err != nil {
 			return metrics.Metric{}, nil, 0, wrapRead(fmt.Sprintf("series of %q", id), err)
@@ -144,58 +141,41 @@ type LatestValue struct {
 // first month), then the greater period key, so that the answer is always
 // the same.
 func (s *Store) Latest(ctx context.Context, scope metrics.Scope) ([]LatestValue, error) {
-	var (
-		ms   []metrics.Metric
-		rows []obsRow
-	)
+	var ms []metrics.Metric
+	byMetric := make(map[string][]metrics.Observation)
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
 		var err error
 		if ms, err = s.listMetrics(ctx, tx, scope); err != nil {
 			return err
 		}
-		// starts: each visible metric's latest period start; chosen: the
-		// period starting then (the one ending last, should several kinds
-		// start that day); then that period's current values. Each step
-		// is a seek in observations_latest per metric, not a scan of every
-		// current value (measured on 500,000 current values in SQLite: 15
-		// ms against 2.4 s for a ranking over all of them). MATERIALIZED
-		// and CROSS JOIN keep SQLite, which has no statistics, from
-		// scanning observations in the outer loop; PostgreSQL reads CROSS
-		// JOIN ... WHERE as an inner join and plans it freely.
-		return tx.SelectContext(ctx, &rows, s.rebind(`
-			WITH starts AS MATERIALIZED (
-				SELECT m.id AS metric_id,
-					(SELECT MAX(l.period_start) FROM observations l
-					 WHERE l.metric_id = m.id AND l.superseded_by IS NULL) AS period_start
-				FROM metrics m
-				WHERE `+visible+`
-			), chosen AS MATERIALIZED (
-				SELECT s.metric_id, s.period_start,
-					(SELECT l.period_key FROM observations l
-					 WHERE l.metric_id = s.metric_id AND l.period_start = s.period_start AND l.superseded_by IS NULL
-					 ORDER BY l.period_end DESC, l.period_key DESC
-					 LIMIT 1) AS period_key
-				FROM starts s
-				WHERE s.period_start IS NOT NULL
+		// Each measure's latest period as the last change of its values
+		// left it (current_series): one small value per measure.
+		rows, err := tx.QueryContext(ctx, s.rebind(`
+			SELECT c.metric_id, c.latest FROM current_series c
+			JOIN metrics m ON m.id = c.metric_id
+			WHERE `+visible), scope.Sensitive)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				id   string
+				blob []byte
 			)
-			SELECT `+obsColumns+`
-			FROM chosen c
-			CROSS JOIN observations o
-			JOIN uploads u ON u.id = o.upload_id
-			WHERE o.metric_id = c.metric_id AND o.period_start = c.period_start
-				AND o.period_key = c.period_key AND o.superseded_by IS NULL
-			ORDER BY o.metric_id, o.area, o.id`), scope.Sensitive)
+			if err := rows.Scan(&id, &blob); err != nil {
+				return err
+			}
+			obs, err := decodeSeries(blob)
+			if err != nil {
+				return fmt.Errorf("latest values of %q: %w", id, err)
+			}
+			byMetric[id] = obs
+		}
+		return rows.Err()
 	})
 	if err != nil {
 		return nil, wrapRead("latest values", err)
-	}
-	byMetric := make(map[string][]metrics.Observation)
-	for _, r := range rows {
-		o, err := r.observation()
-		if err != nil {
-			return nil, err
-		}
-		byMetric[o.MetricID] = append(byMetric[o.MetricID], o)
 	}
 	out := make([]LatestValue, 0, len(ms))
 	for _, m := range ms {

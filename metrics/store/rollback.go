@@ -54,32 +54,25 @@ func (s *Store) RollbackUpload(ctx context.Context, id int64, by string) (Rollba
 	if err != nil {
 		return counts, fmt.Errorf("rollback upload %d: %w", id, err)
 	}
+	// The measures whose current values the rollback changes: those the
+	// upload gave values to.
+	var valued []string
+	if err := tx.SelectContext(ctx, &valued, s.rebind(`SELECT DISTINCT metric_id FROM observations WHERE upload_id = ?`), id); err != nil {
+		return counts, fmt.Errorf("rollback upload %d: %w", id, err)
+	}
 	res, err := tx.ExecContext(ctx, s.rebind(`DELETE FROM observations WHERE upload_id = ?`), id)
 	if err != nil {
 		return counts, fmt.Errorf("rollback upload %d: remove values: %w", id, err)
 	}
 	counts.Removed, _ = res.RowsAffected()
-	// Values this upload superseded become current where no other value
-	// now is...
-	res, err = tx.ExecContext(ctx, s.rebind(`
-		UPDATE observations SET superseded_by = NULL
-		WHERE superseded_by = ? AND NOT EXISTS (
-			SELECT 1 FROM observations c
-			WHERE c.metric_id = observations.metric_id AND c.area = observations.area
-			  AND c.period_key = observations.period_key AND c.superseded_by IS NULL)`), id)
-	if err != nil {
+	// Each value this upload superseded is now superseded by the next
+	// later upload that gives its cell, or, where none does, current
+	// again.
+	if counts.Restored, err = s.resupersede(ctx, tx, id); err != nil {
 		return counts, fmt.Errorf("rollback upload %d: restore values: %w", id, err)
 	}
-	counts.Restored, _ = res.RowsAffected()
-	// ...and where a later upload holds the cell, they are superseded by it.
-	_, err = tx.ExecContext(ctx, s.rebind(`
-		UPDATE observations SET superseded_by = (
-			SELECT MIN(c.upload_id) FROM observations c
-			WHERE c.metric_id = observations.metric_id AND c.area = observations.area
-			  AND c.period_key = observations.period_key AND c.superseded_by IS NULL)
-		WHERE superseded_by = ?`), id)
-	if err != nil {
-		return counts, fmt.Errorf("rollback upload %d: re-point history: %w", id, err)
+	if err := rebuildCurrent(ctx, tx, s.rebind, valued); err != nil {
+		return counts, fmt.Errorf("rollback upload %d: %w", id, err)
 	}
 	// A finance upload's month figures are undone the same way.
 	finRemoved, finRestored, err := s.rollbackFinance(ctx, tx, id)
@@ -98,6 +91,64 @@ func (s *Store) RollbackUpload(ctx context.Context, id int64, by string) (Rollba
 		return counts, fmt.Errorf("rollback upload %d: commit: %w", id, err)
 	}
 	return counts, nil
+}
+
+// resupersede gives each value that upload id superseded its new
+// successor: the earliest later upload still giving its metric, area and
+// period, or none (current again), and returns how many became current.
+// The successors are all read before any is written, so that two values
+// of one cell that id superseded (one re-pointed to it by an earlier
+// rollback) each get theirs: the older is superseded by the newer, not
+// made current beside it.
+func (s *Store) resupersede(ctx context.Context, tx *sqlx.Tx, id int64) (int64, error) {
+	// Two lookups per value, each through its partial index (current
+	// values, superseded values); one over both could use neither.
+	var rows []struct {
+		ID         int64         `db:"id"`
+		Current    sql.NullInt64 `db:"current_next"`
+		Superseded sql.NullInt64 `db:"superseded_next"`
+	}
+	if err := tx.SelectContext(ctx, &rows, s.rebind(`
+		SELECT r.id,
+			(SELECT MIN(c.upload_id) FROM observations c
+			 WHERE c.metric_id = r.metric_id AND c.area = r.area AND c.period_key = r.period_key
+			   AND c.superseded_by IS NULL AND c.upload_id > r.upload_id) AS current_next,
+			(SELECT MIN(c.upload_id) FROM observations c
+			 WHERE c.metric_id = r.metric_id AND c.area = r.area AND c.period_key = r.period_key
+			   AND c.superseded_by IS NOT NULL AND c.upload_id > r.upload_id) AS superseded_next
+		FROM observations r
+		WHERE r.superseded_by = ?`), id); err != nil {
+		return 0, err
+	}
+	bySuccessor := map[int64][]int64{} // 0: none, current again
+	for _, r := range rows {
+		next := int64(0)
+		for _, n := range []sql.NullInt64{r.Current, r.Superseded} {
+			if n.Valid && (next == 0 || n.Int64 < next) {
+				next = n.Int64
+			}
+		}
+		bySuccessor[next] = append(bySuccessor[next], r.ID)
+	}
+	const perStatement = 500
+	for next, ids := range bySuccessor {
+		var to any
+		if next != 0 {
+			to = next
+		}
+		for len(ids) > 0 {
+			n := min(len(ids), perStatement)
+			q, args, err := sqlx.In(`UPDATE observations SET superseded_by = ? WHERE id IN (?)`, to, ids[:n])
+			if err != nil {
+				return 0, err
+			}
+			if _, err := tx.ExecContext(ctx, s.rebind(q), args...); err != nil {
+				return 0, err
+			}
+			ids = ids[n:]
+		}
+	}
+	return int64(len(bySuccessor[0])), nil
 }
 
 // catalogueChange is a row of catalogue_changes: a measure's entry before

@@ -1,0 +1,260 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/assure-pcc/assure/metrics"
+)
+
+// A series is stored whole as one value (current_series.series and
+// .latest): the dashboard reads a measure's series whole, and decoding
+// one block is many times cheaper than scanning its values as rows. The
+// encoding keeps every observation with its full source (upload, file,
+// upload time, sheet, cell), in the order it was given.
+//
+//	version byte (1)
+//	strings: uvarint count, then each as uvarint length and bytes
+//	uploads: uvarint count, then each as uvarint id, uvarint file (a
+//	         string's index), varint upload time in Unix microseconds
+//	values:  uvarint count, then each as uvarint metric, area, kind
+//	         (strings' indexes), varint start and end (days since
+//	         1970-01-01), 8 bytes of the float64 (little-endian), uvarint
+//	         upload (an upload's index), uvarint sheet (a string's
+//	         index), the cell as uvarint length and bytes
+//
+// Dates are whole days in UTC, as stored everywhere else (dateLayout).
+const seriesCodecVersion = 1
+
+const secondsPerDay = 86400
+
+// encodeSeries encodes obs in their order.
+func encodeSeries(obs []metrics.Observation) []byte {
+	e := newSeriesEncoder()
+	for i := range obs {
+		e.add(&obs[i])
+	}
+	return e.bytes()
+}
+
+// seriesEncoder encodes a series value by value, so that an ingest can
+// keep what it stores of each measure compactly until its Finish.
+type seriesEncoder struct {
+	strIdx map[string]uint64
+	strs   []string
+	upIdx  map[int64]uint64
+	ups    []encodedUpload
+	body   []byte
+	n      int
+}
+
+type encodedUpload struct {
+	id   int64
+	file uint64
+	at   int64
+}
+
+func newSeriesEncoder() *seriesEncoder {
+	return &seriesEncoder{strIdx: map[string]uint64{}, upIdx: map[int64]uint64{}}
+}
+
+func (e *seriesEncoder) str(s string) uint64 {
+	if i, ok := e.strIdx[s]; ok {
+		return i
+	}
+	i := uint64(len(e.strs))
+	e.strIdx[s] = i
+	e.strs = append(e.strs, s)
+	return i
+}
+
+// add appends o.
+func (e *seriesEncoder) add(o *metrics.Observation) {
+	u, ok := e.upIdx[o.Source.UploadID]
+	if !ok {
+		u = uint64(len(e.ups))
+		e.upIdx[o.Source.UploadID] = u
+		e.ups = append(e.ups, encodedUpload{id: o.Source.UploadID, file: e.str(o.Source.File), at: o.Source.UploadedAt.UnixMicro()})
+	}
+	b := e.body
+	b = binary.AppendUvarint(b, e.str(o.MetricID))
+	b = binary.AppendUvarint(b, e.str(o.Area))
+	b = binary.AppendUvarint(b, e.str(string(o.Period.Kind)))
+	b = binary.AppendVarint(b, days(o.Period.Start))
+	b = binary.AppendVarint(b, days(o.Period.End))
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(o.Value))
+	b = binary.AppendUvarint(b, u)
+	b = binary.AppendUvarint(b, e.str(o.Source.Sheet))
+	// A cell's address is its own: written in place, not shared.
+	b = binary.AppendUvarint(b, uint64(len(o.Source.Cell)))
+	b = append(b, o.Source.Cell...)
+	e.body = b
+	e.n++
+}
+
+// bytes is the encoding of the values added so far.
+func (e *seriesEncoder) bytes() []byte {
+	out := make([]byte, 0, len(e.body)+len(e.strs)*8+len(e.ups)*16+16)
+	out = append(out, seriesCodecVersion)
+	out = binary.AppendUvarint(out, uint64(len(e.strs)))
+	for _, s := range e.strs {
+		out = binary.AppendUvarint(out, uint64(len(s)))
+		out = append(out, s...)
+	}
+	out = binary.AppendUvarint(out, uint64(len(e.ups)))
+	for _, u := range e.ups {
+		out = binary.AppendUvarint(out, uint64(u.id))
+		out = binary.AppendUvarint(out, u.file)
+		out = binary.AppendVarint(out, u.at)
+	}
+	out = binary.AppendUvarint(out, uint64(e.n))
+	return append(out, e.body...)
+}
+
+// days is t's day, counted from 1970-01-01 (negative before it).
+func days(t time.Time) int64 {
+	s := t.Unix()
+	d := s / secondsPerDay
+	if s%secondsPerDay < 0 {
+		d--
+	}
+	return d
+}
+
+func fromDays(d int64) time.Time { return time.Unix(d*secondsPerDay, 0).UTC() }
+
+var errCorruptSeries = errors.New("stored series is corrupt")
+
+// seriesReader reads an encoded series.
+type seriesReader struct {
+	b   []byte
+	err error
+}
+
+func (r *seriesReader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errCorruptSeries
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *seriesReader) varint() int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err = errCorruptSeries
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *seriesReader) bytes(n uint64) []byte {
+	if r.err != nil {
+		return nil
+	}
+	if uint64(len(r.b)) < n {
+		r.err = errCorruptSeries
+		return nil
+	}
+	v := r.b[:n]
+	r.b = r.b[n:]
+	return v
+}
+
+// index reads a string's or an upload's index, checked against count.
+func (r *seriesReader) index(count int) int {
+	i := r.uvarint()
+	if r.err == nil && i >= uint64(count) {
+		r.err = errCorruptSeries
+	}
+	if r.err != nil {
+		return 0
+	}
+	return int(i)
+}
+
+// decodeSeries decodes what encodeSeries made, in its order. The strings
+// of all values are shared, as are their sources' file names and times.
+func decodeSeries(b []byte) ([]metrics.Observation, error) {
+	if len(b) == 0 || b[0] != seriesCodecVersion {
+		return nil, fmt.Errorf("%w: unknown version", errCorruptSeries)
+	}
+	r := &seriesReader{b: b[1:]}
+	ns := r.uvarint()
+	if ns > uint64(len(r.b)) {
+		return nil, errCorruptSeries
+	}
+	strs := make([]string, ns)
+	for i := range strs {
+		strs[i] = string(r.bytes(r.uvarint()))
+	}
+	nu := r.uvarint()
+	if nu > uint64(len(r.b)) {
+		return nil, errCorruptSeries
+	}
+	ups := make([]metrics.Source, nu)
+	for i := range ups {
+		id := r.uvarint()
+		file := r.index(len(strs))
+		at := r.varint()
+		if r.err != nil {
+			return nil, r.err
+		}
+		ups[i] = metrics.Source{UploadID: int64(id), File: strs[file], UploadedAt: time.UnixMicro(at).UTC()}
+	}
+	n := r.uvarint()
+	// Each value takes at least 16 bytes: a count larger than the rest
+	// of the bytes allow is corrupt, not a reason to allocate.
+	if r.err != nil || n > uint64(len(r.b))/16 {
+		return nil, errCorruptSeries
+	}
+	obs := make([]metrics.Observation, n)
+	dates := map[int64]time.Time{}
+	date := func(d int64) time.Time {
+		t, ok := dates[d]
+		if !ok {
+			t = fromDays(d)
+			dates[d] = t
+		}
+		return t
+	}
+	for i := range obs {
+		metric := r.index(len(strs))
+		area := r.index(len(strs))
+		kind := r.index(len(strs))
+		start := r.varint()
+		end := r.varint()
+		raw := r.bytes(8)
+		up := r.index(len(ups))
+		sheet := r.index(len(strs))
+		cell := r.bytes(r.uvarint())
+		if r.err != nil {
+			return nil, r.err
+		}
+		src := ups[up]
+		src.Sheet, src.Cell = strs[sheet], string(cell)
+		obs[i] = metrics.Observation{
+			MetricID: strs[metric],
+			Area:     strs[area],
+			Period:   metrics.Period{Kind: metrics.PeriodKind(strs[kind]), Start: date(start), End: date(end)},
+			Value:    math.Float64frombits(binary.LittleEndian.Uint64(raw)),
+			Source:   src,
+		}
+	}
+	if len(r.b) != 0 {
+		return nil, fmt.Errorf("%w: %d bytes left over", errCorruptSeries, len(r.b))
+	}
+	return obs, nil
+}
