@@ -325,5 +325,36 @@ func screenshot(buf *[]byte, height float64) chromedp.Action {
 // awaitPromise makes Evaluate wait for the promise the script returns.
 func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
 
-// saveReadmeShot is a stub until the README's pictures are chosen.
-func saveReadmeShot(t *testing.T, ctx context.Context, dir, path string) {}
+// readmeShots are the README's pictures: the page each shows, as a
+// board member reads it at 1400 pixels, and its file name.
+var readmeShots = map[string]string{
+	"/":                             "overview.png",
+	"/metrics/neighbourhood-crime":  "metric.png",
+	"/finance":                      "finance.png",
+	"/boardpack?meeting=2022-02-10": "boardpack.png",
+}
+
+// saveReadmeShot writes the README's picture of path, when it has one:
+// the first 1,000 pixels of the page at 1400 wide, as a PNG, so the
+// README shows Assure as it is.
+func saveReadmeShot(t *testing.T, ctx context.Context, dir, path string) {
+	t.Helper()
+	name, ok := readmeShots[path]
+	if !ok {
+		return
+	}
+	var shot []byte
+	err := chromedp.Run(ctx, emulation.SetDeviceMetricsOverride(1400, 1000, 1, false),
+		chromedp.Evaluate(settledJS, nil, awaitPromise),
+		chromedp.Evaluate(`window.scrollTo(0, 0)`, nil),
+		chromedp.CaptureScreenshot(&shot))
+	if err != nil {
+		t.Fatalf("README picture of %s: %v", path, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
