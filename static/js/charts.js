@@ -104,8 +104,10 @@
 
   // The font ECharts draws text in unless told otherwise.
   var FONT_FAMILY = 'sans-serif';
-  var measurer = document.createElement('canvas').getContext('2d');
+  // The canvas text is measured on, made when first needed.
+  var measurer = null;
   function textWidth(text, size, weight) {
+    measurer = measurer || document.createElement('canvas').getContext('2d');
     measurer.font = (weight || 'normal') + ' ' + size + 'px ' + FONT_FAMILY;
     return measurer.measureText(text).width;
   }
