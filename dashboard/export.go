@@ -32,6 +32,12 @@ func (s *Server) handleMetricExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The period and area the page showed, when its link carries them.
+	tp, err := readTimePlace(c, areasOf(obs), true)
+	if err != nil {
+		return err
+	}
+	obs = tp.choose(obs)
 	switch format {
 	case "csv":
 		b, err := export.SeriesCSV(m, obs)

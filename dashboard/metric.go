@@ -30,11 +30,12 @@ type sourceRow struct {
 	Period, Area, Value string
 	File, Sheet, Cell   string
 	Uploaded            string
+	period              metrics.Period
 }
 
 // metricParams are the query parameters a measure's page and its series
 // read.
-var metricParams = []string{"area", "baseline", "compare"}
+var metricParams = []string{"area", "baseline", "compare", "period", "from", "to"}
 
 type metricPage struct {
 	// asGiven is set when the page read every parameter as given (see
@@ -44,7 +45,13 @@ type metricPage struct {
 	Metric metrics.Metric
 	Target string
 	Chart  *chart.ChartPanel
-	Table  seriesTable
+	// Table is the figures of the period and area chosen (Choice), newest
+	// first; HasFigures is whether the measure has any figures at all,
+	// and AllShown says which periods they cover.
+	Table      seriesTable
+	Choice     timePlace
+	HasFigures bool
+	AllShown   string
 	// Analysis is one area's standing: the force-wide area, or the one
 	// ?area= names (see analysis.go).
 	Analysis analysisView
@@ -91,16 +98,19 @@ func buildSeriesTable(m metrics.Metric, obs []metrics.Observation) seriesTable {
 	}
 	t.Rows = make([]seriesRow, len(t.Periods))
 	for i, p := range t.Periods {
-		t.Rows[i] = seriesRow{Period: p.Label(), Cells: make([]string, len(t.Areas))}
+		t.Rows[len(t.Rows)-1-i] = seriesRow{Period: p.Label(), Cells: make([]string, len(t.Areas))}
 	}
 	for _, o := range obs {
-		t.Rows[periodIdx[o.Period.Key()]].Cells[areaIdx[o.Area]] = formatValue(o.Value, m.Unit)
+		// Newest first: the row of the latest period is at the top.
+		t.Rows[len(t.Rows)-1-periodIdx[o.Period.Key()]].Cells[areaIdx[o.Area]] = formatValue(o.Value, m.Unit)
 		t.Sources = append(t.Sources, sourceRow{
 			Period: o.Period.Label(), Area: o.Area, Value: formatValue(o.Value, m.Unit),
 			File: o.Source.File, Sheet: o.Source.Sheet, Cell: o.Source.Cell,
 			Uploaded: o.Source.UploadedAt.Format("2 Jan 2006 15:04"),
+			period:   o.Period,
 		})
 	}
+	sort.SliceStable(t.Sources, func(i, j int) bool { return metrics.ComparePeriods(t.Sources[i].period, t.Sources[j].period) > 0 })
 	return t
 }
 
@@ -161,12 +171,23 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	if m.Target != nil {
 		p.Target = formatValue(*m.Target, m.Unit)
 	}
-	p.Table = buildSeriesTable(m, obs)
-	var anns []metrics.Annotation
-	if p.Context, anns, err = s.loadMetricContext(ctx, c, m, p.Table.Periods); err != nil {
+	// The choice of period and area limits the chart by period and the
+	// tables; the analysis (how it stands, signal or noise) is of the
+	// whole series, since process limits from a year's figures alone
+	// would be other limits, and the page says so.
+	if p.Choice, err = readTimePlace(c, areasOf(obs), false); err != nil {
 		return metricPage{}, err
 	}
-	if p.Chart, err = metricChart(m, obs, p.Table, anns); err != nil {
+	p.Choice.keep(c, "baseline", "compare")
+	shown := p.Choice.choose(obs)
+	p.HasFigures, p.AllShown = len(obs) > 0, shownText(obs)
+	all := buildSeriesTable(m, obs)
+	var anns []metrics.Annotation
+	if p.Context, anns, err = s.loadMetricContext(ctx, c, m, all.Periods); err != nil {
+		return metricPage{}, err
+	}
+	p.Table = buildSeriesTable(m, shown)
+	if p.Chart, err = metricChart(m, shown, p.Table, anns); err != nil {
 		return metricPage{}, err
 	}
 	area := metrics.HeadlineArea(areasOf(obs), c.QueryParam("area"))

@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -36,6 +35,9 @@ const outliersListed = 50
 type responseTimesPage struct {
 	Page
 	responseTimesView
+	// Choice is the period and area shown; AllShown the months of every
+	// incident of the priority.
+	Choice timePlace
 	// MonthlyDownload and OutliersDownload link those tables to their
 	// .csv and .xlsx.
 	MonthlyDownload, OutliersDownload tableDownload
@@ -79,6 +81,10 @@ type responseTimesView struct {
 	Histogram, Monthly, BySetting *chart.ChartPanel
 	// Sources are the files the incidents came from.
 	Sources []string
+	// choice is the period and area the incidents were narrowed to;
+	// Loaded is whether any incidents are loaded at all, in any period.
+	choice timePlace
+	Loaded bool
 	// monthly and outliers are the monthly and outlier tables as
 	// numbers, every outlier included, for the exports.
 	monthly  []monthFigures
@@ -128,9 +134,10 @@ func (s *Server) handleResponseTimes(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := responseTimesPage{Page: s.page(c, "Response times"), responseTimesView: v}
+	p := responseTimesPage{Page: s.page(c, "Response times"), responseTimesView: v, Choice: v.choice}
 	p.Sensitive = true
-	q := url.Values{"priority": {v.Priority}}
+	q := v.choice.query()
+	q.Set("priority", v.Priority)
 	p.MonthlyDownload = newTableDownload("/response-times/export/monthly", q, "response times by month, "+v.Priority+" incidents")
 	p.OutliersDownload = newTableDownload("/response-times/export/outliers", q, "every outlying response time, "+v.Priority+" incidents")
 	return s.renderOK(c, "responsetimes", p)
@@ -148,13 +155,52 @@ func (s *Server) responseTimes(c echo.Context) (responseTimesView, error) {
 	if err != nil {
 		return responseTimesView{}, err
 	}
+	tp, err := readTimePlace(c, incidentAreas(recs), true)
+	if err != nil {
+		return responseTimesView{}, err
+	}
+	tp.keep(c, "priority")
+	loaded := len(recs) > 0
+	recs = tp.chooseIncidents(recs)
 	v, err := buildResponseTimes(recs, c.QueryParam("priority"), targets)
+	v.choice, v.Loaded = tp, loaded
 	if err != nil || len(v.Priorities) == 0 {
 		return v, err
 	}
 	v.Targets = settings
 	v.Reconciled, err = s.reconcileResponse(ctx, auth.Scope(c), settings, recs, v.Priority)
 	return v, err
+}
+
+// incidentAreas are the areas of the incidents, in order.
+func incidentAreas(recs []store.IncidentRecord) []string {
+	var areas []string
+	for _, r := range recs {
+		if r.Area != "" && !slices.Contains(areas, r.Area) {
+			areas = append(areas, r.Area)
+		}
+	}
+	slices.Sort(areas)
+	return areas
+}
+
+// chooseIncidents narrows the incidents to the period and area chosen;
+// the last months count back from the latest incident's month.
+func (tp *timePlace) chooseIncidents(recs []store.IncidentRecord) []store.IncidentRecord {
+	var latest metrics.Period
+	for _, r := range recs {
+		if latest.IsZero() || metrics.ComparePeriods(r.Month, latest) > 0 {
+			latest = r.Month
+		}
+	}
+	w := tp.window(latest)
+	var out []store.IncidentRecord
+	for _, r := range recs {
+		if w.Contains(r.Month) && (tp.Area == "" || r.Area == tp.Area) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // minutesText writes minutes for the page: "14.2 minutes".
@@ -323,7 +369,8 @@ func (v *responseTimesView) addMonths(months []metrics.Period, byMonth map[strin
 			s.into[i], *s.figure = &share, &share
 			*s.cell = formatNumber(share) + "%"
 		}
-		v.Months = append(v.Months, row)
+		// Newest first: the table's top row is the latest month.
+		v.Months = append([]monthRow{row}, v.Months...)
 		v.monthly = append(v.monthly, figures)
 	}
 	monthly, err := chart.LineChartPanel("rt-monthly", "Response time by month: mean, median and 90th percentile", "minutes", labels, []chart.LineSeries{

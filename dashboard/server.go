@@ -243,6 +243,8 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	signed.GET("/uploads", s.handleUploads)
 	signed.POST("/uploads", s.handleUploadCheck, upload...)
 	signed.POST("/uploads/confirm", s.handleUploadConfirm, s.inTurn)
+	signed.GET("/uploads/templates/performance.xlsx", s.handlePerformanceTemplate)
+	signed.GET("/uploads/templates/finance.xlsx", s.handleFinanceTemplate)
 	signed.GET("/uploads/:id/original", s.handleUploadOriginal)
 	signed.GET("/uploads/:id/rollback", s.handleUploadRollbackConfirm)
 	signed.POST("/uploads/:id/rollback", s.handleUploadRollback)

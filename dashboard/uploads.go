@@ -26,8 +26,11 @@ const multipartSlack = 1 << 20
 type uploadsPage struct {
 	Page
 	CanUpload bool
-	Uploads   []uploadRow
-	Report    *ingest.Report
+	// PerformanceTemplate and FinanceTemplate are the templates the
+	// reader may fill in: those of the kinds they upload.
+	PerformanceTemplate, FinanceTemplate bool
+	Uploads                              []uploadRow
+	Report                               *ingest.Report
 	// Confirm is set after a clean dry run: the checked file waits for
 	// the uploader to store it.
 	Confirm bool
@@ -145,7 +148,9 @@ func (s *Server) uploadsPage(c echo.Context, rep *ingest.Report, confirm bool) (
 		return uploadsPage{}, err
 	}
 	p := uploadsPage{Page: s.page(c, "Uploads"), Report: rep, Confirm: confirm,
-		CanUpload: u.CanUpload(metrics.KindPerformance) || u.CanUpload(metrics.KindFinance)}
+		CanUpload:           u.CanUpload(metrics.KindPerformance) || u.CanUpload(metrics.KindFinance),
+		PerformanceTemplate: auth.MayUpload(u, metrics.KindPerformance) == nil,
+		FinanceTemplate:     auth.MayUpload(u, metrics.KindFinance) == nil}
 	if u.CanUpload(metrics.KindTable) {
 		p.Mappings = mapping.List()
 	}
@@ -271,7 +276,7 @@ func (s *Server) handleUploadOriginal(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", asciiFileName(up.FileName)))
-	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", content)
+	return c.Blob(http.StatusOK, xlsxType, content)
 }
 
 // asciiFileName keeps a download's name safe in a header.

@@ -386,6 +386,15 @@ func (r *performanceReader) readRow(ctx context.Context, s *sheetState, rowNum i
 		return nil
 	}
 	periodCell, hasPeriod := byCol(rolePeriod)
+	valueCell, hasValue := byCol(roleValue)
+	if !hasPeriod && !hasValue {
+		// A measure and an area with neither period nor value hold
+		// nothing: the pre-filled template lists one such row per measure
+		// and area for the analyst to fill in, and rows left as they came
+		// are not mistakes.
+		r.counts.SkippedRows++
+		return nil
+	}
 	if !hasPeriod {
 		r.probs.errorf(s.sheet, xlsx.CellName(h.cols[rolePeriod], rowNum), "the period is blank: write it as 2021-08, Aug-21, 2021/22 Q3 or 2021/22")
 		return nil
@@ -395,7 +404,6 @@ func (r *performanceReader) readRow(ctx context.Context, s *sheetState, rowNum i
 		r.probs.errorf(s.sheet, xlsx.CellName(periodCell.Col, rowNum), "%s", metrics.ErrorMessage(err))
 		return nil
 	}
-	valueCell, hasValue := byCol(roleValue)
 	if !hasValue {
 		r.counts.SkippedRows++
 		return nil

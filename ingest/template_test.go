@@ -77,3 +77,53 @@ func TestPerformanceTemplateIngests(t *testing.T) {
 		}
 	})
 }
+
+// The template filled in with the catalogue ingests as it comes, storing
+// nothing: its Data rows, a measure and an area each, wait for a period
+// and a value. Filled in, a row is stored; a period with no value is
+// skipped as before, and a value with no period is still an error.
+func TestCatalogueTemplateIngests(t *testing.T) {
+	target := 15.0
+	measures := []spreadsheet.CatalogueMeasure{
+		{ID: "calls-999", Name: "999 calls", Unit: "calls", Direction: "none", Classification: "open", Category: "Demand", Areas: []string{"Force", "North"}},
+		{ID: "response", Name: "Response time", Unit: "minutes", Direction: "down", Classification: "sensitive", Category: "Local priority", Target: &target, Areas: []string{"Force"}},
+	}
+	var buf bytes.Buffer
+	if err := spreadsheet.WriteCatalogueTemplate(&buf, measures); err != nil {
+		t.Fatal(err)
+	}
+	fill := func(cells map[string]any) []byte {
+		f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		for ref, v := range cells {
+			if err := f.SetCellValue("Data", ref, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var out bytes.Buffer
+		if _, err := f.WriteTo(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Bytes()
+	}
+	forEachStore(t, func(t *testing.T, st *store.Store) {
+		rep := ingestBytes(t, st, "as-downloaded.xlsx", buf.Bytes(), Options{})
+		requireStatus(t, rep, StatusStored)
+		if rep.Counts.Observations != 0 || rep.Counts.SkippedRows != 3 {
+			t.Errorf("as downloaded: counts %+v, want 3 rows skipped and nothing stored", rep.Counts)
+		}
+		rep = ingestBytes(t, st, "filled.xlsx", fill(map[string]any{"C2": "2021-08", "D2": 451, "C3": "2021-08"}), Options{})
+		requireStatus(t, rep, StatusStored)
+		if rep.Counts.Observations != 1 {
+			t.Errorf("filled: counts %+v, want 1 value", rep.Counts)
+		}
+		rep = ingestBytes(t, st, "no-period.xlsx", fill(map[string]any{"D4": 12}), Options{})
+		requireStatus(t, rep, StatusRejected)
+		if len(rep.Errors) != 1 || rep.Errors[0].Cell != "C4" {
+			t.Errorf("a value without a period: errors %+v, want one at C4", rep.Errors)
+		}
+	})
+}

@@ -130,7 +130,7 @@ const fs = require('fs');
 const vm = require('vm');
 function node(tag, attrs, text) {
   const n = {
-    tagName: tag.toUpperCase(), attrs: Object.assign({}, attrs), textContent: text || '', classes: [],
+    tagName: tag.toUpperCase(), attrs: Object.assign({}, attrs), textContent: text || '', classes: [], style: {}, clientWidth: 600,
     getAttribute(k) { return Object.prototype.hasOwnProperty.call(this.attrs, k) ? this.attrs[k] : null; },
     setAttribute(k, v) { this.attrs[k] = String(v); },
   };
@@ -157,10 +157,17 @@ const sandbox = {
     querySelectorAll(sel) { if (sel !== '[data-chart]') throw new Error('selector ' + sel); return charts; },
     getElementById(id) { return holders.find((h) => h.attrs.id === id) || null; },
     addEventListener() {},
+    // A canvas whose text is 7 pixels a character: charts.js measures
+    // titles and labels to fit them to the chart's width.
+    createElement(tag) {
+      if (tag !== 'canvas') throw new Error('createElement ' + tag);
+      return { getContext() { return { font: '', measureText(t) { return { width: String(t).length * 7 }; } }; } };
+    },
   },
   console: { error() {} },
 };
 sandbox.window = {
+  console: sandbox.console,
   addEventListener(type, fn) { (listeners[type] = listeners[type] || []).push(fn); },
   requestAnimationFrame(fn) { fn(); },
   echarts: {

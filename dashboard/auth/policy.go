@@ -23,9 +23,10 @@ import (
 //	                     response times, editions, uploads or the catalogue (404 or sign-in)
 //	every signed-in user everything sensitive too (metrics.User.Scope), the uploads list,
 //	                     the catalogue and its proposals, their own password
-//	analysts             upload performance workbooks and tables, edit the catalogue,
+//	analysts             upload performance workbooks and tables (and download their
+//	                     template, filled in with the catalogue), edit the catalogue,
 //	                     write annotations and commentary, publish board pack editions
-//	finance officers     upload finance workbooks
+//	finance officers     upload finance workbooks (and download their template)
 //	administrators       users and tokens, approve classification proposals,
 //	                     publish board pack editions
 //	a disabled user      what the public sees

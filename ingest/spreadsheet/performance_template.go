@@ -58,15 +58,47 @@ const incidentsExample = "    CC-2108-0001 | Immediate | Urban | North | 2021-08
 // incidentTimeFormat is the number format of the template's time columns.
 var incidentTimeFormat = "yyyy-mm-dd hh:mm"
 
+// CatalogueMeasure is one measure of the catalogue as the pre-filled
+// performance template lists it: its Metrics row, and the areas it has
+// figures for, each of which gets a Data row to fill in. Derived
+// measures get no Data rows (their values are computed).
+type CatalogueMeasure struct {
+	ID, Name, Unit, Direction, Classification, Category string
+	Target, Benchmark                                   *float64
+	BenchmarkLabel, Derived                             string
+	Areas                                               []string
+}
+
+// filledInstructions open the Instructions sheet of a pre-filled
+// template, before the general ones.
+var filledInstructions = []string{
+	"This copy is filled in with the catalogue as it stood when it was downloaded.",
+	"  Metrics sheet: one row per measure, as the catalogue holds it. Change a row only to change the catalogue: the check before storing lists every change the sheet makes.",
+	"  Data sheet: one row per measure and area that has figures. Write the Period and Value of each; copy a row for each further period.",
+	"  Rows left without a period and a value are skipped. Delete the rows of measures you do not report.",
+	"",
+}
+
 // WritePerformanceTemplate writes a blank performance workbook that the
 // ingest accepts: Instructions, Metrics, Data and Incidents sheets.
-func WritePerformanceTemplate(w io.Writer) error {
+func WritePerformanceTemplate(w io.Writer) error { return WriteCatalogueTemplate(w, nil) }
+
+// WriteCatalogueTemplate writes the performance template filled in with
+// measures: each on the Metrics sheet, so that the figures are named as
+// the catalogue names them, and a Data row for each of its areas, with
+// period and value left for the analyst. With no measures it is the
+// blank template.
+func WriteCatalogueTemplate(w io.Writer, measures []CatalogueMeasure) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", "Instructions"); err != nil {
 		return err
 	}
-	for i, line := range performanceInstructions {
+	instructions := performanceInstructions
+	if len(measures) > 0 {
+		instructions = append(append(append([]string{}, performanceInstructions[:2]...), filledInstructions...), performanceInstructions[2:]...)
+	}
+	for i, line := range instructions {
 		if err := f.SetCellStr("Instructions", fmt.Sprintf("A%d", i+1), line); err != nil {
 			return err
 		}
@@ -127,6 +159,63 @@ func WritePerformanceTemplate(w io.Writer) error {
 	if err := f.SetColStyle("Incidents", "E:F", when); err != nil {
 		return err
 	}
+	if err := fillCatalogue(f, measures); err != nil {
+		return err
+	}
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// fillCatalogue writes measures on the Metrics sheet and their areas on
+// the Data sheet, below the headings.
+func fillCatalogue(f *excelize.File, measures []CatalogueMeasure) error {
+	dataRow := 2
+	for i, m := range measures {
+		row := []any{m.ID, m.Name, m.Unit, m.Direction, blankOr(m.Target), m.Classification, m.Category, blankOr(m.Benchmark), m.BenchmarkLabel, m.Derived}
+		if err := setRow(f, "Metrics", i+2, row); err != nil {
+			return err
+		}
+		if m.Derived != "" {
+			continue
+		}
+		for _, area := range m.Areas {
+			if err := setRow(f, "Data", dataRow, []any{m.ID, area}); err != nil {
+				return err
+			}
+			dataRow++
+		}
+	}
+	return nil
+}
+
+// setRow writes values from column A of a row: text as text (never a
+// formula, whatever it starts with), numbers as numbers, nil as blank.
+func setRow(f *excelize.File, sheet string, row int, values []any) error {
+	for i, v := range values {
+		cell, err := excelize.CoordinatesToCellName(i+1, row)
+		if err != nil {
+			return err
+		}
+		switch v := v.(type) {
+		case nil:
+		case string:
+			if v != "" {
+				err = f.SetCellStr(sheet, cell, v)
+			}
+		default:
+			err = f.SetCellValue(sheet, cell, v)
+		}
+		if err != nil {
+			return fmt.Errorf("%s!%s: %w", sheet, cell, err)
+		}
+	}
+	return nil
+}
+
+// blankOr is a figure's value, or nil for none.
+func blankOr(v *float64) any {
+	if v == nil {
+		return nil
+	}
+	return *v
 }

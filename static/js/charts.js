@@ -20,6 +20,15 @@
  *   the Content-Security-Policy (style-src 'self') refuses, so they came
  *   out unstyled, with a policy error each. Every option passes through
  *   canvasTooltips, so no chart can bring the HTML ones back.
+ * - The option is fitted to the chart's width (fit) each time it is drawn
+ *   or resized, a phone's 390 pixels and an A4 page's as much as a
+ *   desktop's, with the same information at every width: the title wraps
+ *   rather than running off the canvas, the legend wraps rather than
+ *   paging (so the target's entry is never hidden), the value axis has as
+ *   many ticks as fit, and a horizontal bar chart too narrow for its
+ *   names beside the bars writes each name, with its bar's own label,
+ *   on a line above the bar. The chart grows taller by what the extra
+ *   lines take, so the plot keeps its size.
  *
  * Include after echarts.min.js, both with defer:
  *   <script src="/static/js/echarts.min.js" defer></script>
@@ -93,6 +102,192 @@
     return typeof v === 'number' && isFinite(v) ? tipNumber.format(v) : '-';
   }
 
+  // The font ECharts draws text in unless told otherwise.
+  var FONT_FAMILY = 'sans-serif';
+  // The canvas text is measured on, made when first needed.
+  var measurer = null;
+  function textWidth(text, size, weight) {
+    measurer = measurer || document.createElement('canvas').getContext('2d');
+    measurer.font = (weight || 'normal') + ' ' + size + 'px ' + FONT_FAMILY;
+    return measurer.measureText(text).width;
+  }
+
+  // wrapLines counts the lines text takes at width, broken between words
+  // as ECharts' overflow 'break' breaks it.
+  function wrapLines(text, width, size, weight) {
+    var words = String(text).split(/\s+/), lines = 1, line = '';
+    for (var i = 0; i < words.length; i++) {
+      var next = line ? line + ' ' + words[i] : words[i];
+      if (line && textWidth(next, size, weight) > width) {
+        lines++;
+        line = words[i];
+      } else {
+        line = next;
+      }
+    }
+    return lines;
+  }
+
+  function first(v) {
+    return Array.isArray(v) ? v[0] : v;
+  }
+
+  function px(v, fallback) {
+    var n = parseFloat(v);
+    return isFinite(n) ? n : fallback;
+  }
+
+  // NARROW is the width below which a horizontal bar chart writes its
+  // names above the bars: beside them, names and bar labels would share
+  // too little room and overprint.
+  var NARROW = 560;
+  var LEGEND_ROW = 24;
+
+  // legendRows counts the rows a plain legend takes at width: each entry
+  // is its symbol (25 px), a gap of 5 and its text, entries 10 px apart,
+  // wrapped as ECharts wraps them.
+  function legendRows(names, width) {
+    var rows = 1, x = 0;
+    for (var i = 0; i < names.length; i++) {
+      var w = 25 + 5 + textWidth(names[i], 12);
+      if (x > 0 && x + w > width) {
+        rows++;
+        x = 0;
+      }
+      x += w + 10;
+    }
+    return rows;
+  }
+
+  function seriesNames(option) {
+    var names = [];
+    (option.series || []).forEach(function (s) {
+      if (s && typeof s.name === 'string' && names.indexOf(s.name) < 0) {
+        names.push(s.name);
+      }
+    });
+    return names;
+  }
+
+  // barLabels maps each category of a horizontal bar chart to the labels
+  // its bars carry ("£512k overspend"), and takes them off the bars.
+  function takeBarLabels(option, categories) {
+    var labels = {};
+    (option.series || []).forEach(function (s) {
+      (s.data || []).forEach(function (d, i) {
+        if (d && typeof d === 'object' && d.label && d.label.show && typeof d.label.formatter === 'string') {
+          labels[categories[i]] = d.label.formatter;
+          d.label = { show: false };
+        }
+      });
+    });
+    return labels;
+  }
+
+  // fit returns a copy of option fitted to a chart width pixels wide, and
+  // the extra height in pixels its wrapped lines need.
+  function fit(base, width) {
+    var option = JSON.parse(JSON.stringify(base));
+    var grid = first(option.grid);
+    var title = first(option.title);
+    var toolbox = first(option.toolbox);
+    var titleExtra = 0, legendExtra = 0;
+    if (title && title.text && title.show !== false) {
+      var ts = title.textStyle || (title.textStyle = {});
+      var size = px(ts.fontSize, 18);
+      // The toolbox's button sits below the title's first line, so the
+      // title may run to the right edge.
+      ts.width = Math.max(80, width - 16);
+      ts.overflow = 'break';
+      ts.lineHeight = Math.round(size * 1.25);
+      titleExtra = (wrapLines(title.text, ts.width, size, 'bolder') - 1) * ts.lineHeight;
+      if (toolbox && toolbox.top !== undefined) {
+        toolbox.top = px(toolbox.top, 28) + titleExtra;
+      }
+    }
+    var legend = first(option.legend);
+    if (legend && legend.show !== false) {
+      legend.type = 'plain';
+      legend.left = 0;
+      legend.right = 0;
+      legendExtra = (legendRows(seriesNames(option), width - 10) - 1) * LEGEND_ROW;
+    }
+    // Only what needs more room is moved: a sparkline's grid in
+    // percentages is left alone.
+    if (grid && titleExtra) {
+      grid.top = px(grid.top, 60) + titleExtra;
+    }
+    if (grid && legendExtra) {
+      grid.bottom = px(grid.bottom, 40) + legendExtra;
+    }
+    var extra = titleExtra + legendExtra;
+    var plot = width - (grid ? px(grid.left, 8) + px(grid.right, 24) : 32);
+    [].concat(option.xAxis || [], option.yAxis || []).forEach(function (axis) {
+      if (axis && axis.type === 'value') {
+        axis.axisLabel = axis.axisLabel || {};
+        axis.axisLabel.hideOverlap = true;
+      }
+    });
+    [].concat(option.yAxis || []).forEach(function (axis) {
+      // A value axis's name (the unit) is centred over the axis by
+      // default, which puts half of a long one ("offences per 1,000
+      // residents") off the chart's left edge: it starts at the axis.
+      if (axis && axis.type === 'value' && axis.name) {
+        axis.nameTextStyle = axis.nameTextStyle || {};
+        axis.nameTextStyle.align = 'left';
+      }
+    });
+    var x = first(option.xAxis), y = first(option.yAxis);
+    if (x && x.type === 'value' && y && y.type === 'category') {
+      // A value axis across the chart: a tick every 90 pixels or so,
+      // so that "-1,000" and "-500" never run together.
+      x.splitNumber = Math.max(2, Math.min(5, Math.floor(plot / 90)));
+    }
+    if (x && x.type === 'category') {
+      // Period labels across: as many as fit, the rest left out.
+      x.axisLabel = x.axisLabel || {};
+      x.axisLabel.hideOverlap = true;
+    }
+    if (width < NARROW && x && x.type === 'value' && y && y.type === 'category' && Array.isArray(y.data)) {
+      extra += narrowBars(option, grid, y, width);
+    }
+    return { option: option, extra: extra };
+  }
+
+  // narrowBars writes each category's name, and its bar's label, on a
+  // line (or two) above the bar, across the whole width; the bars are
+  // thinner, and each row is tall enough for its lines and bar. It
+  // returns the extra height the rows take beyond the chart's own.
+  function narrowBars(option, grid, y, width) {
+    var categories = y.data.map(function (c) { return c && typeof c === 'object' ? c.value : c; });
+    var labels = takeBarLabels(option, categories);
+    var BAR = 14, LINE = 16;
+    var text = function (name) { return labels[name] ? name + ': ' + labels[name] : String(name); };
+    var room = width - 24;
+    var lines = 1;
+    categories.forEach(function (c) { lines = Math.max(lines, wrapLines(text(c), room, 12)); });
+    (option.series || []).forEach(function (s) {
+      s.barMaxWidth = BAR;
+    });
+    y.axisLabel = {
+      show: true, interval: 0, inside: true, align: 'left', verticalAlign: 'bottom',
+      width: room, overflow: 'break', lineHeight: LINE,
+      padding: [0, 0, BAR / 2 + 3, 0], color: '#0b0c0c',
+      formatter: text
+    };
+    y.axisTick = { show: false };
+    y.axisLine = { show: true, onZero: false };
+    if (grid) {
+      // Room for half the widest tick label ("-1,500") at either end.
+      grid.left = 24;
+      grid.right = 24;
+    }
+    // Each row: its lines, the bar, and a gap before the next row.
+    var row = lines * LINE + BAR + 16;
+    var plot = 360 - (grid ? px(grid.top, 48) + px(grid.bottom, 56) : 100);
+    return Math.max(0, categories.length * row - plot);
+  }
+
   function titleOf(option) {
     var t = Array.isArray(option.title) ? option.title[0] : option.title;
     return t && typeof t.text === 'string' ? t.text : '';
@@ -149,10 +344,13 @@
     try {
       // Remove the fallback sentence shown to browsers without scripts.
       el.textContent = '';
-      var chart = window.echarts.init(el, null, { renderer: 'canvas' });
       canvasTooltips(option);
-      chart.setOption(option);
-      charts.push(chart);
+      var entry = { el: el, base: option, height: el.clientHeight, width: 0, chart: null };
+      var fitted = refit(entry);
+      var chart = window.echarts.init(el, null, { renderer: 'canvas' });
+      entry.chart = chart;
+      chart.setOption(fitted);
+      charts.push(entry);
       el.setAttribute('data-chart-state', 'drawn');
       addSaveButton(el, chart, option);
     } catch (e) {
@@ -169,9 +367,26 @@
     }
   }
 
+  // refit fits a chart's option to its element's width and sets the
+  // element's height for it; it returns the option fitted.
+  function refit(entry) {
+    var width = entry.el.clientWidth;
+    var f = fit(entry.base, width);
+    // Functions (formatters) do not survive the copy in fit; the
+    // tooltips' are put back.
+    canvasTooltips(f.option);
+    entry.el.style.height = (entry.height + f.extra) + 'px';
+    entry.width = width;
+    return f.option;
+  }
+
   function resizeAll() {
     for (var i = 0; i < charts.length; i++) {
-      charts[i].resize();
+      var e = charts[i];
+      if (e.el.clientWidth !== e.width) {
+        e.chart.setOption(refit(e), true);
+      }
+      e.chart.resize();
     }
   }
 
