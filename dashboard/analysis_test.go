@@ -115,8 +115,8 @@ func TestMetricPageHoldsToAccount(t *testing.T) {
 			}{
 				{"/metrics/resp", 200, []string{
 					"Force, Dec 2021: 17.2 minutes", `class="status-red">Off target</span> (target 15 minutes)`,
-					"Against the same period of 2019 (Dec 2019: 13.4 minutes)", "+3.8 minutes (+28.36%)</strong>: worse",
-					"against Dec 2020 (15 minutes)", "+2.2 minutes (+14.67%): worse",
+					"Against the same period of 2019 (Dec 2019: 13.4 minutes)", "+3.8 minutes (+28.4%)</strong>: worse",
+					"against Dec 2020 (15.0 minutes)", "+2.2 minutes (+14.7%): worse",
 					`data-chart="chart-spc"`, "Upper process limit", "Lower process limit",
 					"Unusual change: a concern (special cause)", "which is a concern because lower is better",
 					`data-chart="chart-areas"`, "By area, Dec 2021", `href="/metrics/resp?area=North&amp;baseline=2019"`,
@@ -267,7 +267,7 @@ func TestOverviewExceptionsFirst(t *testing.T) {
 				}
 				at = i
 			}
-			for _, s := range []string{"+3.8 minutes (+28.36%), worse", "Against Dec 2019", `data-chart="spark-`, "Last 12 values, Force", "Unusual change: a concern (special cause)"} {
+			for _, s := range []string{"+3.8 minutes (+28.4%), worse", "Against Dec 2019", `data-chart="spark-`, "Last 12 values, Force", "Unusual change: a concern (special cause)"} {
 				if !pageHas(body, s) {
 					t.Errorf("overview: no %q", s)
 				}

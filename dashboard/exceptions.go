@@ -121,7 +121,7 @@ func (t *tileAnalysis) addSparkline(m metrics.Metric, a metrics.Analysis, id str
 	for i, p := range points {
 		v := p.Value
 		labels[i], values[i] = p.Period.Label(), &v
-		t.SparkRows = append(t.SparkRows, sparkRow{Period: p.Period.Label(), Value: formatValue(v, m.Unit)})
+		t.SparkRows = append(t.SparkRows, sparkRow{Period: p.Period.Label(), Value: formatFigure(v, m.Unit)})
 	}
 	rag := ""
 	switch a.RAG {

@@ -94,9 +94,9 @@ func buildSeriesTable(m metrics.Metric, obs []metrics.Observation) seriesTable {
 		t.Rows[i] = seriesRow{Period: p.Label(), Cells: make([]string, len(t.Areas))}
 	}
 	for _, o := range obs {
-		t.Rows[periodIdx[o.Period.Key()]].Cells[areaIdx[o.Area]] = formatValue(o.Value, m.Unit)
+		t.Rows[periodIdx[o.Period.Key()]].Cells[areaIdx[o.Area]] = formatFigure(o.Value, m.Unit)
 		t.Sources = append(t.Sources, sourceRow{
-			Period: o.Period.Label(), Area: o.Area, Value: formatValue(o.Value, m.Unit),
+			Period: o.Period.Label(), Area: o.Area, Value: formatFigure(o.Value, m.Unit),
 			File: o.Source.File, Sheet: o.Source.Sheet, Cell: o.Source.Cell,
 			Uploaded: o.Source.UploadedAt.Format("2 Jan 2006 15:04"),
 		})
@@ -159,7 +159,7 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	p := metricPage{Page: s.page(c, m.Name), Metric: m}
 	p.Sensitive = m.Classification == metrics.Sensitive
 	if m.Target != nil {
-		p.Target = formatValue(*m.Target, m.Unit)
+		p.Target = formatTarget(*m.Target, m.Unit)
 	}
 	p.Table = buildSeriesTable(m, obs)
 	var anns []metrics.Annotation
@@ -185,7 +185,7 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 		return metricPage{}, err
 	}
 	if m.Benchmark != nil {
-		p.Benchmark = formatValue(*m.Benchmark, m.Unit)
+		p.Benchmark = formatTarget(*m.Benchmark, m.Unit)
 	}
 	if p.Derived, p.Inputs, err = s.derivedFrom(ctx, auth.Scope(c), m); err != nil {
 		return metricPage{}, err

@@ -149,7 +149,7 @@ func buildTiles(latest []store.LatestValue, series map[string][]metrics.Observat
 func newTile(lv store.LatestValue) tile {
 	t := tile{Metric: lv.Metric, Status: metrics.NoTarget}
 	if lv.Metric.Target != nil {
-		t.Target = formatValue(*lv.Metric.Target, lv.Metric.Unit)
+		t.Target = formatTarget(*lv.Metric.Target, lv.Metric.Unit)
 	}
 	if len(lv.Values) == 0 {
 		return t

@@ -135,7 +135,7 @@ func (s *Server) publicMetric(ctx context.Context, id string) (publicMetricPage,
 	p := publicMetricPage{Metric: m, Table: buildSeriesTable(m, obs), Annotations: newAnnotationViews(anns)}
 	p.Coverage = coverage(p.Table)
 	if m.Target != nil {
-		p.Target = formatValue(*m.Target, m.Unit)
+		p.Target = formatTarget(*m.Target, m.Unit)
 	}
 	p.Chart, err = metricChart(m, obs, p.Table, anns)
 	return p, obs, err

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -49,8 +50,14 @@ func (s *Server) page(c echo.Context, title string) Page {
 
 // templateFuncs are the helpers templates may call.
 var templateFuncs = template.FuncMap{
-	"value":     formatValue,
-	"number":    formatNumber,
+	"value": formatValue,
+	// number writes a figure exactly, as typed into a form or compared
+	// with its revision: "12.25", never rounded.
+	"number":    func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) },
+	"figure":    formatFigure,
+	"unitHead":  withUnitHeading,
+	"unitOf":    metrics.UnitHeading,
+	"target":    formatTarget,
 	"deref":     func(f *float64) float64 { return *f },
 	"derefInt":  func(i *int64) int64 { return *i },
 	"thousands": metrics.FormatThousands,
