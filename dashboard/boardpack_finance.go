@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/assure-pcc/assure/dashboard/chart"
@@ -73,17 +74,17 @@ func newPackFinance(f metrics.FinanceFigures) (*packFinance, error) {
 	out := &packFinance{
 		Period:   fmt.Sprintf("%s (%s)", p.Label(), p.CalendarMonth().Label()),
 		Link:     fmt.Sprintf("/finance?year=%s&month=%d", metrics.FinancialYearParam(p.FYStart), p.Month),
-		Budget:   metrics.FormatMoney(tot.BudgetGBP),
-		Forecast: metrics.FormatMoney(tot.ForecastGBP),
-		Variance: metrics.FormatVariance(tot.VarianceGBP()),
+		Budget:   gbpK(tot.BudgetGBP),
+		Forecast: gbpK(tot.ForecastGBP),
+		Variance: varianceK(tot.VarianceGBP()),
 		Source:   fmt.Sprintf("%s, uploaded %s", f.Month.File, f.Month.UploadedAt.Format("2 Jan 2006 15:04")),
 	}
 	var areas []string
 	var values []float64
 	for _, l := range f.Revenue {
 		out.Lines = append(out.Lines, packFinanceLine{
-			Area: l.BusinessArea, Budget: metrics.FormatMoney(l.BudgetGBP), Forecast: metrics.FormatMoney(l.ForecastGBP),
-			Variance: metrics.FormatVariance(l.VarianceGBP()),
+			Area: l.BusinessArea, Budget: kFig(l.BudgetGBP), Forecast: kFig(l.ForecastGBP),
+			Variance: strings.TrimPrefix(kFig(l.VarianceGBP()), "-") + " " + metrics.SpendWord(l.VarianceGBP()),
 		})
 		if !slices.Contains(areas, l.BusinessArea) {
 			areas = append(areas, l.BusinessArea)

@@ -35,3 +35,16 @@ func withUnitHeading(heading, unit string) string {
 // formatTarget writes a target or threshold with its unit, with no more
 // decimals than it was set with: "15 minutes", "65%".
 func formatTarget(v float64, unit string) string { return metrics.FormatTarget(v, unit) }
+
+// gbpK writes pounds in thousands with no decimals: "£1,319k". Finance
+// figures come in £000 (the monitoring workbook's unit), so every table
+// of them has no decimals, and none mixes £m with £k.
+func gbpK(gbp int64) string { return metrics.FormatGBPk(gbp, 0) }
+
+// varianceK writes a variance in thousands with its meaning and no
+// minus: "£1,319k underspend".
+func varianceK(gbp int64) string { return metrics.FormatVarianceK(gbp, 0) }
+
+// kFig writes pounds as a figure in £000 for a table whose headings say
+// so: "1,319".
+func kFig(gbp int64) string { return metrics.FormatThousandsFigure(gbp, 0) }

@@ -60,10 +60,10 @@ var templateFuncs = template.FuncMap{
 	"target":    formatTarget,
 	"deref":     func(f *float64) float64 { return *f },
 	"derefInt":  func(i *int64) int64 { return *i },
-	"thousands": metrics.FormatThousands,
+	"thousands": gbpK,
 	// asset links to an embedded file: {{asset .Root "css/assure.css"}}.
 	"asset":    assetPath,
-	"variance": metrics.VarianceInThousands,
+	"variance": varianceK,
 	// packTable names a board pack's table of exceptions.
 	"packTable": func(label string, ms []packMeasure) packExceptions { return packExceptions{label, ms} },
 	// meetingRows names a table of meetings.
