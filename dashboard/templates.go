@@ -37,13 +37,19 @@ type Page struct {
 	// Published marks a page of the static site that `assure publish`
 	// writes: no navigation to the live dashboard, no sign-in.
 	Published bool
+	// Organisation is the office's name (metrics.Settings), in every
+	// page's title and footer.
+	Organisation string
+	// Nav says which links of the navigation the reader gets.
+	Nav auth.Nav
 	// Body, when set, is the page's main content rendered already (kept
 	// by the page cache), in place of its "content" template.
 	Body template.HTML
 }
 
 func (s *Server) page(c echo.Context, title string) Page {
-	p := Page{Title: title, Version: s.version, Path: c.Request().URL.Path, User: auth.User(c), Root: "/"}
+	p := Page{Title: title, Version: s.version, Path: c.Request().URL.Path, User: auth.User(c), Root: "/",
+		Organisation: s.settings(c.Request().Context()).Organisation, Nav: auth.NavFor(auth.User(c))}
 	p.CSRF = auth.CSRFToken(c)
 	return p
 }

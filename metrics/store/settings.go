@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -51,7 +52,13 @@ func (s *Store) InitSettings(ctx context.Context, set metrics.Settings, by strin
 }
 
 func (s *Store) putSettings(ctx context.Context, set metrics.Settings, by string, onlyNew bool) error {
+	given := set.Organisation
 	set = set.Normalize()
+	if onlyNew && strings.TrimSpace(given) == "" {
+		// Not given: left unset, so that a later start's flag still
+		// counts, rather than stored as the default.
+		set.Organisation = ""
+	}
 	if err := set.Validate(); err != nil {
 		return err
 	}

@@ -18,9 +18,16 @@ func TestSettings(t *testing.T) {
 		if got != metrics.DefaultSettings {
 			t.Errorf("settings before any is set = %+v, want the defaults", got)
 		}
-		// A first start's flags fill what is not set.
+		// A start without flags sets nothing; a first start's flags fill
+		// what is not set.
+		if err := s.InitSettings(ctx, metrics.Settings{}, "cli"); err != nil {
+			t.Fatal(err)
+		}
 		if err := s.InitSettings(ctx, metrics.Settings{Organisation: "OPCC for Cambridgeshire", HomeArea: "Cambridgeshire"}, "cli"); err != nil {
 			t.Fatal(err)
+		}
+		if got, err := s.Settings(ctx); err != nil || got.Organisation != "OPCC for Cambridgeshire" {
+			t.Errorf("after the first start's flags: %+v, %v", got, err)
 		}
 		before, err := s.Versions(ctx)
 		if err != nil {
