@@ -677,7 +677,7 @@ var boardPackPrinted = []string{
 	"Exceptions among the sensitive measures",
 	// The table may wrap the name: "Immediate response time," then "rural".
 	"Immediate response time,",
-	"North 21.6 minutes",
+	"North 21.6",
 	"Finance",
 	"Revenue monitoring, M9 2021/22 (Dec 2021)",
 	"£1,319k underspend",
