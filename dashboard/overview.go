@@ -195,9 +195,13 @@ func newTile(lv store.LatestValue, set metrics.Settings) tile {
 	for i, o := range lv.Values {
 		areas[i] = o.Area
 	}
-	// The home area's figure first (the setting), else the force-wide
-	// one, else the first area's.
+	// The home area's figure (the setting), else the force-wide one,
+	// else the only one. A measure of several areas, none of them
+	// these, has no headline: each area is analysed and shown.
 	home, _ := set.HomeAreaOf(areas)
+	if len(areas) > 1 && !strings.EqualFold(home, set.HomeArea) && !metrics.IsForceWideArea(home) {
+		home = ""
+	}
 	for _, o := range lv.Values {
 		av := areaValue{Area: o.Area, Value: formatValue(o.Value, lv.Metric.Unit), Status: metrics.AgainstTarget(lv.Metric, o.Value)}
 		t.Values = append(t.Values, av)

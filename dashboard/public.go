@@ -141,10 +141,16 @@ func (s *Server) publicIndex(ctx context.Context) ([]publicGroup, error) {
 // "pub-" and n.
 func (s *Server) newPublicTile(ctx context.Context, lv store.LatestValue, set metrics.Settings, n int) (publicTile, error) {
 	pt := publicTile{tile: newTile(lv, set)}
-	if pt.Headline == nil {
+	switch {
+	case pt.Headline != nil:
+		pt.Area = pt.Headline.Area
+	case len(pt.Values) > 0:
+		// Several areas, none the home or force-wide one: the chart
+		// draws the first, and the measure's page has them all.
+		pt.Area = pt.Values[0].Area
+	default:
 		return pt, nil
 	}
-	pt.Area = pt.Headline.Area
 	for _, o := range lv.Values {
 		switch {
 		case o.Area != pt.Area || o.Source.File == "":
@@ -176,11 +182,16 @@ func (s *Server) newPublicTile(ctx context.Context, lv store.LatestValue, set me
 	if m.Target != nil {
 		targetLabel = "Target"
 	}
-	panel, err := chart.LineChartPanel(fmt.Sprintf("pub-%d", n), m.Name+", "+pt.Area, m.Unit, labels[from:],
+	// The measure's name is the heading above: the chart's title says
+	// only what it draws, so that it fits a phone's width.
+	title := fmt.Sprintf("%s, %s to %s", pt.Area, labels[from], labels[len(labels)-1])
+	panel, err := chart.LineChartPanel(fmt.Sprintf("pub-%d", n), title, m.Unit, labels[from:],
 		[]chart.LineSeries{{Name: pt.Area, Values: values[from:]}}, m.Target, targetLabel)
 	if err != nil {
 		return pt, fmt.Errorf("public chart of %s: %w", m.ID, err)
 	}
+	// A screen reader hears the measure's name with the chart.
+	panel.Description = strings.Replace(panel.Description, "Line chart of ", "Line chart of "+m.Name+", ", 1)
 	pt.Chart = &panel
 	return pt, nil
 }
