@@ -34,6 +34,9 @@ type adminPage struct {
 	// Form is what was typed into the add-a-user form, kept when it is
 	// refused.
 	Form struct{ Name, Role string }
+	// Settings are the office's name and home area, as stored or as
+	// typed when refused.
+	Settings metrics.Settings
 }
 
 // handleAdmin lists the users, the API tokens and the audit log, with
@@ -49,7 +52,7 @@ func (s *Server) handleAdmin(c echo.Context) error {
 
 func (s *Server) adminPage(c echo.Context) (adminPage, error) {
 	ctx := c.Request().Context()
-	p := adminPage{Page: s.page(c, "Users and audit log"), Roles: metrics.Roles}
+	p := adminPage{Page: s.page(c, "Users, settings and audit log"), Roles: metrics.Roles, Settings: s.settings(ctx)}
 	var err error
 	if p.Users, err = s.store.ListUsers(ctx); err != nil {
 		return p, err

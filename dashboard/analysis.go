@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,7 +43,10 @@ type analysisView struct {
 	SPCNote string
 	// Mean, Upper and Lower are the XmR lines, formatted.
 	Mean, Upper, Lower string
-	SPCRows            []spcRow
+	// MeanFigure, UpperFigure and LowerFigure are the same without the
+	// unit, for the table whose heading names it.
+	MeanFigure, UpperFigure, LowerFigure string
+	SPCRows                              []spcRow
 	// Variation is the category of the latest point and VariationWord
 	// says it for a lay reader.
 	Variation     string
@@ -162,7 +164,7 @@ func buildAnalysisWith(m metrics.Metric, obs []metrics.Observation, area string,
 		RAG: a.RAG, RAGWord: a.RAG.Word(), RAGClass: ragClass(a.RAG),
 	}
 	if m.Target != nil {
-		v.Target = formatValue(*m.Target, m.Unit)
+		v.Target = formatTarget(*m.Target, m.Unit)
 	}
 	if !a.HasValue() {
 		return v, nil
@@ -208,6 +210,7 @@ func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix str
 		v.SPCNote = fmt.Sprintf("These are trial limits: with fewer than %d values they will move as more data arrive.", metrics.XmRReliablePoints)
 	}
 	v.Mean, v.Upper, v.Lower = formatValue(x.Mean, m.Unit), formatValue(x.UpperLimit, m.Unit), formatValue(x.LowerLimit, m.Unit)
+	v.MeanFigure, v.UpperFigure, v.LowerFigure = formatFigure(x.Mean, m.Unit), formatFigure(x.UpperLimit, m.Unit), formatFigure(x.LowerLimit, m.Unit)
 	rules := make([][]string, len(x.Points))
 	for _, s := range a.Signals {
 		for i := s.From; i <= s.To && i < len(rules); i++ {
@@ -241,9 +244,9 @@ func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix str
 	for i, p := range points {
 		c.Labels = append(c.Labels, p.Period.Label())
 		c.Values = append(c.Values, p.Value)
-		row := spcRow{Period: p.Period.Label(), Value: formatValue(p.Value, m.Unit), MovingRange: "–"}
+		row := spcRow{Period: p.Period.Label(), Value: formatFigure(p.Value, m.Unit), MovingRange: "–"}
 		if p.MovingRange != nil {
-			row.MovingRange = formatNumber(*p.MovingRange)
+			row.MovingRange = formatFigure(*p.MovingRange, m.Unit)
 		}
 		if len(rules[i]) > 0 {
 			row.Unusual = "Unusual (" + c.Kinds[i] + "): " + strings.Join(rules[i], ", ")
@@ -276,7 +279,7 @@ func (v *analysisView) addByArea(m metrics.Metric, obs []metrics.Observation, p 
 	}
 	for i, a := range areas {
 		r := metrics.RAGStatus(m, values[i], metrics.DefaultTolerance)
-		v.ByAreaRows = append(v.ByAreaRows, areaRow{Area: a, Value: formatValue(values[i], m.Unit), RAGWord: r.Word(), RAGClass: ragClass(r)})
+		v.ByAreaRows = append(v.ByAreaRows, areaRow{Area: a, Value: formatFigure(values[i], m.Unit), RAGWord: r.Word(), RAGClass: ragClass(r)})
 	}
 	if len(areas) < 2 {
 		return nil
@@ -307,16 +310,16 @@ func newChangeView(m metrics.Metric, c *metrics.Change) *changeView {
 		BasePeriod: c.BasePeriod.Label(),
 		Base:       formatValue(c.Base, m.Unit),
 		Current:    formatValue(c.Current, m.Unit),
-		Absolute:   signed(c.Absolute) + unitSuffix(m.Unit),
+		Absolute:   metrics.FormatChange(c.Absolute, m.Unit),
 	}
 	if c.Percent != nil {
-		v.Percent = signed(*c.Percent) + "%"
+		v.Percent = metrics.FormatPercentChange(*c.Percent)
 	}
 	// Judged on the figures as shown, so that "+0 calls" never reads
 	// as worse.
-	shown := formatNumber(c.Absolute)
+	shown := formatFigure(c.Absolute, m.Unit)
 	switch {
-	case shown == "0":
+	case strings.Trim(shown, "-0.,") == "":
 		v.Judgement = "no change"
 	case m.Direction == metrics.HigherIsBetter && c.Absolute > 0, m.Direction == metrics.LowerIsBetter && c.Absolute < 0:
 		v.Judgement = "better"
@@ -324,26 +327,6 @@ func newChangeView(m metrics.Metric, c *metrics.Change) *changeView {
 		v.Judgement = "worse"
 	}
 	return v
-}
-
-// signed is formatNumber with an explicit "+" for a rise, so that a
-// change reads as one.
-func signed(v float64) string {
-	s := formatNumber(v)
-	if s != "0" && s != "–" && !strings.HasPrefix(s, "-") && !math.Signbit(v) {
-		return "+" + s
-	}
-	return s
-}
-
-func unitSuffix(unit string) string {
-	switch unit {
-	case "":
-		return ""
-	case "%":
-		return " percentage points"
-	}
-	return " " + unit
 }
 
 // ragClass is the status class that colours a RAG word.

@@ -115,8 +115,8 @@ func TestMetricPageHoldsToAccount(t *testing.T) {
 			}{
 				{"/metrics/resp", 200, []string{
 					"Force, Dec 2021: 17.2 minutes", `class="status-red">Off target</span> (target 15 minutes)`,
-					"Against the same period of 2019 (Dec 2019: 13.4 minutes)", "+3.8 minutes (+28.36%)</strong>: worse",
-					"against Dec 2020 (15 minutes)", "+2.2 minutes (+14.67%): worse",
+					"Against the same period of 2019 (Dec 2019: 13.4 minutes)", "+3.8 minutes (+28.4%)</strong>: worse",
+					"against Dec 2020 (15.0 minutes)", "+2.2 minutes (+14.7%): worse",
 					`data-chart="chart-spc"`, "Upper process limit", "Lower process limit",
 					"Unusual change: a concern (special cause)", "which is a concern because lower is better",
 					`data-chart="chart-areas"`, "By area, Dec 2021", `href="/metrics/resp?area=North&amp;baseline=2019"`,
@@ -267,7 +267,9 @@ func TestOverviewExceptionsFirst(t *testing.T) {
 				}
 				at = i
 			}
-			for _, s := range []string{"+3.8 minutes (+28.36%), worse", "Against Dec 2019", `data-chart="spark-`, "Last 12 values, Force", "Unusual change: a concern (special cause)"} {
+			// One row per measure: its sparkline with the figures folded
+			// beside it, and the Making Data Count signs in words.
+			for _, s := range []string{`<table class="data scorecard">`, `data-chart="spark-`, `<span class="visually-hidden"> of Response time, Force</span>`, `alt="Variation: `} {
 				if !pageHas(body, s) {
 					t.Errorf("overview: no %q", s)
 				}
@@ -280,9 +282,12 @@ func TestOverviewExceptionsFirst(t *testing.T) {
 				path       string
 				has, hasNt []string
 			}{
-				{"/?category=Demand", []string{"/metrics/calls", "/metrics/late", `<strong aria-current="page">Demand</strong>`}, []string{"/metrics/resp"}},
+				{"/?category=Demand", []string{"/metrics/calls", "/metrics/late", `<option value="Demand" selected>`}, []string{"/metrics/resp"}},
+				// The search box, without JavaScript: every word, any case.
+				{"/?q=RESP", []string{"/metrics/resp", `value="RESP"`, "matching “RESP”"}, []string{"/metrics/calls", "/metrics/late"}},
+				{"/?q=nothing+like+it", []string{"No measures matching “nothing like it”"}, []string{"/metrics/"}},
 				{"/?category=Local%20priority", []string{"/metrics/resp"}, []string{"/metrics/calls", `id="others-heading"`}},
-				{"/?category=Atlantis", []string{"No measures in the category Atlantis", `href="/?category=Demand"`}, []string{"/metrics/"}},
+				{"/?category=Atlantis", []string{"No measures in the category Atlantis", `<option value="Demand">`}, []string{"/metrics/"}},
 			} {
 				resp, body := c.get(tt.path)
 				if resp.StatusCode != 200 {

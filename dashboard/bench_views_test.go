@@ -56,7 +56,7 @@ func BenchmarkViews(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := buildTiles(latest, series, freshness{}, nil); err != nil {
+				if _, err := buildTiles(latest, series, freshness{}, nil, metrics.DefaultSettings); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -232,7 +232,7 @@ func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.O
 	var all []packMeasure
 	for i, lv := range lvs {
 		m, obs := lv.Metric, obsOf[lv.Metric.ID]
-		t := newTile(lv)
+		t := newTile(lv, metrics.Settings{})
 		if err := analyseTile(&t, lv, obs, newestFor(m.ID), "", changes[m.ID]); err != nil {
 			return err
 		}

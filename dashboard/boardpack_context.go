@@ -137,9 +137,9 @@ func (s *Server) packResponseTimesFor(ctx context.Context, scope metrics.Scope, 
 		return nil, fmt.Errorf("board pack response times: %w", err)
 	}
 	out.From, out.To = months[0].Label(), months[len(months)-1].Label()
-	out.Count = formatNumber(float64(st.Count))
+	out.Count = formatCount(float64(st.Count))
 	out.Mean, out.Median, out.P90 = minutesText(st.Mean), minutesText(st.Median), minutesText(st.P90)
 	out.MeanWithout, out.OutlierCount = minutesText(st.MeanWithoutOutliers), len(st.Outliers)
-	out.Within = fmt.Sprintf("%s%% (%s of %s)", formatNumber(st.WithinTargetShare), formatNumber(float64(st.WithinTarget)), formatNumber(float64(st.Count)))
+	out.Within = fmt.Sprintf("%s (%s of %s)", formatPercent(st.WithinTargetShare), formatCount(float64(st.WithinTarget)), formatCount(float64(st.Count)))
 	return out, nil
 }

@@ -88,12 +88,12 @@ func TestBoardPackEditions(t *testing.T) {
 
 			// The edition is as it was published.
 			_, page = board.get(edition)
-			for _, s := range []string{"Edition 1 published", "by ana", "Force, Nov 2021: 17 minutes", "Slower after the new shift pattern.", "OFFICIAL-SENSITIVE"} {
+			for _, s := range []string{"Edition 1 published", "by ana", "Force, Nov 2021: 17.0 minutes", "Slower after the new shift pattern.", "OFFICIAL-SENSITIVE"} {
 				if !pageHas(page, s) {
 					t.Errorf("the edition lacks %q", s)
 				}
 			}
-			for _, s := range []string{"19 minutes", "Revised figures.", "Publish this edition"} {
+			for _, s := range []string{"19.0 minutes", "Revised figures.", "Publish this edition"} {
 				if strings.Contains(page, s) {
 					t.Errorf("the edition shows %q, from after it was published", s)
 				}
@@ -102,7 +102,7 @@ func TestBoardPackEditions(t *testing.T) {
 			_, page = board.get(pack)
 			changes := page[strings.Index(page, "pack-changes-heading"):]
 			changes = changes[:strings.Index(changes, "</section>")]
-			for _, s := range []string{`<a href="#m-resp">Response time</a>`, "Force, Nov 2021: 19 minutes, was 17 minutes.", "The commentary has changed."} {
+			for _, s := range []string{`<a href="#m-resp">Response time</a>`, "Force, Nov 2021: 19.0 minutes, was 17.0 minutes.", "The commentary has changed."} {
 				if !pageHas(changes, s) {
 					t.Errorf("changed since: no %q in\n%s", s, changes)
 				}
@@ -123,14 +123,14 @@ func TestBoardPackEditions(t *testing.T) {
 			if _, page := board.get("/boardpack/editions"); strings.Count(page, "10 December 2021<span") != 2 {
 				t.Errorf("the editions list does not show both editions:\n%s", page)
 			}
-			if _, page := board.get(edition); !pageHas(page, "Force, Nov 2021: 17 minutes") {
+			if _, page := board.get(edition); !pageHas(page, "Force, Nov 2021: 17.0 minutes") {
 				t.Error("the first edition changed when the second was published")
 			}
 
 			// Nothing of an edition reaches the public.
 			for _, path := range []string{"/boardpack/editions", edition, pack} {
 				resp, body := public.get(path)
-				if resp.StatusCode != http.StatusSeeOther || strings.Contains(body, "17 minutes") {
+				if resp.StatusCode != http.StatusSeeOther || strings.Contains(body, "17.0 minutes") {
 					t.Errorf("public GET %s = %d", path, resp.StatusCode)
 				}
 			}

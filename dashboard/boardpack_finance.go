@@ -129,9 +129,9 @@ func newPackFinance(f metrics.FinanceFigures, prev *metrics.FinanceFigures) (*pa
 	out := &packFinance{
 		Period:   fmt.Sprintf("%s (%s)", p.Label(), p.CalendarMonth().Label()),
 		Link:     fmt.Sprintf("/finance?year=%s&month=%d", metrics.FinancialYearParam(p.FYStart), p.Month),
-		Budget:   metrics.FormatMoney(tot.BudgetGBP),
-		Forecast: metrics.FormatMoney(tot.ForecastGBP),
-		Variance: metrics.FormatVariance(tot.VarianceGBP()),
+		Budget:   gbpK(tot.BudgetGBP),
+		Forecast: gbpK(tot.ForecastGBP),
+		Variance: varianceK(tot.VarianceGBP()),
 		Source:   fmt.Sprintf("%s, uploaded %s", f.Month.File, f.Month.UploadedAt.Format("2 Jan 2006 15:04")),
 	}
 	was := map[string]int64{}
@@ -145,8 +145,8 @@ func newPackFinance(f metrics.FinanceFigures, prev *metrics.FinanceFigures) (*pa
 	var values []float64
 	for _, l := range f.Revenue {
 		line := packFinanceLine{
-			Area: l.BusinessArea, Budget: metrics.FormatMoney(l.BudgetGBP), Forecast: metrics.FormatMoney(l.ForecastGBP),
-			Variance: metrics.FormatVariance(l.VarianceGBP()),
+			Area: l.BusinessArea, Budget: kFig(l.BudgetGBP), Forecast: kFig(l.ForecastGBP),
+			Variance: strings.TrimPrefix(kFig(l.VarianceGBP()), "-") + " " + metrics.SpendWord(l.VarianceGBP()),
 		}
 		if prev != nil {
 			line.Movement = "new"
@@ -182,14 +182,14 @@ func newPackCapital(lines []metrics.CapitalLine) *packCapital {
 		return nil
 	}
 	t := metrics.SumCapital(lines)
-	c := &packCapital{Approved: metrics.FormatMoney(t.ApprovedBudgetGBP), Additions: metrics.FormatMoney(t.AdditionsGBP),
-		Budget: metrics.FormatMoney(t.BudgetGBP()), Forecast: metrics.FormatMoney(t.ForecastGBP), Variance: metrics.FormatVariance(t.VarianceGBP())}
+	c := &packCapital{Approved: gbpK(t.ApprovedBudgetGBP), Additions: gbpK(t.AdditionsGBP),
+		Budget: gbpK(t.BudgetGBP()), Forecast: gbpK(t.ForecastGBP), Variance: varianceK(t.VarianceGBP())}
 	for _, f := range metrics.AdditionsByFunding(lines) {
-		c.Funding = append(c.Funding, packFunding{Source: f.Source, Additions: metrics.FormatMoney(f.AdditionsGBP), Schemes: f.Schemes})
+		c.Funding = append(c.Funding, packFunding{Source: f.Source, Additions: gbpK(f.AdditionsGBP), Schemes: f.Schemes})
 	}
 	for _, l := range lines {
-		c.Schemes = append(c.Schemes, packScheme{Scheme: l.Scheme, Funding: l.FundingSource, Approved: metrics.FormatMoney(l.ApprovedBudgetGBP),
-			Additions: metrics.FormatMoney(l.AdditionsGBP), Forecast: metrics.FormatMoney(l.ForecastGBP), Commentary: l.Commentary})
+		c.Schemes = append(c.Schemes, packScheme{Scheme: l.Scheme, Funding: l.FundingSource, Approved: gbpK(l.ApprovedBudgetGBP),
+			Additions: gbpK(l.AdditionsGBP), Forecast: gbpK(l.ForecastGBP), Commentary: l.Commentary})
 	}
 	return c
 }
@@ -199,10 +199,10 @@ func newPackReserves(lines []metrics.ReserveLine) *packReserves {
 		return nil
 	}
 	t := metrics.SumReserves(lines)
-	r := &packReserves{Opening: metrics.FormatMoney(t.OpeningGBP), Transfers: metrics.FormatMoney(t.TransfersGBP), Closing: metrics.FormatMoney(t.ClosingGBP)}
+	r := &packReserves{Opening: gbpK(t.OpeningGBP), Transfers: gbpK(t.TransfersGBP), Closing: gbpK(t.ClosingGBP)}
 	for _, l := range lines {
-		r.Lines = append(r.Lines, packReserve{Reserve: l.Reserve, Opening: metrics.FormatMoney(l.OpeningGBP), Transfers: metrics.FormatMoney(l.TransfersGBP),
-			Closing: metrics.FormatMoney(l.ClosingGBP), Commentary: l.Commentary})
+		r.Lines = append(r.Lines, packReserve{Reserve: l.Reserve, Opening: gbpK(l.OpeningGBP), Transfers: gbpK(l.TransfersGBP),
+			Closing: gbpK(l.ClosingGBP), Commentary: l.Commentary})
 	}
 	return r
 }

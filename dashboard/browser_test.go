@@ -351,7 +351,8 @@ func TestPagesInABrowser(t *testing.T) {
 		{"metric-with-target", "/metrics/weapons-outcome-rate", 2, false, false},
 		{"not-found", "/metrics/response-urban", 0, false, false},
 		{"login", "/login", 0, false, false},
-		{"public-index", "/public", 0, false, false},
+		// Each open measure with its chart (9 of the demo).
+		{"public-index", "/public", 9, false, false},
 		{"public-metric", "/public/metrics/calls-999", 1, false, false},
 		// Signed in (the form is filled in and sent in the browser): the
 		// sensitive measures appear, with their marking.
@@ -684,7 +685,7 @@ var boardPackPrinted = []string{
 	// The table wraps the name to its column: "Immediate", "response
 	// time,", "rural".
 	"Immediate",
-	"North 21.6 minutes",
+	"North 21.6",
 	"Finance",
 	"Revenue monitoring, M9 2021/22 (Dec 2021)",
 	"£1,319k underspend",

@@ -109,8 +109,8 @@ func (v *compareView) fill(m metrics.Metric, ix metrics.Indexed) error {
 		series[1].Values = append(series[1].Values, &w)
 		v.Rows = append(v.Rows, compareRow{
 			Period:    pt.Period.Label(),
-			AreaValue: formatValue(pt.Values[0], m.Unit), AreaIndex: formatIndex(a),
-			WithValue: formatValue(pt.Values[1], m.Unit), WithIdx: formatIndex(w),
+			AreaValue: formatFigure(pt.Values[0], m.Unit), AreaIndex: formatIndex(a),
+			WithValue: formatFigure(pt.Values[1], m.Unit), WithIdx: formatIndex(w),
 		})
 	}
 	last := ix.Points[len(ix.Points)-1]
@@ -150,7 +150,7 @@ func buildRanking(m metrics.Metric, obs []metrics.Observation, selected string) 
 		v.Order = "highest first (neither higher nor lower is better for this measure)"
 	}
 	for _, row := range r.Rows {
-		v.Rows = append(v.Rows, rankRow{Rank: row.Rank, Area: row.Area, Value: formatValue(row.Value, m.Unit), Selected: row.Area == selected})
+		v.Rows = append(v.Rows, rankRow{Rank: row.Rank, Area: row.Area, Value: formatFigure(row.Value, m.Unit), Selected: row.Area == selected})
 		if row.Area == selected {
 			v.Place = fmt.Sprintf("%s is ranked %d of %d.", selected, row.Rank, len(r.Rows))
 		}

@@ -296,7 +296,7 @@ func newDigestView(d metrics.Digest, basis string, prev, m metrics.Meeting, unit
 	items = nil
 	if f := d.Finance; f != nil {
 		items = append(items, digestItem{fmt.Sprintf("Revenue forecast, %s: %s, %s; at %s it was %s, %s.", f.ToPeriod,
-			metrics.FormatVariance(f.Total.NowVarianceGBP), f.ToStatus, f.FromPeriod, metrics.FormatVariance(f.Total.WasVarianceGBP), f.FromStatus), "/finance"})
+			varianceK(f.Total.NowVarianceGBP), f.ToStatus, f.FromPeriod, varianceK(f.Total.WasVarianceGBP), f.FromStatus), "/finance"})
 		for _, a := range f.Areas {
 			items = append(items, digestItem{Text: fmt.Sprintf("%s: %s, was %s (%s).", a.Area, presentVariance(a.NowVarianceGBP, a.NowPresent),
 				presentVariance(a.WasVarianceGBP, a.WasPresent), movementWords(a.MovementGBP()))})
@@ -327,17 +327,14 @@ func presentVariance(v int64, present bool) string {
 	if !present {
 		return "no line"
 	}
-	return metrics.FormatVariance(v)
+	return varianceK(v)
 }
 
 func movementWords(m int64) string {
-	switch {
-	case m > 0:
-		return metrics.FormatMoney(m) + " towards overspend"
-	case m < 0:
-		return metrics.FormatMoney(-m) + " towards underspend"
+	if m == 0 {
+		return "no movement"
 	}
-	return "no movement"
+	return metrics.FormatMovement(m, 0)
 }
 
 // changesPage is the digest on a page of its own.

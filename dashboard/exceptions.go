@@ -51,6 +51,15 @@ type tileAnalysis struct {
 	SparkRows []sparkRow
 }
 
+// First is the standing of the area shown first (the home area's),
+// nil when it has no value.
+func (t tileAnalysis) First() *standing {
+	if len(t.Standings) == 0 {
+		return nil
+	}
+	return &t.Standings[0]
+}
+
 // Exception reports whether the tile belongs under Exceptions.
 func (t tileAnalysis) Exception() bool { return t.severity > metrics.SeverityNone }
 
@@ -70,12 +79,18 @@ func newestOf(latest []store.LatestValue) map[metrics.PeriodKind]metrics.Period 
 // when sparkID is "").
 func analyseTile(t *tile, lv store.LatestValue, series []metrics.Observation, newest map[metrics.PeriodKind]metrics.Period, sparkID string, changes []metrics.ChangePoint) error {
 	m := lv.Metric
+	// The headline area alone when it stands for the whole force (or is
+	// the only one); else every area, the headline's first, since any
+	// may be the exception.
 	var areas []string
 	if t.Headline != nil {
 		areas = []string{t.Headline.Area}
-	} else {
+	}
+	if t.Headline == nil || !metrics.IsForceWideArea(t.Headline.Area) && !hasForceWide(lv.Values) {
 		for _, o := range lv.Values {
-			areas = append(areas, o.Area)
+			if t.Headline == nil || o.Area != t.Headline.Area {
+				areas = append(areas, o.Area)
+			}
 		}
 	}
 	analyses := make([]metrics.Analysis, len(areas))
@@ -121,7 +136,7 @@ func (t *tileAnalysis) addSparkline(m metrics.Metric, a metrics.Analysis, id str
 	for i, p := range points {
 		v := p.Value
 		labels[i], values[i] = p.Period.Label(), &v
-		t.SparkRows = append(t.SparkRows, sparkRow{Period: p.Period.Label(), Value: formatValue(v, m.Unit)})
+		t.SparkRows = append(t.SparkRows, sparkRow{Period: p.Period.Label(), Value: formatFigure(v, m.Unit)})
 	}
 	rag := ""
 	switch a.RAG {
@@ -183,4 +198,14 @@ func (t *tileAnalysis) addReason(sev metrics.Severity, reason string) {
 	if !slices.Contains(t.Reasons, reason) {
 		t.Reasons = append(t.Reasons, reason)
 	}
+}
+
+// hasForceWide reports whether some value is of a force-wide area.
+func hasForceWide(values []metrics.Observation) bool {
+	for _, o := range values {
+		if metrics.IsForceWideArea(o.Area) {
+			return true
+		}
+	}
+	return false
 }

@@ -55,7 +55,7 @@ func TestAnalyseTileReasons(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tl := newTile(tt.lv)
+			tl := newTile(tt.lv, metrics.Settings{})
 			if err := analyseTile(&tl, tt.lv, series, tt.newest, "spark-0", nil); err != nil {
 				t.Fatal(err)
 			}
@@ -68,7 +68,7 @@ func TestAnalyseTileReasons(t *testing.T) {
 		})
 	}
 	// Without a chart id, no sparkline (the board pack draws none).
-	tl := newTile(latest("North"))
+	tl := newTile(latest("North"), metrics.Settings{})
 	if err := analyseTile(&tl, latest("North"), series, newest, "", nil); err != nil || tl.Spark != nil {
 		t.Errorf("a sparkline without an id: %v", err)
 	}

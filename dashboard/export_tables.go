@@ -91,7 +91,7 @@ func monthlyResponseExport(v responseTimesView) spreadsheet.ExportTable {
 		Title: fmt.Sprintf("Response times by month, %s incidents, %s to %s", v.Priority, v.From, v.To),
 		Unit:  "minutes, and the shares within target in %",
 		Header: []string{"Month", "Incidents", "Mean (minutes)", "Median (minutes)", "90th percentile (minutes)",
-			fmt.Sprintf("Urban within %s minutes (%%)", formatNumber(tg.UrbanMinutes)), fmt.Sprintf("Rural within %s minutes (%%)", formatNumber(tg.RuralMinutes))},
+			fmt.Sprintf("Urban within %s (%%)", formatTarget(tg.UrbanMinutes, "minutes")), fmt.Sprintf("Rural within %s (%%)", formatTarget(tg.RuralMinutes, "minutes"))},
 	}
 	for _, m := range v.monthly {
 		t.Rows = append(t.Rows, []any{m.Month, float64(m.Count), minutesFigure(m.Mean), minutesFigure(m.Median), minutesFigure(m.P90),

@@ -82,13 +82,14 @@ type ragView struct {
 
 // spend is a variance written with its meaning, for a table cell.
 type spend struct {
-	Amount string // "-£498k"
+	Amount string // "498", in £000 and without a sign
 	Word   string // "underspend"
 	Class  string // status-red for an overspend, status-green for an underspend
 }
 
 func newSpend(v int64) spend {
-	s := spend{Amount: metrics.FormatMoney(v), Word: metrics.SpendWord(v), Class: "status-grey"}
+	// The word says the direction: the amount has no minus as well.
+	s := spend{Amount: strings.TrimPrefix(kFig(v), "-"), Word: metrics.SpendWord(v), Class: "status-grey"}
 	switch {
 	case v > 0:
 		s.Class = "status-red"
@@ -288,10 +289,10 @@ func (s *Server) buildFinancePage(p *financePage, year metrics.FinanceYear, chos
 		p.ToDate = p.ToDate || v.BudgetToDate != "" || v.ActualToDate != ""
 		p.Revenue = append(p.Revenue, v)
 		bars = append(bars, chart.VarianceBar{Category: l.BusinessArea, Value: float64(l.VarianceGBP()) / 1000,
-			Label: metrics.FormatVariance(l.VarianceGBP())})
+			Label: varianceK(l.VarianceGBP())})
 	}
 	tot := metrics.SumRevenue(f.Revenue)
-	p.RevenueTotal = revenueView{Area: "Total", Budget: metrics.FormatMoney(tot.BudgetGBP), Forecast: metrics.FormatMoney(tot.ForecastGBP),
+	p.RevenueTotal = revenueView{Area: "Total", Budget: kFig(tot.BudgetGBP), Forecast: kFig(tot.ForecastGBP),
 		Variance: newSpend(tot.VarianceGBP()), Percent: percentOf(tot.VarianceGBP(), tot.BudgetGBP),
 		Source: fmt.Sprintf("sum of the %d lines", len(f.Revenue))}
 	p.RAG = s.ragView(tot)
@@ -320,19 +321,19 @@ func (s *Server) buildFinancePage(p *financePage, year metrics.FinanceYear, chos
 
 func revenueLineView(l metrics.RevenueLine) revenueView {
 	v := revenueView{
-		Area: l.BusinessArea, Budget: metrics.FormatMoney(l.BudgetGBP), Forecast: metrics.FormatMoney(l.ForecastGBP),
+		Area: l.BusinessArea, Budget: kFig(l.BudgetGBP), Forecast: kFig(l.ForecastGBP),
 		Variance: newSpend(l.VarianceGBP()), Percent: percentOf(l.VarianceGBP(), l.BudgetGBP),
 		Commentary: l.Commentary, Source: l.SourceCells(),
 	}
 	if l.StatedVarianceGBP != nil {
-		v.Stated = metrics.FormatMoney(*l.StatedVarianceGBP)
+		v.Stated = kFig(*l.StatedVarianceGBP)
 		v.StatedDiffers = *l.StatedVarianceGBP != l.VarianceGBP()
 	}
 	if l.BudgetToDateGBP != nil {
-		v.BudgetToDate = metrics.FormatMoney(*l.BudgetToDateGBP)
+		v.BudgetToDate = kFig(*l.BudgetToDateGBP)
 	}
 	if l.ActualToDateGBP != nil {
-		v.ActualToDate = metrics.FormatMoney(*l.ActualToDateGBP)
+		v.ActualToDate = kFig(*l.ActualToDateGBP)
 	}
 	return v
 }
@@ -360,10 +361,10 @@ func (s *Server) ragView(t metrics.RevenueTotals) ragView {
 	th := s.budget
 	status := metrics.BudgetRAG(t.VarianceGBP(), t.BudgetGBP, th)
 	at := func(pct float64) string {
-		return metrics.FormatMoney(int64(float64(t.BudgetGBP) * pct / 100))
+		return gbpK(int64(float64(t.BudgetGBP) * pct / 100))
 	}
 	pct := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "%" }
-	r := ragView{Status: status, Variance: metrics.FormatVariance(t.VarianceGBP()), Budget: metrics.FormatMoney(t.BudgetGBP),
+	r := ragView{Status: status, Variance: varianceK(t.VarianceGBP()), Budget: gbpK(t.BudgetGBP),
 		Percent: percentOf(t.VarianceGBP(), t.BudgetGBP)}
 	switch status {
 	case metrics.BudgetGreen:
@@ -431,9 +432,9 @@ func (p *financePage) buildTrend(year metrics.FinanceYear) error {
 		for _, l := range f.Revenue {
 			v := float64(l.VarianceGBP()) / 1000
 			series[idx[l.BusinessArea]].Values[m-1] = &v
-			cells[idx[l.BusinessArea]] = metrics.FormatMoney(l.VarianceGBP())
+			cells[idx[l.BusinessArea]] = kFig(l.VarianceGBP())
 		}
-		p.Trend.Rows[0].Cells = append(p.Trend.Rows[0].Cells, metrics.FormatMoney(metrics.SumRevenue(f.Revenue).VarianceGBP()))
+		p.Trend.Rows[0].Cells = append(p.Trend.Rows[0].Cells, kFig(metrics.SumRevenue(f.Revenue).VarianceGBP()))
 		for i, c := range cells {
 			p.Trend.Rows[i+1].Cells = append(p.Trend.Rows[i+1].Cells, c)
 		}
@@ -450,15 +451,15 @@ func (p *financePage) buildTrend(year metrics.FinanceYear) error {
 func (p *financePage) buildCapital(lines []metrics.CapitalLine) {
 	for _, l := range lines {
 		p.Capital = append(p.Capital, capitalView{
-			Scheme: l.Scheme, Funding: orDash(l.FundingSource), Approved: metrics.FormatMoney(l.ApprovedBudgetGBP),
-			Additions: metrics.FormatMoney(l.AdditionsGBP), Budget: metrics.FormatMoney(l.BudgetGBP()),
-			Forecast: metrics.FormatMoney(l.ForecastGBP), Variance: newSpend(l.VarianceGBP()),
+			Scheme: l.Scheme, Funding: orDash(l.FundingSource), Approved: kFig(l.ApprovedBudgetGBP),
+			Additions: kFig(l.AdditionsGBP), Budget: kFig(l.BudgetGBP()),
+			Forecast: kFig(l.ForecastGBP), Variance: newSpend(l.VarianceGBP()),
 			Commentary: l.Commentary, Source: l.SourceCells(),
 		})
 	}
 	t := metrics.SumCapital(lines)
-	p.CapitalTotal = capitalView{Scheme: "Total", Approved: metrics.FormatMoney(t.ApprovedBudgetGBP), Additions: metrics.FormatMoney(t.AdditionsGBP),
-		Budget: metrics.FormatMoney(t.BudgetGBP()), Forecast: metrics.FormatMoney(t.ForecastGBP),
+	p.CapitalTotal = capitalView{Scheme: "Total", Approved: kFig(t.ApprovedBudgetGBP), Additions: kFig(t.AdditionsGBP),
+		Budget: kFig(t.BudgetGBP()), Forecast: kFig(t.ForecastGBP),
 		Variance: newSpend(t.VarianceGBP())}
 }
 
@@ -470,7 +471,7 @@ func (p *financePage) buildFundingChart(lines []metrics.CapitalLine, per metrics
 	names := make([]string, len(totals))
 	values := make([]float64, len(totals))
 	for i, t := range totals {
-		p.Funding = append(p.Funding, fundingView{Source: t.Source, Additions: metrics.FormatMoney(t.AdditionsGBP), Schemes: t.Schemes})
+		p.Funding = append(p.Funding, fundingView{Source: t.Source, Additions: kFig(t.AdditionsGBP), Schemes: t.Schemes})
 		names[i] = t.Source
 		values[i] = float64(t.AdditionsGBP) / 1000
 	}
@@ -485,22 +486,22 @@ func (p *financePage) buildFundingChart(lines []metrics.CapitalLine, per metrics
 func (p *financePage) buildReserves(lines []metrics.ReserveLine) {
 	for _, l := range lines {
 		p.Reserves = append(p.Reserves, reserveView{
-			Reserve: l.Reserve, Opening: metrics.FormatMoney(l.OpeningGBP), Transfers: signedMoney(l.TransfersGBP),
-			Closing: metrics.FormatMoney(l.ClosingGBP), Commentary: l.Commentary,
+			Reserve: l.Reserve, Opening: kFig(l.OpeningGBP), Transfers: signedMoney(l.TransfersGBP),
+			Closing: kFig(l.ClosingGBP), Commentary: l.Commentary,
 			Source: l.SourceCells(),
 		})
 	}
 	t := metrics.SumReserves(lines)
-	p.ReserveTotal = reserveView{Reserve: "Total", Opening: metrics.FormatMoney(t.OpeningGBP), Transfers: signedMoney(t.TransfersGBP), Closing: metrics.FormatMoney(t.ClosingGBP)}
+	p.ReserveTotal = reserveView{Reserve: "Total", Opening: kFig(t.OpeningGBP), Transfers: signedMoney(t.TransfersGBP), Closing: kFig(t.ClosingGBP)}
 }
 
-// signedMoney writes a transfer with an explicit sign: "+£330k" to a
-// reserve, "-£500k" from it.
+// signedMoney writes a transfer in £000 with an explicit sign: "+330"
+// to a reserve, "-500" from it.
 func signedMoney(v int64) string {
 	if v > 0 {
-		return "+" + metrics.FormatMoney(v)
+		return "+" + kFig(v)
 	}
-	return metrics.FormatMoney(v)
+	return kFig(v)
 }
 
 func orDash(s string) string {
@@ -526,7 +527,7 @@ func (p *financePage) buildHistory(year metrics.FinanceYear) {
 		} else {
 			v.Status = fmt.Sprintf("Revised by upload %d", h.Month.SupersededBy)
 			p.Revisions = append(p.Revisions, fmt.Sprintf("%s, revised %s, was %s", h.Month.Period.Label(),
-				orDash(uploaded[h.Month.SupersededBy]), metrics.FormatVariance(h.VarianceGBP())))
+				orDash(uploaded[h.Month.SupersededBy]), varianceK(h.VarianceGBP())))
 		}
 		p.History = append(p.History, v)
 	}

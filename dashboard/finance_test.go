@@ -83,20 +83,20 @@ func TestFinancePageSignedIn(t *testing.T) {
 					"revenue and capital monitoring M9 2021/22", "Dec 2021",
 					// Revenue: the M9 forecast of the minutes, with its status and thresholds.
 					"£1,319k underspend", `class="status-green">Green`, "any overspend of less than 1% of budget",
-					"Mutual Aid", "-£300k", "COP26",
+					"Mutual Aid", `<td class="num">-300</td>`, "COP26",
 					// Charts, each with its table.
 					`data-chart="chart-variance"`, `data-chart="chart-trend"`, `data-chart="chart-funding"`,
 					"M3 2021/22", "M7 2021/22",
 					// Capital additions and their funding.
-					"Oracle project", "£57k", "RCCO", "£126k", "POCA", "£40k",
+					"Oracle project", "£57k", "RCCO", `<td class="num">126</td>`, "POCA", `<td class="num">40</td>`,
 					// Reserves: the Prevention reserve created at M9.
-					"Prevention reserve", "&#43;£330k", // html/template writes + as &#43;
+					"Prevention reserve", "&#43;330", // html/template writes + as &#43;
 					// Revision history and sources.
 					"M5 2021/22, revised", "was £386k underspend", "Revised by upload",
 					"Illustrative sample - Revenue and Capital Monitoring M9 2021-22.xlsx", "Revenue!B9, E9, F9",
 				}},
 				{"/finance?year=2021-22&month=5", []string{
-					"M5 2021/22", "Aug 2021", "£404k underspend", "OPCC", "-£90k", `class="status-red">overspend`,
+					"M5 2021/22", "Aug 2021", "£404k underspend", "OPCC", `<td class="num">-90</td>`, `class="status-red">overspend`,
 					"Local Policing", "£512k", `class="status-green">underspend`, "1 earlier upload of this month replaced",
 				}},
 				{"/finance?month=M3", []string{"M3 2021/22", "£180k underspend"}},

@@ -129,7 +129,7 @@ func TestAnalysisSeriesGivesWhatEveryValueGives(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want, err := buildTiles(latest, all, freshness{}, nil)
+				want, err := buildTiles(latest, all, freshness{}, nil, metrics.DefaultSettings)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -88,7 +88,7 @@ func (v *analysisView) addMDC(m metrics.Metric, a metrics.Analysis) {
 		case !strings.HasPrefix(strings.ToLower(label), "the "):
 			label = "the " + label
 		}
-		v.Benchmark = b.Sentence(label, formatValue(b.Benchmark, m.Unit))
+		v.Benchmark = b.Sentence(label, formatTarget(b.Benchmark, m.Unit))
 	}
 	x := a.XmR
 	if x == nil {
@@ -178,5 +178,5 @@ func benchmarkLegend(m metrics.Metric) string {
 		label = "Benchmark"
 	}
 	r, n := utf8.DecodeRuneInString(label)
-	return string(unicode.ToUpper(r)) + label[n:] + " (" + formatValue(*m.Benchmark, m.Unit) + ")"
+	return string(unicode.ToUpper(r)) + label[n:] + " (" + formatTarget(*m.Benchmark, m.Unit) + ")"
 }

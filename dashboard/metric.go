@@ -102,9 +102,9 @@ func buildSeriesTable(m metrics.Metric, obs []metrics.Observation) seriesTable {
 	}
 	for _, o := range obs {
 		// Newest first: the row of the latest period is at the top.
-		t.Rows[len(t.Rows)-1-periodIdx[o.Period.Key()]].Cells[areaIdx[o.Area]] = formatValue(o.Value, m.Unit)
+		t.Rows[len(t.Rows)-1-periodIdx[o.Period.Key()]].Cells[areaIdx[o.Area]] = formatFigure(o.Value, m.Unit)
 		t.Sources = append(t.Sources, sourceRow{
-			Period: o.Period.Label(), Area: o.Area, Value: formatValue(o.Value, m.Unit),
+			Period: o.Period.Label(), Area: o.Area, Value: formatFigure(o.Value, m.Unit),
 			File: o.Source.File, Sheet: o.Source.Sheet, Cell: o.Source.Cell,
 			Uploaded: o.Source.UploadedAt.Format("2 Jan 2006 15:04"),
 			period:   o.Period,
@@ -169,7 +169,7 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	p := metricPage{Page: s.page(c, m.Name), Metric: m}
 	p.Sensitive = m.Classification == metrics.Sensitive
 	if m.Target != nil {
-		p.Target = formatValue(*m.Target, m.Unit)
+		p.Target = formatTarget(*m.Target, m.Unit)
 	}
 	// The choice of period and area limits the chart by period and the
 	// tables; the analysis (how it stands, signal or noise) is of the
@@ -206,7 +206,7 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 		return metricPage{}, err
 	}
 	if m.Benchmark != nil {
-		p.Benchmark = formatValue(*m.Benchmark, m.Unit)
+		p.Benchmark = formatTarget(*m.Benchmark, m.Unit)
 	}
 	if p.Derived, p.Inputs, err = s.derivedFrom(ctx, auth.Scope(c), m); err != nil {
 		return metricPage{}, err

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -22,6 +23,9 @@ type tile struct {
 	Headline *areaValue
 	Status   metrics.TargetStatus
 	Target   string
+	// National sets the home force beside the nation, for a measure of
+	// a national table (several forces); nil otherwise.
+	National *nationalView
 	// tileAnalysis is the standing against target, baseline and SPC,
 	// and why the tile is an exception (see exceptions.go).
 	tileAnalysis
@@ -34,8 +38,26 @@ type areaValue struct {
 	Status metrics.TargetStatus
 }
 
+// nationalView is a metrics.NationalComparison in words.
+type nationalView struct {
+	Period, Home, Value, Nation, NationValue, Index string
+	Rank, Of                                        int
+}
+
+// financeHeadline is the overview's line on the revenue budget: the
+// latest month's status, forecast variance and movement since the month
+// before.
+type financeHeadline struct {
+	Period, Status, StatusClass, Variance, Movement, Previous, Link string
+}
+
 type overviewPage struct {
 	Page
+	// Finance is the revenue headline, for readers who may see finance;
+	// nil when none is held.
+	Finance *financeHeadline
+	// Query filters the measures by name (?q=).
+	Query string
 	Tiles []tile
 	// Exceptions and Others are Tiles split, exceptions first.
 	Exceptions, Others []tile
@@ -46,7 +68,7 @@ type overviewPage struct {
 }
 
 func (s *Server) handleOverview(c echo.Context) error {
-	return s.renderShared(c, []string{"category"}, func() (sharedPage, error) {
+	return s.renderShared(c, []string{"category", "q"}, func() (sharedPage, error) {
 		p, err := s.overviewPage(c)
 		// A page of a category there is none of is not kept.
 		return sharedPage{name: "overview", data: &p, keep: asGiven(c, "category", p.Categories...)}, err
@@ -58,9 +80,18 @@ func (s *Server) overviewPage(c echo.Context) (overviewPage, error) {
 	if err != nil {
 		return overviewPage{}, err
 	}
-	p := overviewPage{Page: s.page(c, "Overview"), Categories: all.categories, Category: c.QueryParam("category")}
+	p := overviewPage{Page: s.page(c, "Overview"), Categories: all.categories, Category: c.QueryParam("category"),
+		Query: strings.TrimSpace(c.QueryParam("q"))}
+	if auth.Scope(c).Sensitive {
+		if p.Finance, err = s.financeHeadline(c.Request().Context(), auth.Scope(c)); err != nil {
+			return overviewPage{}, err
+		}
+	}
 	for _, t := range all.tiles {
 		if p.Category != "" && t.Metric.Category != p.Category {
+			continue
+		}
+		if p.Query != "" && !matchesQuery(t.Metric, p.Query) {
 			continue
 		}
 		p.Tiles = append(p.Tiles, t)
@@ -111,7 +142,11 @@ func (s *Server) overviewTiles(ctx context.Context, scope metrics.Scope, day tim
 	if err != nil {
 		return overviewTiles{}, err
 	}
-	return buildTiles(latest, series, fresh, changes)
+	set, err := s.store.Settings(ctx)
+	if err != nil {
+		return overviewTiles{}, err
+	}
+	return buildTiles(latest, series, fresh, changes, set)
 }
 
 // changePoints are the change points of every measure the viewer may
@@ -132,37 +167,109 @@ func (s *Server) changePoints(ctx context.Context, scope metrics.Scope) (map[str
 
 // buildTiles analyses each measure's latest values against its series,
 // with the limits recalculated at each measure's change points.
-func buildTiles(latest []store.LatestValue, series map[string][]metrics.Observation, fresh freshness, changes map[string][]metrics.ChangePoint) (overviewTiles, error) {
+func buildTiles(latest []store.LatestValue, series map[string][]metrics.Observation, fresh freshness, changes map[string][]metrics.ChangePoint, set metrics.Settings) (overviewTiles, error) {
 	out := overviewTiles{categories: categoriesOf(latest)}
 	newest := fresh.newest(latest)
 	for i, lv := range latest {
-		t := newTile(lv)
+		t := newTile(lv, set)
 		if err := analyseTile(&t, lv, series[lv.Metric.ID], newest(lv.Metric.ID), fmt.Sprintf("spark-%d", i), changes[lv.Metric.ID]); err != nil {
 			return overviewTiles{}, err
 		}
 		fresh.apply(&t, lv)
+		t.addNational(series[lv.Metric.ID])
 		out.tiles = append(out.tiles, t)
 	}
 	return out, nil
 }
 
-func newTile(lv store.LatestValue) tile {
+func newTile(lv store.LatestValue, set metrics.Settings) tile {
 	t := tile{Metric: lv.Metric, Status: metrics.NoTarget}
 	if lv.Metric.Target != nil {
-		t.Target = formatValue(*lv.Metric.Target, lv.Metric.Unit)
+		t.Target = formatTarget(*lv.Metric.Target, lv.Metric.Unit)
 	}
 	if len(lv.Values) == 0 {
 		return t
 	}
 	t.Period = lv.Period.Label()
+	areas := make([]string, len(lv.Values))
+	for i, o := range lv.Values {
+		areas[i] = o.Area
+	}
+	// The home area's figure (the setting), else the force-wide one,
+	// else the only one. A measure of several areas, none of them
+	// these, has no headline: each area is analysed and shown.
+	home, _ := set.HomeAreaOf(areas)
+	if len(areas) > 1 && !strings.EqualFold(home, set.HomeArea) && !metrics.IsForceWideArea(home) {
+		home = ""
+	}
 	for _, o := range lv.Values {
 		av := areaValue{Area: o.Area, Value: formatValue(o.Value, lv.Metric.Unit), Status: metrics.AgainstTarget(lv.Metric, o.Value)}
 		t.Values = append(t.Values, av)
-		if metrics.IsForceWideArea(o.Area) || len(lv.Values) == 1 {
+		if o.Area == home {
 			h := av
 			t.Headline = &h
 			t.Status = av.Status
 		}
 	}
 	return t
+}
+
+// addNational sets the home area beside the nation, when the measure
+// ranks several forces and the home area is one of them.
+func (t *tile) addNational(series []metrics.Observation) {
+	if t.Headline == nil {
+		return
+	}
+	m := t.Metric
+	c, ok := metrics.CompareWithNation(m, series, t.Headline.Area)
+	if !ok || c.Of < 3 {
+		return
+	}
+	t.National = &nationalView{Period: c.Period.Label(), Home: c.Home, Value: formatValue(c.Value, m.Unit), Nation: c.Nation,
+		NationValue: formatValue(c.NationValue, m.Unit), Index: metrics.FormatFixed(c.Index, 0), Rank: c.Rank, Of: c.Of}
+}
+
+// matchesQuery reports whether a measure's name, id or category holds
+// every word of q, ignoring case.
+func matchesQuery(m metrics.Metric, q string) bool {
+	hay := strings.ToLower(m.Name + " " + m.ID + " " + m.Category)
+	for _, w := range strings.Fields(strings.ToLower(q)) {
+		if !strings.Contains(hay, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// financeHeadline reads the latest finance month held and the month
+// before it in the same year; nil when none is held.
+func (s *Server) financeHeadline(ctx context.Context, scope metrics.Scope) (*financeHeadline, error) {
+	years, err := s.store.FinanceYears(ctx, scope)
+	if metrics.ErrorCode(err) == metrics.ENOTFOUND || err == nil && len(years) == 0 {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	year, err := s.store.FinanceYear(ctx, scope, years[0])
+	if metrics.ErrorCode(err) == metrics.ENOTFOUND || err == nil && len(year.Months) == 0 {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	last := year.Months[len(year.Months)-1]
+	tot := metrics.SumRevenue(last.Revenue)
+	p := last.Month.Period
+	h := &financeHeadline{Period: p.Label(), Variance: varianceK(tot.VarianceGBP()),
+		Link: fmt.Sprintf("/finance?year=%s&month=%d", metrics.FinancialYearParam(p.FYStart), p.Month)}
+	r := s.ragView(tot)
+	h.Status, h.StatusClass = r.Word, r.Class
+	if len(year.Months) > 1 {
+		prev := year.Months[len(year.Months)-2]
+		pv := metrics.SumRevenue(prev.Revenue).VarianceGBP()
+		h.Previous = prev.Month.Period.Label()
+		h.Movement = metrics.FormatMovement(tot.VarianceGBP()-pv, 0)
+	}
+	return h, nil
 }

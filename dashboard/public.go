@@ -11,6 +11,7 @@ import (
 	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/dashboard/export"
 	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
 )
 
 // The public pages are built from open measures only, whoever asks:
@@ -32,8 +33,25 @@ var nationalMeasures = []string{
 type publicGroup struct {
 	Category string
 	National bool
-	Tiles    []tile
+	Tiles    []publicTile
 }
+
+// publicTile is an open measure on the public page: its latest figure,
+// a chart of its home area's recent figures, and where they came from.
+type publicTile struct {
+	tile
+	// Chart draws the latest publicChartPoints periods of Area, nil when
+	// there are fewer than two.
+	Chart *chart.ChartPanel
+	Area  string
+	// Source names the file the latest figure came from and when it was
+	// loaded.
+	Source string
+}
+
+// publicChartPoints is how many of the latest periods a public tile's
+// chart draws: two years of months.
+const publicChartPoints = 24
 
 type publicIndexPage struct {
 	Page
@@ -83,8 +101,9 @@ func (s *Server) publicIndex(ctx context.Context) ([]publicGroup, error) {
 	if err != nil {
 		return nil, err
 	}
+	set := s.settings(ctx)
 	byCat := map[string]*publicGroup{}
-	for _, lv := range latest {
+	for i, lv := range latest {
 		if lv.Metric.Classification != metrics.Open {
 			continue // defence in depth: the store already filtered
 		}
@@ -94,7 +113,11 @@ func (s *Server) publicIndex(ctx context.Context) ([]publicGroup, error) {
 			g = &publicGroup{Category: lv.Metric.Category, National: national}
 			byCat[lv.Metric.Category] = g
 		}
-		g.Tiles = append(g.Tiles, newTile(lv))
+		pt, err := s.newPublicTile(ctx, lv, set, i)
+		if err != nil {
+			return nil, err
+		}
+		g.Tiles = append(g.Tiles, pt)
 	}
 	groups := make([]publicGroup, 0, len(byCat))
 	for _, g := range byCat {
@@ -112,6 +135,65 @@ func (s *Server) publicIndex(ctx context.Context) ([]publicGroup, error) {
 		return groups[i].Category < groups[j].Category
 	})
 	return groups, nil
+}
+
+// newPublicTile builds a public tile with its chart, whose id is
+// "pub-" and n.
+func (s *Server) newPublicTile(ctx context.Context, lv store.LatestValue, set metrics.Settings, n int) (publicTile, error) {
+	pt := publicTile{tile: newTile(lv, set)}
+	switch {
+	case pt.Headline != nil:
+		pt.Area = pt.Headline.Area
+	case len(pt.Values) > 0:
+		// Several areas, none the home or force-wide one: the chart
+		// draws the first, and the measure's page has them all.
+		pt.Area = pt.Values[0].Area
+	default:
+		return pt, nil
+	}
+	for _, o := range lv.Values {
+		switch {
+		case o.Area != pt.Area || o.Source.File == "":
+		case strings.HasPrefix(o.Source.File, "Derived: "):
+			pt.Source = "worked out from the measures it is defined by, " + o.Source.UploadedAt.Format("2 January 2006")
+		default:
+			pt.Source = fmt.Sprintf("%s, loaded %s", o.Source.File, o.Source.UploadedAt.Format("2 January 2006"))
+		}
+	}
+	obs, err := s.series(ctx, metrics.Public, lv.Metric)
+	if err != nil {
+		return pt, err
+	}
+	var labels []string
+	var values []*float64
+	for _, o := range obs {
+		if o.Area != pt.Area {
+			continue
+		}
+		v := o.Value
+		labels, values = append(labels, o.Period.Label()), append(values, &v)
+	}
+	if len(values) < 2 {
+		return pt, nil
+	}
+	from := max(0, len(values)-publicChartPoints)
+	m := lv.Metric
+	targetLabel := ""
+	if m.Target != nil {
+		targetLabel = "Target"
+	}
+	// The measure's name is the heading above: the chart's title says
+	// only what it draws, so that it fits a phone's width.
+	title := fmt.Sprintf("%s, %s to %s", pt.Area, labels[from], labels[len(labels)-1])
+	panel, err := chart.LineChartPanel(fmt.Sprintf("pub-%d", n), title, m.Unit, labels[from:],
+		[]chart.LineSeries{{Name: pt.Area, Values: values[from:]}}, m.Target, targetLabel)
+	if err != nil {
+		return pt, fmt.Errorf("public chart of %s: %w", m.ID, err)
+	}
+	// A screen reader hears the measure's name with the chart.
+	panel.Description = strings.Replace(panel.Description, "Line chart of ", "Line chart of "+m.Name+", ", 1)
+	pt.Chart = &panel
+	return pt, nil
 }
 
 // publicMetric is one open measure's page data, without the Page and
@@ -135,7 +217,7 @@ func (s *Server) publicMetric(ctx context.Context, id string) (publicMetricPage,
 	p := publicMetricPage{Metric: m, Table: buildSeriesTable(m, obs), Annotations: newAnnotationViews(anns)}
 	p.Coverage = coverage(p.Table)
 	if m.Target != nil {
-		p.Target = formatValue(*m.Target, m.Unit)
+		p.Target = formatTarget(*m.Target, m.Unit)
 	}
 	p.Chart, err = metricChart(m, obs, p.Table, anns)
 	return p, obs, err

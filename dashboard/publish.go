@@ -96,8 +96,9 @@ func (s *Server) writeSite(ctx context.Context, st *export.Folder, opts PublishO
 		return err
 	}
 	generated := s.now().Format("2 January 2006 15:04")
+	org := s.settings(ctx).Organisation
 	page := func(title, root string) Page {
-		return Page{Title: title, Version: s.version, Root: root, Published: true}
+		return Page{Title: title, Version: s.version, Root: root, Published: true, Organisation: org}
 	}
 	index := publicIndexPage{Page: page("Published measures", ""), Groups: groups, Generated: generated,
 		Link: func(id string) string { return "metrics/" + id + ".html" }}

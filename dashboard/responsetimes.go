@@ -261,15 +261,15 @@ func buildResponseTimes(recs []store.IncidentRecord, askedPriority string, targe
 	if err != nil {
 		return v, fmt.Errorf("response times: %w", err)
 	}
-	v.WithinShare = formatNumber(st.WithinTargetShare) + "%"
-	v.WithinCount = formatNumber(float64(st.WithinTarget)) + " of " + formatNumber(float64(st.Count))
+	v.WithinShare = formatPercent(st.WithinTargetShare)
+	v.WithinCount = formatCount(float64(st.WithinTarget)) + " of " + formatCount(float64(st.Count))
 	v.From, v.To, v.Count = months[0].Label(), months[len(months)-1].Label(), st.Count
-	v.CountText = formatNumber(float64(st.Count))
+	v.CountText = formatCount(float64(st.Count))
 	v.ShowLowerFence = st.LowerFence > 0
 	v.Mean, v.Median, v.P90 = minutesText(st.Mean), minutesText(st.Median), minutesText(st.P90)
 	v.MeanWithout = minutesText(st.MeanWithoutOutliers)
 	v.UpperFence, v.LowerFence = minutesText(st.UpperFence), minutesText(st.LowerFence)
-	v.Within = fmt.Sprintf("%s%% (%s of %s)", formatNumber(st.WithinTargetShare), formatNumber(float64(st.WithinTarget)), formatNumber(float64(st.Count)))
+	v.Within = fmt.Sprintf("%s (%s of %s)", formatPercent(st.WithinTargetShare), formatCount(float64(st.WithinTarget)), formatCount(float64(st.Count)))
 	v.OutlierCount = len(st.Outliers)
 	monthOf := map[string]string{}
 	for _, r := range recs {
@@ -316,9 +316,9 @@ func (v *responseTimesView) addSettings(incs []metrics.Incident) error {
 		// The share within target leads: a median within target says
 		// only that half were, and hid that 4 in 10 waited longer.
 		row := settingRow{
-			Setting: titleWord(s.name), Target: minutesText(s.target), Count: formatNumber(float64(st.Count)),
+			Setting: titleWord(s.name), Target: formatTarget(s.target, "minutes"), Count: formatCount(float64(st.Count)),
 			Mean: minutesText(st.Mean), Median: minutesText(st.Median), P90: minutesText(st.P90),
-			Within: formatNumber(st.WithinTargetShare) + "%", Over: formatNumber(100-st.WithinTargetShare) + "%",
+			Within: formatPercent(st.WithinTargetShare), Over: formatPercent(100 - st.WithinTargetShare),
 		}
 		v.Settings = append(v.Settings, row)
 	}
@@ -349,7 +349,7 @@ func (v *responseTimesView) addMonths(months []metrics.Period, byMonth map[strin
 		}
 		labels[i] = m.Label()
 		mean[i], median[i], p90[i] = &st.Mean, &st.Median, &st.P90
-		row := monthRow{Month: m.Label(), Count: formatNumber(float64(st.Count)), Mean: formatNumber(st.Mean), Median: formatNumber(st.Median), P90: formatNumber(st.P90), Urban: "–", Rural: "–"}
+		row := monthRow{Month: m.Label(), Count: formatCount(float64(st.Count)), Mean: formatMinutes(st.Mean), Median: formatMinutes(st.Median), P90: formatMinutes(st.P90), Urban: "–", Rural: "–"}
 		figures := monthFigures{Month: m.Label(), Count: st.Count, Mean: st.Mean, Median: st.Median, P90: st.P90}
 		for _, s := range []struct {
 			name   string
@@ -367,7 +367,7 @@ func (v *responseTimesView) addMonths(months []metrics.Period, byMonth map[strin
 			}
 			share := gs.WithinTargetShare
 			s.into[i], *s.figure = &share, &share
-			*s.cell = formatNumber(share) + "%"
+			*s.cell = formatPercent(share)
 		}
 		// Newest first: the table's top row is the latest month.
 		v.Months = append([]monthRow{row}, v.Months...)
@@ -381,8 +381,8 @@ func (v *responseTimesView) addMonths(months []metrics.Period, byMonth map[strin
 	}
 	t := v.targets
 	settings, err := chart.LineChartPanel("rt-settings", "Attended within target by month, urban and rural", "%", labels, []chart.LineSeries{
-		{Name: fmt.Sprintf("Urban (target %s minutes)", formatNumber(t.UrbanMinutes)), Values: urban},
-		{Name: fmt.Sprintf("Rural (target %s minutes)", formatNumber(t.RuralMinutes)), Values: rural},
+		{Name: fmt.Sprintf("Urban (target %s)", formatTarget(t.UrbanMinutes, "minutes")), Values: urban},
+		{Name: fmt.Sprintf("Rural (target %s)", formatTarget(t.RuralMinutes, "minutes")), Values: rural},
 	}, nil, "")
 	if err != nil {
 		return fmt.Errorf("urban and rural chart: %w", err)
@@ -408,7 +408,7 @@ func (v *responseTimesView) addHistogram(incs []metrics.Incident) error {
 		} else {
 			labels[i] = fmt.Sprintf("%d–%d", i*histogramBinMinutes, (i+1)*histogramBinMinutes)
 		}
-		v.Bins = append(v.Bins, binRow{Bin: labels[i], CountText: formatNumber(float64(counts[i]))})
+		v.Bins = append(v.Bins, binRow{Bin: labels[i], CountText: formatCount(float64(counts[i]))})
 	}
 	panel, err := chart.HistogramPanel("rt-histogram", "How long incidents waited", "minutes", "incidents", labels, counts)
 	if err != nil {

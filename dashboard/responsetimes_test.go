@@ -93,14 +93,14 @@ func TestResponseTimesPage(t *testing.T) {
 			}{
 				{"/response-times", []string{
 					"OFFICIAL-SENSITIVE", "Immediate incidents attended from Aug 2021 to Sep 2021: 7 incidents",
-					"<dt>Mean</dt><dd>30.29 minutes</dd>", "<dd>16 minutes</dd>", "<dd>61.2 minutes</dd>",
-					"Mean without the 1 outliers</dt><dd>15.33 minutes</dd>", "<strong>42.86%</strong> attended within target", "(3 of 7 incidents)",
-					"Tukey", "above 30.5 minutes or below 2.5 minutes", "<th scope=\"row\">INC-SLOW</th>", "4 Aug 2021 22:00", "120 minutes",
+					"<dt>Mean</dt><dd>30.3 minutes</dd>", "<dd>16.0 minutes</dd>", "<dd>61.2 minutes</dd>",
+					"Mean without the 1 outliers</dt><dd>15.3 minutes</dd>", "<strong>42.9%</strong> attended within target", "(3 of 7 incidents)",
+					"Tukey", "above 30.5 minutes or below 2.5 minutes", "<th scope=\"row\">INC-SLOW</th>", "4 Aug 2021 22:00", "120.0 minutes",
 					`data-chart="rt-histogram"`, `data-chart="rt-monthly"`, `data-chart="rt-settings"`,
 					`<th scope="row">60 and over</th>`, "Urban (target 15 minutes)", "Rural (target 20 minutes)",
 					`href="/response-times?priority=Priority"`,
 				}, []string{"INC-P", "<script>alert", "<b onmouseover"}},
-				{"/response-times?priority=Priority", []string{"Priority incidents attended from Aug 2021 to Aug 2021: 1 incidents", "<dd>60 minutes</dd>"}, []string{"INC-SLOW"}},
+				{"/response-times?priority=Priority", []string{"Priority incidents attended from Aug 2021 to Aug 2021: 1 incidents", "<dd>60.0 minutes</dd>"}, []string{"INC-SLOW"}},
 				{"/response-times?priority=Nope", []string{`No incidents have the priority &#34;Nope&#34;; showing Immediate.`, "7 incidents"}, nil},
 			}
 			for _, tt := range tests {

@@ -264,6 +264,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	// Users and tokens: administrators only, everyone else 403.
 	admin := signed.Group("/admin", auth.RequireAdmin)
 	admin.GET("", s.handleAdmin)
+	admin.POST("/settings", s.handleAdminSettings)
 	admin.POST("/users", s.handleAdminAddUser)
 	admin.GET("/users/:id", s.handleAdminUser)
 	admin.POST("/users/:id/role", s.handleAdminRole)

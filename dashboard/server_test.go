@@ -186,20 +186,21 @@ func TestEveryTemplateParses(t *testing.T) {
 	}
 }
 
-func TestFormatNumber(t *testing.T) {
-	tests := []struct {
-		v    float64
-		want string
-	}{
-		{0, "0"}, {1234, "1,234"}, {1234.5, "1,234.5"}, {-404, "-404"}, {1234567.891, "1,234,567.89"},
-		{0.001, "0"}, {-0.001, "0"}, {999, "999"}, {1000, "1,000"}, {12.25, "12.25"},
+func TestFormatHelpers(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{formatValue(50, "%"), "50.0%"},
+		{formatValue(1017, "calls"), "1,017 calls"},
+		{formatFigure(17.25, "minutes"), "17.3"},
+		{formatCount(1234.4), "1,234"},
+		{formatPercent(48.333), "48.3%"},
+		{formatMinutes(17), "17.0"},
+		{withUnitHeading("Value", "calls"), "Value (calls)"},
+		{withUnitHeading("Value", "count"), "Value"},
+		{withUnitHeading("Value", "percent"), "Value (%)"},
 	}
 	for _, tt := range tests {
-		if got := formatNumber(tt.v); got != tt.want {
-			t.Errorf("formatNumber(%v) = %q, want %q", tt.v, got, tt.want)
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
 		}
-	}
-	if got := formatValue(50, "%"); got != "50%" {
-		t.Errorf("formatValue(50, %%) = %q", got)
 	}
 }

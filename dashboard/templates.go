@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -36,6 +37,11 @@ type Page struct {
 	// Published marks a page of the static site that `assure publish`
 	// writes: no navigation to the live dashboard, no sign-in.
 	Published bool
+	// Organisation is the office's name (metrics.Settings), in every
+	// page's title and footer.
+	Organisation string
+	// Nav says which links of the navigation the reader gets.
+	Nav auth.Nav
 	// Body, when set, is the page's main content rendered already (kept
 	// by the page cache), in place of its "content" template.
 	Body template.HTML
@@ -47,21 +53,28 @@ type Page struct {
 }
 
 func (s *Server) page(c echo.Context, title string) Page {
-	p := Page{Title: title, Version: s.version, Path: c.Request().URL.Path, User: auth.User(c), Root: "/"}
+	p := Page{Title: title, Version: s.version, Path: c.Request().URL.Path, User: auth.User(c), Root: "/",
+		Organisation: s.settings(c.Request().Context()).Organisation, Nav: auth.NavFor(auth.User(c))}
 	p.CSRF = auth.CSRFToken(c)
 	return p
 }
 
 // templateFuncs are the helpers templates may call.
 var templateFuncs = template.FuncMap{
-	"value":     formatValue,
-	"number":    formatNumber,
+	"value": formatValue,
+	// number writes a figure exactly, as typed into a form or compared
+	// with its revision: "12.25", never rounded.
+	"number":    func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) },
+	"figure":    formatFigure,
+	"unitHead":  withUnitHeading,
+	"unitOf":    metrics.UnitHeading,
+	"target":    formatTarget,
 	"deref":     func(f *float64) float64 { return *f },
 	"derefInt":  func(i *int64) int64 { return *i },
-	"thousands": metrics.FormatThousands,
+	"thousands": gbpK,
 	// asset links to an embedded file: {{asset .Root "css/assure.css"}}.
 	"asset":    assetPath,
-	"variance": metrics.VarianceInThousands,
+	"variance": varianceK,
 	// packTable names a board pack's table of exceptions.
 	"packTable": func(label string, ms []packMeasure) packExceptions { return packExceptions{label, ms} },
 	// meetingRows names a table of meetings.

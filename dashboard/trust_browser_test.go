@@ -178,12 +178,12 @@ func TestProposalKeepsAMeasureHiddenUntilApproved(t *testing.T) {
 	ctx := browser(t)
 	ts, st := demoServerAndStore(t)
 	addUser(t, st, "root", metrics.RoleAdmin, boardPassword)
-	const value = "23.47"
+	const value = "23.7"
 	dir := t.TempDir()
 	file := filepath.Join(dir, "open it.xlsx")
 	book := ingesttest.Book(t,
 		ingesttest.Sheet{Name: "Metrics", Rows: [][]any{{"Id", "Name", "Classification"}, {"response-urban", "Immediate response time, urban", "open"}}},
-		ingesttest.Sheet{Name: "Data", Rows: [][]any{{"Metric", "Area", "Period", "Value"}, {"response-urban", "Force", "2022-01", 23.47}}},
+		ingesttest.Sheet{Name: "Data", Rows: [][]any{{"Metric", "Area", "Period", "Value"}, {"response-urban", "Force", "2022-01", 23.7}}},
 	)
 	if err := os.WriteFile(file, book, 0o644); err != nil {
 		t.Fatal(err)

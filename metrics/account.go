@@ -38,4 +38,5 @@ const (
 	AuditPasswordReset   = "password_reset"
 	AuditPasswordChanged = "password_changed"
 	AuditTokenRevoked    = "token_revoked"
+	AuditSettingsChanged = "settings_changed"
 )

@@ -1,8 +1,10 @@
 package metrics
 
 import (
+	"fmt"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Comparing areas of different sizes: a force of 60,000 crimes a year and
@@ -166,4 +168,69 @@ func RankAreas(obs []Observation, dir Direction, skip func(area string) bool) (R
 		}
 	}
 	return Ranking{Period: best, Direction: dir, Rows: rows}, true
+}
+
+// NationalComparison sets a home force beside the nation in one period:
+// a national table's measure as one line of a scorecard.
+type NationalComparison struct {
+	Period Period
+	Home   string
+	Value  float64
+	// Nation names what the home force is set against: a national total
+	// the table has ("England and Wales"), or, when it has none, the
+	// average of the forces ranked.
+	Nation      string
+	NationValue float64
+	// NationIsAverage is true when NationValue is the forces' average,
+	// not a published national total.
+	NationIsAverage bool
+	// Index is Value as a share of NationValue, times 100: 110 is 10%
+	// above the nation. It is 0 when NationValue is 0.
+	Index float64
+	// Rank is the home force's place among Of forces, in the measure's
+	// direction (RankAreas).
+	Rank, Of int
+}
+
+// CompareWithNation compares home with the nation in m's latest period
+// that the ranking of forces has. A national total is the nation only
+// for a rate or percentage: a count of England and Wales is the sum of
+// the forces, and a force is then set against their average instead.
+// ok is false when home is not among the areas ranked, or there are
+// fewer than two.
+func CompareWithNation(m Metric, obs []Observation, home string) (NationalComparison, bool) {
+	r, ok := RankAreas(obs, m.Direction, IsTotalArea)
+	if !ok {
+		return NationalComparison{}, false
+	}
+	c := NationalComparison{Period: r.Period, Home: home, Of: len(r.Rows)}
+	found := false
+	sum := 0.0
+	for _, row := range r.Rows {
+		sum += row.Value
+		if strings.EqualFold(row.Area, home) {
+			c.Home, c.Value, c.Rank, found = row.Area, row.Value, row.Rank, true
+		}
+	}
+	if !found {
+		return NationalComparison{}, false
+	}
+	c.Nation, c.NationValue, c.NationIsAverage = fmt.Sprintf("the average of the %d forces", len(r.Rows)), sum/float64(len(r.Rows)), true
+	for _, o := range obs {
+		if KindOfUnit(m.Unit) == KindCount {
+			break
+		}
+		if IsNationalArea(o.Area) && o.Period.Key() == r.Period.Key() {
+			// The widest total the table has: England and Wales before
+			// England alone.
+			if !c.NationIsAverage && len(o.Area) <= len(c.Nation) {
+				continue
+			}
+			c.Nation, c.NationValue, c.NationIsAverage = o.Area, o.Value, false
+		}
+	}
+	if c.NationValue != 0 {
+		c.Index = c.Value / c.NationValue * 100
+	}
+	return c, true
 }

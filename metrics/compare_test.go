@@ -77,3 +77,40 @@ func TestRankAreas(t *testing.T) {
 		t.Error("IsNationalArea")
 	}
 }
+
+func TestCompareWithNation(t *testing.T) {
+	p := Period{Kind: Month, Start: time.Date(2022, 3, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2022, 3, 31, 0, 0, 0, 0, time.UTC)}
+	obs := func(areas map[string]float64) []Observation {
+		var out []Observation
+		for a, v := range areas {
+			out = append(out, Observation{Area: a, Period: p, Value: v})
+		}
+		return out
+	}
+	rate := Metric{Unit: "offences per 1,000 residents", Direction: LowerIsBetter}
+	count := Metric{Unit: "offences", Direction: LowerIsBetter}
+	tests := []struct {
+		name     string
+		m        Metric
+		areas    map[string]float64
+		home     string
+		ok       bool
+		nation   string
+		index    float64
+		rank, of int
+	}{
+		{"a rate against England and Wales", rate, map[string]float64{"Kent": 6, "Essex": 4, "Cambridgeshire": 5, "England and Wales": 4}, "Cambridgeshire", true, "England and Wales", 125, 2, 3},
+		{"a count against the forces' average", count, map[string]float64{"Kent": 600, "Essex": 300, "Cambridgeshire": 300, "England and Wales": 1200}, "cambridgeshire", true, "the average of the 3 forces", 75, 1, 3},
+		{"home not ranked", rate, map[string]float64{"Kent": 6, "Essex": 4}, "Cambridgeshire", false, "", 0, 0, 0},
+	}
+	for _, tt := range tests {
+		c, ok := CompareWithNation(tt.m, obs(tt.areas), tt.home)
+		if ok != tt.ok {
+			t.Errorf("%s: ok = %t", tt.name, ok)
+			continue
+		}
+		if ok && (c.Nation != tt.nation || math.Abs(c.Index-tt.index) > 1e-9 || c.Rank != tt.rank || c.Of != tt.of || c.Home != "Cambridgeshire") {
+			t.Errorf("%s: %+v, want %s, index %v, rank %d of %d", tt.name, c, tt.nation, tt.index, tt.rank, tt.of)
+		}
+	}
+}

@@ -83,6 +83,11 @@ func demo(ctx context.Context, addr, dir string, stdout io.Writer, logger *slog.
 		return fmt.Errorf("demo: %w", err)
 	}
 	fmt.Fprintf(stdout, "added %d illustrative annotations and a commentary\n", len(sample.Annotations()))
+	// The national table's forces include Cambridgeshire, whose figures
+	// the overview then sets against England and Wales.
+	if err := st.InitSettings(ctx, metrics.Settings{Organisation: "Illustrative Office of the Police and Crime Commissioner", HomeArea: "Cambridgeshire"}, "cli"); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
 	fmt.Fprintln(stdout, "The sample figures are illustrative, not real data.")
 	if err := demoUsers(ctx, st, stdout); err != nil {
 		return fmt.Errorf("demo: %w", err)

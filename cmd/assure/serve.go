@@ -31,6 +31,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	watchDir := c.String("watch", envOr("ASSURE_WATCH", ""), "a drop folder to ingest workbooks from as they are saved there (see assure watch) (env ASSURE_WATCH)")
 	wf := addWatchFlags(c, "watch-as")
 	cyc := addCycleFlags(c)
+	org := c.String("organisation", envOr("ASSURE_ORGANISATION", ""), "at first start: the organisation's name, in every page's title and footer; an administrator changes it on /admin (env ASSURE_ORGANISATION)")
+	home := c.String("home-area", envOr("ASSURE_HOME_AREA", ""), "at first start: the force or area the overview shows first, such as Cambridgeshire or Force; an administrator changes it on /admin (env ASSURE_HOME_AREA)")
 	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
 		return err
 	}
@@ -53,6 +55,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 		return err
 	}
 	defer st.Close()
+	// The flags fill only what no administrator has set, so that a
+	// restart with the same flags never undoes a change made on /admin.
+	if err := st.InitSettings(ctx, metrics.Settings{Organisation: *org, HomeArea: *home}, "cli"); err != nil {
+		return fmt.Errorf("settings: %w", err)
+	}
 	if *watchDir != "" {
 		w, err := wf.watcher(*watchDir, in, logger)
 		if err != nil {

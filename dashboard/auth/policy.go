@@ -173,3 +173,30 @@ func signedInAs(u *metrics.User) string {
 	}
 	return fmt.Sprintf("you are signed in as %s (%s)", u.Name, u.Role)
 }
+
+// Nav is which links of the site's navigation a reader gets: each page
+// a reader may not open, or has no use for, is left out, so that the
+// navigation is short and shows what is theirs.
+type Nav struct {
+	// Finance, ResponseTimes and BoardCycle (board pack, meetings,
+	// actions, alerts): every signed-in user.
+	Finance, ResponseTimes, BoardCycle bool
+	// Uploads and Catalogue: those who upload or keep the catalogue
+	// (analysts, finance officers, administrators); a board member reads
+	// the figures, not the workbench behind them.
+	Uploads, Catalogue bool
+	// Admin: administrators.
+	Admin bool
+	// API: signed-in users; the public reads the published pages, not a
+	// raw JSON link.
+	API bool
+}
+
+// NavFor is the navigation of u (nil for the public).
+func NavFor(u *metrics.User) Nav {
+	if u == nil || u.Disabled {
+		return Nav{}
+	}
+	work := u.Role != metrics.RoleBoard
+	return Nav{Finance: true, ResponseTimes: true, BoardCycle: true, Uploads: work, Catalogue: work, Admin: u.IsAdmin(), API: true}
+}
