@@ -436,10 +436,16 @@
   }
 
   // forPrint redraws every chart at once, at its element's width.
+  // Each is fitted again to the width it has on paper (titles, legends
+  // and ticks for that width), then drawn without animation.
   function forPrint() {
     for (var i = 0; i < charts.length; i++) {
-      charts[i].setOption({ animation: false });
-      charts[i].resize({ animation: { duration: 0 } });
+      var e = charts[i];
+      if (e.el.clientWidth !== e.width) {
+        e.chart.setOption(refit(e), true);
+      }
+      e.chart.setOption({ animation: false });
+      e.chart.resize({ animation: { duration: 0 } });
     }
   }
 
@@ -465,6 +471,15 @@
       function (el) {
         shorten(el, '.commentary p:not(.meta)', 110);
         el.classList.add('pack-measure--shortest');
+      },
+      // Last, what the measure's own page says at length: the suggested
+      // change point, the year on year and the source notes (a wrapped
+      // title or legend on a narrow chart can still need this).
+      function (el) {
+        var extra = el.querySelectorAll('.mdc-suggestion, p.meta, .commentary .meta');
+        for (var i = 0; i < extra.length; i++) {
+          extra[i].hidden = true;
+        }
       }
     ];
     var els = document.querySelectorAll('.boardpack-measure');
@@ -553,6 +568,10 @@
           window.setTimeout(wait, 50);
           return;
         }
+        // Charts first take their paper width (a wrapped title or legend
+        // makes one taller), then measures are fitted to their pages,
+        // then charts are drawn again at the heights the fitting left.
+        forPrint();
         fitMeasures();
         forPrint();
         // Two frames: the redraw is painted before the page is printed.
