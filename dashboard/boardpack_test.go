@@ -33,7 +33,7 @@ func TestBoardPack(t *testing.T) {
 			at := -1
 			for _, s := range []string{
 				"Board pack for the meeting of 10 December 2021", "measures by month to Nov 2021",
-				`id="part-open-heading"`, `id="open-exceptions-heading"`, `href="#m-resp"`, "Off target; Unusual change, a concern", `href="#m-late"`, "Not up to date",
+				`id="part-open-heading"`, `id="open-exceptions-heading"`, `<th scope="row"><a href="#m-resp">`, "Off target; Unusual change, a concern", `<th scope="row"><a href="#m-late">`, "Not up to date",
 				`id="m-resp"`, "Force, Nov 2021: 17.0 minutes", "+3.8 minutes (+28.8%)", `data-chart="bpo-`, "Upper process limit",
 				`id="m-late"`, `id="m-calls"`, `id="m-few"`,
 				`id="part-confidential-heading"`, `id="pack-exceptions-heading"`,
