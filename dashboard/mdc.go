@@ -21,6 +21,9 @@ type mdcIcon struct {
 	// Src is the icon's address; Alt says what it shows, for a screen
 	// reader and in print, where the text is printed beside it too.
 	Src, Alt string
+	// Short says the sign in a few words, for a narrow column on paper,
+	// where a printed icon shows only its letter.
+	Short string
 	// Class colours a badge beside it: mdc-improvement, mdc-concern or
 	// mdc-neither.
 	Class string
@@ -37,7 +40,7 @@ func variationIcon(v metrics.VariationIcon) *mdcIcon {
 	case metrics.VariationConcern:
 		class = "mdc-concern"
 	}
-	return &mdcIcon{Src: "/static/img/mdc-" + v.Icon + ".svg", Alt: v.Text, Class: class}
+	return &mdcIcon{Src: "/static/img/mdc-" + v.Icon + ".svg", Alt: v.Text, Short: mdcShort[v.Icon], Class: class}
 }
 
 func assuranceIcon(a *metrics.AssuranceIcon) *mdcIcon {
@@ -51,7 +54,21 @@ func assuranceIcon(a *metrics.AssuranceIcon) *mdcIcon {
 	case metrics.AssuranceFail:
 		class = "mdc-concern"
 	}
-	return &mdcIcon{Src: "/static/img/mdc-" + a.Icon + ".svg", Alt: a.Text, Class: class}
+	return &mdcIcon{Src: "/static/img/mdc-" + a.Icon + ".svg", Alt: a.Text, Short: mdcShort[a.Icon], Class: class}
+}
+
+// mdcShort is each icon's sign in a few words.
+var mdcShort = map[string]string{
+	metrics.IconCommonCause:     "Common cause",
+	metrics.IconImprovementHigh: "Improvement, high",
+	metrics.IconImprovementLow:  "Improvement, low",
+	metrics.IconConcernHigh:     "Concern, high",
+	metrics.IconConcernLow:      "Concern, low",
+	metrics.IconNeitherHigh:     "Unusually high",
+	metrics.IconNeitherLow:      "Unusually low",
+	metrics.IconAssurancePass:   "Target consistently met",
+	metrics.IconAssuranceFail:   "Target consistently missed",
+	metrics.IconAssuranceHit:    "Target hit and miss",
 }
 
 // signalGroupView is a stretch of signals as the page tells it: the

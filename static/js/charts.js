@@ -417,14 +417,14 @@
     // and the charts are redrawn again then, without animation, so that
     // what is printed is the whole chart at the paper's width.
     window.addEventListener('beforeprint', forPrint);
-    window.addEventListener('afterprint', resizeAll);
+    window.addEventListener('afterprint', afterPrint);
     if (window.matchMedia) {
       var print = window.matchMedia('print');
       var onChange = function (e) {
         if (e.matches) {
           forPrint();
         } else {
-          resizeAll();
+          afterPrint();
         }
       };
       if (print.addEventListener) {
@@ -444,9 +444,21 @@
       if (e.el.clientWidth !== e.width) {
         e.chart.setOption(refit(e), true);
       }
-      e.chart.setOption({ animation: false });
+      // The toolbox's download icon means nothing on paper.
+      e.chart.setOption({ animation: false, toolbox: { show: false } });
       e.chart.resize({ animation: { duration: 0 } });
     }
+  }
+
+  // afterPrint gives back what printing took away: the toolbox of the
+  // charts that have one, and each chart's screen width.
+  function afterPrint() {
+    for (var i = 0; i < charts.length; i++) {
+      if (charts[i].base && charts[i].base.toolbox) {
+        charts[i].chart.setOption({ toolbox: { show: true } });
+      }
+    }
+    resizeAll();
   }
 
   // A sheet of A4 less the server PDF's top and bottom margins (18 mm
