@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -23,29 +22,7 @@ import (
 func (s *Store) CurrentSeries(ctx context.Context, scope metrics.Scope) (map[string][]metrics.Observation, error) {
 	out := map[string][]metrics.Observation{}
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.rebind(`
-			SELECT c.metric_id, c.series FROM current_series c
-			JOIN metrics m ON m.id = c.metric_id
-			WHERE `+visible), scope.Sensitive)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				id   string
-				blob []byte
-			)
-			if err := rows.Scan(&id, &blob); err != nil {
-				return err
-			}
-			obs, err := decodeSeries(blob)
-			if err != nil {
-				return fmt.Errorf("series of %q: %w", id, err)
-			}
-			out[id] = obs
-		}
-		return rows.Err()
+		return s.readCurrent(ctx, tx, scope, "series", out)
 	})
 	if err != nil {
 		return nil, wrapRead("current series", err)

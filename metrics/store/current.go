@@ -299,3 +299,35 @@ func rebindFor(dialect string) func(string) string {
 	}
 	return func(q string) string { return sqlx.Rebind(bind, q) }
 }
+
+// readCurrent decodes one column of current_series ("series", each
+// measure's current values; "latest", its latest period's) for every
+// measure the scope may see, into out by metric id.
+func (s *Store) readCurrent(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, column string, out map[string][]metrics.Observation) error {
+	if column != "series" && column != "latest" {
+		return fmt.Errorf("current_series has no column %q", column)
+	}
+	rows, err := tx.QueryContext(ctx, s.rebind(`
+		SELECT c.metric_id, c.`+column+` FROM current_series c
+		JOIN metrics m ON m.id = c.metric_id
+		WHERE `+visible), scope.Sensitive)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id   string
+			blob []byte
+		)
+		if err := rows.Scan(&id, &blob); err != nil {
+			return err
+		}
+		obs, err := decodeSeries(blob)
+		if err != nil {
+			return fmt.Errorf("%s of %q: %w", column, id, err)
+		}
+		out[id] = obs
+	}
+	return rows.Err()
+}

@@ -150,29 +150,7 @@ func (s *Store) Latest(ctx context.Context, scope metrics.Scope) ([]LatestValue,
 		}
 		// Each measure's latest period as the last change of its values
 		// left it (current_series): one small value per measure.
-		rows, err := tx.QueryContext(ctx, s.rebind(`
-			SELECT c.metric_id, c.latest FROM current_series c
-			JOIN metrics m ON m.id = c.metric_id
-			WHERE `+visible), scope.Sensitive)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				id   string
-				blob []byte
-			)
-			if err := rows.Scan(&id, &blob); err != nil {
-				return err
-			}
-			obs, err := decodeSeries(blob)
-			if err != nil {
-				return fmt.Errorf("latest values of %q: %w", id, err)
-			}
-			byMetric[id] = obs
-		}
-		return rows.Err()
+		return s.readCurrent(ctx, tx, scope, "latest", byMetric)
 	})
 	if err != nil {
 		return nil, wrapRead("latest values", err)
