@@ -244,7 +244,7 @@ func BarChartPanelWithTarget(id, title, unit string, categories []string, values
 			charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: targetLabel, XAxis: chartNumber(*target)}),
 			charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
 				Symbol:    []string{"none", "none"},
-				Label:     &opts.Label{Show: opts.Bool(true), Formatter: targetLabel, Position: "end", Color: chartTargetColour},
+				Label:     &opts.Label{Show: opts.Bool(true), Formatter: targetLabel, Position: "start", Color: chartTargetColour},
 				LineStyle: &opts.LineStyle{Type: "dashed", Width: 2, Color: chartTargetColour},
 			}))
 	}
