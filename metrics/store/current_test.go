@@ -318,7 +318,7 @@ func TestMigrationFillsCurrentSeries(t *testing.T) {
 				t.Fatal(err)
 			}
 			var tables int
-			if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'current_series'`).Scan(&tables); err != nil && d == store.Postgres {
+			if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'current_series' AND table_schema = current_schema()`).Scan(&tables); err != nil && d == store.Postgres {
 				t.Fatal(err)
 			}
 			if d == store.Postgres && tables != 0 {
