@@ -72,6 +72,11 @@ type currentKey struct {
 	start, end int64
 }
 
+// A currentKey stands for its area and period key: no two periods of a
+// series share a key (metrics.Period.Key is unique to a period's kind
+// and dates), so the dates and kind are compared rather than the key
+// worked out per value.
+
 // add takes the next block, of upload.
 func (c *currentBuilder) add(upload int64, body []byte) error {
 	if c.seen == nil {
@@ -213,7 +218,7 @@ func writeCurrent(ctx context.Context, tx execQueryer, rebind func(string) strin
 // would read from the blocks (CheckCurrentSeries holds the two equal),
 // without reading the older uploads' blocks. Older values come before the
 // upload's where Series would tie them on period and area.
-func (t *IngestTx) mergeCurrent(ctx context.Context, id string, values []metrics.Observation) (int, error) {
+func (t *IngestTx) mergeCurrent(ctx context.Context, id string, values []metrics.Observation, cells map[seriesCell]int) (int, error) {
 	var old []metrics.Observation
 	var blob []byte
 	err := t.tx.QueryRowContext(ctx, t.s.rebind(`SELECT series FROM current_series WHERE metric_id = ?`), id).Scan(&blob)
@@ -226,7 +231,7 @@ func (t *IngestTx) mergeCurrent(ctx context.Context, id string, values []metrics
 			return 0, fmt.Errorf("current series of %q: %w", id, err)
 		}
 	}
-	merged := mergeSeries(old, values)
+	merged := mergeSeries(old, values, cells)
 	// Every value of old that is not in merged was replaced; those of
 	// this upload (from an earlier Finish) were replaced by themselves.
 	replaced := len(old) + len(values) - len(merged)
@@ -277,26 +282,44 @@ func (t *IngestTx) uploadValues(ctx context.Context, metricID string) ([]metrics
 	return obs, nil
 }
 
+// seriesCell is an area and period (by its key) of a series: one value
+// of it is current.
+type seriesCell struct{ area, period string }
+
+// periodKeys gives periods' keys, each worked out once.
+type periodKeys map[metrics.Period]string
+
+func (pk periodKeys) key(p metrics.Period) string {
+	k, ok := pk[p]
+	if !ok {
+		k = p.Key()
+		pk[p] = k
+	}
+	return k
+}
+
+// cellsOf maps each cell of values to the first value giving it.
+func cellsOf(values []metrics.Observation, keys periodKeys) map[seriesCell]int {
+	cells := make(map[seriesCell]int, len(values))
+	for i := range values {
+		k := seriesCell{values[i].Area, keys.key(values[i].Period)}
+		if _, ok := cells[k]; !ok {
+			cells[k] = i
+		}
+	}
+	return cells
+}
+
 // mergeSeries is old, a series in Series order, with fresh, values of one
 // later upload in file order, given: old's values of a metric, area and
 // period key that fresh gives are left out, and the rest merged in
 // Series order, old before fresh where Series would tie them (as their
 // row ids order them). The fresh values are sorted on small keys and the
 // two lists merged, rather than the whole sorted again.
-func mergeSeries(old, fresh []metrics.Observation) []metrics.Observation {
-	keys := map[metrics.Period]string{}
-	key := func(p metrics.Period) string {
-		k, ok := keys[p]
-		if !ok {
-			k = p.Key()
-			keys[p] = k
-		}
-		return k
-	}
-	type cell struct{ area, key string }
-	given := make(map[cell]struct{}, len(fresh))
-	for i := range fresh {
-		given[cell{fresh[i].Area, key(fresh[i].Period)}] = struct{}{}
+func mergeSeries(old, fresh []metrics.Observation, given map[seriesCell]int) []metrics.Observation {
+	keys := periodKeys{}
+	if given == nil {
+		given = cellsOf(fresh, keys)
 	}
 	type sortKey struct {
 		start, end int64
@@ -316,7 +339,7 @@ func mergeSeries(old, fresh []metrics.Observation) []metrics.Observation {
 	j := 0
 	for i := range old {
 		o := &old[i]
-		if _, ok := given[cell{o.Area, key(o.Period)}]; ok {
+		if _, ok := given[seriesCell{o.Area, keys.key(o.Period)}]; ok {
 			continue
 		}
 		k := sortKey{start: o.Period.Start.Unix(), end: o.Period.End.Unix(), area: o.Area}

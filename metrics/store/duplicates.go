@@ -25,19 +25,16 @@ type placedDuplicate struct {
 }
 
 // check counts and lists the duplicates among one metric's values, given
-// in file order; sheets is each sheet's place in the file.
-func (d *duplicateList) check(values []metrics.Observation, sheets map[string]int) {
-	type cellKey struct{ area, period string }
-	keys := map[metrics.Period]string{}
-	first := make(map[cellKey]int, len(values))
+// in file order; sheets is each sheet's place in the file. It returns
+// each cell's first value, which a merge of the values into the series
+// needs too.
+func (d *duplicateList) check(values []metrics.Observation, sheets map[string]int) map[seriesCell]int {
+	keys := periodKeys{}
+	first := make(map[seriesCell]int, len(values))
 	for i := range values {
 		o := &values[i]
-		pk, ok := keys[o.Period]
-		if !ok {
-			pk = o.Period.Key()
-			keys[o.Period] = pk
-		}
-		k := cellKey{o.Area, pk}
+		pk := keys.key(o.Period)
+		k := seriesCell{o.Area, pk}
 		j, seen := first[k]
 		if !seen {
 			first[k] = i
@@ -55,6 +52,7 @@ func (d *duplicateList) check(values []metrics.Observation, sheets map[string]in
 			d.trim()
 		}
 	}
+	return first
 }
 
 // trim keeps the first maxDuplicatesListed in file order.

@@ -512,10 +512,11 @@ func (t *IngestTx) Finish(ctx context.Context) (IngestCounts, error) {
 		if err != nil {
 			return IngestCounts{}, t.fail(fmt.Errorf("values of %q: %w", id, err))
 		}
-		if dups.check(values, t.sheets); dups.total > 0 {
+		cells := dups.check(values, t.sheets)
+		if dups.total > 0 {
 			continue
 		}
-		n, err := t.mergeCurrent(ctx, id, values)
+		n, err := t.mergeCurrent(ctx, id, values, cells)
 		if err != nil {
 			return IngestCounts{}, t.fail(err)
 		}
