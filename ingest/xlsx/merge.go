@@ -165,6 +165,25 @@ func refAttr(tag []byte) ([]byte, bool) {
 	return nil, false
 }
 
+// knownMerges is sheetMerges, read once per sheet. The lists are
+// shared: no reader changes them.
+func (w *Workbook) knownMerges(sheet Sheet) ([]Range, []string, error) {
+	w.mergesMu.Lock()
+	defer w.mergesMu.Unlock()
+	if m, ok := w.merges[sheet.Part]; ok {
+		return m.ranges, m.refs, nil
+	}
+	ranges, refs, err := w.sheetMerges(sheet)
+	if err != nil {
+		return nil, nil, err
+	}
+	if w.merges == nil {
+		w.merges = map[string]sheetMergeList{}
+	}
+	w.merges[sheet.Part] = sheetMergeList{ranges: ranges, refs: refs}
+	return ranges, refs, nil
+}
+
 // sheetMerges reads the merged ranges of a sheet's part with the quick
 // pass, checks them against the limits and sorts them by their top row.
 // Ranges of one cell merge nothing and are left out.

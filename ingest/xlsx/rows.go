@@ -62,7 +62,7 @@ func (w *Workbook) Rows(name string) (*Rows, error) {
 	}
 	r := &Rows{wb: w, name: sh.Name, lim: w.lim, rowMax: maxRowBytes}
 	if f := w.file(sh.Part); f != nil && f.UncompressedSize64 <= uint64(w.lim.MaxSheetXMLBytes) {
-		ranges, refs, err := w.sheetMerges(sh)
+		ranges, refs, err := w.knownMerges(sh)
 		if err != nil {
 			return nil, err
 		}

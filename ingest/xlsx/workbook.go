@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -30,6 +31,19 @@ type Workbook struct {
 	sst     []string
 	formats []string // number format code per cellXfs index; "" is General
 	byFold  map[string]int
+
+	// merges keeps each sheet's merged ranges once its quick pass has
+	// read them: a sheet opened again (the kind's detection reads a
+	// sheet's first rows, the reader then reads it whole) is not
+	// decompressed an extra time for them.
+	mergesMu sync.Mutex
+	merges   map[string]sheetMergeList
+}
+
+// sheetMergeList is what sheetMerges found in a sheet.
+type sheetMergeList struct {
+	ranges []Range
+	refs   []string
 }
 
 // Open reads a workbook's structure: the workbook part found through the

@@ -2,7 +2,8 @@ package store
 
 import (
 	"context"
-	"strings"
+	"fmt"
+	"math"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -49,50 +50,44 @@ func (s *Store) CurrentSeries(ctx context.Context, scope metrics.Scope) (map[str
 // A caller that finds it needs a partly read metric's other areas after
 // all (its latest period has no force-wide value) reads them with Series.
 func (s *Store) HeadlineSeries(ctx context.Context, scope metrics.Scope, headline []string, endedBefore time.Time) (map[string][]metrics.Observation, error) {
-	before := "9999-12-31"
+	before := int64(math.MaxInt64)
 	if !endedBefore.IsZero() {
-		before = formatDate(endedBefore)
+		before = days(endedBefore)
 	}
-	if len(headline) == 0 {
-		headline = []string{""} // IN () is not SQL; no area is named ""
+	wanted := make(map[string]bool, len(headline))
+	for _, a := range headline {
+		wanted[a] = true
 	}
-	in := "?" + strings.Repeat(", ?", len(headline)-1)
-	areas := make([]any, len(headline))
-	for i, a := range headline {
-		areas[i] = a
-	}
-	// chosen: per metric, whether it has a force-wide value and the start
-	// of its latest period, each a seek in an index of current values;
-	// then the three disjoint parts, each read through an index.
-	// MATERIALIZED and CROSS JOIN as in Latest.
-	query := `
-		WITH chosen AS MATERIALIZED (
-			SELECT m.id AS metric_id,
-				EXISTS (SELECT 1 FROM observations h
-					WHERE h.metric_id = m.id AND h.area IN (` + in + `)
-						AND h.superseded_by IS NULL AND h.period_end < ?) AS headline,
-				(SELECT l.period_start FROM observations l
-					WHERE l.metric_id = m.id AND l.superseded_by IS NULL AND l.period_end < ?
-					ORDER BY l.period_start DESC LIMIT 1) AS latest_start
-			FROM metrics m
-			WHERE ` + visible + `
-		)
-		SELECT ` + currentColumns + ` FROM chosen c CROSS JOIN observations o
-		WHERE o.metric_id = c.metric_id AND o.superseded_by IS NULL AND o.period_end < ? AND NOT c.headline
-		UNION ALL
-		SELECT ` + currentColumns + ` FROM chosen c CROSS JOIN observations o
-		WHERE o.metric_id = c.metric_id AND o.area IN (` + in + `)
-			AND o.superseded_by IS NULL AND o.period_end < ? AND c.headline
-		UNION ALL
-		SELECT ` + currentColumns + ` FROM chosen c CROSS JOIN observations o
-		WHERE o.metric_id = c.metric_id AND o.period_start = c.latest_start AND o.area NOT IN (` + in + `)
-			AND o.superseded_by IS NULL AND o.period_end < ? AND c.headline`
-	args := append(append([]any{}, areas...), before, before, scope.Sensitive, before)
-	args = append(append(args, areas...), before)
-	args = append(append(args, areas...), before)
-	out, err := s.seriesByMetric(ctx, "headline series", query, args...)
+	out := map[string][]metrics.Observation{}
+	err := s.read(ctx, func(tx *sqlx.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.rebind(`
+			SELECT c.metric_id, c.series FROM current_series c
+			JOIN metrics m ON m.id = c.metric_id
+			WHERE `+visible), scope.Sensitive)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				id   string
+				blob []byte
+			)
+			if err := rows.Scan(&id, &blob); err != nil {
+				return err
+			}
+			obs, err := headlineOf(blob, wanted, before)
+			if err != nil {
+				return fmt.Errorf("series of %q: %w", id, err)
+			}
+			if len(obs) > 0 {
+				out[id] = obs
+			}
+		}
+		return rows.Err()
+	})
 	if err != nil {
-		return nil, err
+		return nil, wrapRead("headline series", err)
 	}
 	// A derived measure's values are computed whole: they are few.
 	if err := s.addDerived(ctx, scope, out, endedBefore); err != nil {
@@ -101,30 +96,40 @@ func (s *Store) HeadlineSeries(ctx context.Context, scope metrics.Scope, headlin
 	return out, nil
 }
 
-// seriesByMetric runs query, which selects currentColumns, and returns
-// its observations by metric, each series sorted as Series sorts it.
-func (s *Store) seriesByMetric(ctx context.Context, what, query string, args ...any) (map[string][]metrics.Observation, error) {
-	out := map[string][]metrics.Observation{}
-	ids := map[string][]int64{}
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		sources, err := uploadSources(ctx, tx, `SELECT id, file_name, uploaded_at FROM uploads`)
-		if err != nil {
-			return err
+// headlineOf is HeadlineSeries' part of one encoded series: values of
+// periods ending before the day before (in days since 1970), of the
+// headline areas and of the latest period, or all of them when no
+// headline area has one. It walks the encoding twice, the first time
+// only to find the latest period, and decodes only what it keeps.
+func headlineOf(blob []byte, headline map[string]bool, before int64) ([]metrics.Observation, error) {
+	v, err := parseSeries(blob)
+	if err != nil {
+		return nil, err
+	}
+	isHeadline := make([]bool, len(v.strs))
+	for i, s := range v.strs {
+		isHeadline[i] = headline[s]
+	}
+	var (
+		hasHeadline bool
+		latest      int64 = math.MinInt64
+	)
+	err = v.each(func(x *rawValue) bool {
+		if x.end < before {
+			hasHeadline = hasHeadline || isHeadline[x.area]
+			latest = max(latest, x.start)
 		}
-		rows, err := tx.QueryContext(ctx, s.rebind(query), args...)
-		if err != nil {
-			return err
-		}
-		return newCurrentScan(sources).scan(rows, func(id int64, o metrics.Observation) {
-			out[o.MetricID] = append(out[o.MetricID], o)
-			ids[o.MetricID] = append(ids[o.MetricID], id)
-		})
+		return true
 	})
 	if err != nil {
-		return nil, wrapRead(what, err)
+		return nil, err
 	}
-	for metric, obs := range out {
-		sortSeries(obs, ids[metric])
-	}
-	return out, nil
+	var out []metrics.Observation
+	err = v.each(func(x *rawValue) bool {
+		if x.end < before && (!hasHeadline || isHeadline[x.area] || x.start == latest) {
+			out = append(out, v.observation(x))
+		}
+		return true
+	})
+	return out, err
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -22,31 +24,73 @@ type ReportedArea struct {
 // metrics.KindPerformance), in area order: the areas a workbook of that
 // kind reports. Metrics with no such values are absent.
 func (s *Store) ReportedAreas(ctx context.Context, scope metrics.Scope, kind string) (map[string][]ReportedArea, error) {
-	var rows []struct {
-		MetricID string `db:"metric_id"`
-		Area     string `db:"area"`
-		Latest   string `db:"latest"`
-	}
+	out := make(map[string][]ReportedArea)
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &rows, s.rebind(`
-			SELECT o.metric_id, o.area, MAX(o.period_start) AS latest
-			FROM observations o
-			JOIN uploads u ON u.id = o.upload_id
-			JOIN metrics m ON m.id = o.metric_id
-			WHERE o.superseded_by IS NULL AND u.kind = ? AND `+visible+`
-			GROUP BY o.metric_id, o.area
-			ORDER BY o.metric_id, o.area`), kind, scope.Sensitive)
+		var ids []int64
+		if err := tx.SelectContext(ctx, &ids, s.rebind(`SELECT id FROM uploads WHERE kind = ?`), kind); err != nil {
+			return err
+		}
+		ofKind := make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			ofKind[id] = true
+		}
+		rows, err := tx.QueryContext(ctx, s.rebind(`
+			SELECT c.metric_id, c.series FROM current_series c
+			JOIN metrics m ON m.id = c.metric_id
+			WHERE `+visible), scope.Sensitive)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				id   string
+				blob []byte
+			)
+			if err := rows.Scan(&id, &blob); err != nil {
+				return err
+			}
+			areas, err := reportedAreas(blob, ofKind)
+			if err != nil {
+				return fmt.Errorf("series of %q: %w", id, err)
+			}
+			if len(areas) > 0 {
+				out[id] = areas
+			}
+		}
+		return rows.Err()
 	})
 	if err != nil {
 		return nil, wrapRead("reported areas", err)
 	}
-	out := make(map[string][]ReportedArea)
-	for _, r := range rows {
-		latest, err := parseDate(r.Latest)
-		if err != nil {
-			return nil, fmt.Errorf("reported areas of %q: %w", r.MetricID, err)
-		}
-		out[r.MetricID] = append(out[r.MetricID], ReportedArea{Area: r.Area, Latest: latest})
+	return out, nil
+}
+
+// reportedAreas is ReportedAreas' answer for one encoded series: the
+// areas of its values from the uploads ofKind, each with its latest
+// period's start, in area order.
+func reportedAreas(blob []byte, ofKind map[int64]bool) ([]ReportedArea, error) {
+	v, err := parseSeries(blob)
+	if err != nil {
+		return nil, err
 	}
+	latest := map[string]int64{}
+	err = v.each(func(x *rawValue) bool {
+		if ofKind[v.ups[x.upload].UploadID] {
+			a := v.strs[x.area]
+			if d, ok := latest[a]; !ok || x.start > d {
+				latest[a] = x.start
+			}
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ReportedArea, 0, len(latest))
+	for a, d := range latest {
+		out = append(out, ReportedArea{Area: a, Latest: fromDays(d)})
+	}
+	slices.SortFunc(out, func(a, b ReportedArea) int { return strings.Compare(a.Area, b.Area) })
 	return out, nil
 }

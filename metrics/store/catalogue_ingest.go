@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -93,13 +95,6 @@ type StoredValue struct {
 	UploadedAt  time.Time `db:"-"`
 }
 
-const currentValuesSQL = `
-	SELECT o.area, o.period_kind, o.period_key, o.period_start, o.value, o.sheet, o.cell,
-		o.upload_id, u.file_name, u.uploaded_at
-	FROM observations o JOIN uploads u ON u.id = o.upload_id
-	WHERE o.metric_id = ? AND o.superseded_by IS NULL
-	ORDER BY o.area, o.period_start, o.period_key`
-
 // CurrentValues returns a measure's current values, whatever its
 // classification, for a dry run.
 func (s *Store) CurrentValues(ctx context.Context, metricID string) ([]StoredValue, error) {
@@ -120,17 +115,20 @@ func (t *IngestTx) CurrentValues(ctx context.Context, metricID string) ([]Stored
 }
 
 func (s *Store) currentValues(ctx context.Context, tx *sqlx.Tx, metricID string) ([]StoredValue, error) {
-	var out []StoredValue
-	if err := tx.SelectContext(ctx, &out, s.rebind(currentValuesSQL), metricID); err != nil {
-		return nil, fmt.Errorf("current values of %q: %w", metricID, err)
+	obs, err := s.currentIn(ctx, tx, metricID)
+	if err != nil {
+		return nil, err
 	}
-	for i := range out {
-		t, err := parseTime(out[i].UploadedRaw)
-		if err != nil {
-			return nil, err
-		}
-		out[i].UploadedAt = t
+	out := make([]StoredValue, len(obs))
+	for i, o := range obs {
+		out[i] = StoredValue{Area: o.Area, PeriodKind: string(o.Period.Kind), PeriodKey: o.Period.Key(), PeriodStart: formatDate(o.Period.Start),
+			Value: o.Value, Sheet: o.Source.Sheet, Cell: o.Source.Cell, UploadID: o.Source.UploadID, File: o.Source.File,
+			UploadedRaw: formatTime(o.Source.UploadedAt), UploadedAt: o.Source.UploadedAt}
 	}
+	// By area, then period, as the dry run lists them.
+	slices.SortStableFunc(out, func(a, b StoredValue) int {
+		return cmp.Or(cmp.Compare(a.Area, b.Area), cmp.Compare(a.PeriodStart, b.PeriodStart), cmp.Compare(a.PeriodKey, b.PeriodKey))
+	})
 	return out, nil
 }
 

@@ -20,55 +20,121 @@ type execQueryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// currentFromRows reads a metric's current values from observations, in
-// Series order: the computation current_series keeps the answer of.
-func currentFromRows(ctx context.Context, tx execQueryer, rebind func(string) string, metricID string) ([]metrics.Observation, error) {
+// currentFromBlocks reads a metric's current values from its blocks, in
+// Series order: the computation current_series keeps the answer of. Of
+// the values of one area and period, the latest upload's is current;
+// the blocks are read newest upload first, so that each superseded value
+// is passed over without being decoded whole.
+//
+// except, when not 0, is an upload whose blocks are left out: the series
+// as its rollback would leave it.
+func currentFromBlocks(ctx context.Context, tx execQueryer, rebind func(string) string, metricID string, except int64) ([]metrics.Observation, error) {
 	rows, err := tx.QueryContext(ctx, rebind(`
-		SELECT id, file_name, uploaded_at FROM uploads
-		WHERE id IN (SELECT upload_id FROM observations WHERE metric_id = ? AND superseded_by IS NULL)`), metricID)
+		SELECT upload_id, body FROM value_blocks WHERE metric_id = ? AND upload_id <> ?
+		ORDER BY upload_id DESC, part`), metricID, except)
 	if err != nil {
 		return nil, err
 	}
-	sources := map[int64]metrics.Source{}
+	defer rows.Close()
+	var c currentBuilder
 	for rows.Next() {
 		var (
-			id       int64
-			file, at string
+			upload int64
+			body   []byte
 		)
-		if err := rows.Scan(&id, &file, &at); err != nil {
-			rows.Close()
+		if err := rows.Scan(&upload, &body); err != nil {
 			return nil, err
 		}
-		t, err := parseTime(at)
-		if err != nil {
-			rows.Close()
+		if err := c.add(upload, body); err != nil {
 			return nil, err
 		}
-		sources[id] = metrics.Source{UploadID: id, File: file, UploadedAt: t}
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.QueryContext(ctx, rebind(`
-		SELECT `+currentColumns+`
-		FROM observations o
-		WHERE o.metric_id = ? AND o.superseded_by IS NULL`), metricID)
+	return c.series(), nil
+}
+
+// currentBuilder makes a metric's current series from its blocks, given
+// newest upload first (and an upload's in part order): of the values of
+// one area and period, the first given, the latest upload's, is current.
+// A value passed over is not decoded whole.
+type currentBuilder struct {
+	seen   map[currentKey]struct{}
+	obs    []metrics.Observation
+	order  []seriesPlace
+	upload int64
+	pos    int // the next value's place in its upload's values
+}
+
+type currentKey struct {
+	area, kind string
+	start, end int64
+}
+
+// A currentKey stands for its area and period key: no two periods of a
+// series share a key (metrics.Period.Key is unique to a period's kind
+// and dates), so the dates and kind are compared rather than the key
+// worked out per value.
+
+// add takes the next block, of upload.
+func (c *currentBuilder) add(upload int64, body []byte) error {
+	if c.seen == nil {
+		c.seen = map[currentKey]struct{}{}
+	}
+	if upload != c.upload {
+		c.upload, c.pos = upload, 0
+	}
+	v, err := parseSeries(body)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("block of upload %d: %w", upload, err)
 	}
-	var (
-		obs []metrics.Observation
-		ids []int64
-	)
-	if err := newCurrentScan(sources).scan(rows, func(id int64, o metrics.Observation) {
-		obs = append(obs, o)
-		ids = append(ids, id)
-	}); err != nil {
-		return nil, err
+	err = v.each(func(x *rawValue) bool {
+		k := currentKey{v.strs[x.area], v.strs[x.kind], x.start, x.end}
+		if _, ok := c.seen[k]; !ok {
+			c.seen[k] = struct{}{}
+			c.obs = append(c.obs, v.observation(x))
+			c.order = append(c.order, seriesPlace{start: x.start, end: x.end, area: k.area, upload: upload, pos: c.pos})
+		}
+		c.pos++
+		return true
+	})
+	if err != nil {
+		return fmt.Errorf("block of upload %d: %w", upload, err)
 	}
-	sortSeries(obs, ids)
-	return obs, nil
+	return nil
+}
+
+// series is the current values taken, in Series order.
+func (c *currentBuilder) series() []metrics.Observation { return sortedSeries(c.obs, c.order) }
+
+// seriesPlace is what orders a value in a series: period start, area,
+// period end, then upload and place in the upload (which the rows of
+// the store before blocks ordered by their ids).
+type seriesPlace struct {
+	start, end int64
+	area       string
+	upload     int64
+	pos        int
+	i          int
+}
+
+func compareSeriesPlace(a, b seriesPlace) int {
+	return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.area, b.area), cmp.Compare(a.end, b.end),
+		cmp.Compare(a.upload, b.upload), cmp.Compare(a.pos, b.pos))
+}
+
+// sortedSeries is obs in Series order, order[i] being obs[i]'s place.
+func sortedSeries(obs []metrics.Observation, order []seriesPlace) []metrics.Observation {
+	for i := range order {
+		order[i].i = i
+	}
+	slices.SortFunc(order, compareSeriesPlace)
+	out := make([]metrics.Observation, len(obs))
+	for i, p := range order {
+		out[i] = obs[p.i]
+	}
+	return out
 }
 
 // latestOf returns the values of a series' latest period, by Latest's
@@ -102,14 +168,14 @@ func latestOf(series []metrics.Observation) []metrics.Observation {
 }
 
 // rebuildCurrent writes the current_series rows of the given metrics from
-// their current observations, in the transaction that changed them: a
+// their blocks, in the transaction that changed them: a
 // metric with no current value loses its row.
 func rebuildCurrent(ctx context.Context, tx execQueryer, rebind func(string) string, metricIDs []string) error {
 	ids := slices.Clone(metricIDs)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	for _, id := range ids {
-		obs, err := currentFromRows(ctx, tx, rebind, id)
+		obs, err := currentFromBlocks(ctx, tx, rebind, id, 0)
 		if err != nil {
 			return fmt.Errorf("current series of %q: %w", id, err)
 		}
@@ -132,83 +198,116 @@ func writeCurrent(ctx context.Context, tx execQueryer, rebind func(string) strin
 	latest := latestOf(obs)
 	p := latest[0].Period
 	_, err := tx.ExecContext(ctx, rebind(`
-		INSERT INTO current_series (metric_id, n, series, latest_start, latest_key, latest)
-		VALUES (?, ?, ?, ?, ?, ?)
+		INSERT INTO current_series (metric_id, n, series, latest_start, latest_key, latest, latest_upload)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (metric_id) DO UPDATE SET
 			n = excluded.n, series = excluded.series, latest_start = excluded.latest_start,
-			latest_key = excluded.latest_key, latest = excluded.latest`),
-		id, len(obs), encodeSeries(obs), formatDate(p.Start), p.Key(), encodeSeries(latest))
+			latest_key = excluded.latest_key, latest = excluded.latest, latest_upload = excluded.latest_upload`),
+		id, len(obs), encodeSeries(obs), formatDate(p.Start), p.Key(), encodeSeries(latest), latest[0].Source.UploadID)
 	if err != nil {
 		return fmt.Errorf("store the current series of %q: %w", id, err)
 	}
 	return nil
 }
 
-// mergeCurrent writes the current series of each metric given values
-// since the last Finish: its series as stored, less the values whose
-// metric, area and period the upload gives, plus the upload's values, in
-// Series order. It is what rebuildCurrent would read from observations
-// after Finish's superseding (CheckCurrentSeries holds the two equal),
-// without reading back the rows just written. Older values come before
-// the upload's where Series would tie them on period and area, as their
-// row ids do.
-func (t *IngestTx) mergeCurrent(ctx context.Context) error {
-	ids := make([]string, 0, len(t.fresh))
-	for id := range t.fresh {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		var (
-			fresh []metrics.Observation
-			err   error
-		)
-		if t.spilled {
-			// Every value of the metric this upload stored, those of an
-			// earlier Finish too: merging them again changes nothing.
-			fresh, err = t.uploadValues(ctx, id)
-		} else {
-			fresh, err = decodeSeries(t.fresh[id].bytes())
-		}
-		if err != nil {
-			return fmt.Errorf("values of %q: %w", id, err)
-		}
-		delete(t.fresh, id)
-		var old []metrics.Observation
-		var blob []byte
-		err = t.tx.QueryRowContext(ctx, t.s.rebind(`SELECT series FROM current_series WHERE metric_id = ?`), id).Scan(&blob)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return fmt.Errorf("current series of %q: %w", id, err)
-		default:
-			if old, err = decodeSeries(blob); err != nil {
-				return fmt.Errorf("current series of %q: %w", id, err)
-			}
-		}
-		merged := mergeSeries(old, fresh)
-		if err := writeCurrent(ctx, t.tx, t.s.rebind, id, merged); err != nil {
-			return err
+// mergeCurrent writes the current series of a metric given values by
+// this upload: its series as stored, less the values whose area and
+// period the upload gives, plus the upload's values (every one it gave
+// the metric so far, in file order), in Series order, and returns how
+// many values of other uploads it replaced. It is what rebuildCurrent
+// would read from the blocks (CheckCurrentSeries holds the two equal),
+// without reading the older uploads' blocks. Older values come before the
+// upload's where Series would tie them on period and area.
+func (t *IngestTx) mergeCurrent(ctx context.Context, id string, values []metrics.Observation, cells map[seriesCell]int) (int, error) {
+	var old []metrics.Observation
+	var blob []byte
+	err := t.tx.QueryRowContext(ctx, t.s.rebind(`SELECT series FROM current_series WHERE metric_id = ?`), id).Scan(&blob)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return 0, fmt.Errorf("current series of %q: %w", id, err)
+	default:
+		if old, err = decodeSeries(blob); err != nil {
+			return 0, fmt.Errorf("current series of %q: %w", id, err)
 		}
 	}
-	return nil
+	merged := mergeSeries(old, values, cells)
+	// Every value of old that is not in merged was replaced; those of
+	// this upload (from an earlier Finish) were replaced by themselves.
+	replaced := len(old) + len(values) - len(merged)
+	for i := range old {
+		if old[i].Source.UploadID == t.upload.ID {
+			replaced--
+		}
+	}
+	return replaced, writeCurrent(ctx, t.tx, t.s.rebind, id, merged)
 }
 
-// uploadValues reads back the values this upload stored for a metric, in
-// file order (row order).
+// uploadValues reads every value this upload gave a metric, in file
+// order: its blocks written so far, then those kept.
 func (t *IngestTx) uploadValues(ctx context.Context, metricID string) ([]metrics.Observation, error) {
-	src := map[int64]metrics.Source{t.upload.ID: {UploadID: t.upload.ID, File: t.upload.FileName, UploadedAt: t.upload.UploadedAt}}
 	rows, err := t.tx.QueryContext(ctx, t.s.rebind(`
-		SELECT `+currentColumns+`
-		FROM observations o
-		WHERE o.upload_id = ? AND o.metric_id = ?
-		ORDER BY o.id`), t.upload.ID, metricID)
+		SELECT body FROM value_blocks WHERE upload_id = ? AND metric_id = ? ORDER BY part`), t.upload.ID, metricID)
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	var obs []metrics.Observation
-	err = newCurrentScan(src).scan(rows, func(_ int64, o metrics.Observation) { obs = append(obs, o) })
-	return obs, err
+	add := func(body []byte) error {
+		v, err := decodeSeries(body)
+		if obs == nil {
+			obs = v
+		} else {
+			obs = append(obs, v...)
+		}
+		return err
+	}
+	for rows.Next() {
+		var body []byte
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		if err := add(body); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if e := t.blocks[metricID]; e != nil && e.n > 0 {
+		if err := add(e.bytes()); err != nil {
+			return nil, err
+		}
+	}
+	return obs, nil
+}
+
+// seriesCell is an area and period (by its key) of a series: one value
+// of it is current.
+type seriesCell struct{ area, period string }
+
+// periodKeys gives periods' keys, each worked out once.
+type periodKeys map[metrics.Period]string
+
+func (pk periodKeys) key(p metrics.Period) string {
+	k, ok := pk[p]
+	if !ok {
+		k = p.Key()
+		pk[p] = k
+	}
+	return k
+}
+
+// cellsOf maps each cell of values to the first value giving it.
+func cellsOf(values []metrics.Observation, keys periodKeys) map[seriesCell]int {
+	cells := make(map[seriesCell]int, len(values))
+	for i := range values {
+		k := seriesCell{values[i].Area, keys.key(values[i].Period)}
+		if _, ok := cells[k]; !ok {
+			cells[k] = i
+		}
+	}
+	return cells
 }
 
 // mergeSeries is old, a series in Series order, with fresh, values of one
@@ -217,20 +316,10 @@ func (t *IngestTx) uploadValues(ctx context.Context, metricID string) ([]metrics
 // Series order, old before fresh where Series would tie them (as their
 // row ids order them). The fresh values are sorted on small keys and the
 // two lists merged, rather than the whole sorted again.
-func mergeSeries(old, fresh []metrics.Observation) []metrics.Observation {
-	keys := map[metrics.Period]string{}
-	key := func(p metrics.Period) string {
-		k, ok := keys[p]
-		if !ok {
-			k = p.Key()
-			keys[p] = k
-		}
-		return k
-	}
-	type cell struct{ area, key string }
-	given := make(map[cell]struct{}, len(fresh))
-	for i := range fresh {
-		given[cell{fresh[i].Area, key(fresh[i].Period)}] = struct{}{}
+func mergeSeries(old, fresh []metrics.Observation, given map[seriesCell]int) []metrics.Observation {
+	keys := periodKeys{}
+	if given == nil {
+		given = cellsOf(fresh, keys)
 	}
 	type sortKey struct {
 		start, end int64
@@ -250,7 +339,7 @@ func mergeSeries(old, fresh []metrics.Observation) []metrics.Observation {
 	j := 0
 	for i := range old {
 		o := &old[i]
-		if _, ok := given[cell{o.Area, key(o.Period)}]; ok {
+		if _, ok := given[seriesCell{o.Area, keys.key(o.Period)}]; ok {
 			continue
 		}
 		k := sortKey{start: o.Period.Start.Unix(), end: o.Period.End.Unix(), area: o.Area}
@@ -268,10 +357,13 @@ func mergeSeries(old, fresh []metrics.Observation) []metrics.Observation {
 	return merged
 }
 
-// fillCurrentSeries writes every metric's current series: migration
-// 00015, for a database whose values were stored before current_series.
+// fillCurrentSeries writes every metric's current series from its
+// blocks, and removes the row of a metric that has none.
 func fillCurrentSeries(ctx context.Context, tx *sql.Tx, dialect string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT metric_id FROM observations WHERE superseded_by IS NULL`)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM current_series WHERE metric_id NOT IN (SELECT metric_id FROM value_blocks)`); err != nil {
+		return fmt.Errorf("measures without values: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT metric_id FROM value_blocks`)
 	if err != nil {
 		return fmt.Errorf("measures with values: %w", err)
 	}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -533,6 +534,9 @@ func TestMigrationOfAnExistingDatabase(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
+	// What the old schema says is current, read from its rows before the
+	// migration: a database made before value_blocks (00017) has them.
+	wantCurrent, rows := currentOfOldRows(t, dst)
 	start := time.Now()
 	s := storetest.OpenDSN(t, dst)
 	t.Logf("opened and migrated in %v", time.Since(start))
@@ -544,13 +548,67 @@ func TestMigrationOfAnExistingDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
+	var got []string
 	for _, obs := range all {
 		n += len(obs)
+		for _, o := range obs {
+			if o.Source.Sheet != "" { // derived measures' values are computed
+				got = append(got, fmt.Sprintf("%s/%s/%s=%v@%d %s!%s", o.MetricID, o.Area, o.Period.Key(), o.Value, o.Source.UploadID, o.Source.Sheet, o.Source.Cell))
+			}
+		}
 	}
 	t.Logf("%d measures, %d current values, each equal to the stored values' computation", len(all), n)
 	if n == 0 {
 		t.Error("the database has no current values: nothing was checked")
 	}
+	if wantCurrent != nil {
+		slices.Sort(got)
+		if !slices.Equal(got, wantCurrent) {
+			t.Errorf("the current values after the migration (%d) differ from those the old rows marked current (%d)", len(got), len(wantCurrent))
+		}
+		t.Logf("%d rows of observations, every current one current after the migration", rows)
+	}
+}
+
+// currentOfOldRows reads the values that observations (the schema before
+// migration 00017) marks current, sorted, and the number of its rows;
+// nil when the database has no such table.
+func currentOfOldRows(t *testing.T, path string) ([]string, int) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var rows int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM observations`).Scan(&rows); err != nil {
+		t.Logf("no observations table to compare with: %v", err)
+		return nil, 0
+	}
+	rs, err := db.Query(`
+		SELECT o.metric_id, o.area, o.period_key, o.value, o.upload_id, o.sheet, o.cell
+		FROM observations o WHERE o.superseded_by IS NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	var out []string
+	for rs.Next() {
+		var (
+			metric, area, key, sheet, cell string
+			value                          float64
+			upload                         int64
+		)
+		if err := rs.Scan(&metric, &area, &key, &value, &upload, &sheet, &cell); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%s/%s/%s=%v@%d %s!%s", metric, area, key, value, upload, sheet, cell))
+	}
+	if err := rs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out, rows
 }
 
 // TestCurrentSeriesAcrossSeveralFinishes: an ingest may add values after

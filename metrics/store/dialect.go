@@ -31,7 +31,7 @@ func maxParams(dialect string) int {
 	return 32766
 }
 
-// insertInto begins the bulk INSERT of observations. On SQLite it is
+// insertInto begins a bulk INSERT (of incidents). On SQLite it is
 // INSERT OR FAIL: a plain INSERT (OR ABORT) must undo its own earlier rows
 // when a later one breaks a constraint, so SQLite writes a statement
 // journal of every page a multi-row INSERT touches; OR FAIL keeps those
@@ -113,26 +113,6 @@ func (s *Store) reclaimWAL() {
 	defer cancel()
 	var busy, logFrames, checkpointed int
 	_ = s.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &checkpointed)
-}
-
-// analyzeAfterRows is the size of ingest after which PostgreSQL's
-// statistics are refreshed at once rather than at autovacuum's leisure.
-const analyzeAfterRows = 10000
-
-// refreshStats brings PostgreSQL's planner statistics up to date after a
-// large ingest. Until autovacuum gets round to it, the planner takes a
-// freshly loaded observations table for a few hundred rows and picks plans
-// that sort all of it: Latest took 3 s on 100,000 rows before ANALYZE and
-// 2 ms after. SQLite keeps no statistics unless asked (the store never
-// asks), and its queries are written for that. It is best effort: the
-// ingest has committed, and a failure here only delays better plans.
-func (s *Store) refreshStats(rows int) {
-	if s.dialect != Postgres || rows < analyzeAfterRows {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	_, _ = s.db.ExecContext(ctx, "ANALYZE observations")
 }
 
 // isUniqueViolation reports whether err is a UNIQUE constraint failure.

@@ -131,18 +131,6 @@ func TestRedacted(t *testing.T) {
 	}
 }
 
-func TestRowsPerInsertWithinLimits(t *testing.T) {
-	for _, d := range []string{SQLite, Postgres} {
-		n := obsRowsPerInsert(d)
-		if n < 1 || n*obsColumnCount > maxParams(d) {
-			t.Errorf("%s: %d rows of %d values exceed %d variables", d, n, obsColumnCount, maxParams(d))
-		}
-		if got := strings.Count(insertObsSQL(d, n), "?"); got != n*obsColumnCount {
-			t.Errorf("%s: insert of %d rows has %d placeholders", d, n, got)
-		}
-	}
-}
-
 // The writer cuts SQLite's write-ahead log back to sqliteJournalLimit
 // at each checkpoint (journal_size_limit is applied, not only asked for).
 func TestSQLiteWriterLimitsItsLog(t *testing.T) {

@@ -10,15 +10,14 @@ import (
 	"github.com/assure-pcc/assure/metrics"
 )
 
-// InsertUnchecked inserts observations as AddObservations does but
-// without its checks, so that tests can show that the schema itself
-// refuses what those checks refuse.
+// InsertUnchecked stores observations as AddObservations does but
+// without its checks, and writes them at once, so that tests can show
+// that the store's writing itself refuses what those checks refuse.
 func (t *IngestTx) InsertUnchecked(ctx context.Context, obs []metrics.Observation) error {
-	insert := t.insertChunk
-	if t.conn != nil {
-		insert = t.copyObservations
+	for i := range obs {
+		t.keep(&obs[i])
 	}
-	err := insert(ctx, obs)
+	err := t.writeBlocks(ctx)
 	if err != nil {
 		t.failed = err
 	}
@@ -33,76 +32,94 @@ func ExecForTest(ctx context.Context, s *Store, query string) error {
 }
 
 // CheckCurrentSeries compares every stored current_series row with a
-// computation from the stored values alone: for each metric, area and
-// period key, the value of the latest stored upload that gives one (not
-// the superseded_by marks, which it checks as well), ordered as Series
-// orders them; and the latest period by Latest's rule. It returns an
-// error describing the first difference.
+// computation from the stored blocks alone: for each metric, area and
+// period key, the value of the latest stored upload that gives one (an
+// upload giving one twice is an error), ordered as Series orders them
+// (period start, area, period end, then upload and place in it); and the
+// latest period by Latest's rule. It returns an error describing the
+// first difference.
 func CheckCurrentSeries(ctx context.Context, s *Store) error {
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT o.id, o.metric_id, o.area, o.period_kind, o.period_key, o.period_start, o.period_end, o.value,
-			o.upload_id, o.sheet, o.cell, o.superseded_by IS NULL, u.file_name, u.uploaded_at, u.status
-		FROM observations o JOIN uploads u ON u.id = o.upload_id`)
+		SELECT b.metric_id, b.upload_id, b.part, b.n, b.body, u.status
+		FROM value_blocks b JOIN uploads u ON u.id = b.upload_id
+		ORDER BY b.metric_id, b.upload_id, b.part`)
 	if err != nil {
 		return err
 	}
-	type row struct {
-		id      int64
-		o       metrics.Observation
-		key     string
-		current bool
+	type value struct {
+		o      metrics.Observation
+		upload int64
+		pos    int
 	}
-	best := map[[3]string]row{}
+	best := map[[3]string]value{}
+	pos := map[[2]string]int{} // the next place in each upload's values of a metric
 	for rows.Next() {
 		var (
-			r                                   row
-			metric, area, kind, key, start, end string
-			value                               float64
-			upload                              int64
-			sheet, cell, file, at, status       string
+			metric, status string
+			upload         int64
+			part, n        int
+			body           []byte
 		)
-		if err := rows.Scan(&r.id, &metric, &area, &kind, &key, &start, &end, &value, &upload, &sheet, &cell, &r.current, &file, &at, &status); err != nil {
+		if err := rows.Scan(&metric, &upload, &part, &n, &body, &status); err != nil {
 			rows.Close()
 			return err
 		}
 		if status != metrics.StatusStored {
 			rows.Close()
-			return fmt.Errorf("value %d of upload %d, which is %s", r.id, upload, status)
+			return fmt.Errorf("block %d of upload %d, which is %s", part, upload, status)
 		}
-		st, _ := parseDate(start)
-		en, _ := parseDate(end)
-		ut, _ := parseTime(at)
-		r.key = key
-		r.o = metrics.Observation{MetricID: metric, Area: area, Period: metrics.Period{Kind: metrics.PeriodKind(kind), Start: st, End: en}, Value: value,
-			Source: metrics.Source{UploadID: upload, File: file, Sheet: sheet, Cell: cell, UploadedAt: ut}}
-		k := [3]string{metric, area, key}
-		if b, ok := best[k]; ok && b.o.Source.UploadID > upload {
-			if r.current {
-				rows.Close()
-				return fmt.Errorf("value %d (%v) is marked current, but upload %d gives the same cell", r.id, k, b.o.Source.UploadID)
-			}
-			continue
-		} else if ok && b.current {
+		obs, err := decodeSeries(body)
+		if err != nil {
 			rows.Close()
-			return fmt.Errorf("value %d (%v) is marked current, but upload %d gives the same cell", b.id, k, upload)
+			return fmt.Errorf("block %d of upload %d, %s: %w", part, upload, metric, err)
 		}
-		best[k] = r
+		if len(obs) != n {
+			rows.Close()
+			return fmt.Errorf("block %d of upload %d, %s: n = %d, holds %d", part, upload, metric, n, len(obs))
+		}
+		for _, o := range obs {
+			if o.MetricID != metric || o.Source.UploadID != upload {
+				rows.Close()
+				return fmt.Errorf("block %d of upload %d, %s holds a value of %s, upload %d", part, upload, metric, o.MetricID, o.Source.UploadID)
+			}
+			pk := [2]string{metric, fmt.Sprint(upload)}
+			k := [3]string{metric, o.Area, o.Period.Key()}
+			if b, ok := best[k]; ok && b.upload == upload {
+				rows.Close()
+				return fmt.Errorf("upload %d gives %v twice", upload, k)
+			}
+			// Blocks come in upload order: a later one replaces.
+			best[k] = value{o: o, upload: upload, pos: pos[pk]}
+			pos[pk]++
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	want := map[string][]metrics.Observation{}
-	ids := map[string][]int64{}
-	for _, r := range best {
-		if !r.current {
-			return fmt.Errorf("value %d (%s, %s, %s) is the latest upload's but marked superseded", r.id, r.o.MetricID, r.o.Area, r.key)
-		}
-		want[r.o.MetricID] = append(want[r.o.MetricID], r.o)
-		ids[r.o.MetricID] = append(ids[r.o.MetricID], r.id)
+	byMetric := map[string][]value{}
+	for _, v := range best {
+		byMetric[v.o.MetricID] = append(byMetric[v.o.MetricID], v)
 	}
-	for m := range want {
-		sortSeries(want[m], ids[m])
+	want := map[string][]metrics.Observation{}
+	for m, vs := range byMetric {
+		sort.Slice(vs, func(i, j int) bool {
+			a, b := vs[i], vs[j]
+			switch {
+			case !a.o.Period.Start.Equal(b.o.Period.Start):
+				return a.o.Period.Start.Before(b.o.Period.Start)
+			case a.o.Area != b.o.Area:
+				return a.o.Area < b.o.Area
+			case !a.o.Period.End.Equal(b.o.Period.End):
+				return a.o.Period.End.Before(b.o.Period.End)
+			case a.upload != b.upload:
+				return a.upload < b.upload
+			}
+			return a.pos < b.pos
+		})
+		for _, v := range vs {
+			want[m] = append(want[m], v.o)
+		}
 	}
 
 	got := map[string]bool{}
@@ -201,6 +218,6 @@ var (
 	DecodeSeries = decodeSeries
 )
 
-// SpillAfter makes the ingest stop keeping its values for Finish once
-// they take more than n bytes encoded, as it does past maxFreshBytes.
-func (t *IngestTx) SpillAfter(n int) { t.maxFresh = n }
+// SpillAfter makes the ingest write the values it keeps as blocks once
+// they take more than n bytes encoded, as it does past maxPendingBytes.
+func (t *IngestTx) SpillAfter(n int) { t.maxPending = n }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,28 +40,24 @@ type IngestTx struct {
 	known       map[string]bool     // metric ids known to exist in this transaction
 	touched     map[string]struct{} // metrics this upload wrote or gave values to
 	snapshotted map[string]bool     // metrics whose entry before this upload is recorded
-	// fresh holds, per metric, the values given since the last Finish,
-	// encoded: Finish merges them into the metric's current series
-	// without reading them back.
-	fresh map[string]*seriesEncoder
-	// freshBytes is the size of fresh. Past maxFreshBytes the values are
-	// no longer kept (spilled): Finish reads each metric's back from the
-	// upload's rows instead, so that memory stays bounded whatever the
-	// file.
-	freshBytes int
-	maxFresh   int // maxFreshBytes, but in tests
-	spilled    bool
-	added      int  // observations inserted
-	pending    bool // observations added since the last successful Finish
-	ended      bool // committed or rolled back
-	// failed is the first write that failed partway. A failed multi-row
-	// INSERT may leave some of its rows behind (see insertInto), so after
-	// one the transaction can only be rolled back.
+	// blocks holds, per metric, the values given since they were last
+	// written, encoded: the next block (part) of the metric's values.
+	// Past maxPending bytes in all, every metric's is written, so that
+	// memory stays bounded whatever the file; Finish writes the rest.
+	blocks     map[string]*seriesEncoder
+	pendingLen int            // the bytes in blocks
+	maxPending int            // maxPendingBytes, but in tests
+	parts      map[string]int // blocks written per metric: the next part's number
+	// since are the metrics given values since the last Finish, whose
+	// current series the next Finish merges them into.
+	since   map[string]struct{}
+	sheets  map[string]int // each sheet's place in the file, for Duplicates' order
+	added   int            // values stored
+	pending bool           // values added since the last successful Finish
+	ended   bool           // committed or rolled back
+	// failed is the first write that failed partway, after which the
+	// transaction can only be rolled back.
 	failed error
-
-	perInsert int        // rows in a full multi-row INSERT
-	fullStmt  *sqlx.Stmt // prepared INSERT of perInsert rows, made on first use
-	args      []any      // reused argument buffer of one INSERT
 }
 
 // IngestCounts is what Finish reports about an upload.
@@ -138,9 +135,11 @@ func (s *Store) beginIngest(ctx context.Context, u metrics.Upload, original []by
 		known:       make(map[string]bool),
 		touched:     make(map[string]struct{}),
 		snapshotted: make(map[string]bool),
-		fresh:       make(map[string]*seriesEncoder),
-		maxFresh:    maxFreshBytes,
-		perInsert:   obsRowsPerInsert(s.dialect),
+		blocks:      make(map[string]*seriesEncoder),
+		maxPending:  maxPendingBytes,
+		parts:       make(map[string]int),
+		since:       make(map[string]struct{}),
+		sheets:      make(map[string]int),
 	}
 	if err := t.insertUpload(ctx, &u, original); err != nil {
 		tx.Rollback()
@@ -289,48 +288,18 @@ func (t *IngestTx) GetMetric(ctx context.Context, id string) (metrics.Metric, bo
 	return m, true, nil
 }
 
-// obsColumnCount is the number of values inserted per observation row.
-const obsColumnCount = 10
-
-const insertObsColumns = ` observations
-	(metric_id, area, period_kind, period_key, period_start, period_end, value, upload_id, sheet, cell) VALUES `
-
-// obsRowsPerInsert is the number of rows in one multi-row INSERT.
-// BenchmarkAddObservations measured SQLite on a 2-core machine at about
-// the same speed from 200 to 1000 rows and slower below 100; 500 rows are
-// 5000 variables, far under either database's limit, and the statement
-// text stays small enough to prepare once per transaction.
-func obsRowsPerInsert(dialect string) int {
-	return min(500, maxParams(dialect)/obsColumnCount)
-}
-
-// insertObsSQL is the INSERT of n observation rows, with ? placeholders.
-func insertObsSQL(dialect string, n int) string {
-	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	var b strings.Builder
-	b.Grow(32 + len(insertObsColumns) + n*(len(row)+2))
-	b.WriteString(insertInto(dialect))
-	b.WriteString(insertObsColumns)
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(row)
-	}
-	return b.String()
-}
-
-// AddObservations inserts values read from the file, in order, under this
-// transaction's upload; obs[i].Source.Sheet and .Cell record where each
-// came from and obs[i].Source.UploadID is ignored. The batch is checked
-// before anything is inserted: a value that is not a finite number, an
-// observation without a metric or with an invalid period, or a metric the
-// catalogue does not hold gives a *metrics.Error EINVALID naming the cell,
-// nothing of the batch is stored and the transaction stays usable. Any
-// other error leaves the transaction fit only for Rollback: Finish and
-// Commit refuse after it. Values go in
-// as multi-row INSERTs of a prepared statement, so a batch of thousands
-// costs a few round trips.
+// AddObservations stores values read from the file, in order, under
+// this transaction's upload; obs[i].Source.Sheet and .Cell record where
+// each came from and obs[i].Source.UploadID is ignored. The batch is
+// checked before anything is stored: a value that is not a finite number,
+// an observation without a metric or with an invalid period, or a metric
+// the catalogue does not hold gives a *metrics.Error EINVALID naming the
+// cell, nothing of the batch is stored and the transaction stays usable.
+// Any other error leaves the transaction fit only for Rollback: Finish
+// and Commit refuse after it.
+//
+// The values are kept encoded, per metric, and written as blocks (see
+// value_blocks): when more than maxPendingBytes are kept, and by Finish.
 func (t *IngestTx) AddObservations(ctx context.Context, obs []metrics.Observation) error {
 	if t.ended {
 		return errors.New("add observations: ingest transaction already ended")
@@ -346,118 +315,107 @@ func (t *IngestTx) AddObservations(ctx context.Context, obs []metrics.Observatio
 	if err := t.checkMetrics(ctx, obs); err != nil {
 		return err
 	}
-	if t.conn != nil {
-		if err := t.copyObservations(ctx, obs); err != nil {
-			t.failed = fmt.Errorf("store values of %s: %w", t.upload.FileName, err)
-			return t.failed
-		}
-		t.added += len(obs)
-		t.pending = len(obs) > 0 || t.pending
-		return nil
+	for i := range obs {
+		t.keep(&obs[i])
 	}
-	for len(obs) > 0 {
-		n := min(len(obs), t.perInsert)
-		if err := t.insertChunk(ctx, obs[:n]); err != nil {
+	t.added += len(obs)
+	t.pending = t.pending || len(obs) > 0
+	if t.pendingLen > t.maxPending {
+		if err := t.writeBlocks(ctx); err != nil {
 			t.failed = fmt.Errorf("store values of %s: %w", t.upload.FileName, err)
 			return t.failed
 		}
-		obs = obs[n:]
-		t.added += n
-		t.pending = true
 	}
 	return nil
 }
 
-func (t *IngestTx) insertChunk(ctx context.Context, chunk []metrics.Observation) error {
-	args := t.args[:0]
-	for i := range chunk {
-		o := &chunk[i]
-		args = append(args, o.MetricID, o.Area, string(o.Period.Kind), o.Period.Key(),
-			formatDate(o.Period.Start), formatDate(o.Period.End), o.Value,
-			t.upload.ID, o.Source.Sheet, o.Source.Cell)
-		t.touched[o.MetricID] = struct{}{}
-		t.keep(o)
+// keep adds a value to its metric's next block, with its source as it is
+// stored.
+func (t *IngestTx) keep(o *metrics.Observation) {
+	t.touched[o.MetricID] = struct{}{}
+	t.since[o.MetricID] = struct{}{}
+	if _, ok := t.sheets[o.Source.Sheet]; !ok {
+		t.sheets[o.Source.Sheet] = len(t.sheets)
 	}
-	t.args = args
-	if len(chunk) < t.perInsert {
-		// The tail of a batch: a statement of its own size, run once.
-		_, err := t.tx.ExecContext(ctx, t.s.rebind(insertObsSQL(t.s.dialect, len(chunk))), args...)
-		return err
+	e := t.blocks[o.MetricID]
+	if e == nil {
+		e = newSeriesEncoder()
+		t.blocks[o.MetricID] = e
 	}
-	if t.fullStmt == nil {
-		stmt, err := t.tx.PreparexContext(ctx, t.s.rebind(insertObsSQL(t.s.dialect, t.perInsert)))
-		if err != nil {
-			return err
-		}
-		// The statement belongs to the transaction and closes with it.
-		t.fullStmt = stmt
-	}
-	_, err := t.fullStmt.ExecContext(ctx, args...)
-	return err
+	stored := *o
+	stored.Source = metrics.Source{UploadID: t.upload.ID, File: t.upload.FileName, Sheet: o.Source.Sheet, Cell: o.Source.Cell, UploadedAt: t.upload.UploadedAt}
+	before := len(e.body)
+	e.add(&stored)
+	t.pendingLen += len(e.body) - before
 }
 
-// copyObservations loads a batch with PostgreSQL's COPY, on the
-// connection the transaction runs on: one round trip for the batch, and
-// no statement to parse or plan per row.
-func (t *IngestTx) copyObservations(ctx context.Context, obs []metrics.Observation) error {
-	if len(obs) == 0 {
-		return nil
+// maxPendingBytes bounds the encoded values an ingest keeps before it
+// writes them as blocks. A measure's values are read back whole by
+// Finish in any case; this bounds what the many measures of a wide file
+// hold at once.
+const maxPendingBytes = 4 << 20
+
+// valueBlock is a row of value_blocks.
+type valueBlock struct {
+	metric string
+	part   int
+	n      int
+	body   []byte
+}
+
+// writeBlocks writes every metric's kept values as its next block and
+// forgets them.
+func (t *IngestTx) writeBlocks(ctx context.Context) error {
+	ids := make([]string, 0, len(t.blocks))
+	for id, e := range t.blocks {
+		if e.n > 0 {
+			ids = append(ids, id)
+		}
 	}
-	for i := range obs {
-		t.touched[obs[i].MetricID] = struct{}{}
-		t.keep(&obs[i])
+	slices.Sort(ids)
+	blocks := make([]valueBlock, 0, len(ids))
+	for _, id := range ids {
+		e := t.blocks[id]
+		if e.nonFinite > 0 {
+			return fmt.Errorf("%q: %d values are not finite numbers: only finite numbers can be stored", id, e.nonFinite)
+		}
+		blocks = append(blocks, valueBlock{metric: id, part: t.parts[id], n: e.n, body: e.bytes()})
+		t.parts[id]++
+		delete(t.blocks, id)
+	}
+	t.pendingLen = 0
+	if t.conn != nil {
+		return t.copyBlocks(ctx, blocks)
+	}
+	for _, b := range blocks {
+		if _, err := t.tx.ExecContext(ctx, t.s.rebind(`INSERT INTO value_blocks (metric_id, upload_id, part, n, body) VALUES (?, ?, ?, ?, ?)`),
+			b.metric, t.upload.ID, b.part, b.n, b.body); err != nil {
+			return fmt.Errorf("block %d of %q: %w", b.part, b.metric, err)
+		}
+	}
+	return nil
+}
+
+// copyBlocks loads blocks with PostgreSQL's COPY, on the connection the
+// transaction runs on: one round trip for them all, their bytes sent as
+// they are rather than as a statement's parameters.
+func (t *IngestTx) copyBlocks(ctx context.Context, blocks []valueBlock) error {
+	if len(blocks) == 0 {
+		return nil
 	}
 	return t.conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("copy: the connection is a %T, not pgx's", dc)
 		}
-		row := make([]any, obsColumnCount)
-		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{"observations"}, copyObsColumns,
-			pgx.CopyFromSlice(len(obs), func(i int) ([]any, error) {
-				o := &obs[i]
-				row[0], row[1], row[2], row[3] = o.MetricID, o.Area, string(o.Period.Kind), o.Period.Key()
-				row[4], row[5], row[6] = formatDate(o.Period.Start), formatDate(o.Period.End), o.Value
-				row[7], row[8], row[9] = t.upload.ID, o.Source.Sheet, o.Source.Cell
-				return row, nil
+		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{"value_blocks"}, []string{"metric_id", "upload_id", "part", "n", "body"},
+			pgx.CopyFromSlice(len(blocks), func(i int) ([]any, error) {
+				b := &blocks[i]
+				return []any{b.metric, t.upload.ID, b.part, b.n, b.body}, nil
 			}))
 		return err
 	})
 }
-
-// keep records a value being stored for Finish's merge, with its source
-// as it is stored.
-func (t *IngestTx) keep(o *metrics.Observation) {
-	e := t.fresh[o.MetricID]
-	if e == nil {
-		e = newSeriesEncoder()
-		t.fresh[o.MetricID] = e
-	}
-	if t.spilled {
-		return // the metric's values are read back in Finish
-	}
-	stored := *o
-	stored.Source = metrics.Source{UploadID: t.upload.ID, File: t.upload.FileName, Sheet: o.Source.Sheet, Cell: o.Source.Cell, UploadedAt: t.upload.UploadedAt}
-	before := len(e.body)
-	e.add(&stored)
-	t.freshBytes += len(e.body) - before
-	if t.freshBytes > t.maxFresh {
-		t.spilled = true
-		for _, e := range t.fresh {
-			*e = seriesEncoder{}
-		}
-	}
-}
-
-// maxFreshBytes bounds the values an ingest keeps encoded for Finish.
-// The 500,000-row benchmark ingest kept all of them at first and peaked
-// 28 MB higher in its live heap (75 against 47 MB) and 35 to 40 MB in
-// RSS; reading a metric back from the upload's rows costs a read of
-// each value instead.
-const maxFreshBytes = 4 << 20
-
-// copyObsColumns are insertObsColumns' columns, for COPY.
-var copyObsColumns = []string{"metric_id", "area", "period_kind", "period_key", "period_start", "period_end", "value", "upload_id", "sheet", "cell"}
 
 // closeConn gives the connection of a PostgreSQL ingest back to the pool
 // once its transaction has ended.
@@ -525,10 +483,11 @@ const maxDuplicatesListed = 50
 // Finish ends the writing of the upload. First it looks for values that
 // this upload gives twice (same metric, area and period key) and, if
 // there are any, returns a *DuplicateError listing up to 50 of them; the
-// caller must then roll back. Otherwise it marks every older current value
-// of a metric, area and period that this upload gives as superseded by
-// this upload, and returns the counts. Commit requires a successful Finish
-// after the last AddObservations.
+// caller must then roll back. Otherwise it writes the values kept since
+// the last Finish as blocks, merges each metric's into its current
+// series, where they replace older values of the same area and period
+// (superseding them), and returns the counts. Commit requires a
+// successful Finish after the last AddObservations.
 func (t *IngestTx) Finish(ctx context.Context) (IngestCounts, error) {
 	if t.ended {
 		return IngestCounts{}, errors.New("finish: ingest transaction already ended")
@@ -536,96 +495,48 @@ func (t *IngestTx) Finish(ctx context.Context) (IngestCounts, error) {
 	if t.failed != nil {
 		return IngestCounts{}, t.failedError()
 	}
-	id := t.upload.ID
-	// The upload's index is ordered by metric, area and period, so this
-	// groups without sorting; the details are fetched only on failure.
-	var total int64
-	err := t.tx.GetContext(ctx, &total, t.s.rebind(`
-		SELECT CAST(COALESCE(SUM(n - 1), 0) AS BIGINT) FROM (
-			SELECT COUNT(*) AS n FROM observations
-			WHERE upload_id = ?
-			GROUP BY metric_id, area, period_key
-			HAVING COUNT(*) > 1
-		) d`), id)
-	if err != nil {
-		return IngestCounts{}, fmt.Errorf("check duplicates of %s: %w", t.upload.FileName, err)
+	ids := make([]string, 0, len(t.since))
+	for id := range t.since {
+		ids = append(ids, id)
 	}
-	if total > 0 {
-		dups, err := t.duplicates(ctx)
+	slices.Sort(ids)
+	// One metric's values at a time, from its blocks written so far and
+	// those kept: checked for duplicates, and merged into its current
+	// series while none are found. After a duplicate the caller rolls
+	// back, so the series merged before it do not matter; the rest of the
+	// metrics are only checked, so that the error lists them all.
+	var dups duplicateList
+	superseded := 0
+	for _, id := range ids {
+		values, err := t.uploadValues(ctx, id)
 		if err != nil {
-			return IngestCounts{}, err
+			return IngestCounts{}, t.fail(fmt.Errorf("values of %q: %w", id, err))
 		}
-		return IngestCounts{}, &DuplicateError{Duplicates: dups, Total: int(total)}
+		cells := dups.check(values, t.sheets)
+		if dups.total > 0 {
+			continue
+		}
+		n, err := t.mergeCurrent(ctx, id, values, cells)
+		if err != nil {
+			return IngestCounts{}, t.fail(err)
+		}
+		superseded += n
 	}
-
-	// From each of this upload's rows, through the current-values index,
-	// to the older current rows of the same cell.
-	res, err := t.tx.ExecContext(ctx, t.s.rebind(`
-		UPDATE observations SET superseded_by = ?
-		WHERE id IN (
-			SELECT o.id
-			FROM observations n
-			JOIN observations o
-				ON o.metric_id = n.metric_id AND o.area = n.area AND o.period_key = n.period_key
-			WHERE n.upload_id = ? AND o.superseded_by IS NULL AND o.upload_id <> ?
-		)`), id, id, id)
-	if err != nil {
-		return IngestCounts{}, fmt.Errorf("supersede older values for %s: %w", t.upload.FileName, err)
+	if dups.total > 0 {
+		return IngestCounts{}, dups.err()
 	}
-	superseded, err := res.RowsAffected()
-	if err != nil {
-		return IngestCounts{}, fmt.Errorf("supersede older values for %s: %w", t.upload.FileName, err)
+	if err := t.writeBlocks(ctx); err != nil {
+		return IngestCounts{}, t.fail(err)
 	}
-	// The current series of each metric this upload gave values to, in
-	// the same transaction: readers see them change with the values.
-	if err := t.mergeCurrent(ctx); err != nil {
-		t.failed = fmt.Errorf("finish %s: %w", t.upload.FileName, err)
-		return IngestCounts{}, t.failed
-	}
+	clear(t.since)
 	t.pending = false
-	return IngestCounts{Observations: t.added, Superseded: int(superseded), Metrics: len(t.touched)}, nil
+	return IngestCounts{Observations: t.added, Superseded: superseded, Metrics: len(t.touched)}, nil
 }
 
-// duplicates lists the first repeated values of the upload, in file
-// order, each with the place of the value it repeats.
-func (t *IngestTx) duplicates(ctx context.Context) ([]Duplicate, error) {
-	var rows []struct {
-		MetricID   string `db:"metric_id"`
-		Area       string `db:"area"`
-		PeriodKey  string `db:"period_key"`
-		FirstSheet string `db:"first_sheet"`
-		FirstCell  string `db:"first_cell"`
-		Sheet      string `db:"sheet"`
-		Cell       string `db:"cell"`
-	}
-	err := t.tx.SelectContext(ctx, &rows, t.s.rebind(`
-		WITH ranked AS (
-			SELECT id, metric_id, area, period_key, sheet, cell,
-				ROW_NUMBER() OVER w AS n,
-				FIRST_VALUE(sheet) OVER w AS first_sheet,
-				FIRST_VALUE(cell) OVER w AS first_cell
-			FROM observations
-			WHERE upload_id = ?
-			WINDOW w AS (PARTITION BY metric_id, area, period_key ORDER BY id)
-		)
-		SELECT metric_id, area, period_key, first_sheet, first_cell, sheet, cell
-		FROM ranked WHERE n > 1
-		ORDER BY id
-		LIMIT ?`), t.upload.ID, maxDuplicatesListed)
-	if err != nil {
-		return nil, fmt.Errorf("list duplicates of %s: %w", t.upload.FileName, err)
-	}
-	out := make([]Duplicate, len(rows))
-	for i, r := range rows {
-		out[i] = Duplicate{
-			MetricID:  r.MetricID,
-			Area:      r.Area,
-			PeriodKey: r.PeriodKey,
-			First:     location(r.FirstSheet, r.FirstCell),
-			Second:    location(r.Sheet, r.Cell),
-		}
-	}
-	return out, nil
+// fail records err as the write that failed partway and returns it.
+func (t *IngestTx) fail(err error) error {
+	t.failed = fmt.Errorf("finish %s: %w", t.upload.FileName, err)
+	return t.failed
 }
 
 // Commit stores the upload for good. It refuses, and leaves the
@@ -647,7 +558,6 @@ func (t *IngestTx) Commit() error {
 	if err := t.tx.Commit(); err != nil {
 		return fmt.Errorf("commit %s: %w", t.upload.FileName, err)
 	}
-	t.s.refreshStats(t.added)
 	return nil
 }
 

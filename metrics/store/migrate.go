@@ -32,13 +32,18 @@ var migrationFiles embed.FS
 // conversions that encode values as the store does. Each runs in its own
 // transaction, as the .sql files do, and is numbered among them.
 func goMigrations(dialect string) []*goose.Migration {
-	fill := func(ctx context.Context, tx *sql.Tx) error {
-		return fillCurrentSeries(ctx, tx, dialect)
+	convert := func(ctx context.Context, tx *sql.Tx) error {
+		return convertObservations(ctx, tx, dialect)
 	}
+	none := func(context.Context, *sql.Tx) error { return nil }
 	return []*goose.Migration{
-		// 00015: each measure's current series, from the values stored
-		// before current_series (00014) existed.
-		goose.NewGoMigration(15, &goose.GoFunc{RunTx: fill}, &goose.GoFunc{Mode: goose.TransactionEnabled}),
+		// 00015 filled current_series from observations. Migration 00018
+		// rewrites every current series from the blocks it converts
+		// observations into, so 00015 now leaves it to that.
+		goose.NewGoMigration(15, &goose.GoFunc{RunTx: none}, &goose.GoFunc{Mode: goose.TransactionEnabled}),
+		// 00018: observations' rows into value_blocks (00017), and the
+		// current series from them.
+		goose.NewGoMigration(18, &goose.GoFunc{RunTx: convert}, nil),
 	}
 }
 

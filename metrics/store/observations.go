@@ -5,63 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/assure-pcc/assure/metrics"
 )
-
-// obsColumns select an observation and its source; queries name the
-// observation o, its upload u and its metric m.
-const obsColumns = `o.metric_id, o.area, o.period_kind, o.period_start, o.period_end, o.value,
-	o.upload_id, u.file_name, o.sheet, o.cell, u.uploaded_at`
-
-// obsRow is an observation joined to its upload, as selected by obsColumns.
-type obsRow struct {
-	MetricID    string  `db:"metric_id"`
-	Area        string  `db:"area"`
-	PeriodKind  string  `db:"period_kind"`
-	PeriodStart string  `db:"period_start"`
-	PeriodEnd   string  `db:"period_end"`
-	Value       float64 `db:"value"`
-	UploadID    int64   `db:"upload_id"`
-	FileName    string  `db:"file_name"`
-	Sheet       string  `db:"sheet"`
-	Cell        string  `db:"cell"`
-	UploadedAt  string  `db:"uploaded_at"`
-}
-
-func (r obsRow) observation() (metrics.Observation, error) {
-	start, err := parseDate(r.PeriodStart)
-	if err != nil {
-		return metrics.Observation{}, err
-	}
-	end, err := parseDate(r.PeriodEnd)
-	if err != nil {
-		return metrics.Observation{}, err
-	}
-	at, err := parseTime(r.UploadedAt)
-	if err != nil {
-		return metrics.Observation{}, err
-	}
-	return metrics.Observation{
-		MetricID: r.MetricID,
-		Area:     r.Area,
-		Period:   metrics.Period{Kind: metrics.PeriodKind(r.PeriodKind), Start: start, End: end},
-		Value:    r.Value,
-		Source: metrics.Source{
-			UploadID:   r.UploadID,
-			File:       r.FileName,
-			Sheet:      r.Sheet,
-			Cell:       r.Cell,
-			UploadedAt: at,
-		},
-	}, nil
-}
-
-func observations(rows []obsRow) ([]metrics.Observation, error) {
-	return fromRows(rows, obsRow.observation)
-}
 
 // Series returns the current values of a metric (those no later upload
 // has superseded), ordered by period start, then area, each with the file,
@@ -178,33 +127,57 @@ func (s *Store) Latest(ctx context.Context, scope metrics.Scope) ([]LatestValue,
 // that the viewer may not see gives a *metrics.Error ENOTFOUND; a cell
 // with no values gives an empty slice.
 func (s *Store) History(ctx context.Context, scope metrics.Scope, metricID, area, periodKey string) ([]metrics.Observation, error) {
-	var rows []obsRow
+	var out []metrics.Observation
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
 		if _, err := s.getVisibleMetric(ctx, tx, scope, metricID); err != nil {
 			return err
 		}
-		// Two halves, so that each can use its partial index (current
-		// values, superseded values); a single WHERE matching both could
-		// use neither.
-		return tx.SelectContext(ctx, &rows, s.rebind(`
-			SELECT `+obsColumns+`
-			FROM (
-				SELECT * FROM observations
-				WHERE metric_id = ? AND area = ? AND period_key = ? AND superseded_by IS NULL
-				UNION ALL
-				SELECT * FROM observations
-				WHERE metric_id = ? AND area = ? AND period_key = ? AND superseded_by IS NOT NULL
-			) o
-			JOIN metrics m ON m.id = o.metric_id
-			JOIN uploads u ON u.id = o.upload_id
-			WHERE `+visible+`
-			ORDER BY o.upload_id DESC, o.id DESC`),
-			metricID, area, periodKey, metricID, area, periodKey, scope.Sensitive)
+		var err error
+		out, err = s.cellHistory(ctx, tx, metricID, area, periodKey)
+		return err
 	})
 	if err != nil {
 		return nil, wrapRead(fmt.Sprintf("history of %q, %q, %q", metricID, area, periodKey), err)
 	}
-	return observations(rows)
+	return out, nil
+}
+
+// cellHistory reads the values of one area and period of a metric from
+// its blocks, newest upload first. An upload gives a cell once, so each
+// block holds one of them at most; only that one is decoded whole.
+func (s *Store) cellHistory(ctx context.Context, tx *sqlx.Tx, metricID, area, periodKey string) ([]metrics.Observation, error) {
+	rows, err := tx.QueryContext(ctx, s.rebind(`
+		SELECT body FROM value_blocks WHERE metric_id = ? ORDER BY upload_id DESC, part DESC`), metricID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []metrics.Observation{}
+	for rows.Next() {
+		var body []byte
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		v, err := parseSeries(body)
+		if err != nil {
+			return nil, err
+		}
+		var found []metrics.Observation
+		err = v.each(func(x *rawValue) bool {
+			if v.strs[x.area] == area {
+				if o := v.observation(x); o.Period.Key() == periodKey {
+					found = append(found, o)
+				}
+			}
+			return true
+		})
+		if err != nil {
+			return nil, err
+		}
+		slices.Reverse(found)
+		out = append(out, found...)
+	}
+	return out, rows.Err()
 }
 
 // wrapRead adds context to an internal error and passes a domain error

@@ -55,24 +55,35 @@ func (s *Store) RollbackUpload(ctx context.Context, id int64, by string) (Rollba
 		return counts, fmt.Errorf("rollback upload %d: %w", id, err)
 	}
 	// The measures whose current values the rollback changes: those the
-	// upload gave values to.
-	var valued []string
-	if err := tx.SelectContext(ctx, &valued, s.rebind(`SELECT DISTINCT metric_id FROM observations WHERE upload_id = ?`), id); err != nil {
+	// upload gave values to. Their current series are rewritten from the
+	// blocks left; an older value is restored where the upload's was
+	// current and an older upload gives the same area and period.
+	var valued []struct {
+		MetricID string `db:"metric_id"`
+		N        int64  `db:"n"`
+	}
+	if err := tx.SelectContext(ctx, &valued, s.rebind(`
+		SELECT metric_id, CAST(SUM(n) AS BIGINT) AS n FROM value_blocks WHERE upload_id = ?
+		GROUP BY metric_id ORDER BY metric_id`), id); err != nil {
 		return counts, fmt.Errorf("rollback upload %d: %w", id, err)
 	}
-	res, err := tx.ExecContext(ctx, s.rebind(`DELETE FROM observations WHERE upload_id = ?`), id)
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, s.rebind(`DELETE FROM value_blocks WHERE upload_id = ?`), id); err != nil {
 		return counts, fmt.Errorf("rollback upload %d: remove values: %w", id, err)
 	}
-	counts.Removed, _ = res.RowsAffected()
-	// Each value this upload superseded is now superseded by the next
-	// later upload that gives its cell, or, where none does, current
-	// again.
-	if counts.Restored, err = s.resupersede(ctx, tx, id); err != nil {
-		return counts, fmt.Errorf("rollback upload %d: restore values: %w", id, err)
-	}
-	if err := rebuildCurrent(ctx, tx, s.rebind, valued); err != nil {
-		return counts, fmt.Errorf("rollback upload %d: %w", id, err)
+	for _, v := range valued {
+		counts.Removed += v.N
+		before, err := s.currentIn(ctx, tx, v.MetricID)
+		if err != nil {
+			return counts, fmt.Errorf("rollback upload %d: %w", id, err)
+		}
+		after, err := currentFromBlocks(ctx, tx, s.rebind, v.MetricID, 0)
+		if err != nil {
+			return counts, fmt.Errorf("rollback upload %d: current series of %q: %w", id, v.MetricID, err)
+		}
+		counts.Restored += int64(restoredCount(before, after, id))
+		if err := writeCurrent(ctx, tx, s.rebind, v.MetricID, after); err != nil {
+			return counts, fmt.Errorf("rollback upload %d: %w", id, err)
+		}
 	}
 	// A finance upload's month figures are undone the same way.
 	finRemoved, finRestored, err := s.rollbackFinance(ctx, tx, id)
@@ -93,62 +104,42 @@ func (s *Store) RollbackUpload(ctx context.Context, id int64, by string) (Rollba
 	return counts, nil
 }
 
-// resupersede gives each value that upload id superseded its new
-// successor: the earliest later upload still giving its metric, area and
-// period, or none (current again), and returns how many became current.
-// The successors are all read before any is written, so that two values
-// of one cell that id superseded (one re-pointed to it by an earlier
-// rollback) each get theirs: the older is superseded by the newer, not
-// made current beside it.
-func (s *Store) resupersede(ctx context.Context, tx *sqlx.Tx, id int64) (int64, error) {
-	// Two lookups per value, each through its partial index (current
-	// values, superseded values); one over both could use neither.
-	var rows []struct {
-		ID         int64         `db:"id"`
-		Current    sql.NullInt64 `db:"current_next"`
-		Superseded sql.NullInt64 `db:"superseded_next"`
+// currentIn decodes a metric's current series as tx sees it (none when
+// it has no values).
+func (s *Store) currentIn(ctx context.Context, tx *sqlx.Tx, metricID string) ([]metrics.Observation, error) {
+	var blob []byte
+	err := tx.QueryRowContext(ctx, s.rebind(`SELECT series FROM current_series WHERE metric_id = ?`), metricID).Scan(&blob)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
 	}
-	if err := tx.SelectContext(ctx, &rows, s.rebind(`
-		SELECT r.id,
-			(SELECT MIN(c.upload_id) FROM observations c
-			 WHERE c.metric_id = r.metric_id AND c.area = r.area AND c.period_key = r.period_key
-			   AND c.superseded_by IS NULL AND c.upload_id > r.upload_id) AS current_next,
-			(SELECT MIN(c.upload_id) FROM observations c
-			 WHERE c.metric_id = r.metric_id AND c.area = r.area AND c.period_key = r.period_key
-			   AND c.superseded_by IS NOT NULL AND c.upload_id > r.upload_id) AS superseded_next
-		FROM observations r
-		WHERE r.superseded_by = ?`), id); err != nil {
-		return 0, err
+	if err != nil {
+		return nil, fmt.Errorf("current series of %q: %w", metricID, err)
 	}
-	bySuccessor := map[int64][]int64{} // 0: none, current again
-	for _, r := range rows {
-		next := int64(0)
-		for _, n := range []sql.NullInt64{r.Current, r.Superseded} {
-			if n.Valid && (next == 0 || n.Int64 < next) {
-				next = n.Int64
-			}
-		}
-		bySuccessor[next] = append(bySuccessor[next], r.ID)
+	obs, err := decodeSeries(blob)
+	if err != nil {
+		return nil, fmt.Errorf("current series of %q: %w", metricID, err)
 	}
-	const perStatement = 500
-	for next, ids := range bySuccessor {
-		var to any
-		if next != 0 {
-			to = next
-		}
-		for len(ids) > 0 {
-			n := min(len(ids), perStatement)
-			q, args, err := sqlx.In(`UPDATE observations SET superseded_by = ? WHERE id IN (?)`, to, ids[:n])
-			if err != nil {
-				return 0, err
-			}
-			if _, err := tx.ExecContext(ctx, s.rebind(q), args...); err != nil {
-				return 0, err
-			}
-			ids = ids[n:]
+	return obs, nil
+}
+
+// restoredCount is how many of the values current after a rollback of
+// upload id replace one of its values that was current before: the older
+// values the rollback makes current again.
+func restoredCount(before, after []metrics.Observation, id int64) int {
+	type cellKey struct{ area, period string }
+	was := map[cellKey]struct{}{}
+	for _, o := range before {
+		if o.Source.UploadID == id {
+			was[cellKey{o.Area, o.Period.Key()}] = struct{}{}
 		}
 	}
-	return int64(len(bySuccessor[0])), nil
+	n := 0
+	for _, o := range after {
+		if _, ok := was[cellKey{o.Area, o.Period.Key()}]; ok {
+			n++
+		}
+	}
+	return n
 }
 
 // catalogueChange is a row of catalogue_changes: a measure's entry before
@@ -214,7 +205,7 @@ func (s *Store) rollbackCatalogue(ctx context.Context, tx *sqlx.Tx, id int64, by
 		}
 		if c.Created == 1 {
 			var n int
-			if err := tx.GetContext(ctx, &n, s.rebind(`SELECT COUNT(*) FROM observations WHERE metric_id = ?`), c.MetricID); err != nil {
+			if err := tx.GetContext(ctx, &n, s.rebind(`SELECT COUNT(*) FROM value_blocks WHERE metric_id = ?`), c.MetricID); err != nil {
 				return fmt.Errorf("values of %s: %w", c.MetricID, err)
 			}
 			if n == 0 {

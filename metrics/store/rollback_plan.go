@@ -73,17 +73,24 @@ func (s *Store) PlanRollback(ctx context.Context, id int64) (RollbackPlan, error
 			return err
 		}
 		if err := tx.SelectContext(ctx, &p.Measures, s.rebind(`
-			SELECT o.metric_id, m.name, COUNT(*) AS removed,
-				(SELECT COUNT(*) FROM observations r
-				 WHERE r.metric_id = o.metric_id AND r.superseded_by = ? AND NOT EXISTS (
-					SELECT 1 FROM observations c
-					WHERE c.metric_id = r.metric_id AND c.area = r.area AND c.period_key = r.period_key
-					  AND c.superseded_by IS NULL AND c.upload_id <> ?)) AS restored
-			FROM observations o JOIN metrics m ON m.id = o.metric_id
-			WHERE o.upload_id = ?
-			GROUP BY o.metric_id, m.name
-			ORDER BY m.name`), id, id, id); err != nil {
+			SELECT b.metric_id, m.name, CAST(SUM(b.n) AS BIGINT) AS removed
+			FROM value_blocks b JOIN metrics m ON m.id = b.metric_id
+			WHERE b.upload_id = ?
+			GROUP BY b.metric_id, m.name
+			ORDER BY m.name`), id); err != nil {
 			return fmt.Errorf("values: %w", err)
+		}
+		for i := range p.Measures {
+			m := &p.Measures[i]
+			before, err := s.currentIn(ctx, tx, m.MetricID)
+			if err != nil {
+				return err
+			}
+			after, err := currentFromBlocks(ctx, tx, s.rebind, m.MetricID, id)
+			if err != nil {
+				return fmt.Errorf("values of %q without the upload: %w", m.MetricID, err)
+			}
+			m.Restored = restoredCount(before, after, id)
 		}
 		if err := s.planFinance(ctx, tx, id, &p); err != nil {
 			return err
@@ -149,7 +156,7 @@ func (s *Store) planCatalogue(ctx context.Context, tx *sqlx.Tx, id int64, p *Rol
 		}
 		err := tx.GetContext(ctx, &cur, s.rebind(`
 			SELECT m.name,
-				(SELECT COUNT(*) FROM observations o WHERE o.metric_id = m.id AND o.upload_id <> ?) AS other_values,
+				(SELECT COUNT(*) FROM value_blocks b WHERE b.metric_id = m.id AND b.upload_id <> ?) AS other_values,
 				(SELECT COUNT(*) FROM catalogue_changes cc JOIN uploads u ON u.id = cc.upload_id
 				 WHERE cc.metric_id = m.id AND cc.upload_id > ? AND u.status = ?) AS later
 			FROM metrics m WHERE m.id = ?`), id, id, metrics.StatusStored, c.MetricID)

@@ -56,15 +56,13 @@ func (s *Store) MeasureSchedules(ctx context.Context, scope metrics.Scope) (map[
 		Uploader   sql.NullString `db:"uploaded_by"`
 	}
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		// The upload of each measure's latest current value: a seek in
-		// observations_latest per measure.
+		// The upload of each measure's latest current value, as its
+		// current series keeps it.
 		return tx.SelectContext(ctx, &rows, s.rebind(`
 			WITH latest AS MATERIALIZED (
-				SELECT m.id,
-					(SELECT o.upload_id FROM observations o
-					 WHERE o.metric_id = m.id AND o.superseded_by IS NULL
-					 ORDER BY o.period_start DESC, o.period_end DESC LIMIT 1) AS upload_id
-				FROM metrics m WHERE `+visible+`
+				SELECT m.id, c.latest_upload AS upload_id
+				FROM metrics m LEFT JOIN current_series c ON c.metric_id = m.id
+				WHERE `+visible+`
 			)
 			SELECT l.id, sc.cadence, sc.lag_days, sc.source,
 				CASE WHEN ? THEN sc.owner ELSE '' END AS owner,
@@ -164,29 +162,50 @@ func (s *Store) schedule(ctx context.Context, tx *sqlx.Tx, metricID string) (*me
 // since. Uploads rolled back are gone from it, whenever they were rolled
 // back. Values are in period order, then area.
 func (s *Store) SeriesAsOf(ctx context.Context, scope metrics.Scope, at time.Time) (map[string][]metrics.Observation, error) {
-	var rows []obsRow
+	out := map[string][]metrics.Observation{}
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &rows, s.rebind(`
-			SELECT `+obsColumns+` FROM (
-				SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.metric_id, o.area, o.period_key ORDER BY o.upload_id DESC, o.id DESC) AS rn
-				FROM observations o JOIN uploads u0 ON u0.id = o.upload_id
-				WHERE u0.uploaded_at < ?
-			) o
-			JOIN uploads u ON u.id = o.upload_id
-			JOIN metrics m ON m.id = o.metric_id
-			WHERE o.rn = 1 AND `+visible+`
-			ORDER BY o.metric_id, o.period_start, o.area`), formatTime(at), scope.Sensitive)
+		rows, err := tx.QueryContext(ctx, s.rebind(`
+			SELECT b.metric_id, b.upload_id, b.body
+			FROM value_blocks b
+			JOIN uploads u ON u.id = b.upload_id
+			JOIN metrics m ON m.id = b.metric_id
+			WHERE u.uploaded_at < ? AND `+visible+`
+			ORDER BY b.metric_id, b.upload_id DESC, b.part`), formatTime(at), scope.Sensitive)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var (
+			metric string
+			c      currentBuilder
+		)
+		done := func() {
+			if metric != "" {
+				out[metric] = c.series()
+			}
+		}
+		for rows.Next() {
+			var (
+				id     string
+				upload int64
+				body   []byte
+			)
+			if err := rows.Scan(&id, &upload, &body); err != nil {
+				return err
+			}
+			if id != metric {
+				done()
+				metric, c = id, currentBuilder{}
+			}
+			if err := c.add(upload, body); err != nil {
+				return fmt.Errorf("values of %q: %w", id, err)
+			}
+		}
+		done()
+		return rows.Err()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("values as of %s: %w", formatTime(at), err)
-	}
-	out := map[string][]metrics.Observation{}
-	for _, r := range rows {
-		o, err := r.observation()
-		if err != nil {
-			return nil, err
-		}
-		out[o.MetricID] = append(out[o.MetricID], o)
 	}
 	return out, nil
 }

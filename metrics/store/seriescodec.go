@@ -49,6 +49,10 @@ type seriesEncoder struct {
 	ups    []encodedUpload
 	body   []byte
 	n      int
+	// nonFinite counts values that are NaN or infinite, which the store
+	// never writes (see writeBlocks): a second line behind
+	// AddObservations' checks, as a CHECK on a column would be.
+	nonFinite int
 }
 
 type encodedUpload struct {
@@ -86,6 +90,9 @@ func (e *seriesEncoder) add(o *metrics.Observation) {
 	b = binary.AppendVarint(b, days(o.Period.Start))
 	b = binary.AppendVarint(b, days(o.Period.End))
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(o.Value))
+	if math.IsNaN(o.Value) || math.IsInf(o.Value, 0) {
+		e.nonFinite++
+	}
 	b = binary.AppendUvarint(b, u)
 	b = binary.AppendUvarint(b, e.str(o.Source.Sheet))
 	// A cell's address is its own: written in place, not shared.
@@ -188,6 +195,49 @@ func (r *seriesReader) index(count int) int {
 // decodeSeries decodes what encodeSeries made, in its order. The strings
 // of all values are shared, as are their sources' file names and times.
 func decodeSeries(b []byte) ([]metrics.Observation, error) {
+	v, err := parseSeries(b)
+	if err != nil {
+		return nil, err
+	}
+	v.whole = true
+	obs := make([]metrics.Observation, 0, v.n)
+	err = v.each(func(r *rawValue) bool {
+		obs = append(obs, v.observation(r))
+		return true
+	})
+	return obs, err
+}
+
+// seriesView is an encoded series whose strings and uploads are read and
+// whose values are not: a reader that wants some of the values (one
+// area's, one period's) walks them with each and turns only those into
+// observations, which is most of decoding's cost.
+type seriesView struct {
+	strs  []string
+	ups   []metrics.Source
+	n     int
+	body  []byte
+	dates map[int64]time.Time
+	// whole is set by a reader that decodes every value: each value's
+	// cell is then a slice of text, body as one string made once, rather
+	// than a string of its own, which saves an allocation per value. A
+	// reader that keeps a few values copies their cells instead, so that
+	// they do not hold the whole body.
+	whole bool
+	text  string
+}
+
+// rawValue is one encoded value, its strings and upload as indexes into
+// its seriesView's.
+type rawValue struct {
+	metric, area, kind, sheet, upload int
+	start, end                        int64 // days since 1970-01-01
+	value                             float64
+	cell                              []byte // valid only during the call
+}
+
+// parseSeries reads the strings and uploads of an encoded series.
+func parseSeries(b []byte) (*seriesView, error) {
 	if len(b) == 0 || b[0] != seriesCodecVersion {
 		return nil, fmt.Errorf("%w: unknown version", errCorruptSeries)
 	}
@@ -220,41 +270,73 @@ func decodeSeries(b []byte) ([]metrics.Observation, error) {
 	if r.err != nil || n > uint64(len(r.b))/16 {
 		return nil, errCorruptSeries
 	}
-	obs := make([]metrics.Observation, n)
-	dates := map[int64]time.Time{}
-	date := func(d int64) time.Time {
-		t, ok := dates[d]
-		if !ok {
-			t = fromDays(d)
-			dates[d] = t
-		}
-		return t
-	}
-	for i := range obs {
-		metric := r.index(len(strs))
-		area := r.index(len(strs))
-		kind := r.index(len(strs))
-		start := r.varint()
-		end := r.varint()
+	return &seriesView{strs: strs, ups: ups, n: int(n), body: r.b}, nil
+}
+
+// each calls fn with every value in order until fn returns false. A
+// corrupt value ends the walk with errCorruptSeries, as do bytes left
+// over after the last value of a complete walk.
+func (v *seriesView) each(fn func(*rawValue) bool) error {
+	r := &seriesReader{b: v.body}
+	var x rawValue
+	for range v.n {
+		x.metric = r.index(len(v.strs))
+		x.area = r.index(len(v.strs))
+		x.kind = r.index(len(v.strs))
+		x.start = r.varint()
+		x.end = r.varint()
 		raw := r.bytes(8)
-		up := r.index(len(ups))
-		sheet := r.index(len(strs))
-		cell := r.bytes(r.uvarint())
+		x.upload = r.index(len(v.ups))
+		x.sheet = r.index(len(v.strs))
+		x.cell = r.bytes(r.uvarint())
 		if r.err != nil {
-			return nil, r.err
+			return r.err
 		}
-		src := ups[up]
-		src.Sheet, src.Cell = strs[sheet], string(cell)
-		obs[i] = metrics.Observation{
-			MetricID: strs[metric],
-			Area:     strs[area],
-			Period:   metrics.Period{Kind: metrics.PeriodKind(strs[kind]), Start: date(start), End: date(end)},
-			Value:    math.Float64frombits(binary.LittleEndian.Uint64(raw)),
-			Source:   src,
+		x.value = math.Float64frombits(binary.LittleEndian.Uint64(raw))
+		if !fn(&x) {
+			return nil
 		}
 	}
 	if len(r.b) != 0 {
-		return nil, fmt.Errorf("%w: %d bytes left over", errCorruptSeries, len(r.b))
+		return fmt.Errorf("%w: %d bytes left over", errCorruptSeries, len(r.b))
 	}
-	return obs, nil
+	return nil
+}
+
+// observation is the value x as an observation.
+func (v *seriesView) observation(x *rawValue) metrics.Observation {
+	src := v.ups[x.upload]
+	src.Sheet, src.Cell = v.strs[x.sheet], v.cellText(x.cell)
+	return metrics.Observation{
+		MetricID: v.strs[x.metric],
+		Area:     v.strs[x.area],
+		Period:   metrics.Period{Kind: metrics.PeriodKind(v.strs[x.kind]), Start: v.date(x.start), End: v.date(x.end)},
+		Value:    x.value,
+		Source:   src,
+	}
+}
+
+// cellText is cell, a slice of v.body, as the same bytes of v.text.
+func (v *seriesView) cellText(cell []byte) string {
+	if !v.whole || len(cell) == 0 {
+		return string(cell)
+	}
+	if v.text == "" {
+		v.text = string(v.body)
+	}
+	off := cap(v.body) - cap(cell)
+	return v.text[off : off+len(cell)]
+}
+
+// date is a day as a time, made once per day per series.
+func (v *seriesView) date(d int64) time.Time {
+	if v.dates == nil {
+		v.dates = map[int64]time.Time{}
+	}
+	t, ok := v.dates[d]
+	if !ok {
+		t = fromDays(d)
+		v.dates[d] = t
+	}
+	return t
 }
