@@ -18,6 +18,7 @@ import (
 
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/dashboard/notify"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
@@ -126,7 +127,7 @@ func (a *alerter) alertState(ctx context.Context, day time.Time) (metrics.AlertS
 	if err != nil {
 		return metrics.AlertState{}, err
 	}
-	series, err := s.analysisSeries(ctx, scope, time.Time{})
+	series, err := view.HeadlineSeries(ctx, s.store, scope, time.Time{})
 	if err != nil {
 		return metrics.AlertState{}, err
 	}

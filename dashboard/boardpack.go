@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
@@ -78,9 +78,9 @@ type boardPackPage struct {
 // packMeasure is one measure of the pack: its tile (latest values,
 // exception reasons, standing by area) and its headline area's analysis.
 type packMeasure struct {
-	tile
+	view.Tile
 	Anchor   string
-	Analysis analysisView
+	Analysis view.Analysis
 	// Commentary is the analyst's commentary for the measure's period,
 	// nil when none; Annotations those on its timeline before the
 	// meeting.
@@ -177,7 +177,7 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 		if err != nil {
 			return nil, err
 		}
-		series, err := s.analysisSeries(ctx, scope, meeting)
+		series, err := view.HeadlineSeries(ctx, s.store, scope, meeting)
 		if err != nil {
 			return nil, err
 		}
@@ -224,50 +224,27 @@ func (p *boardPackPage) build(ms []metrics.Metric, series map[string][]metrics.O
 			continue
 		}
 		obsOf[m.ID] = obs
-		lvs = append(lvs, latestOf(m, obs))
+		lvs = append(lvs, view.LatestOf(m, obs))
 	}
-	newest := newestOf(lvs)
+	newest := view.NewestOf(lvs)
 	p.UpTo = upToPhrases(newest)
 	newestFor := fresh.newest(lvs)
 	var all []packMeasure
 	for i, lv := range lvs {
 		m, obs := lv.Metric, obsOf[lv.Metric.ID]
-		t := newTile(lv, metrics.Settings{})
-		if err := analyseTile(&t, lv, obs, newestFor(m.ID), "", changes[m.ID]); err != nil {
+		t := view.NewTile(lv, metrics.Settings{})
+		if err := view.AnalyseTile(&t, lv, obs, newestFor(m.ID), "", changes[m.ID]); err != nil {
 			return err
 		}
 		fresh.apply(&t, lv)
-		a, err := buildAnalysisWith(m, obs, metrics.HeadlineArea(areasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("%s%d", prefix, i), nil, changes[m.ID], packSPCPoints)
+		a, err := view.BuildAnalysisWith(m, obs, metrics.HeadlineArea(view.AreasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("%s%d", prefix, i), nil, changes[m.ID], view.PackSPCPoints)
 		if err != nil {
 			return err
 		}
-		all = append(all, packMeasure{tile: t, Anchor: "m-" + m.ID, Analysis: a})
+		all = append(all, packMeasure{Tile: t, Anchor: "m-" + m.ID, Analysis: a})
 	}
-	p.Exceptions, p.Others = metrics.ExceptionsFirst(all, func(pm packMeasure) metrics.Severity { return pm.severity })
+	p.Exceptions, p.Others = metrics.ExceptionsFirst(all, func(pm packMeasure) metrics.Severity { return pm.Severity() })
 	return nil
-}
-
-// latestOf is a metric's latest period among obs and its values then, as
-// store.Latest chooses it: the greatest start, then the period ending
-// last, then the greater key; values in area order.
-func latestOf(m metrics.Metric, obs []metrics.Observation) store.LatestValue {
-	lv := store.LatestValue{Metric: m}
-	for _, o := range obs {
-		if lv.Period.IsZero() || cmp.Or(o.Period.Start.Compare(lv.Period.Start), o.Period.End.Compare(lv.Period.End), cmp.Compare(o.Period.Key(), lv.Period.Key())) > 0 {
-			lv.Period = o.Period
-		}
-	}
-	for _, o := range obs {
-		if o.Period.Kind == lv.Period.Kind && o.Period.Key() == lv.Period.Key() {
-			if i := slices.IndexFunc(lv.Values, func(v metrics.Observation) bool { return v.Area == o.Area }); i >= 0 {
-				lv.Values[i] = o // a later revision counts
-				continue
-			}
-			lv.Values = append(lv.Values, o)
-		}
-	}
-	slices.SortFunc(lv.Values, func(a, b metrics.Observation) int { return cmp.Compare(a.Area, b.Area) })
-	return lv
 }
 
 // upToPhrases say how far the figures go: "monthly measures to Jan 2022".
@@ -275,7 +252,7 @@ func upToPhrases(newest map[metrics.PeriodKind]metrics.Period) []string {
 	var out []string
 	for _, k := range []metrics.PeriodKind{metrics.Month, metrics.Quarter, metrics.FinancialYear, metrics.CalendarYear, metrics.YearEnding} {
 		if p, ok := newest[k]; ok {
-			out = append(out, fmt.Sprintf("measures by %s to %s", kindWord(k), p.Label()))
+			out = append(out, fmt.Sprintf("measures by %s to %s", view.KindWord(k), p.Label()))
 		}
 	}
 	return out

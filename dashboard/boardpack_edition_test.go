@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/assure-pcc/assure/dashboard/chart"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/ingesttest"
 	"github.com/assure-pcc/assure/metrics"
@@ -156,7 +157,7 @@ func TestPackChanges(t *testing.T) {
 		pm := packMeasure{Anchor: "m-" + id}
 		pm.Metric = metrics.Metric{ID: id, Name: strings.ToUpper(id)}
 		pm.Period = period
-		pm.Values = []areaValue{{Area: "Force", Value: value}}
+		pm.Values = []view.AreaValue{{Area: "Force", Value: value}}
 		pm.Analysis.RAGWord = rag
 		pm.Reasons = reasons
 		return pm
@@ -240,7 +241,7 @@ func TestUnmarshalSnapshotRefusesUnsafeCharts(t *testing.T) {
 		}
 		// The same in the open part, in each of its lists.
 		chart := &chart.ChartPanel{ID: "bpo-0", OptionJSON: template.JS(opt)}
-		pm := packMeasure{Analysis: analysisView{SPC: chart}}
+		pm := packMeasure{Analysis: view.Analysis{SPC: chart}}
 		for _, open := range []*packOpen{{Exceptions: []packMeasure{pm}}, {National: []packMeasure{pm}}, {Others: []packMeasure{pm}}} {
 			bad := good
 			bad.Open = open

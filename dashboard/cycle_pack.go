@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
@@ -74,9 +75,9 @@ func packStateOf(ms []metrics.Metric, series map[string][]metrics.Observation, m
 			st.Measures = append(st.Measures, metrics.MeasureState{MetricID: m.ID, Name: m.Name, Classification: m.Classification, RAG: metrics.NoRAG})
 			continue
 		}
-		area := metrics.HeadlineArea(areasOf(obs), "")
+		area := metrics.HeadlineArea(view.AreasOf(obs), "")
 		a := metrics.Analyse(m, obs, area, metrics.DefaultBaselineYear, metrics.DefaultTolerance)
-		st.Measures = append(st.Measures, metrics.MeasureStateOf(m, a, latestOf(m, obs).Values, packSPCPoints))
+		st.Measures = append(st.Measures, metrics.MeasureStateOf(m, a, view.LatestOf(m, obs).Values, view.PackSPCPoints))
 	}
 	return st
 }

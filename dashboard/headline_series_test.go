@@ -8,12 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
 
-// headlineCase is a measure whose shape tests one rule of analysisSeries.
+// headlineCase is a measure whose shape tests one rule of view.HeadlineSeries.
 type headlineCase struct {
 	id, why   string
 	sensitive bool
@@ -107,7 +108,7 @@ func storeHeadlineCases(t *testing.T, st *store.Store) {
 }
 
 // TestAnalysisSeriesGivesWhatEveryValueGives checks that the overview
-// and the board pack, built from analysisSeries's partial read, are
+// and the board pack, built from view.HeadlineSeries's partial read, are
 // exactly what they are when built from every current value, for each
 // shape of measure in headlineCases, each audience and several meetings.
 func TestAnalysisSeriesGivesWhatEveryValueGives(t *testing.T) {
@@ -141,7 +142,7 @@ func TestAnalysisSeriesGivesWhatEveryValueGives(t *testing.T) {
 					t.Fatalf("sensitive=%t: overview has %d tiles, want %d", scope.Sensitive, len(got.tiles), len(want.tiles))
 				}
 				for i := range want.tiles {
-					sameJSON(t, fmt.Sprintf("sensitive=%t: overview tile %s", scope.Sensitive, want.tiles[i].Metric.ID), got.tiles[i], want.tiles[i])
+					sameJSON(t, fmt.Sprintf("sensitive=%t: overview view.Tile %s", scope.Sensitive, want.tiles[i].Metric.ID), got.tiles[i], want.tiles[i])
 				}
 
 				for _, meeting := range []string{"2021-11-20", "2021-12-15", "2022-03-01", "2022-07-05", "2030-01-01"} {
@@ -154,7 +155,7 @@ func TestAnalysisSeriesGivesWhatEveryValueGives(t *testing.T) {
 					if err := wantPack.build(ms, all, nil, at, "bp-", freshness{}); err != nil {
 						t.Fatal(err)
 					}
-					part, err := srv.analysisSeries(ctx, scope, at)
+					part, err := view.HeadlineSeries(ctx, srv.store, scope, at)
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/dashboard/export"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
@@ -39,7 +40,7 @@ type publicGroup struct {
 // publicTile is an open measure on the public page: its latest figure,
 // a chart of its home area's recent figures, and where they came from.
 type publicTile struct {
-	tile
+	view.Tile
 	// Chart draws the latest publicChartPoints periods of Area, nil when
 	// there are fewer than two.
 	Chart *chart.ChartPanel
@@ -140,7 +141,7 @@ func (s *Server) publicIndex(ctx context.Context) ([]publicGroup, error) {
 // newPublicTile builds a public tile with its chart, whose id is
 // "pub-" and n.
 func (s *Server) newPublicTile(ctx context.Context, lv store.LatestValue, set metrics.Settings, n int) (publicTile, error) {
-	pt := publicTile{tile: newTile(lv, set)}
+	pt := publicTile{Tile: view.NewTile(lv, set)}
 	switch {
 	case pt.Headline != nil:
 		pt.Area = pt.Headline.Area
