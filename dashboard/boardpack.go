@@ -85,10 +85,10 @@ type packMeasure struct {
 	// nil when none; Annotations those on its timeline before the
 	// meeting.
 	Commentary  *packCommentary
-	Annotations []annotationView
+	Annotations []view.Annotation
 	// Actions are the actions from previous meetings on the measure
 	// (see addMeasureActions).
-	Actions []actionView
+	Actions []view.Action
 }
 
 // meetingParam reads ?meeting=YYYY-MM-DD; empty means today.

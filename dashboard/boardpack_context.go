@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -50,7 +51,7 @@ func (s *Server) addPackContext(ctx context.Context, scope metrics.Scope, p *boa
 		for i := range list {
 			pm := &list[i]
 			pm.Commentary = commentaryFor(comms, pm.Metric.ID, pm.Period)
-			pm.Annotations = newAnnotationViews(annotationsBefore(anns, pm.Metric.ID, meeting))
+			pm.Annotations = view.NewAnnotations(annotationsBefore(anns, pm.Metric.ID, meeting))
 		}
 	}
 	return nil
@@ -61,7 +62,7 @@ func (s *Server) addPackContext(ctx context.Context, scope metrics.Scope, p *boa
 func commentaryFor(comms []metrics.Commentary, metricID, period string) *packCommentary {
 	for _, c := range comms {
 		if c.MetricID == metricID && c.Period.Label() == period {
-			return &packCommentary{Period: period, Paragraphs: paragraphs(c.Text), By: stamp(c.Author, c.WrittenAt)}
+			return &packCommentary{Period: period, Paragraphs: view.Paragraphs(c.Text), By: view.Stamp(c.Author, c.WrittenAt)}
 		}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -48,7 +49,7 @@ func (s *Server) openPack(ctx context.Context, meeting time.Time) (*packOpen, er
 		return nil, err
 	}
 	annotate := func(pm *packMeasure) {
-		pm.Annotations = newAnnotationViews(annotationsBefore(anns, pm.Metric.ID, meeting))
+		pm.Annotations = view.NewAnnotations(annotationsBefore(anns, pm.Metric.ID, meeting))
 	}
 	return splitOpen(built.UpTo, built.Exceptions, built.Others, built.NoFigures, annotate)
 }

@@ -24,12 +24,12 @@ import (
 type packCycle struct {
 	// Meeting is the meeting on the pack's date, nil when the calendar
 	// has none that day; Previous the board's meeting before it.
-	Meeting, Previous *meetingView
+	Meeting, Previous *view.Meeting
 	// Meetings are the calendar's other meetings.
-	Meetings []meetingView
+	Meetings []view.Meeting
 	// Actions are the actions from previous meetings: those still open
 	// and those closed since the last meeting.
-	Actions []actionView
+	Actions []view.Action
 	// Digest is what changed since the previous meeting; nil when there
 	// is no previous meeting.
 	Digest *digestView
@@ -123,13 +123,13 @@ func (s *Server) cycleOf(ctx context.Context, scope metrics.Scope, meeting time.
 	m, inCalendar := metrics.MeetingOn(meetings, meeting)
 	for _, o := range meetings {
 		if !o.Date.Equal(meeting) {
-			cy.Meetings = append(cy.Meetings, newMeetingView(o))
+			cy.Meetings = append(cy.Meetings, view.NewMeeting(o))
 		}
 	}
 	if !inCalendar {
 		return cy, nil
 	}
-	v := newMeetingView(m)
+	v := view.NewMeeting(m)
 	cy.Meeting = &v
 	prev, hasPrev := metrics.PreviousMeeting(meetings, m)
 	actions, err := s.store.Actions(ctx, scope, storeActionsAll)
@@ -139,12 +139,12 @@ func (s *Server) cycleOf(ctx context.Context, scope metrics.Scope, meeting time.
 	asOf := minDay(metrics.Day(s.now()), meeting)
 	var since time.Time
 	if hasPrev {
-		pv := newMeetingView(prev)
+		pv := view.NewMeeting(prev)
 		cy.Previous, since = &pv, prev.Date
 	}
 	log := metrics.ActionLog(actions, m, since, asOf)
 	for _, a := range log {
-		cy.Actions = append(cy.Actions, newActionView(a, asOf))
+		cy.Actions = append(cy.Actions, view.NewAction(a, asOf))
 	}
 	if !hasPrev {
 		return cy, nil

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -36,26 +37,9 @@ func mayManageCycle(c echo.Context) (*metrics.User, error) {
 	return u, nil
 }
 
-// meetingView is a meeting as pages show it.
-type meetingView struct {
-	Date, ISO, Title, PapersDue, PapersISO string
-	Past                                   bool
-	Link, ChangesLink, ActionsLink         string
-}
-
-func newMeetingView(m metrics.Meeting) meetingView {
-	v := meetingView{Date: m.Date.Format("Monday 2 January 2006"), ISO: m.Date.Format(time.DateOnly), Title: m.Title,
-		Link: "/boardpack?meeting=" + m.Date.Format(time.DateOnly), ChangesLink: "/boardpack/changes?meeting=" + m.Date.Format(time.DateOnly),
-		ActionsLink: "/actions?meeting=" + m.Date.Format(time.DateOnly)}
-	if !m.PapersDue.IsZero() {
-		v.PapersDue, v.PapersISO = m.PapersDue.Format("2 January 2006"), m.PapersDue.Format(time.DateOnly)
-	}
-	return v
-}
-
 type meetingsPage struct {
 	Page
-	Upcoming, Past []meetingView
+	Upcoming, Past []view.Meeting
 	CanManage      bool
 	Notice         string
 }
@@ -68,10 +52,10 @@ func (s *Server) handleMeetings(c echo.Context) error {
 	p := meetingsPage{Page: s.page(c, "Meetings"), CanManage: canManageCycle(auth.User(c)), Notice: c.QueryParam("notice")}
 	today := meetingDay(s.now())
 	for _, m := range ms {
-		v := newMeetingView(m)
+		v := view.NewMeeting(m)
 		if m.Date.Before(today) {
 			v.Past = true
-			p.Past = append([]meetingView{v}, p.Past...)
+			p.Past = append([]view.Meeting{v}, p.Past...)
 		} else {
 			p.Upcoming = append(p.Upcoming, v)
 		}
@@ -183,7 +167,7 @@ type apiMeeting struct {
 }
 
 func toAPIMeeting(m metrics.Meeting) apiMeeting {
-	v := newMeetingView(m)
+	v := view.NewMeeting(m)
 	return apiMeeting{Date: v.ISO, Title: m.Title, PapersDue: v.PapersISO, Pack: v.Link, Changes: "/api/v1/meetings/" + v.ISO + "/changes"}
 }
 
@@ -244,7 +228,7 @@ func (s *Server) handleAPIMeetingAdd(c echo.Context) error {
 // meetingRowsView is a table of meetings on the meetings page.
 type meetingRowsView struct {
 	Label     string
-	Meetings  []meetingView
+	Meetings  []view.Meeting
 	CanManage bool
 	CSRF      string
 }

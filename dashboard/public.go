@@ -80,7 +80,7 @@ type publicMetricPage struct {
 	CSVHref   string
 	IndexHref string
 	// Annotations are those on the chart; commentary is never public.
-	Annotations []annotationView
+	Annotations []view.Annotation
 }
 
 // isNational reports whether a category is one of the six national
@@ -215,7 +215,7 @@ func (s *Server) publicMetric(ctx context.Context, id string) (publicMetricPage,
 	if err != nil {
 		return publicMetricPage{}, nil, err
 	}
-	p := publicMetricPage{Metric: m, Table: buildSeriesTable(m, obs), Annotations: newAnnotationViews(anns)}
+	p := publicMetricPage{Metric: m, Table: buildSeriesTable(m, obs), Annotations: view.NewAnnotations(anns)}
 	p.Coverage = coverage(p.Table)
 	if m.Target != nil {
 		p.Target = formatTarget(*m.Target, m.Unit)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/dashboard/chart"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -78,7 +79,7 @@ var templateFuncs = template.FuncMap{
 	// packTable names a board pack's table of exceptions.
 	"packTable": func(label string, ms []packMeasure) packExceptions { return packExceptions{label, ms} },
 	// meetingRows names a table of meetings.
-	"meetingRows": func(label string, ms []meetingView, manage bool, csrf string) meetingRowsView {
+	"meetingRows": func(label string, ms []view.Meeting, manage bool, csrf string) meetingRowsView {
 		return meetingRowsView{Label: label, Meetings: ms, CanManage: manage, CSRF: csrf}
 	},
 }
