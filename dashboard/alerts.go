@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/boardpack"
 	"github.com/assure-pcc/assure/dashboard/notify"
 	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
@@ -132,8 +133,8 @@ func (a *alerter) alertState(ctx context.Context, day time.Time) (metrics.AlertS
 		return metrics.AlertState{}, err
 	}
 	next := day.AddDate(0, 0, 1)
-	st := metrics.AlertState{Pack: packStateOf(ms, series, next)}
-	if st.Pack.Finance, err = s.financeState(ctx, scope, farFuture, next); err != nil {
+	st := metrics.AlertState{Pack: boardpack.StateOf(ms, series, next)}
+	if st.Pack.Finance, err = s.packSource().FinanceState(ctx, scope, boardpack.FarFuture, next); err != nil {
 		return st, err
 	}
 	latest, err := s.store.Latest(ctx, scope)

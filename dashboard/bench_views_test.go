@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/boardpack"
 	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
@@ -70,8 +71,7 @@ func BenchmarkViews(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				var p boardPackPage
-				if err := p.build(ms, series, nil, meeting, "bp-", freshness{}); err != nil {
+				if _, err := boardpack.Analyse(ms, series, nil, meeting, "bp-", freshness{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/boardpack"
 	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
@@ -151,8 +152,8 @@ func TestAnalysisSeriesGivesWhatEveryValueGives(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					var wantPack boardPackPage
-					if err := wantPack.build(ms, all, nil, at, "bp-", freshness{}); err != nil {
+					wantPack, err := boardpack.Analyse(ms, all, nil, at, "bp-", freshness{})
+					if err != nil {
 						t.Fatal(err)
 					}
 					part, err := view.HeadlineSeries(ctx, srv.store, scope, at)
@@ -164,13 +165,13 @@ func TestAnalysisSeriesGivesWhatEveryValueGives(t *testing.T) {
 					if id := "force-and-areas"; meeting == "2022-07-05" && len(part[id]) >= len(metrics.EndedBefore(all[id], at)) {
 						t.Errorf("%s: %s read whole (%d values), not in part", meeting, id, len(part[id]))
 					}
-					var gotPack boardPackPage
-					if err := gotPack.build(ms, part, nil, at, "bp-", freshness{}); err != nil {
+					gotPack, err := boardpack.Analyse(ms, part, nil, at, "bp-", freshness{})
+					if err != nil {
 						t.Fatal(err)
 					}
 					// Areas lists a series' areas for the metric page's
 					// area links; the pack does not show it.
-					for _, list := range [][]packMeasure{wantPack.Exceptions, wantPack.Others, gotPack.Exceptions, gotPack.Others} {
+					for _, list := range [][]boardpack.Measure{wantPack.Exceptions, wantPack.Others, gotPack.Exceptions, gotPack.Others} {
 						for i := range list {
 							list[i].Analysis.Areas = nil
 						}

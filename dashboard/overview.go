@@ -139,13 +139,13 @@ func (s *Server) changePoints(ctx context.Context, scope metrics.Scope) (map[str
 // with the limits recalculated at each measure's change points.
 func buildTiles(latest []store.LatestValue, series map[string][]metrics.Observation, fresh freshness, changes map[string][]metrics.ChangePoint, set metrics.Settings) (overviewTiles, error) {
 	out := overviewTiles{categories: view.CategoriesOf(latest)}
-	newest := fresh.newest(latest)
+	newest := fresh.Newest(latest)
 	for i, lv := range latest {
 		t := view.NewTile(lv, set)
 		if err := view.AnalyseTile(&t, lv, series[lv.Metric.ID], newest(lv.Metric.ID), fmt.Sprintf("spark-%d", i), changes[lv.Metric.ID]); err != nil {
 			return overviewTiles{}, err
 		}
-		fresh.apply(&t, lv)
+		fresh.Apply(&t, lv)
 		t.AddNational(series[lv.Metric.ID])
 		out.tiles = append(out.tiles, t)
 	}

@@ -20,17 +20,6 @@ import (
 // signed-in user sees exactly what the public sees and what `assure
 // publish` writes.
 
-// nationalMeasures are the six National Crime and Policing Measures,
-// listed first on the public pages.
-var nationalMeasures = []string{
-	"Reduce murder and other homicide",
-	"Reduce serious violence",
-	"Disrupt drugs supply and county lines",
-	"Reduce neighbourhood crime",
-	"Tackle cyber crime",
-	"Improve satisfaction among victims",
-}
-
 type publicGroup struct {
 	Category string
 	National bool
@@ -83,18 +72,6 @@ type publicMetricPage struct {
 	Annotations []view.Annotation
 }
 
-// isNational reports whether a category is one of the six national
-// measures (a catalogue may write them with small differences).
-func isNational(category string) (int, bool) {
-	c := strings.ToLower(category)
-	for i, m := range nationalMeasures {
-		if strings.HasPrefix(c, strings.ToLower(m)) {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
 // publicIndex groups the open measures by category, the national
 // measures first in their published order, then the rest by name.
 func (s *Server) publicIndex(ctx context.Context) ([]publicGroup, error) {
@@ -110,7 +87,7 @@ func (s *Server) publicIndex(ctx context.Context) ([]publicGroup, error) {
 		}
 		g := byCat[lv.Metric.Category]
 		if g == nil {
-			_, national := isNational(lv.Metric.Category)
+			_, national := view.IsNational(lv.Metric.Category)
 			g = &publicGroup{Category: lv.Metric.Category, National: national}
 			byCat[lv.Metric.Category] = g
 		}
@@ -125,8 +102,8 @@ func (s *Server) publicIndex(ctx context.Context) ([]publicGroup, error) {
 		groups = append(groups, *g)
 	}
 	sort.Slice(groups, func(i, j int) bool {
-		ai, an := isNational(groups[i].Category)
-		bi, bn := isNational(groups[j].Category)
+		ai, an := view.IsNational(groups[i].Category)
+		bi, bn := view.IsNational(groups[j].Category)
 		if an != bn {
 			return an
 		}

@@ -48,10 +48,10 @@ func (f freshness) national(id string) bool {
 	return sc.National
 }
 
-// newest is, for each measure, the latest periods it is compared with
+// Newest is, for each measure, the latest periods it is compared with
 // to say whether it is up to date: those of the national tables for a
 // national measure, those of the rest for the others.
-func (f freshness) newest(latest []store.LatestValue) func(id string) map[metrics.PeriodKind]metrics.Period {
+func (f freshness) Newest(latest []store.LatestValue) func(id string) map[metrics.PeriodKind]metrics.Period {
 	var local, national []store.LatestValue
 	for _, lv := range latest {
 		if f.national(lv.Metric.ID) {
@@ -79,9 +79,9 @@ func (f freshness) late(lv store.LatestValue) (metrics.Lateness, bool) {
 	return metrics.Late(lv.Metric, lv.Period, sc, f.cal, f.day)
 }
 
-// apply marks a tile whose figures are overdue: an exception saying
+// Apply marks a tile whose figures are overdue: an exception saying
 // which period is missing, since when, and who owns it.
-func (f freshness) apply(t *view.Tile, lv store.LatestValue) {
+func (f freshness) Apply(t *view.Tile, lv store.LatestValue) {
 	l, late := f.late(lv)
 	if !late {
 		return

@@ -322,3 +322,27 @@ func LatestOf(m metrics.Metric, obs []metrics.Observation) store.LatestValue {
 	slices.SortFunc(lv.Values, func(a, b metrics.Observation) int { return cmp.Compare(a.Area, b.Area) })
 	return lv
 }
+
+// nationalMeasures are the six National Crime and Policing Measures, in
+// their published order: listed first on the public pages and in Part 1
+// of the board pack.
+var nationalMeasures = []string{
+	"Reduce murder and other homicide",
+	"Reduce serious violence",
+	"Disrupt drugs supply and county lines",
+	"Reduce neighbourhood crime",
+	"Tackle cyber crime",
+	"Improve satisfaction among victims",
+}
+
+// IsNational reports whether a category is one of the six national
+// measures (a catalogue may write them with small differences).
+func IsNational(category string) (int, bool) {
+	c := strings.ToLower(category)
+	for i, m := range nationalMeasures {
+		if strings.HasPrefix(c, strings.ToLower(m)) {
+			return i, true
+		}
+	}
+	return 0, false
+}
