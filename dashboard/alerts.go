@@ -376,13 +376,19 @@ func (s *Server) handleAlerts(c echo.Context) error {
 	return s.renderOK(c, "alerts", p)
 }
 
-func (s *Server) handleAlertsSave(c echo.Context) error {
-	u := auth.User(c)
+// formAlertKinds reads the kinds of alert a form ticked (kind=, once
+// each), refusing one there is no such kind of.
+func formAlertKinds(c echo.Context) ([]metrics.AlertKind, error) {
 	form, err := c.FormParams()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	kinds, err := metrics.ParseAlertKinds(form["kind"]...)
+	return metrics.ParseAlertKinds(form["kind"]...)
+}
+
+func (s *Server) handleAlertsSave(c echo.Context) error {
+	u := auth.User(c)
+	kinds, err := formAlertKinds(c)
 	if err != nil {
 		return err
 	}
@@ -455,11 +461,7 @@ func webhookURL(raw string) (string, error) {
 
 func (s *Server) handleAdminWebhookAdd(c echo.Context) error {
 	u := auth.User(c)
-	form, err := c.FormParams()
-	if err != nil {
-		return err
-	}
-	kinds, err := metrics.ParseAlertKinds(form["kind"]...)
+	kinds, err := formAlertKinds(c)
 	if err != nil {
 		return err
 	}

@@ -118,12 +118,22 @@ func (s *Server) handleMeetingAdd(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/meetings?notice="+url.QueryEscape("Added the meeting of "+m.Date.Format("2 January 2006")+"."))
 }
 
-func (s *Server) handleMeetingEdit(c echo.Context) error {
+// meetingParams is the writer of a change to a meeting, once they may
+// make it, and the meeting's date in the address.
+func meetingParams(c echo.Context) (*metrics.User, time.Time, error) {
 	u, err := mayManageCycle(c)
 	if err != nil {
-		return err
+		return nil, time.Time{}, err
 	}
 	date, err := parseDay("meeting date", c.Param("date"), true)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return u, date, nil
+}
+
+func (s *Server) handleMeetingEdit(c echo.Context) error {
+	u, date, err := meetingParams(c)
 	if err != nil {
 		return err
 	}
@@ -141,11 +151,7 @@ func (s *Server) handleMeetingEdit(c echo.Context) error {
 }
 
 func (s *Server) handleMeetingDelete(c echo.Context) error {
-	u, err := mayManageCycle(c)
-	if err != nil {
-		return err
-	}
-	date, err := parseDay("meeting date", c.Param("date"), true)
+	u, date, err := meetingParams(c)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -315,16 +316,19 @@ func NewChange(m metrics.Metric, c *metrics.Change) *Change {
 }
 
 // RAGClass is the status class that colours a RAG word.
-func RAGClass(r metrics.RAG) string {
+func RAGClass(r metrics.RAG) string { return "status-" + cmp.Or(ragName(r), "grey") }
+
+// ragName names a RAG rating's colour, "" for none.
+func ragName(r metrics.RAG) string {
 	switch r {
 	case metrics.Green:
-		return "status-green"
+		return "green"
 	case metrics.Amber:
-		return "status-amber"
+		return "amber"
 	case metrics.Red:
-		return "status-red"
+		return "red"
 	}
-	return "status-grey"
+	return ""
 }
 
 // VariationWord says a variation category for a lay reader.

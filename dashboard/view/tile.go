@@ -146,16 +146,7 @@ func (t *TileAnalysis) addSparkline(m metrics.Metric, a metrics.Analysis, id str
 		labels[i], values[i] = p.Period.Label(), &v
 		t.SparkRows = append(t.SparkRows, SparkRow{Period: p.Period.Label(), Value: metrics.FormatFigure(v, m.Unit)})
 	}
-	rag := ""
-	switch a.RAG {
-	case metrics.Green:
-		rag = "green"
-	case metrics.Amber:
-		rag = "amber"
-	case metrics.Red:
-		rag = "red"
-	}
-	panel, err := chart.SparklinePanelRAG(id, m.Name+", "+a.Area, labels, values, rag, m.Target)
+	panel, err := chart.SparklinePanelRAG(id, m.Name+", "+a.Area, labels, values, ragName(a.RAG), m.Target)
 	if err != nil {
 		return fmt.Errorf("sparkline of %s: %w", m.ID, err)
 	}
