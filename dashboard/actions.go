@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
@@ -18,54 +19,6 @@ import (
 // /api/v1/actions. Analysts and administrators raise and update them,
 // every change audited; everyone signed in reads them, the public the
 // open ones only (the store filters by the viewer's scope).
-
-// actionView is an action as pages show it.
-type actionView struct {
-	ID                    int64
-	Link                  string
-	Meeting, MeetingISO   string
-	Board                 string
-	Text                  string
-	Owner                 string
-	Due, DueISO           string
-	Status                metrics.ActionStatus
-	StatusWord            string
-	Overdue               bool
-	Open                  bool
-	Metrics, FinanceAreas []string
-	Latest                *updateView
-	Updates               []updateView
-	Classification        string
-	ClosedOn              string
-}
-
-type updateView struct {
-	At, By, Text, Status string
-}
-
-func newActionView(a metrics.Action, asOf time.Time) actionView {
-	v := actionView{ID: a.ID, Link: fmt.Sprintf("/actions/%d", a.ID), Meeting: a.Meeting.Date.Format("2 January 2006"), MeetingISO: a.Meeting.Date.Format(time.DateOnly),
-		Board: a.Meeting.Title, Text: a.Text, Owner: a.Owner, Status: a.StatusAt(asOf), Overdue: a.OverdueOn(asOf), Open: a.Classification == metrics.Open,
-		Metrics: a.Metrics, FinanceAreas: a.FinanceAreas, Classification: string(a.Classification)}
-	v.StatusWord = v.Status.Word()
-	if !a.Due.IsZero() {
-		v.Due, v.DueISO = a.Due.Format("2 January 2006"), a.Due.Format(time.DateOnly)
-	}
-	if c := a.ClosedOn(); !c.IsZero() && v.Status.Closed() {
-		v.ClosedOn = c.Format("2 January 2006")
-	}
-	for _, u := range a.Updates {
-		if u.At.After(asOf.AddDate(0, 0, 1)) {
-			continue
-		}
-		uv := updateView{At: u.At.Format("2 Jan 2006 15:04"), By: u.By, Text: u.Text, Status: u.Status.Word()}
-		v.Updates = append(v.Updates, uv)
-	}
-	if n := len(v.Updates); n > 0 {
-		v.Latest = &v.Updates[n-1]
-	}
-	return v
-}
 
 // actionFilter reads ?meeting=, ?status= and ?metric=. status is a
 // status, or "open" for every action not closed (open or in progress),
@@ -95,8 +48,8 @@ func actionFilter(c echo.Context) (store.ActionFilter, error) {
 
 type actionsPage struct {
 	Page
-	Actions   []actionView
-	Meetings  []meetingView
+	Actions   []view.Action
+	Meetings  []view.Meeting
 	Metrics   []metrics.Metric
 	CanManage bool
 	// The filters as given.
@@ -127,20 +80,20 @@ func (s *Server) handleActions(c echo.Context) error {
 		Status: c.QueryParam("status"), Metric: c.QueryParam("metric"), Notice: c.QueryParam("notice"), Metrics: cat, Statuses: metrics.ActionStatuses}
 	today := meetingDay(s.now())
 	for _, a := range as {
-		p.Actions = append(p.Actions, newActionView(a, today))
+		p.Actions = append(p.Actions, view.NewAction(a, today))
 		if a.Classification != metrics.Open {
 			p.Sensitive = true
 		}
 	}
 	for i := len(ms) - 1; i >= 0; i-- {
-		p.Meetings = append(p.Meetings, newMeetingView(ms[i]))
+		p.Meetings = append(p.Meetings, view.NewMeeting(ms[i]))
 	}
 	return s.renderOK(c, "actions", p)
 }
 
 type actionPage struct {
 	Page
-	Action    actionView
+	Action    view.Action
 	CanManage bool
 	Statuses  []metrics.ActionStatus
 	Notice    string
@@ -163,7 +116,7 @@ func (s *Server) handleAction(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := actionPage{Page: s.page(c, "Action "+strconv.FormatInt(a.ID, 10)), Action: newActionView(a, meetingDay(s.now())), CanManage: canManageCycle(auth.User(c)),
+	p := actionPage{Page: s.page(c, "Action "+strconv.FormatInt(a.ID, 10)), Action: view.NewAction(a, meetingDay(s.now())), CanManage: canManageCycle(auth.User(c)),
 		Statuses: metrics.ActionStatuses, Notice: c.QueryParam("notice")}
 	p.Sensitive = a.Classification != metrics.Open
 	return s.renderOK(c, "action", p)

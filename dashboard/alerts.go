@@ -17,7 +17,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/boardpack"
 	"github.com/assure-pcc/assure/dashboard/notify"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
@@ -126,13 +128,13 @@ func (a *alerter) alertState(ctx context.Context, day time.Time) (metrics.AlertS
 	if err != nil {
 		return metrics.AlertState{}, err
 	}
-	series, err := s.analysisSeries(ctx, scope, time.Time{})
+	series, err := view.HeadlineSeries(ctx, s.store, scope, time.Time{})
 	if err != nil {
 		return metrics.AlertState{}, err
 	}
 	next := day.AddDate(0, 0, 1)
-	st := metrics.AlertState{Pack: packStateOf(ms, series, next)}
-	if st.Pack.Finance, err = s.financeState(ctx, scope, farFuture, next); err != nil {
+	st := metrics.AlertState{Pack: boardpack.StateOf(ms, series, next)}
+	if st.Pack.Finance, err = s.packSource().FinanceState(ctx, scope, boardpack.FarFuture, next); err != nil {
 		return st, err
 	}
 	latest, err := s.store.Latest(ctx, scope)
@@ -374,13 +376,19 @@ func (s *Server) handleAlerts(c echo.Context) error {
 	return s.renderOK(c, "alerts", p)
 }
 
-func (s *Server) handleAlertsSave(c echo.Context) error {
-	u := auth.User(c)
+// formAlertKinds reads the kinds of alert a form ticked (kind=, once
+// each), refusing one there is no such kind of.
+func formAlertKinds(c echo.Context) ([]metrics.AlertKind, error) {
 	form, err := c.FormParams()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	kinds, err := metrics.ParseAlertKinds(form["kind"]...)
+	return metrics.ParseAlertKinds(form["kind"]...)
+}
+
+func (s *Server) handleAlertsSave(c echo.Context) error {
+	u := auth.User(c)
+	kinds, err := formAlertKinds(c)
 	if err != nil {
 		return err
 	}
@@ -453,11 +461,7 @@ func webhookURL(raw string) (string, error) {
 
 func (s *Server) handleAdminWebhookAdd(c echo.Context) error {
 	u := auth.User(c)
-	form, err := c.FormParams()
-	if err != nil {
-		return err
-	}
-	kinds, err := metrics.ParseAlertKinds(form["kind"]...)
+	kinds, err := formAlertKinds(c)
 	if err != nil {
 		return err
 	}

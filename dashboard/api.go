@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -104,7 +105,7 @@ func (s *Server) apiSeries(c echo.Context) (apiSeries, error) {
 	if err != nil {
 		return apiSeries{}, err
 	}
-	areas := areasOf(obs)
+	areas := view.AreasOf(obs)
 	area := metrics.HeadlineArea(areas, c.QueryParam("area"))
 	a := metrics.AnalyseWith(m, obs, area, metrics.AnalysisOptions{BaselineYear: baselineYear, Tolerance: metrics.DefaultTolerance, ChangePoints: metrics.ChangePoints(anns)})
 	out := apiSeries{asGiven: asGiven(c, "area", areas...) && asGiven(c, "baseline", strconv.Itoa(baselineYear)), Metric: toAPIMetric(m), Observations: make([]apiObservation, len(obs)),

@@ -6,13 +6,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/boardpack"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
 
 // BenchmarkViews times the overview's tiles and the board pack's
 // analyses, computed as a new upload makes them computed (no kept view),
-// from the figures they read (analysisSeries) and, beside them, from
+// from the figures they read (view.HeadlineSeries) and, beside them, from
 // every current value (what they read before). It needs a database of
 // realistic size, such as the load test's, kept with --keep:
 //
@@ -46,7 +48,9 @@ func BenchmarkViews(b *testing.B) {
 		name string
 		read func(endedBefore time.Time) (map[string][]metrics.Observation, error)
 	}{
-		{"headline", func(t time.Time) (map[string][]metrics.Observation, error) { return srv.analysisSeries(ctx, scope, t) }},
+		{"headline", func(t time.Time) (map[string][]metrics.Observation, error) {
+			return view.HeadlineSeries(ctx, srv.store, scope, t)
+		}},
 		{"every-value", func(time.Time) (map[string][]metrics.Observation, error) { return st.CurrentSeries(ctx, scope) }},
 	}
 	for _, r := range reads {
@@ -67,8 +71,7 @@ func BenchmarkViews(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				var p boardPackPage
-				if err := p.build(ms, series, nil, meeting, "bp-", freshness{}); err != nil {
+				if _, err := boardpack.Analyse(ms, series, nil, meeting, "bp-", freshness{}); err != nil {
 					b.Fatal(err)
 				}
 			}

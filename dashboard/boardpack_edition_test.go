@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"context"
-	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -10,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/ingesttest"
 	"github.com/assure-pcc/assure/metrics"
@@ -148,106 +146,5 @@ func TestBoardPackEditions(t *testing.T) {
 				t.Errorf("audit log has %d publications, want 2", published)
 			}
 		})
-	}
-}
-
-func TestPackChanges(t *testing.T) {
-	measure := func(id, period, value, rag string, reasons ...string) packMeasure {
-		pm := packMeasure{Anchor: "m-" + id}
-		pm.Metric = metrics.Metric{ID: id, Name: strings.ToUpper(id)}
-		pm.Period = period
-		pm.Values = []areaValue{{Area: "Force", Value: value}}
-		pm.Analysis.RAGWord = rag
-		pm.Reasons = reasons
-		return pm
-	}
-	base := packSnapshot{Others: []packMeasure{measure("a", "Nov 2021", "17", "Off target", "Off target"), measure("b", "Nov 2021", "5", "On target")},
-		Finance: &packFinance{Period: "M8", Forecast: "£1k", Variance: "£0k"}}
-	tests := []struct {
-		name string
-		now  func(sn packSnapshot) packSnapshot
-		want []string
-	}{
-		{"nothing", func(sn packSnapshot) packSnapshot { return sn }, nil},
-		{"a revised value and status", func(sn packSnapshot) packSnapshot {
-			sn.Others = []packMeasure{measure("a", "Nov 2021", "14", "On target"), sn.Others[1]}
-			return sn
-		}, []string{"A: Force, Nov 2021: 14, was 17. | Against target: On target, was Off target. | Exception: none, was Off target."}},
-		{"a new period", func(sn packSnapshot) packSnapshot {
-			sn.Others = []packMeasure{sn.Others[0], measure("b", "Dec 2021", "6", "On target")}
-			return sn
-		}, []string{"B: Latest period Dec 2021, was Nov 2021."}},
-		{"a measure added and one gone", func(sn packSnapshot) packSnapshot {
-			sn.Others = []packMeasure{sn.Others[0], measure("c", "Nov 2021", "1", "")}
-			return sn
-		}, []string{"C: Has figures now; the edition had none.", "B: In the edition, but has no figures in the pack now."}},
-		{"commentary", func(sn packSnapshot) packSnapshot {
-			a := sn.Others[0]
-			a.Commentary = &packCommentary{Paragraphs: []string{"new"}}
-			sn.Others = []packMeasure{a, sn.Others[1]}
-			return sn
-		}, []string{"A: The commentary has changed."}},
-		{"finance revised", func(sn packSnapshot) packSnapshot {
-			sn.Finance = &packFinance{Period: "M8", Forecast: "£2k", Variance: "£1k"}
-			return sn
-		}, []string{"Finance: M8 revised: forecast £2k and variance £1k, were £1k and £0k."}},
-		{"response times arrive", func(sn packSnapshot) packSnapshot {
-			sn.ResponseTimes = &packResponseTimes{Quarter: "2021/22 Q3"}
-			return sn
-		}, []string{"Response times: Response times for 2021/22 Q3 now; the edition had none."}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got []string
-			for _, c := range packChanges(base, tt.now(base)) {
-				got = append(got, c.Measure+": "+strings.Join(c.What, " | "))
-			}
-			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
-				t.Errorf("changes =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
-			}
-		})
-	}
-}
-
-func TestPackQuarter(t *testing.T) {
-	for meeting, want := range map[string]string{
-		"2022-02-10": "2021/22 Q3", "2022-01-01": "2021/22 Q3", "2021-12-31": "2021/22 Q2", "2021-07-01": "2021/22 Q1", "2021-06-30": "2020/21 Q4",
-	} {
-		d, _ := time.Parse(time.DateOnly, meeting)
-		if got := packQuarter(d).Label(); got != want {
-			t.Errorf("packQuarter(%s) = %s, want %s", meeting, got, want)
-		}
-	}
-}
-
-// An edition whose stored chart option was altered to hold markup is
-// refused, not rendered.
-func TestUnmarshalSnapshotRefusesUnsafeCharts(t *testing.T) {
-	good := packSnapshot{Format: packSnapshotFormat, Finance: &packFinance{Chart: &chart.ChartPanel{ID: "bp-finance", OptionJSON: `{"a":1}`}}}
-	b, _, err := marshalSnapshot(good)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := unmarshalSnapshot(b); err != nil {
-		t.Fatalf("a good snapshot: %v", err)
-	}
-	for _, opt := range []string{`{"a":"</script><script>alert(1)</script>"}`, `{"a":`} {
-		bad := good
-		bad.Finance = &packFinance{Chart: &chart.ChartPanel{ID: "bp-finance", OptionJSON: template.JS(opt)}}
-		b, _, _ := marshalSnapshot(bad)
-		if _, err := unmarshalSnapshot(b); err == nil {
-			t.Errorf("option %s was accepted", opt)
-		}
-		// The same in the open part, in each of its lists.
-		chart := &chart.ChartPanel{ID: "bpo-0", OptionJSON: template.JS(opt)}
-		pm := packMeasure{Analysis: analysisView{SPC: chart}}
-		for _, open := range []*packOpen{{Exceptions: []packMeasure{pm}}, {National: []packMeasure{pm}}, {Others: []packMeasure{pm}}} {
-			bad := good
-			bad.Open = open
-			b, _, _ := marshalSnapshot(bad)
-			if _, err := unmarshalSnapshot(b); err == nil {
-				t.Errorf("option %s in the open part was accepted", opt)
-			}
-		}
 	}
 }

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/assure-pcc/assure/dashboard/boardpack"
 	"github.com/assure-pcc/assure/dashboard/pdf"
 	"github.com/assure-pcc/assure/metrics"
 )
@@ -66,10 +66,10 @@ func (s *Server) handleBoardPackPDF(c echo.Context) error {
 		URL:    pdfHost + src,
 		HTML:   html,
 		Assets: http.HandlerFunc(s.serveAsset),
-		Header: pdfMargin(fmt.Sprintf("%s: meeting of %s", title, meeting.Format("2 January 2006")), marking),
-		Footer: pdfMargin(marking, `Page <span class="pageNumber"></span> of <span class="totalPages"></span>`),
+		Header: boardpack.PDFMargin(fmt.Sprintf("%s: meeting of %s", title, meeting.Format("2 January 2006")), marking),
+		Footer: boardpack.PDFMargin(marking, `Page <span class="pageNumber"></span> of <span class="totalPages"></span>`),
 		Ready:  `typeof window.assurePrint === "function" ? window.assurePrint() : true`,
-		Number: func(pages map[string]int) []byte { return numberContents(html, pages) },
+		Number: func(pages map[string]int) []byte { return boardpack.NumberContents(html, pages) },
 	}
 	out, err := s.printer.Print(c.Request().Context(), doc)
 	if errors.Is(err, pdf.ErrBusy) {
@@ -113,44 +113,4 @@ func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.handler.ServeHTTP(w, r)
-}
-
-// pdfMargin is a header or footer for Chromium: left and right, in the
-// page's side margins. Chromium draws it apart from the page, at its own
-// tiny default size, so it carries its own styles.
-func pdfMargin(left, right string) string {
-	return `<div style="font: 8pt sans-serif; width: 100%; margin: 0 15mm; display: flex; justify-content: space-between; color: #000;">` +
-		`<span style="font-weight: 700;">` + left + `</span><span>` + right + `</span></div>`
-}
-
-// numberContents writes each contents entry's page number into the
-// pack: an entry is <span class="contents__page" data-page-of="ID">
-// </span>, and the number goes between the two tags.
-func numberContents(html []byte, pages map[string]int) []byte {
-	var out bytes.Buffer
-	rest := html
-	const mark = `data-page-of="`
-	for {
-		i := bytes.Index(rest, []byte(mark))
-		if i < 0 {
-			out.Write(rest)
-			return out.Bytes()
-		}
-		i += len(mark)
-		out.Write(rest[:i])
-		rest = rest[i:]
-		j := bytes.IndexByte(rest, '"')
-		k := bytes.Index(rest, []byte("</span>"))
-		if j < 0 || k < 0 || k < j {
-			out.Write(rest)
-			return out.Bytes()
-		}
-		id := string(rest[:j])
-		out.Write(rest[:j])
-		out.WriteString(`">`)
-		if n, ok := pages[id]; ok {
-			out.WriteString(strconv.Itoa(n))
-		}
-		rest = rest[k:]
-	}
 }

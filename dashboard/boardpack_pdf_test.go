@@ -40,18 +40,3 @@ func TestBoardPackPDFWithoutChromium(t *testing.T) {
 		}
 	}
 }
-
-// TestNumberContents writes page numbers into the contents' entries and
-// leaves the rest of the page as it is.
-func TestNumberContents(t *testing.T) {
-	html := `<li><span class="contents__page" data-page-of="m-a"></span><a href="#m-a">A</a></li>` +
-		`<li><span class="contents__page" data-page-of="m-b">9</span><a href="#m-b">B</a></li>` +
-		`<li><span class="contents__page" data-page-of="gone"></span>C</li><p>data-page-of</p>`
-	got := string(numberContents([]byte(html), map[string]int{"m-a": 3, "m-b": 12}))
-	want := `<li><span class="contents__page" data-page-of="m-a">3</span><a href="#m-a">A</a></li>` +
-		`<li><span class="contents__page" data-page-of="m-b">12</span><a href="#m-b">B</a></li>` +
-		`<li><span class="contents__page" data-page-of="gone"></span>C</li><p>data-page-of</p>`
-	if got != want {
-		t.Errorf("numberContents:\n got %s\nwant %s", got, want)
-	}
-}

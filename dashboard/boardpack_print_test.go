@@ -56,15 +56,3 @@ func TestBoardPackPrintCSS(t *testing.T) {
 		}
 	}
 }
-
-func TestCSSString(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"Board pack", `"Board pack"`},
-		{`a "b" \c`, `"a \22 b\22  \5c c"`},
-		{"line\nbreak</style>", `"line\a break\3c /style\3e "`},
-	} {
-		if got := cssString(tc.in); got != tc.want {
-			t.Errorf("cssString(%q) = %s, want %s", tc.in, got, tc.want)
-		}
-	}
-}

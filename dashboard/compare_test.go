@@ -8,7 +8,6 @@ import (
 
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/mapping"
-	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
 
@@ -79,9 +78,5 @@ unit: offences
 	// A measure of one area has no compare view.
 	if _, body := get(t, srv, "/metrics/calls-999"); !strings.Contains(body, "North beside South") && strings.Contains(body, "Ranking,") {
 		t.Error("a measure of two local areas shows a ranking")
-	}
-	obs, _ := st.Series(context.Background(), metrics.Public, "nat-robbery")
-	if cv, _ := buildCompare(metrics.Metric{ID: "x", Name: "x"}, obs[:1], obs[0].Area, "", 0); cv != nil {
-		t.Error("one area gave a compare view")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -22,25 +23,6 @@ import (
 // annotations, the public included for an open measure, since they
 // explain published figures (a lockdown, a new recording system). The
 // commentary is for the board only: the store gives none to the public.
-
-// annotationView is one annotation as the page lists it, numbered as on
-// the charts.
-type annotationView struct {
-	N             int
-	ID            int64
-	Label, Detail string
-	When          string
-	// OnEvery is true for an annotation on every measure's timeline.
-	OnEvery bool
-	// By says when it was written and changed last, and by whom to
-	// those signed in (the store gives the public no names).
-	By string
-	// StartISO and EndISO fill the edit form's date fields.
-	StartISO, EndISO string
-	// Recalculate marks a change point: the limits are recalculated
-	// from it.
-	Recalculate bool
-}
 
 // commentaryView is a measure's current commentary for one period, with
 // its earlier versions.
@@ -65,7 +47,7 @@ type periodOption struct {
 
 // metricContext is what the metric page shows beside the numbers.
 type metricContext struct {
-	Annotations []annotationView
+	Annotations []view.Annotation
 	Commentary  []commentaryView
 	// CanWrite shows the forms; Periods are the periods the commentary
 	// form offers, latest first, and Draft the current text of the one
@@ -74,48 +56,6 @@ type metricContext struct {
 	Periods  []periodOption
 	Draft    string
 	Saved    string
-}
-
-func stamp(who string, at time.Time) string {
-	return fmt.Sprintf("%s, %s", who, at.Format("2 Jan 2006 15:04"))
-}
-
-// done says what was done and when, "Added 3 Mar 2022 10:00", and by
-// whom when the name is known, "Added by ana1, 3 Mar 2022 10:00": the
-// store gives no names to the public, and nothing here makes one up.
-func done(what, who string, at time.Time) string {
-	if who == "" {
-		return what + " " + at.Format("2 Jan 2006 15:04")
-	}
-	return what + " by " + stamp(who, at)
-}
-
-func newAnnotationViews(anns []metrics.Annotation) []annotationView {
-	out := make([]annotationView, len(anns))
-	for i, a := range anns {
-		v := annotationView{N: i + 1, ID: a.ID, Label: a.Label, Detail: a.Detail, When: a.When(), OnEvery: a.MetricID == "", Recalculate: a.Recalculate,
-			By: done("Added", a.CreatedBy, a.CreatedAt), StartISO: a.Start.Format(time.DateOnly)}
-		if a.IsSpan() {
-			v.EndISO = a.End.Format(time.DateOnly)
-		}
-		if !a.UpdatedAt.Equal(a.CreatedAt) {
-			v.By += "; " + done("changed", a.UpdatedBy, a.UpdatedAt)
-		}
-		out[i] = v
-	}
-	return out
-}
-
-// paragraphs splits a commentary at blank lines and line breaks, so that
-// the template writes each as text in its own element.
-func paragraphs(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, "\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // newCommentaryViews turns a measure's commentary history (latest period
@@ -133,12 +73,12 @@ func newCommentaryViews(hist []metrics.Commentary) []commentaryView {
 			if c.Text == "" {
 				continue // cleared: the period has no commentary now
 			}
-			out = append(out, commentaryView{Period: c.Period.Label(), Text: c.Text, Paragraphs: paragraphs(c.Text), By: stamp(c.Author, c.WrittenAt)})
+			out = append(out, commentaryView{Period: c.Period.Label(), Text: c.Text, Paragraphs: view.Paragraphs(c.Text), By: view.Stamp(c.Author, c.WrittenAt)})
 			cur = &out[len(out)-1]
 			continue
 		}
 		if cur != nil {
-			v := commentaryVersion{By: stamp(c.Author, c.WrittenAt), Paragraphs: paragraphs(c.Text)}
+			v := commentaryVersion{By: view.Stamp(c.Author, c.WrittenAt), Paragraphs: view.Paragraphs(c.Text)}
 			if c.Text == "" {
 				v.Paragraphs = []string{"(cleared)"}
 			}
@@ -161,7 +101,7 @@ func (s *Server) loadMetricContext(ctx context.Context, c echo.Context, m metric
 	if err != nil {
 		return metricContext{}, nil, err
 	}
-	mc := metricContext{Annotations: newAnnotationViews(anns), Commentary: newCommentaryViews(hist),
+	mc := metricContext{Annotations: view.NewAnnotations(anns), Commentary: newCommentaryViews(hist),
 		CanWrite: auth.User(c).CanEditCatalogue(), Saved: savedMessage(c.QueryParam("saved"))}
 	if mc.CanWrite {
 		for i := len(periods) - 1; i >= 0; i-- {

@@ -11,6 +11,16 @@ import (
 	"github.com/assure-pcc/assure/metrics/store"
 )
 
+// codeStatus is the status each error code answers with.
+var codeStatus = map[string]int{
+	metrics.EINVALID:   http.StatusBadRequest,
+	metrics.ENOTFOUND:  http.StatusNotFound,
+	metrics.ECONFLICT:  http.StatusConflict,
+	metrics.EFORBIDDEN: http.StatusForbidden,
+	metrics.ETOOLARGE:  http.StatusRequestEntityTooLarge,
+	metrics.EBUSY:      http.StatusServiceUnavailable,
+}
+
 // statusOf maps an error to its HTTP status: a domain error by its code,
 // an echo error by its own status, anything else 500.
 func statusOf(err error) int {
@@ -22,19 +32,8 @@ func statusOf(err error) int {
 	if errors.As(err, &mbe) {
 		return http.StatusRequestEntityTooLarge
 	}
-	switch metrics.ErrorCode(err) {
-	case metrics.EINVALID:
-		return http.StatusBadRequest
-	case metrics.ENOTFOUND:
-		return http.StatusNotFound
-	case metrics.ECONFLICT:
-		return http.StatusConflict
-	case metrics.EFORBIDDEN:
-		return http.StatusForbidden
-	case metrics.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case metrics.EBUSY:
-		return http.StatusServiceUnavailable
+	if status, ok := codeStatus[metrics.ErrorCode(err)]; ok {
+		return status
 	}
 	if store.StorageFault(err) != "" {
 		// Not Assure's bug, and not the user's: the database's disk. 503

@@ -10,6 +10,7 @@ import (
 
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/dashboard/export"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/ingest/spreadsheet"
 	"github.com/assure-pcc/assure/metrics"
 )
@@ -33,7 +34,7 @@ func (s *Server) handleMetricExport(c echo.Context) error {
 		return err
 	}
 	// The period and area the page showed, when its link carries them.
-	tp, err := readTimePlace(c, areasOf(obs), true)
+	tp, err := readTimePlace(c, view.AreasOf(obs), true)
 	if err != nil {
 		return err
 	}

@@ -8,12 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/boardpack"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
 
-// headlineCase is a measure whose shape tests one rule of analysisSeries.
+// headlineCase is a measure whose shape tests one rule of view.HeadlineSeries.
 type headlineCase struct {
 	id, why   string
 	sensitive bool
@@ -107,7 +109,7 @@ func storeHeadlineCases(t *testing.T, st *store.Store) {
 }
 
 // TestAnalysisSeriesGivesWhatEveryValueGives checks that the overview
-// and the board pack, built from analysisSeries's partial read, are
+// and the board pack, built from view.HeadlineSeries's partial read, are
 // exactly what they are when built from every current value, for each
 // shape of measure in headlineCases, each audience and several meetings.
 func TestAnalysisSeriesGivesWhatEveryValueGives(t *testing.T) {
@@ -141,7 +143,7 @@ func TestAnalysisSeriesGivesWhatEveryValueGives(t *testing.T) {
 					t.Fatalf("sensitive=%t: overview has %d tiles, want %d", scope.Sensitive, len(got.tiles), len(want.tiles))
 				}
 				for i := range want.tiles {
-					sameJSON(t, fmt.Sprintf("sensitive=%t: overview tile %s", scope.Sensitive, want.tiles[i].Metric.ID), got.tiles[i], want.tiles[i])
+					sameJSON(t, fmt.Sprintf("sensitive=%t: overview view.Tile %s", scope.Sensitive, want.tiles[i].Metric.ID), got.tiles[i], want.tiles[i])
 				}
 
 				for _, meeting := range []string{"2021-11-20", "2021-12-15", "2022-03-01", "2022-07-05", "2030-01-01"} {
@@ -150,11 +152,11 @@ func TestAnalysisSeriesGivesWhatEveryValueGives(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					var wantPack boardPackPage
-					if err := wantPack.build(ms, all, nil, at, "bp-", freshness{}); err != nil {
+					wantPack, err := boardpack.Analyse(ms, all, nil, at, "bp-", freshness{})
+					if err != nil {
 						t.Fatal(err)
 					}
-					part, err := srv.analysisSeries(ctx, scope, at)
+					part, err := view.HeadlineSeries(ctx, srv.store, scope, at)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -163,13 +165,13 @@ func TestAnalysisSeriesGivesWhatEveryValueGives(t *testing.T) {
 					if id := "force-and-areas"; meeting == "2022-07-05" && len(part[id]) >= len(metrics.EndedBefore(all[id], at)) {
 						t.Errorf("%s: %s read whole (%d values), not in part", meeting, id, len(part[id]))
 					}
-					var gotPack boardPackPage
-					if err := gotPack.build(ms, part, nil, at, "bp-", freshness{}); err != nil {
+					gotPack, err := boardpack.Analyse(ms, part, nil, at, "bp-", freshness{})
+					if err != nil {
 						t.Fatal(err)
 					}
 					// Areas lists a series' areas for the metric page's
 					// area links; the pack does not show it.
-					for _, list := range [][]packMeasure{wantPack.Exceptions, wantPack.Others, gotPack.Exceptions, gotPack.Others} {
+					for _, list := range [][]boardpack.Measure{wantPack.Exceptions, wantPack.Others, gotPack.Exceptions, gotPack.Others} {
 						for i := range list {
 							list[i].Analysis.Areas = nil
 						}

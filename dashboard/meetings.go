@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -36,26 +37,9 @@ func mayManageCycle(c echo.Context) (*metrics.User, error) {
 	return u, nil
 }
 
-// meetingView is a meeting as pages show it.
-type meetingView struct {
-	Date, ISO, Title, PapersDue, PapersISO string
-	Past                                   bool
-	Link, ChangesLink, ActionsLink         string
-}
-
-func newMeetingView(m metrics.Meeting) meetingView {
-	v := meetingView{Date: m.Date.Format("Monday 2 January 2006"), ISO: m.Date.Format(time.DateOnly), Title: m.Title,
-		Link: "/boardpack?meeting=" + m.Date.Format(time.DateOnly), ChangesLink: "/boardpack/changes?meeting=" + m.Date.Format(time.DateOnly),
-		ActionsLink: "/actions?meeting=" + m.Date.Format(time.DateOnly)}
-	if !m.PapersDue.IsZero() {
-		v.PapersDue, v.PapersISO = m.PapersDue.Format("2 January 2006"), m.PapersDue.Format(time.DateOnly)
-	}
-	return v
-}
-
 type meetingsPage struct {
 	Page
-	Upcoming, Past []meetingView
+	Upcoming, Past []view.Meeting
 	CanManage      bool
 	Notice         string
 }
@@ -68,10 +52,10 @@ func (s *Server) handleMeetings(c echo.Context) error {
 	p := meetingsPage{Page: s.page(c, "Meetings"), CanManage: canManageCycle(auth.User(c)), Notice: c.QueryParam("notice")}
 	today := meetingDay(s.now())
 	for _, m := range ms {
-		v := newMeetingView(m)
+		v := view.NewMeeting(m)
 		if m.Date.Before(today) {
 			v.Past = true
-			p.Past = append([]meetingView{v}, p.Past...)
+			p.Past = append([]view.Meeting{v}, p.Past...)
 		} else {
 			p.Upcoming = append(p.Upcoming, v)
 		}
@@ -134,12 +118,22 @@ func (s *Server) handleMeetingAdd(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/meetings?notice="+url.QueryEscape("Added the meeting of "+m.Date.Format("2 January 2006")+"."))
 }
 
-func (s *Server) handleMeetingEdit(c echo.Context) error {
+// meetingParams is the writer of a change to a meeting, once they may
+// make it, and the meeting's date in the address.
+func meetingParams(c echo.Context) (*metrics.User, time.Time, error) {
 	u, err := mayManageCycle(c)
 	if err != nil {
-		return err
+		return nil, time.Time{}, err
 	}
 	date, err := parseDay("meeting date", c.Param("date"), true)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return u, date, nil
+}
+
+func (s *Server) handleMeetingEdit(c echo.Context) error {
+	u, date, err := meetingParams(c)
 	if err != nil {
 		return err
 	}
@@ -157,11 +151,7 @@ func (s *Server) handleMeetingEdit(c echo.Context) error {
 }
 
 func (s *Server) handleMeetingDelete(c echo.Context) error {
-	u, err := mayManageCycle(c)
-	if err != nil {
-		return err
-	}
-	date, err := parseDay("meeting date", c.Param("date"), true)
+	u, date, err := meetingParams(c)
 	if err != nil {
 		return err
 	}
@@ -183,7 +173,7 @@ type apiMeeting struct {
 }
 
 func toAPIMeeting(m metrics.Meeting) apiMeeting {
-	v := newMeetingView(m)
+	v := view.NewMeeting(m)
 	return apiMeeting{Date: v.ISO, Title: m.Title, PapersDue: v.PapersISO, Pack: v.Link, Changes: "/api/v1/meetings/" + v.ISO + "/changes"}
 }
 
@@ -244,7 +234,7 @@ func (s *Server) handleAPIMeetingAdd(c echo.Context) error {
 // meetingRowsView is a table of meetings on the meetings page.
 type meetingRowsView struct {
 	Label     string
-	Meetings  []meetingView
+	Meetings  []view.Meeting
 	CanManage bool
 	CSRF      string
 }

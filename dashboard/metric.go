@@ -9,6 +9,7 @@ import (
 
 	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/dashboard/chart"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -53,13 +54,13 @@ type metricPage struct {
 	HasFigures bool
 	AllShown   string
 	// Analysis is one area's standing: the force-wide area, or the one
-	// ?area= names (see analysis.go).
-	Analysis analysisView
+	// ?area= names (see view.Analysis).
+	Analysis view.Analysis
 	// Context is the annotations and commentary (see context.go).
 	Context metricContext
 	// Compare sets the area beside another, indexed to a baseline, and
-	// ranks the areas (see compare.go); nil for a single area.
-	Compare *compareView
+	// ranks the areas (see view.Compare); nil for a single area.
+	Compare *view.Compare
 	// Reconciled sets a response time measure beside the incidents of
 	// the same month (see response_targets.go); nil for other measures.
 	Reconciled []metrics.ResponseReconciliation
@@ -175,7 +176,7 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	// tables; the analysis (how it stands, signal or noise) is of the
 	// whole series, since process limits from a year's figures alone
 	// would be other limits, and the page says so.
-	if p.Choice, err = readTimePlace(c, areasOf(obs), false); err != nil {
+	if p.Choice, err = readTimePlace(c, view.AreasOf(obs), false); err != nil {
 		return metricPage{}, err
 	}
 	p.Choice.keep(c, "baseline", "compare")
@@ -190,8 +191,8 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	if p.Chart, err = metricChart(m, shown, p.Table, anns); err != nil {
 		return metricPage{}, err
 	}
-	area := metrics.HeadlineArea(areasOf(obs), c.QueryParam("area"))
-	if p.Analysis, err = buildAnalysis(m, obs, area, baselineYear, "chart", anns, 0); err != nil {
+	area := metrics.HeadlineArea(view.AreasOf(obs), c.QueryParam("area"))
+	if p.Analysis, err = view.BuildAnalysis(m, obs, area, baselineYear, "chart", anns, 0); err != nil {
 		return metricPage{}, err
 	}
 	p.Context.selectPeriod(p.Analysis.Period)
@@ -199,7 +200,7 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	if c.QueryParam("baseline") != "" {
 		compareYear = baselineYear
 	}
-	if p.Compare, err = buildCompare(m, obs, area, c.QueryParam("compare"), compareYear); err != nil {
+	if p.Compare, err = view.BuildCompare(m, obs, area, c.QueryParam("compare"), compareYear); err != nil {
 		return metricPage{}, err
 	}
 	if p.Reconciled, err = s.measureBesideIncidents(ctx, auth.Scope(c), m); err != nil {
@@ -211,7 +212,7 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	if p.Derived, p.Inputs, err = s.derivedFrom(ctx, auth.Scope(c), m); err != nil {
 		return metricPage{}, err
 	}
-	areas := areasOf(obs)
+	areas := view.AreasOf(obs)
 	p.asGiven = asGiven(c, "area", areas...) && asGiven(c, "compare", areas...) && asGiven(c, "baseline", strconv.Itoa(baselineYear))
 	return p, nil
 }

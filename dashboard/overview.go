@@ -9,40 +9,10 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
-
-// tile is one measure on the overview.
-type tile struct {
-	Metric metrics.Metric
-	Period string
-	// Values are the latest figures by area; Headline is the force-wide
-	// one when there is one.
-	Values   []areaValue
-	Headline *areaValue
-	Status   metrics.TargetStatus
-	Target   string
-	// National sets the home force beside the nation, for a measure of
-	// a national table (several forces); nil otherwise.
-	National *nationalView
-	// tileAnalysis is the standing against target, baseline and SPC,
-	// and why the tile is an exception (see exceptions.go).
-	tileAnalysis
-}
-
-type areaValue struct {
-	Area  string
-	Value string
-	// Status against target, spelled out so it never rests on colour.
-	Status metrics.TargetStatus
-}
-
-// nationalView is a metrics.NationalComparison in words.
-type nationalView struct {
-	Period, Home, Value, Nation, NationValue, Index string
-	Rank, Of                                        int
-}
 
 // financeHeadline is the overview's line on the revenue budget: the
 // latest month's status, forecast variance and movement since the month
@@ -58,9 +28,9 @@ type overviewPage struct {
 	Finance *financeHeadline
 	// Query filters the measures by name (?q=).
 	Query string
-	Tiles []tile
+	Tiles []view.Tile
 	// Exceptions and Others are Tiles split, exceptions first.
-	Exceptions, Others []tile
+	Exceptions, Others []view.Tile
 	// Categories are those of the measures the viewer may see; Category
 	// is the one chosen with ?category=, "" for all.
 	Categories []string
@@ -99,14 +69,14 @@ func (s *Server) overviewPage(c echo.Context) (overviewPage, error) {
 			p.Sensitive = true
 		}
 	}
-	p.Exceptions, p.Others = splitExceptions(p.Tiles)
+	p.Exceptions, p.Others = view.SplitExceptions(p.Tiles)
 	return p, nil
 }
 
 // overviewTiles are every measure's tile for one scope, the part of the
 // overview that depends only on the figures (and so is cached).
 type overviewTiles struct {
-	tiles      []tile
+	tiles      []view.Tile
 	categories []string
 }
 
@@ -130,7 +100,7 @@ func (s *Server) overviewTiles(ctx context.Context, scope metrics.Scope, day tim
 	if err != nil {
 		return overviewTiles{}, err
 	}
-	series, err := s.analysisSeries(ctx, scope, time.Time{})
+	series, err := view.HeadlineSeries(ctx, s.store, scope, time.Time{})
 	if err != nil {
 		return overviewTiles{}, err
 	}
@@ -168,65 +138,18 @@ func (s *Server) changePoints(ctx context.Context, scope metrics.Scope) (map[str
 // buildTiles analyses each measure's latest values against its series,
 // with the limits recalculated at each measure's change points.
 func buildTiles(latest []store.LatestValue, series map[string][]metrics.Observation, fresh freshness, changes map[string][]metrics.ChangePoint, set metrics.Settings) (overviewTiles, error) {
-	out := overviewTiles{categories: categoriesOf(latest)}
-	newest := fresh.newest(latest)
+	out := overviewTiles{categories: view.CategoriesOf(latest)}
+	newest := fresh.Newest(latest)
 	for i, lv := range latest {
-		t := newTile(lv, set)
-		if err := analyseTile(&t, lv, series[lv.Metric.ID], newest(lv.Metric.ID), fmt.Sprintf("spark-%d", i), changes[lv.Metric.ID]); err != nil {
+		t := view.NewTile(lv, set)
+		if err := view.AnalyseTile(&t, lv, series[lv.Metric.ID], newest(lv.Metric.ID), fmt.Sprintf("spark-%d", i), changes[lv.Metric.ID]); err != nil {
 			return overviewTiles{}, err
 		}
-		fresh.apply(&t, lv)
-		t.addNational(series[lv.Metric.ID])
+		fresh.Apply(&t, lv)
+		t.AddNational(series[lv.Metric.ID])
 		out.tiles = append(out.tiles, t)
 	}
 	return out, nil
-}
-
-func newTile(lv store.LatestValue, set metrics.Settings) tile {
-	t := tile{Metric: lv.Metric, Status: metrics.NoTarget}
-	if lv.Metric.Target != nil {
-		t.Target = formatTarget(*lv.Metric.Target, lv.Metric.Unit)
-	}
-	if len(lv.Values) == 0 {
-		return t
-	}
-	t.Period = lv.Period.Label()
-	areas := make([]string, len(lv.Values))
-	for i, o := range lv.Values {
-		areas[i] = o.Area
-	}
-	// The home area's figure (the setting), else the force-wide one,
-	// else the only one. A measure of several areas, none of them
-	// these, has no headline: each area is analysed and shown.
-	home, _ := set.HomeAreaOf(areas)
-	if len(areas) > 1 && !strings.EqualFold(home, set.HomeArea) && !metrics.IsForceWideArea(home) {
-		home = ""
-	}
-	for _, o := range lv.Values {
-		av := areaValue{Area: o.Area, Value: formatValue(o.Value, lv.Metric.Unit), Status: metrics.AgainstTarget(lv.Metric, o.Value)}
-		t.Values = append(t.Values, av)
-		if o.Area == home {
-			h := av
-			t.Headline = &h
-			t.Status = av.Status
-		}
-	}
-	return t
-}
-
-// addNational sets the home area beside the nation, when the measure
-// ranks several forces and the home area is one of them.
-func (t *tile) addNational(series []metrics.Observation) {
-	if t.Headline == nil {
-		return
-	}
-	m := t.Metric
-	c, ok := metrics.CompareWithNation(m, series, t.Headline.Area)
-	if !ok || c.Of < 3 {
-		return
-	}
-	t.National = &nationalView{Period: c.Period.Label(), Home: c.Home, Value: formatValue(c.Value, m.Unit), Nation: c.Nation,
-		NationValue: formatValue(c.NationValue, m.Unit), Index: metrics.FormatFixed(c.Index, 0), Rank: c.Rank, Of: c.Of}
 }
 
 // matchesQuery reports whether a measure's name, id or category holds

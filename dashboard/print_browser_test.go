@@ -90,7 +90,7 @@ func TestPrintedPages(t *testing.T) {
 		t.Fatalf("the printed overview lacks its measures:\n%.600s", whole)
 	}
 	// The rural response time's signs, as the overview's images say them
-	// in a few words (mdc.go): a concerning high and a target met or
+	// in a few words (view/mdc.go): a concerning high and a target met or
 	// missed at random.
 	// Both response time measures show them.
 	for _, words := range []string{"Concern, high", "Target hit and miss"} {

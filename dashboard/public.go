@@ -10,6 +10,7 @@ import (
 
 	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/dashboard/export"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
@@ -18,17 +19,6 @@ import (
 // every read below passes metrics.Public, never the viewer's scope, so a
 // signed-in user sees exactly what the public sees and what `assure
 // publish` writes.
-
-// nationalMeasures are the six National Crime and Policing Measures,
-// listed first on the public pages.
-var nationalMeasures = []string{
-	"Reduce murder and other homicide",
-	"Reduce serious violence",
-	"Disrupt drugs supply and county lines",
-	"Reduce neighbourhood crime",
-	"Tackle cyber crime",
-	"Improve satisfaction among victims",
-}
 
 type publicGroup struct {
 	Category string
@@ -39,7 +29,7 @@ type publicGroup struct {
 // publicTile is an open measure on the public page: its latest figure,
 // a chart of its home area's recent figures, and where they came from.
 type publicTile struct {
-	tile
+	view.Tile
 	// Chart draws the latest publicChartPoints periods of Area, nil when
 	// there are fewer than two.
 	Chart *chart.ChartPanel
@@ -79,19 +69,7 @@ type publicMetricPage struct {
 	CSVHref   string
 	IndexHref string
 	// Annotations are those on the chart; commentary is never public.
-	Annotations []annotationView
-}
-
-// isNational reports whether a category is one of the six national
-// measures (a catalogue may write them with small differences).
-func isNational(category string) (int, bool) {
-	c := strings.ToLower(category)
-	for i, m := range nationalMeasures {
-		if strings.HasPrefix(c, strings.ToLower(m)) {
-			return i, true
-		}
-	}
-	return 0, false
+	Annotations []view.Annotation
 }
 
 // publicIndex groups the open measures by category, the national
@@ -109,7 +87,7 @@ func (s *Server) publicIndex(ctx context.Context) ([]publicGroup, error) {
 		}
 		g := byCat[lv.Metric.Category]
 		if g == nil {
-			_, national := isNational(lv.Metric.Category)
+			_, national := view.IsNational(lv.Metric.Category)
 			g = &publicGroup{Category: lv.Metric.Category, National: national}
 			byCat[lv.Metric.Category] = g
 		}
@@ -124,8 +102,8 @@ func (s *Server) publicIndex(ctx context.Context) ([]publicGroup, error) {
 		groups = append(groups, *g)
 	}
 	sort.Slice(groups, func(i, j int) bool {
-		ai, an := isNational(groups[i].Category)
-		bi, bn := isNational(groups[j].Category)
+		ai, an := view.IsNational(groups[i].Category)
+		bi, bn := view.IsNational(groups[j].Category)
 		if an != bn {
 			return an
 		}
@@ -140,7 +118,7 @@ func (s *Server) publicIndex(ctx context.Context) ([]publicGroup, error) {
 // newPublicTile builds a public tile with its chart, whose id is
 // "pub-" and n.
 func (s *Server) newPublicTile(ctx context.Context, lv store.LatestValue, set metrics.Settings, n int) (publicTile, error) {
-	pt := publicTile{tile: newTile(lv, set)}
+	pt := publicTile{Tile: view.NewTile(lv, set)}
 	switch {
 	case pt.Headline != nil:
 		pt.Area = pt.Headline.Area
@@ -214,7 +192,7 @@ func (s *Server) publicMetric(ctx context.Context, id string) (publicMetricPage,
 	if err != nil {
 		return publicMetricPage{}, nil, err
 	}
-	p := publicMetricPage{Metric: m, Table: buildSeriesTable(m, obs), Annotations: newAnnotationViews(anns)}
+	p := publicMetricPage{Metric: m, Table: buildSeriesTable(m, obs), Annotations: view.NewAnnotations(anns)}
 	p.Coverage = coverage(p.Table)
 	if m.Target != nil {
 		p.Target = formatTarget(*m.Target, m.Unit)

@@ -12,7 +12,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/assure-pcc/assure/dashboard/auth"
+	"github.com/assure-pcc/assure/dashboard/boardpack"
 	"github.com/assure-pcc/assure/dashboard/chart"
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -47,7 +49,7 @@ type Page struct {
 	Body template.HTML
 	// PrintCSS, when set, is the address of a stylesheet for print
 	// alone that names the page in the top margin of every printed
-	// sheet (see boardpack_print.go): a link, since the site's
+	// sheet (see boardpack/print.go): a link, since the site's
 	// Content-Security-Policy allows no inline style.
 	PrintCSS string
 }
@@ -76,9 +78,9 @@ var templateFuncs = template.FuncMap{
 	"asset":    assetPath,
 	"variance": varianceK,
 	// packTable names a board pack's table of exceptions.
-	"packTable": func(label string, ms []packMeasure) packExceptions { return packExceptions{label, ms} },
+	"packTable": func(label string, ms []boardpack.Measure) packExceptions { return packExceptions{label, ms} },
 	// meetingRows names a table of meetings.
-	"meetingRows": func(label string, ms []meetingView, manage bool, csrf string) meetingRowsView {
+	"meetingRows": func(label string, ms []view.Meeting, manage bool, csrf string) meetingRowsView {
 		return meetingRowsView{Label: label, Meetings: ms, CanManage: manage, CSRF: csrf}
 	},
 }
@@ -86,7 +88,7 @@ var templateFuncs = template.FuncMap{
 // packExceptions is a board pack's table of exceptions and its label.
 type packExceptions struct {
 	Label    string
-	Measures []packMeasure
+	Measures []boardpack.Measure
 }
 
 // parseTemplates parses layout.html with each page template, one set per

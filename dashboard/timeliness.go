@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/assure-pcc/assure/dashboard/view"
 	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store"
 )
@@ -47,10 +48,10 @@ func (f freshness) national(id string) bool {
 	return sc.National
 }
 
-// newest is, for each measure, the latest periods it is compared with
+// Newest is, for each measure, the latest periods it is compared with
 // to say whether it is up to date: those of the national tables for a
 // national measure, those of the rest for the others.
-func (f freshness) newest(latest []store.LatestValue) func(id string) map[metrics.PeriodKind]metrics.Period {
+func (f freshness) Newest(latest []store.LatestValue) func(id string) map[metrics.PeriodKind]metrics.Period {
 	var local, national []store.LatestValue
 	for _, lv := range latest {
 		if f.national(lv.Metric.ID) {
@@ -59,7 +60,7 @@ func (f freshness) newest(latest []store.LatestValue) func(id string) map[metric
 			local = append(local, lv)
 		}
 	}
-	l, n := newestOf(local), newestOf(national)
+	l, n := view.NewestOf(local), view.NewestOf(national)
 	return func(id string) map[metrics.PeriodKind]metrics.Period {
 		if f.national(id) {
 			return n
@@ -78,9 +79,9 @@ func (f freshness) late(lv store.LatestValue) (metrics.Lateness, bool) {
 	return metrics.Late(lv.Metric, lv.Period, sc, f.cal, f.day)
 }
 
-// apply marks a tile whose figures are overdue: an exception saying
+// Apply marks a tile whose figures are overdue: an exception saying
 // which period is missing, since when, and who owns it.
-func (f freshness) apply(t *tile, lv store.LatestValue) {
+func (f freshness) Apply(t *view.Tile, lv store.LatestValue) {
 	l, late := f.late(lv)
 	if !late {
 		return
@@ -89,7 +90,7 @@ func (f freshness) apply(t *tile, lv store.LatestValue) {
 		t.Stale += " "
 	}
 	t.Stale += l.Sentence()
-	t.addReason(metrics.SeverityStale, "Figures overdue")
+	t.AddReason(metrics.SeverityStale, "Figures overdue")
 }
 
 // lateList is every measure late on the day, in the order given.

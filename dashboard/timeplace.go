@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -205,4 +207,17 @@ func (tp *timePlace) choose(obs []metrics.Observation) []metrics.Observation {
 	}
 	tp.Shown = shownText(out)
 	return out
+}
+
+// baselineYearParam reads ?baseline=YEAR; empty means the default year.
+func baselineYearParam(c echo.Context) (int, error) {
+	s := strings.TrimSpace(c.QueryParam("baseline"))
+	if s == "" {
+		return metrics.DefaultBaselineYear, nil
+	}
+	y, err := strconv.Atoi(s)
+	if err != nil || y < 1900 || y > 9998 {
+		return 0, metrics.Errorf(metrics.EINVALID, "the baseline must be a year such as 2019, not %q", s)
+	}
+	return y, nil
 }

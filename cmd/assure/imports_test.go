@@ -5,10 +5,19 @@ import (
 	"go/token"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 )
+
+// subpackageImports are the only imports from one subpackage of dashboard
+// to another: the board pack is built from the shared views, and both
+// draw with the chart builders. The others stand alone.
+var subpackageImports = map[string][]string{
+	"dashboard/boardpack": {"dashboard/view", "dashboard/chart"},
+	"dashboard/view":      {"dashboard/chart"},
+}
 
 // TestImportsPointOneWay holds the code to the shape ARCHITECTURE.md
 // describes: cmd → dashboard → ingest → metrics/store → metrics, the
@@ -60,6 +69,10 @@ func TestImportsPointOneWay(t *testing.T) {
 				bad = "dashboard is below cmd"
 			case ours && strings.HasPrefix(dir, "dashboard/") && target == "dashboard":
 				bad = "dashboard's subpackages are below it"
+			case ours && strings.HasPrefix(dir, "dashboard/") && strings.HasPrefix(target, "dashboard/") && !under(target, dir) && !slices.Contains(subpackageImports[dir], target):
+				bad = "dashboard's subpackages import one another only as subpackageImports says (the board pack the views and charts, the views the charts)"
+			case (dir == "dashboard/view" || dir == "dashboard/boardpack") && strings.Contains(p, "labstack/echo"):
+				bad = "the views and the board pack are plain data, built apart from HTTP: the server's handlers read the request"
 			case strings.Contains(p, "xuri/excelize") && !under(dir, "ingest") && dir != "cmd/loadtest":
 				bad = "only ingest reads and writes workbooks (the load test writes its large one by streaming)"
 			case strings.Contains(p, "chromedp/") && dir != "dashboard/pdf":

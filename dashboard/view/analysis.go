@@ -1,22 +1,20 @@
-package dashboard
+package view
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
-
-	"github.com/labstack/echo/v4"
 
 	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 )
 
-// analysisView is one area of a measure as the board reads it: the latest
+// Analysis is one area of a measure as the board reads it: the latest
 // value against its target, against the baseline year and the year
 // before, and its SPC chart with the signals in words. Every chart in it
 // has its figures in a table and a sentence beside it.
-type analysisView struct {
+type Analysis struct {
 	Metric metrics.Metric
 	// Area is the area analysed; Areas are all the measure's areas, for
 	// a selector.
@@ -35,8 +33,8 @@ type analysisView struct {
 	// BaselineYear is the year compared with; Baseline and YearOnYear are
 	// nil when the period compared with has no value.
 	BaselineYear int
-	Baseline     *changeView
-	YearOnYear   *changeView
+	Baseline     *Change
+	YearOnYear   *Change
 	// SPC is the XmR chart, nil when there are too few points; SPCNote
 	// then says why, or notes trial limits when there is a chart.
 	SPC     *chart.ChartPanel
@@ -46,7 +44,7 @@ type analysisView struct {
 	// MeanFigure, UpperFigure and LowerFigure are the same without the
 	// unit, for the table whose heading names it.
 	MeanFigure, UpperFigure, LowerFigure string
-	SPCRows                              []spcRow
+	SPCRows                              []SPCRow
 	// Variation is the category of the latest point and VariationWord
 	// says it for a lay reader.
 	Variation     string
@@ -55,20 +53,20 @@ type analysisView struct {
 	Signals []string
 	// Icons: the Making Data Count variation of the latest point and the
 	// assurance of the target (see mdc.go); nil when there is none.
-	VariationIcon *mdcIcon
-	AssuranceIcon *mdcIcon
+	VariationIcon *Icon
+	AssuranceIcon *Icon
 	// State says what is true now, first; Current are the groups of
 	// signals that reach the latest point and Older the rest, newest
 	// first, folded away on the page.
 	State          string
-	Current, Older []signalGroupView
+	Current, Older []SignalGroup
 	// Suggestion proposes a change point where a shift persists; ""
 	// when none does.
 	Suggestion string
 	// Segments are the stretches with limits of their own, when the
 	// limits were recalculated (more than one); Pending says which
 	// change points wait for more points.
-	Segments []segmentView
+	Segments []Segment
 	Pending  []string
 	// Benchmark compares the latest value with the measure's
 	// benchmark, "" when it has none.
@@ -76,11 +74,11 @@ type analysisView struct {
 	// ByArea is a bar chart of every area's value for the latest period,
 	// nil when there is only one area; ByAreaRows are its figures.
 	ByArea     *chart.ChartPanel
-	ByAreaRows []areaRow
+	ByAreaRows []AreaRow
 }
 
-// changeView is a metrics.Change as words and figures.
-type changeView struct {
+// Change is a metrics.Change as words and figures.
+type Change struct {
 	BasePeriod, Base, Current string
 	// Absolute and Percent are signed ("+3.5 minutes", "+25.9%");
 	// Percent is "" when the base is zero.
@@ -90,29 +88,30 @@ type changeView struct {
 	Judgement string
 }
 
-// spcRow is one point of an SPC chart in its table.
 // recentFigures is how many of the latest figures a board pack's
 // measure lists: its whole series is in the chart and on the metric page.
 const recentFigures = 6
 
 // RecentRows are the latest figures of the SPC table, oldest first.
-func (a analysisView) RecentRows() []spcRow {
+func (a Analysis) RecentRows() []SPCRow {
 	return a.SPCRows[max(0, len(a.SPCRows)-recentFigures):]
 }
 
-type spcRow struct {
+// SPCRow is one point of an SPC chart in its table.
+type SPCRow struct {
 	Period, Value, MovingRange string
 	// Unusual names the rules of the signals the point belongs to, ""
 	// for an ordinary point.
 	Unusual string
 }
 
-type areaRow struct {
+// AreaRow is one area's figure in the table of the by-area chart.
+type AreaRow struct {
 	Area, Value, RAGWord, RAGClass string
 }
 
-// areasOf lists the areas of a series, sorted.
-func areasOf(obs []metrics.Observation) []string {
+// AreasOf lists the areas of a series, sorted.
+func AreasOf(obs []metrics.Observation) []string {
 	var areas []string
 	for _, o := range obs {
 		if !slices.Contains(areas, o.Area) {
@@ -123,54 +122,41 @@ func areasOf(obs []metrics.Observation) []string {
 	return areas
 }
 
-// baselineYearParam reads ?baseline=YEAR; empty means the default year.
-func baselineYearParam(c echo.Context) (int, error) {
-	s := strings.TrimSpace(c.QueryParam("baseline"))
-	if s == "" {
-		return metrics.DefaultBaselineYear, nil
-	}
-	y, err := strconv.Atoi(s)
-	if err != nil || y < 1900 || y > 9998 {
-		return 0, metrics.Errorf(metrics.EINVALID, "the baseline must be a year such as 2019, not %q", s)
-	}
-	return y, nil
-}
-
-// packSPCPoints is how many of the latest periods the board pack's SPC
+// PackSPCPoints is how many of the latest periods the board pack's SPC
 // chart and table show: three years of months. A pack holds every
 // measure, and with ten years of monthly figures each measure's chart
 // and table of every period made a pack of 200 measures 8 MB of HTML
 // (seconds to render, and to print); the measure's page keeps every
 // period.
-const packSPCPoints = 36
+const PackSPCPoints = 36
 
-// buildAnalysis analyses one area of m's series for a page, with
+// BuildAnalysis analyses one area of m's series for a page, with
 // annotations marked on the SPC chart, numbered in the order given (see
 // annotationMarks). The SPC chart and table show the latest window
 // periods only (0: all); the average, limits and signals are those of
 // the whole series either way. idPrefix makes the chart ids unique on
 // the page ("chart" gives "chart-spc" and "chart-areas"). The error is an
 // internal one: charts refuse only input that the store never holds.
-func buildAnalysis(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string, anns []metrics.Annotation, window int) (analysisView, error) {
-	return buildAnalysisWith(m, obs, area, baselineYear, idPrefix, anns, metrics.ChangePoints(anns), window)
+func BuildAnalysis(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string, anns []metrics.Annotation, window int) (Analysis, error) {
+	return BuildAnalysisWith(m, obs, area, baselineYear, idPrefix, anns, metrics.ChangePoints(anns), window)
 }
 
-// buildAnalysisWith is buildAnalysis with the limits recalculated at
+// BuildAnalysisWith is BuildAnalysis with the limits recalculated at
 // changes (the measure's change points, which anns may or may not hold).
-func buildAnalysisWith(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string, anns []metrics.Annotation, changes []metrics.ChangePoint, window int) (analysisView, error) {
+func BuildAnalysisWith(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string, anns []metrics.Annotation, changes []metrics.ChangePoint, window int) (Analysis, error) {
 	a := metrics.AnalyseWith(m, obs, area, metrics.AnalysisOptions{BaselineYear: baselineYear, Tolerance: metrics.DefaultTolerance, ChangePoints: changes})
-	v := analysisView{
-		Metric: m, Area: area, Areas: areasOf(obs), BaselineYear: a.BaselineYear,
-		RAG: a.RAG, RAGWord: a.RAG.Word(), RAGClass: ragClass(a.RAG),
+	v := Analysis{
+		Metric: m, Area: area, Areas: AreasOf(obs), BaselineYear: a.BaselineYear,
+		RAG: a.RAG, RAGWord: a.RAG.Word(), RAGClass: RAGClass(a.RAG),
 	}
 	if m.Target != nil {
-		v.Target = formatTarget(*m.Target, m.Unit)
+		v.Target = metrics.FormatTarget(*m.Target, m.Unit)
 	}
 	if !a.HasValue() {
 		return v, nil
 	}
 	v.Period = a.Latest.Period.Label()
-	v.Value = formatValue(a.Latest.Value, m.Unit)
+	v.Value = metrics.FormatWithUnit(a.Latest.Value, m.Unit)
 	if s := a.Latest.Source; s.File != "" {
 		v.Source = fmt.Sprintf("%s, sheet %s, cell %s, uploaded %s", s.File, s.Sheet, s.Cell, s.UploadedAt.Format("2 Jan 2006 15:04"))
 		switch {
@@ -180,10 +166,10 @@ func buildAnalysisWith(m metrics.Metric, obs []metrics.Observation, area string,
 			v.Source = fmt.Sprintf("%s, cell %s, uploaded %s", s.File, s.Cell, s.UploadedAt.Format("2 Jan 2006 15:04"))
 		}
 	}
-	v.Baseline = newChangeView(m, a.Baseline)
-	v.YearOnYear = newChangeView(m, a.YearOnYear)
+	v.Baseline = NewChange(m, a.Baseline)
+	v.YearOnYear = NewChange(m, a.YearOnYear)
 	v.Variation = a.Variation
-	v.VariationWord = variationWord(a.Variation)
+	v.VariationWord = VariationWord(a.Variation)
 	for _, s := range a.Signals {
 		v.Signals = append(v.Signals, s.Sentence)
 	}
@@ -199,7 +185,7 @@ func buildAnalysisWith(m metrics.Metric, obs []metrics.Observation, area string,
 
 // addSPC adds the XmR chart and its table, or the sentence that says why
 // there is none.
-func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix string, anns []metrics.Annotation, window int) error {
+func (v *Analysis) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix string, anns []metrics.Annotation, window int) error {
 	if a.XmR == nil {
 		v.SPCNote = fmt.Sprintf("A chart of process limits needs at least %d values, and %s has %d so far, so none is drawn: the figures are in the table below.",
 			metrics.XmRMinPoints, areaPhrase(a.Area), len(a.Points))
@@ -209,8 +195,8 @@ func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix str
 	if !x.Reliable && len(x.Segments) < 2 {
 		v.SPCNote = fmt.Sprintf("These are trial limits: with fewer than %d values they will move as more data arrive.", metrics.XmRReliablePoints)
 	}
-	v.Mean, v.Upper, v.Lower = formatValue(x.Mean, m.Unit), formatValue(x.UpperLimit, m.Unit), formatValue(x.LowerLimit, m.Unit)
-	v.MeanFigure, v.UpperFigure, v.LowerFigure = formatFigure(x.Mean, m.Unit), formatFigure(x.UpperLimit, m.Unit), formatFigure(x.LowerLimit, m.Unit)
+	v.Mean, v.Upper, v.Lower = metrics.FormatWithUnit(x.Mean, m.Unit), metrics.FormatWithUnit(x.UpperLimit, m.Unit), metrics.FormatWithUnit(x.LowerLimit, m.Unit)
+	v.MeanFigure, v.UpperFigure, v.LowerFigure = metrics.FormatFigure(x.Mean, m.Unit), metrics.FormatFigure(x.UpperLimit, m.Unit), metrics.FormatFigure(x.LowerLimit, m.Unit)
 	rules := make([][]string, len(x.Points))
 	for _, s := range a.Signals {
 		for i := s.From; i <= s.To && i < len(rules); i++ {
@@ -244,9 +230,9 @@ func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix str
 	for i, p := range points {
 		c.Labels = append(c.Labels, p.Period.Label())
 		c.Values = append(c.Values, p.Value)
-		row := spcRow{Period: p.Period.Label(), Value: formatFigure(p.Value, m.Unit), MovingRange: "–"}
+		row := SPCRow{Period: p.Period.Label(), Value: metrics.FormatFigure(p.Value, m.Unit), MovingRange: "–"}
 		if p.MovingRange != nil {
-			row.MovingRange = formatFigure(*p.MovingRange, m.Unit)
+			row.MovingRange = metrics.FormatFigure(*p.MovingRange, m.Unit)
 		}
 		if len(rules[i]) > 0 {
 			row.Unusual = "Unusual (" + c.Kinds[i] + "): " + strings.Join(rules[i], ", ")
@@ -263,7 +249,7 @@ func (v *analysisView) addSPC(m metrics.Metric, a metrics.Analysis, idPrefix str
 
 // addByArea adds a bar chart of every area's value for period p, when
 // there is more than one.
-func (v *analysisView) addByArea(m metrics.Metric, obs []metrics.Observation, p metrics.Period, idPrefix string) error {
+func (v *Analysis) addByArea(m metrics.Metric, obs []metrics.Observation, p metrics.Period, idPrefix string) error {
 	var areas []string
 	var values []float64
 	for _, o := range obs {
@@ -279,7 +265,7 @@ func (v *analysisView) addByArea(m metrics.Metric, obs []metrics.Observation, p 
 	}
 	for i, a := range areas {
 		r := metrics.RAGStatus(m, values[i], metrics.DefaultTolerance)
-		v.ByAreaRows = append(v.ByAreaRows, areaRow{Area: a, Value: formatFigure(values[i], m.Unit), RAGWord: r.Word(), RAGClass: ragClass(r)})
+		v.ByAreaRows = append(v.ByAreaRows, AreaRow{Area: a, Value: metrics.FormatFigure(values[i], m.Unit), RAGWord: r.Word(), RAGClass: RAGClass(r)})
 	}
 	if len(areas) < 2 {
 		return nil
@@ -301,15 +287,15 @@ func areaPhrase(a string) string {
 	return a
 }
 
-// newChangeView formats a change, or returns nil for none.
-func newChangeView(m metrics.Metric, c *metrics.Change) *changeView {
+// NewChange formats a change, or returns nil for none.
+func NewChange(m metrics.Metric, c *metrics.Change) *Change {
 	if c == nil {
 		return nil
 	}
-	v := &changeView{
+	v := &Change{
 		BasePeriod: c.BasePeriod.Label(),
-		Base:       formatValue(c.Base, m.Unit),
-		Current:    formatValue(c.Current, m.Unit),
+		Base:       metrics.FormatWithUnit(c.Base, m.Unit),
+		Current:    metrics.FormatWithUnit(c.Current, m.Unit),
 		Absolute:   metrics.FormatChange(c.Absolute, m.Unit),
 	}
 	if c.Percent != nil {
@@ -317,7 +303,7 @@ func newChangeView(m metrics.Metric, c *metrics.Change) *changeView {
 	}
 	// Judged on the figures as shown, so that "+0 calls" never reads
 	// as worse.
-	shown := formatFigure(c.Absolute, m.Unit)
+	shown := metrics.FormatFigure(c.Absolute, m.Unit)
 	switch {
 	case strings.Trim(shown, "-0.,") == "":
 		v.Judgement = "no change"
@@ -329,21 +315,24 @@ func newChangeView(m metrics.Metric, c *metrics.Change) *changeView {
 	return v
 }
 
-// ragClass is the status class that colours a RAG word.
-func ragClass(r metrics.RAG) string {
+// RAGClass is the status class that colours a RAG word.
+func RAGClass(r metrics.RAG) string { return "status-" + cmp.Or(ragName(r), "grey") }
+
+// ragName names a RAG rating's colour, "" for none.
+func ragName(r metrics.RAG) string {
 	switch r {
 	case metrics.Green:
-		return "status-green"
+		return "green"
 	case metrics.Amber:
-		return "status-amber"
+		return "amber"
 	case metrics.Red:
-		return "status-red"
+		return "red"
 	}
-	return "status-grey"
+	return ""
 }
 
-// variationWord says a variation category for a lay reader.
-func variationWord(v string) string {
+// VariationWord says a variation category for a lay reader.
+func VariationWord(v string) string {
 	switch v {
 	case metrics.VariationCommonCause:
 		return "No unusual change (common cause)"

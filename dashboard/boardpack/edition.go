@@ -1,19 +1,15 @@
-package dashboard
+package boardpack
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
-	"github.com/assure-pcc/assure/dashboard/auth"
 	"github.com/assure-pcc/assure/dashboard/chart"
 	"github.com/assure-pcc/assure/metrics"
 )
@@ -30,58 +26,60 @@ import (
 // Editions hold sensitive figures: only viewers who may see sensitive
 // data read them, and the store refuses everyone else too.
 
-// packSnapshotFormat numbers the layout of packSnapshot, so that a
+// snapshotFormat numbers the layout of Snapshot, so that a
 // future layout can still read editions frozen in this one.
-const packSnapshotFormat = 1
+const snapshotFormat = 1
 
-// packSnapshot is what an edition freezes: the board pack page without
+// Snapshot is what an edition freezes: the board pack page without
 // the viewer, the edition banners or the forms.
-type packSnapshot struct {
+type Snapshot struct {
 	Format              int
 	Meeting, MeetingISO string
 	UpTo                []string
-	Exceptions, Others  []packMeasure
+	Exceptions, Others  []Measure
 	NoFigures           []metrics.Metric
-	Finance             *packFinance
-	ResponseTimes       *packResponseTimes
+	Finance             *Finance
+	ResponseTimes       *ResponseTimes
 	Sensitive           bool
 	// Open is Part 1 as shown; editions frozen before the pack had two
 	// parts have none (see openOfEdition).
-	Open *packOpen `json:",omitempty"`
+	Open *Open `json:",omitempty"`
 	// State is what the digest of the next meeting compares with, and
 	// Cycle the calendar, action log and digest as shown; editions
 	// frozen before the board cycle have neither.
 	State *metrics.PackState `json:",omitempty"`
-	Cycle *packCycle         `json:",omitempty"`
+	Cycle *Cycle             `json:",omitempty"`
 }
 
-func snapshotOf(p boardPackPage) packSnapshot {
-	return packSnapshot{Format: packSnapshotFormat, Meeting: p.Meeting, MeetingISO: p.MeetingISO, UpTo: p.UpTo,
+// SnapshotOf is what an edition of p freezes; sensitive is whether the
+// page of it is marked.
+func SnapshotOf(p Pack, sensitive bool) Snapshot {
+	return Snapshot{Format: snapshotFormat, Meeting: p.Meeting, MeetingISO: p.MeetingISO, UpTo: p.UpTo,
 		Exceptions: p.Exceptions, Others: p.Others, NoFigures: p.NoFigures, Finance: p.Finance,
-		ResponseTimes: p.ResponseTimes, Sensitive: p.Sensitive, Open: p.Open, State: &p.State, Cycle: p.Cycle}
+		ResponseTimes: p.ResponseTimes, Sensitive: sensitive, Open: p.Open, State: &p.State, Cycle: p.Cycle}
 }
 
-// page lays a snapshot back out as a pack page for pg's viewer.
-func (sn packSnapshot) page(pg Page) (boardPackPage, error) {
-	p := boardPackPage{Page: pg, Meeting: sn.Meeting, MeetingISO: sn.MeetingISO, UpTo: sn.UpTo, Exceptions: sn.Exceptions,
+// Pack lays a snapshot back out as a pack, and says whether its page is
+// marked.
+func (sn Snapshot) Pack() (Pack, bool, error) {
+	p := Pack{Meeting: sn.Meeting, MeetingISO: sn.MeetingISO, UpTo: sn.UpTo, Exceptions: sn.Exceptions,
 		Others: sn.Others, NoFigures: sn.NoFigures, Finance: sn.Finance, ResponseTimes: sn.ResponseTimes, Open: sn.Open, Cycle: sn.Cycle}
 	if sn.State != nil {
 		p.State = *sn.State
 	}
-	p.Sensitive = sn.Sensitive
 	if p.Open == nil {
 		var err error
 		if p.Open, err = openOfEdition(sn); err != nil {
-			return p, err
+			return p, sn.Sensitive, err
 		}
 	}
-	return p, nil
+	return p, sn.Sensitive, nil
 }
 
-// marshalSnapshot is the JSON an edition stores and its SHA-256 (hex),
+// Marshal is the JSON an edition stores and its SHA-256 (hex),
 // which the publish form carries so that what is published is what the
 // publisher was looking at.
-func marshalSnapshot(sn packSnapshot) ([]byte, string, error) {
+func Marshal(sn Snapshot) ([]byte, string, error) {
 	b, err := json.Marshal(sn)
 	if err != nil {
 		return nil, "", fmt.Errorf("board pack snapshot: %w", err)
@@ -90,16 +88,16 @@ func marshalSnapshot(sn packSnapshot) ([]byte, string, error) {
 	return b, hex.EncodeToString(sum[:]), nil
 }
 
-// unmarshalSnapshot reads an edition back, and checks every chart option
+// Unmarshal reads an edition back, and checks every chart option
 // in it as the chart package does (chart.Safe): an option is written into the page as
 // script data, so one altered in the database must not become markup.
-func unmarshalSnapshot(b []byte) (packSnapshot, error) {
-	var sn packSnapshot
+func Unmarshal(b []byte) (Snapshot, error) {
+	var sn Snapshot
 	if err := json.Unmarshal(b, &sn); err != nil {
 		return sn, fmt.Errorf("board pack edition: %w", err)
 	}
-	if sn.Format != packSnapshotFormat {
-		return sn, fmt.Errorf("board pack edition: format %d, this version reads %d", sn.Format, packSnapshotFormat)
+	if sn.Format != snapshotFormat {
+		return sn, fmt.Errorf("board pack edition: format %d, this version reads %d", sn.Format, snapshotFormat)
 	}
 	for _, c := range sn.charts() {
 		if !chart.Safe(*c) {
@@ -110,14 +108,14 @@ func unmarshalSnapshot(b []byte) (packSnapshot, error) {
 }
 
 // charts are the snapshot's chart panels.
-func (sn packSnapshot) charts() []*chart.ChartPanel {
+func (sn Snapshot) charts() []*chart.ChartPanel {
 	var out []*chart.ChartPanel
 	add := func(c *chart.ChartPanel) {
 		if c != nil {
 			out = append(out, c)
 		}
 	}
-	lists := [][]packMeasure{sn.Exceptions, sn.Others}
+	lists := [][]Measure{sn.Exceptions, sn.Others}
 	if sn.Open != nil {
 		lists = append(lists, sn.Open.Exceptions, sn.Open.National, sn.Open.Others)
 	}
@@ -134,8 +132,8 @@ func (sn packSnapshot) charts() []*chart.ChartPanel {
 	return out
 }
 
-// editionView names an edition on a page.
-type editionView struct {
+// Edition names an edition on a page.
+type Edition struct {
 	ID          int64
 	Number      int
 	Meeting     string
@@ -145,27 +143,27 @@ type editionView struct {
 	Link        string
 }
 
-func newEditionView(e metrics.BoardPackEdition) *editionView {
-	return &editionView{ID: e.ID, Number: e.Number, Meeting: e.Meeting.Format("2 January 2006"), MeetingISO: e.Meeting.Format(time.DateOnly),
+func NewEdition(e metrics.BoardPackEdition) *Edition {
+	return &Edition{ID: e.ID, Number: e.Number, Meeting: e.Meeting.Format("2 January 2006"), MeetingISO: e.Meeting.Format(time.DateOnly),
 		PublishedAt: e.PublishedAt.Format("2 January 2006 15:04"), PublishedBy: e.PublishedBy, Link: "/boardpack/editions/" + strconv.FormatInt(e.ID, 10)}
 }
 
-// packChange is one way the live pack differs from a published edition.
-type packChange struct {
+// Change is one way the live pack differs from a published edition.
+type Change struct {
 	Measure, Anchor string
 	What            []string
 }
 
-// packChanges lists, measure by measure, what differs between a
+// Changes lists, measure by measure, what differs between a
 // published edition and the live pack of the same meeting: measures
 // added or gone, a new latest period, changed figures, a changed
 // standing (against target, signal or noise, exception reasons) or
 // commentary; then the finance and response time summaries. It is
 // empty when nothing that the pack shows has changed.
-func packChanges(was, now packSnapshot) []packChange {
-	var out []packChange
-	index := func(sn packSnapshot) (map[string]packMeasure, []string) {
-		m := map[string]packMeasure{}
+func Changes(was, now Snapshot) []Change {
+	var out []Change
+	index := func(sn Snapshot) (map[string]Measure, []string) {
+		m := map[string]Measure{}
 		var order []string
 		for _, pm := range slices.Concat(sn.Exceptions, sn.Others) {
 			m[pm.Metric.ID] = pm
@@ -179,34 +177,34 @@ func packChanges(was, now packSnapshot) []packChange {
 		n := nowM[id]
 		w, ok := wasM[id]
 		if !ok {
-			out = append(out, packChange{Measure: n.Metric.Name, Anchor: n.Anchor, What: []string{"Has figures now; the edition had none."}})
+			out = append(out, Change{Measure: n.Metric.Name, Anchor: n.Anchor, What: []string{"Has figures now; the edition had none."}})
 			continue
 		}
 		if what := measureChanges(w, n); len(what) > 0 {
-			out = append(out, packChange{Measure: n.Metric.Name, Anchor: n.Anchor, What: what})
+			out = append(out, Change{Measure: n.Metric.Name, Anchor: n.Anchor, What: what})
 		}
 	}
 	for _, id := range wasOrder {
 		if _, ok := nowM[id]; !ok {
 			w := wasM[id]
-			out = append(out, packChange{Measure: w.Metric.Name, What: []string{"In the edition, but has no figures in the pack now."}})
+			out = append(out, Change{Measure: w.Metric.Name, What: []string{"In the edition, but has no figures in the pack now."}})
 		}
 	}
 	if what := financeChanges(was.Finance, now.Finance); len(what) > 0 {
-		out = append(out, packChange{Measure: "Finance", Anchor: "pack-finance-heading", What: what})
+		out = append(out, Change{Measure: "Finance", Anchor: "pack-finance-heading", What: what})
 	}
 	if what := responseChanges(was.ResponseTimes, now.ResponseTimes); len(what) > 0 {
-		out = append(out, packChange{Measure: "Response times", Anchor: "pack-response-heading", What: what})
+		out = append(out, Change{Measure: "Response times", Anchor: "pack-response-heading", What: what})
 	}
 	return out
 }
 
-func measureChanges(w, n packMeasure) []string {
+func measureChanges(w, n Measure) []string {
 	var what []string
 	if w.Period != n.Period {
 		what = append(what, fmt.Sprintf("Latest period %s, was %s.", n.Period, w.Period))
 	}
-	values := func(pm packMeasure) map[string]string {
+	values := func(pm Measure) map[string]string {
 		m := map[string]string{}
 		for _, v := range pm.Values {
 			m[v.Area] = v.Value
@@ -250,14 +248,14 @@ func orNone(s string) string {
 	return s
 }
 
-func commentaryText(c *packCommentary) string {
+func commentaryText(c *Commentary) string {
 	if c == nil {
 		return ""
 	}
 	return strings.Join(c.Paragraphs, "\n")
 }
 
-func financeChanges(w, n *packFinance) []string {
+func financeChanges(w, n *Finance) []string {
 	switch {
 	case w == nil && n == nil:
 		return nil
@@ -273,7 +271,7 @@ func financeChanges(w, n *packFinance) []string {
 	return nil
 }
 
-func responseChanges(w, n *packResponseTimes) []string {
+func responseChanges(w, n *ResponseTimes) []string {
 	switch {
 	case w == nil && n == nil:
 		return nil
@@ -284,127 +282,5 @@ func responseChanges(w, n *packResponseTimes) []string {
 	case (w.Count != n.Count || w.Mean != n.Mean || w.Median != n.Median || w.P90 != n.P90 || w.Within != n.Within || w.Quarter != n.Quarter):
 		return []string{fmt.Sprintf("%s: %s incidents, mean %s, median %s; were %s, %s and %s.", n.Quarter, n.Count, n.Mean, n.Median, w.Count, w.Mean, w.Median)}
 	}
-	return nil
-}
-
-// handleBoardPackPublish freezes the pack of a meeting as its next
-// edition, provided it is still the pack the publisher was looking at.
-func (s *Server) handleBoardPackPublish(c echo.Context) error {
-	u := auth.User(c)
-	if err := auth.MayPublishEdition(c); err != nil {
-		return err
-	}
-	meeting, err := time.Parse(time.DateOnly, c.FormValue("meeting"))
-	if err != nil {
-		return metrics.Errorf(metrics.EINVALID, "The meeting date must be written as 2022-02-10, not %q.", c.FormValue("meeting"))
-	}
-	p, err := s.livePack(c, meeting)
-	if err != nil {
-		return err
-	}
-	content, sum, err := marshalSnapshot(snapshotOf(p))
-	if err != nil {
-		return err
-	}
-	if seen := c.FormValue("sha256"); seen != sum {
-		return metrics.Errorf(metrics.ECONFLICT, "The pack has changed since you opened it (new figures, commentary or annotations). Go back, reload the pack, check it and publish again.")
-	}
-	e, created, err := s.store.PublishEdition(c.Request().Context(), meeting, u.Name, content)
-	if err != nil {
-		return err
-	}
-	if created {
-		s.audit(c, u.Name, metrics.AuditEdition, fmt.Sprintf("meeting %s, edition %d (id %d, sha256 %s)", meeting.Format(time.DateOnly), e.Number, e.ID, e.SHA256))
-	}
-	return c.Redirect(http.StatusSeeOther, newEditionView(e).Link+"?published="+strconv.FormatBool(created))
-}
-
-type editionsPage struct {
-	Page
-	Editions []*editionView
-}
-
-// handleEditions lists the published editions, the latest meeting first.
-func (s *Server) handleEditions(c echo.Context) error {
-	if err := auth.MayReadEditions(c); err != nil {
-		return err
-	}
-	es, err := s.store.Editions(c.Request().Context(), auth.Scope(c))
-	if err != nil {
-		return err
-	}
-	p := editionsPage{Page: s.page(c, "Published board packs")}
-	p.Sensitive = true
-	for _, e := range es {
-		p.Editions = append(p.Editions, newEditionView(e))
-	}
-	return s.renderOK(c, "boardpack_editions", p)
-}
-
-// handleEdition shows a published edition exactly as it was frozen.
-func (s *Server) handleEdition(c echo.Context) error {
-	if err := auth.MayReadEditions(c); err != nil {
-		return err
-	}
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		return echo.ErrNotFound
-	}
-	e, err := s.store.Edition(c.Request().Context(), auth.Scope(c), id)
-	if err != nil {
-		return err
-	}
-	sn, err := unmarshalSnapshot(e.Content)
-	if err != nil {
-		return err
-	}
-	ev := newEditionView(e)
-	p, err := sn.page(s.page(c, fmt.Sprintf("Board pack for %s, edition %d", ev.Meeting, e.Number)))
-	if err != nil {
-		return err
-	}
-	p.Edition = ev
-	p.PrintCSS = packPrintCSS(ev.MeetingISO, "", e.Number)
-	if p.Withdrawn, err = s.withdrawnSince(c.Request().Context(), p.Open); err != nil {
-		return err
-	}
-	switch c.QueryParam("published") {
-	case "true":
-		p.Notice = fmt.Sprintf("Published as edition %d.", e.Number)
-	case "false":
-		p.Notice = fmt.Sprintf("Nothing has changed since edition %d, so no new edition was made.", e.Number)
-	}
-	return s.renderOK(c, "boardpack", p)
-}
-
-// addEditionState sets what the live pack says of its editions: the
-// latest one published for the meeting and what has changed since, and
-// the publish form for those who may publish.
-func (s *Server) addEditionState(c echo.Context, p *boardPackPage, meeting time.Time) error {
-	scope := auth.Scope(c)
-	if !scope.Sensitive {
-		return nil
-	}
-	sn := snapshotOf(*p)
-	if auth.User(c).CanPublishBoardPack() {
-		_, sum, err := marshalSnapshot(sn)
-		if err != nil {
-			return err
-		}
-		p.CanPublish, p.SHA256 = true, sum
-	}
-	e, err := s.store.LatestEdition(c.Request().Context(), scope, meeting)
-	if metrics.ErrorCode(err) == metrics.ENOTFOUND {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	was, err := unmarshalSnapshot(e.Content)
-	if err != nil {
-		return err
-	}
-	p.Published = newEditionView(e)
-	p.Changes = packChanges(was, sn)
 	return nil
 }

@@ -1,4 +1,4 @@
-package dashboard
+package view
 
 import (
 	"reflect"
@@ -55,12 +55,12 @@ func TestAnalyseTileReasons(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tl := newTile(tt.lv, metrics.Settings{})
-			if err := analyseTile(&tl, tt.lv, series, tt.newest, "spark-0", nil); err != nil {
+			tl := NewTile(tt.lv, metrics.Settings{})
+			if err := AnalyseTile(&tl, tt.lv, series, tt.newest, "spark-0", nil); err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(tl.Reasons, tt.reasons) || tl.severity != tt.severity {
-				t.Errorf("reasons %q (severity %d), want %q (%d)", tl.Reasons, tl.severity, tt.reasons, tt.severity)
+			if !reflect.DeepEqual(tl.Reasons, tt.reasons) || tl.Severity() != tt.severity {
+				t.Errorf("reasons %q (severity %d), want %q (%d)", tl.Reasons, tl.Severity(), tt.reasons, tt.severity)
 			}
 			if tl.Spark == nil || len(tl.SparkRows) != sparklinePoints {
 				t.Errorf("sparkline %v with %d rows, want %d", tl.Spark != nil, len(tl.SparkRows), sparklinePoints)
@@ -68,17 +68,17 @@ func TestAnalyseTileReasons(t *testing.T) {
 		})
 	}
 	// Without a chart id, no sparkline (the board pack draws none).
-	tl := newTile(latest("North"), metrics.Settings{})
-	if err := analyseTile(&tl, latest("North"), series, newest, "", nil); err != nil || tl.Spark != nil {
+	tl := NewTile(latest("North"), metrics.Settings{})
+	if err := AnalyseTile(&tl, latest("North"), series, newest, "", nil); err != nil || tl.Spark != nil {
 		t.Errorf("a sparkline without an id: %v", err)
 	}
 }
 
 func TestSplitExceptionsMostSeriousFirst(t *testing.T) {
-	mk := func(id string, severity metrics.Severity) tile {
-		return tile{Metric: metrics.Metric{ID: id}, tileAnalysis: tileAnalysis{severity: severity}}
+	mk := func(id string, severity metrics.Severity) Tile {
+		return Tile{Metric: metrics.Metric{ID: id}, TileAnalysis: TileAnalysis{severity: severity}}
 	}
-	ex, others := splitExceptions([]tile{mk("a", metrics.SeverityNone), mk("b", metrics.SeverityStale), mk("c", metrics.SeverityRed), mk("d", metrics.SeverityAmber), mk("e", metrics.SeverityNone), mk("f", metrics.SeverityRed)})
+	ex, others := SplitExceptions([]Tile{mk("a", metrics.SeverityNone), mk("b", metrics.SeverityStale), mk("c", metrics.SeverityRed), mk("d", metrics.SeverityAmber), mk("e", metrics.SeverityNone), mk("f", metrics.SeverityRed)})
 	var got []string
 	for _, t := range ex {
 		got = append(got, t.Metric.ID)

@@ -1,4 +1,4 @@
-package dashboard
+package view
 
 import (
 	"fmt"
@@ -16,8 +16,8 @@ import (
 // change point. The figures are worked out in metrics; this file only
 // words them for the pages.
 
-// mdcIcon is an icon of static/img/mdc-*.svg with its text alternative.
-type mdcIcon struct {
+// Icon is an icon of static/img/mdc-*.svg with its text alternative.
+type Icon struct {
 	// Src is the icon's address; Alt says what it shows, for a screen
 	// reader and in print, where the text is printed beside it too.
 	Src, Alt string
@@ -29,7 +29,7 @@ type mdcIcon struct {
 	Class string
 }
 
-func variationIcon(v metrics.VariationIcon) *mdcIcon {
+func variationIcon(v metrics.VariationIcon) *Icon {
 	if v.Icon == "" {
 		return nil
 	}
@@ -40,10 +40,10 @@ func variationIcon(v metrics.VariationIcon) *mdcIcon {
 	case metrics.VariationConcern:
 		class = "mdc-concern"
 	}
-	return &mdcIcon{Src: "/static/img/mdc-" + v.Icon + ".svg", Alt: v.Text, Short: mdcShort[v.Icon], Class: class}
+	return &Icon{Src: "/static/img/mdc-" + v.Icon + ".svg", Alt: v.Text, Short: mdcShort[v.Icon], Class: class}
 }
 
-func assuranceIcon(a *metrics.AssuranceIcon) *mdcIcon {
+func assuranceIcon(a *metrics.AssuranceIcon) *Icon {
 	if a == nil {
 		return nil
 	}
@@ -54,7 +54,7 @@ func assuranceIcon(a *metrics.AssuranceIcon) *mdcIcon {
 	case metrics.AssuranceFail:
 		class = "mdc-concern"
 	}
-	return &mdcIcon{Src: "/static/img/mdc-" + a.Icon + ".svg", Alt: a.Text, Short: mdcShort[a.Icon], Class: class}
+	return &Icon{Src: "/static/img/mdc-" + a.Icon + ".svg", Alt: a.Text, Short: mdcShort[a.Icon], Class: class}
 }
 
 // mdcShort is each icon's sign in a few words.
@@ -71,9 +71,9 @@ var mdcShort = map[string]string{
 	metrics.IconAssuranceHit:    "Target hit and miss",
 }
 
-// signalGroupView is a stretch of signals as the page tells it: the
+// SignalGroup is a stretch of signals as the page tells it: the
 // lead signal's sentence, and the others of the stretch beside it.
-type signalGroupView struct {
+type SignalGroup struct {
 	// When names the stretch ("Apr 2021 to Mar 2022").
 	When string
 	// Summary is the lead signal's sentence; Others the rest.
@@ -84,8 +84,8 @@ type signalGroupView struct {
 	Class, Word string
 }
 
-// segmentView is one stretch of recalculated limits.
-type segmentView struct {
+// Segment is one stretch of recalculated limits.
+type Segment struct {
 	From, To            string
 	Mean, Upper, Lower  string
 	Points              int
@@ -93,7 +93,7 @@ type segmentView struct {
 }
 
 // addMDC words the Making Data Count parts of a.
-func (v *analysisView) addMDC(m metrics.Metric, a metrics.Analysis) {
+func (v *Analysis) addMDC(m metrics.Metric, a metrics.Analysis) {
 	v.VariationIcon = variationIcon(a.VariationIcon)
 	v.AssuranceIcon = assuranceIcon(a.Assurance)
 	v.State = a.State
@@ -105,7 +105,7 @@ func (v *analysisView) addMDC(m metrics.Metric, a metrics.Analysis) {
 		case !strings.HasPrefix(strings.ToLower(label), "the "):
 			label = "the " + label
 		}
-		v.Benchmark = b.Sentence(label, formatTarget(b.Benchmark, m.Unit))
+		v.Benchmark = b.Sentence(label, metrics.FormatTarget(b.Benchmark, m.Unit))
 	}
 	x := a.XmR
 	if x == nil {
@@ -115,7 +115,7 @@ func (v *analysisView) addMDC(m metrics.Metric, a metrics.Analysis) {
 		v.Suggestion = a.Suggestion.Sentence
 	}
 	for _, g := range a.Groups {
-		gv := signalGroupView{When: spanLabel(x, g.From, g.To), Summary: g.Lead.Sentence}
+		gv := SignalGroup{When: spanLabel(x, g.From, g.To), Summary: g.Lead.Sentence}
 		for _, s := range g.Signals {
 			if s.Sentence != g.Lead.Sentence {
 				gv.Others = append(gv.Others, s.Sentence)
@@ -139,9 +139,9 @@ func (v *analysisView) addMDC(m metrics.Metric, a metrics.Analysis) {
 	}
 	if len(x.Segments) > 1 {
 		for _, s := range x.Segments {
-			v.Segments = append(v.Segments, segmentView{
+			v.Segments = append(v.Segments, Segment{
 				From: x.Points[s.From].Period.Label(), To: x.Points[s.To].Period.Label(),
-				Mean: formatValue(s.Mean, m.Unit), Upper: formatValue(s.UpperLimit, m.Unit), Lower: formatValue(s.LowerLimit, m.Unit),
+				Mean: metrics.FormatWithUnit(s.Mean, m.Unit), Upper: metrics.FormatWithUnit(s.UpperLimit, m.Unit), Lower: metrics.FormatWithUnit(s.LowerLimit, m.Unit),
 				Points: s.Points, Reason: s.Reason, Provisional: metrics.ProvisionalNote(*x, s),
 			})
 		}
@@ -195,5 +195,5 @@ func benchmarkLegend(m metrics.Metric) string {
 		label = "Benchmark"
 	}
 	r, n := utf8.DecodeRuneInString(label)
-	return string(unicode.ToUpper(r)) + label[n:] + " (" + formatTarget(*m.Benchmark, m.Unit) + ")"
+	return string(unicode.ToUpper(r)) + label[n:] + " (" + metrics.FormatTarget(*m.Benchmark, m.Unit) + ")"
 }

@@ -1,4 +1,4 @@
-package dashboard
+package boardpack
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 // a meeting in February), with the variance by business area. The full
 // monitoring is on the finance page, which the summary links to.
 
-type packFinance struct {
+type Finance struct {
 	// Period is the month as finance officers write it and its calendar
 	// month: "M9 2021/22 (Dec 2021)".
 	Period string
@@ -25,7 +25,7 @@ type packFinance struct {
 	// Budget, Forecast and Variance are the revenue totals; the variance
 	// says underspend or overspend in words.
 	Budget, Forecast, Variance string
-	Lines                      []packFinanceLine
+	Lines                      []FinanceLine
 	Source                     string
 	// Chart is the variance by business area, in thousands of pounds.
 	Chart *chart.ChartPanel
@@ -33,48 +33,48 @@ type packFinance struct {
 	// empty when the month is the first of its year held.
 	Since string
 	// Capital and Reserves are nil when the month has no such lines.
-	Capital  *packCapital
-	Reserves *packReserves
+	Capital  *Capital
+	Reserves *Reserves
 }
 
-type packFinanceLine struct {
+type FinanceLine struct {
 	Area, Budget, Forecast, Variance string
 	// Movement is the change of the variance since the previous month
 	// held ("£120k towards overspend"), "new" for an area not in it.
 	Movement string
 }
 
-// packCapital is the capital programme of the month: its totals, the
+// Capital is the capital programme of the month: its totals, the
 // additions by funding source, and each scheme.
-type packCapital struct {
+type Capital struct {
 	Approved, Additions, Budget, Forecast, Variance string
-	Funding                                         []packFunding
-	Schemes                                         []packScheme
+	Funding                                         []Funding
+	Schemes                                         []Scheme
 }
 
-type packFunding struct {
+type Funding struct {
 	Source, Additions string
 	Schemes           int
 }
 
-type packScheme struct {
+type Scheme struct {
 	Scheme, Funding, Approved, Additions, Forecast, Commentary string
 }
 
-// packReserves are the reserves of the month with their transfers.
-type packReserves struct {
+// Reserves are the reserves of the month with their transfers.
+type Reserves struct {
 	Opening, Transfers, Closing string
-	Lines                       []packReserve
+	Lines                       []Reserve
 }
 
-type packReserve struct {
+type Reserve struct {
 	Reserve, Opening, Transfers, Closing, Commentary string
 }
 
-// packFinance finds the latest finance month whose calendar month ended
+// ReadFinance finds the latest finance month whose calendar month ended
 // before the meeting, or nil when none is held.
-func (s *Server) packFinance(ctx context.Context, scope metrics.Scope, meeting time.Time) (*packFinance, error) {
-	years, err := s.store.FinanceYears(ctx, scope)
+func (s Source) ReadFinance(ctx context.Context, scope metrics.Scope, meeting time.Time) (*Finance, error) {
+	years, err := s.Store.FinanceYears(ctx, scope)
 	if metrics.ErrorCode(err) == metrics.ENOTFOUND {
 		return nil, nil
 	}
@@ -82,7 +82,7 @@ func (s *Server) packFinance(ctx context.Context, scope metrics.Scope, meeting t
 		return nil, err
 	}
 	for _, fy := range years { // latest first
-		months, err := s.store.FinanceMonths(ctx, scope, fy)
+		months, err := s.Store.FinanceMonths(ctx, scope, fy)
 		if metrics.ErrorCode(err) == metrics.ENOTFOUND {
 			continue
 		}
@@ -93,7 +93,7 @@ func (s *Server) packFinance(ctx context.Context, scope metrics.Scope, meeting t
 			if !m.Period.CalendarMonth().End.Before(meeting) {
 				continue
 			}
-			figs, err := s.store.FinanceMonthFigures(ctx, scope, m.Period)
+			figs, err := s.Store.FinanceMonthFigures(ctx, scope, m.Period)
 			if metrics.ErrorCode(err) == metrics.ENOTFOUND {
 				continue
 			}
@@ -105,7 +105,7 @@ func (s *Server) packFinance(ctx context.Context, scope metrics.Scope, meeting t
 				if e.Period.Month >= m.Period.Month {
 					continue
 				}
-				pf, err := s.store.FinanceMonthFigures(ctx, scope, e.Period)
+				pf, err := s.Store.FinanceMonthFigures(ctx, scope, e.Period)
 				if metrics.ErrorCode(err) == metrics.ENOTFOUND {
 					continue
 				}
@@ -115,23 +115,23 @@ func (s *Server) packFinance(ctx context.Context, scope metrics.Scope, meeting t
 				prev = &pf
 				break
 			}
-			return newPackFinance(figs, prev)
+			return NewFinance(figs, prev)
 		}
 	}
 	return nil, nil
 }
 
-// newPackFinance lays out a month's figures, with the movement of each
+// NewFinance lays out a month's figures, with the movement of each
 // business area's variance since prev (nil when there is none).
-func newPackFinance(f metrics.FinanceFigures, prev *metrics.FinanceFigures) (*packFinance, error) {
+func NewFinance(f metrics.FinanceFigures, prev *metrics.FinanceFigures) (*Finance, error) {
 	p := f.Month.Period
 	tot := metrics.SumRevenue(f.Revenue)
-	out := &packFinance{
+	out := &Finance{
 		Period:   fmt.Sprintf("%s (%s)", p.Label(), p.CalendarMonth().Label()),
 		Link:     fmt.Sprintf("/finance?year=%s&month=%d", metrics.FinancialYearParam(p.FYStart), p.Month),
-		Budget:   gbpK(tot.BudgetGBP),
-		Forecast: gbpK(tot.ForecastGBP),
-		Variance: varianceK(tot.VarianceGBP()),
+		Budget:   metrics.FormatGBPk(tot.BudgetGBP, 0),
+		Forecast: metrics.FormatGBPk(tot.ForecastGBP, 0),
+		Variance: metrics.FormatVarianceK(tot.VarianceGBP(), 0),
 		Source:   fmt.Sprintf("%s, uploaded %s", f.Month.File, f.Month.UploadedAt.Format("2 Jan 2006 15:04")),
 	}
 	was := map[string]int64{}
@@ -144,9 +144,9 @@ func newPackFinance(f metrics.FinanceFigures, prev *metrics.FinanceFigures) (*pa
 	var areas []string
 	var values []float64
 	for _, l := range f.Revenue {
-		line := packFinanceLine{
-			Area: l.BusinessArea, Budget: kFig(l.BudgetGBP), Forecast: kFig(l.ForecastGBP),
-			Variance: strings.TrimPrefix(kFig(l.VarianceGBP()), "-") + " " + metrics.SpendWord(l.VarianceGBP()),
+		line := FinanceLine{
+			Area: l.BusinessArea, Budget: metrics.FormatThousandsFigure(l.BudgetGBP, 0), Forecast: metrics.FormatThousandsFigure(l.ForecastGBP, 0),
+			Variance: strings.TrimPrefix(metrics.FormatThousandsFigure(l.VarianceGBP(), 0), "-") + " " + metrics.SpendWord(l.VarianceGBP()),
 		}
 		if prev != nil {
 			line.Movement = "new"
@@ -160,8 +160,8 @@ func newPackFinance(f metrics.FinanceFigures, prev *metrics.FinanceFigures) (*pa
 			values = append(values, float64(l.VarianceGBP())/1000)
 		}
 	}
-	out.Capital = newPackCapital(f.Capital)
-	out.Reserves = newPackReserves(f.Reserves)
+	out.Capital = newCapital(f.Capital)
+	out.Reserves = newReserves(f.Reserves)
 	if len(areas) == 0 {
 		return out, nil
 	}
@@ -177,32 +177,32 @@ func newPackFinance(f metrics.FinanceFigures, prev *metrics.FinanceFigures) (*pa
 // any case and spacing.
 func areaKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
-func newPackCapital(lines []metrics.CapitalLine) *packCapital {
+func newCapital(lines []metrics.CapitalLine) *Capital {
 	if len(lines) == 0 {
 		return nil
 	}
 	t := metrics.SumCapital(lines)
-	c := &packCapital{Approved: gbpK(t.ApprovedBudgetGBP), Additions: gbpK(t.AdditionsGBP),
-		Budget: gbpK(t.BudgetGBP()), Forecast: gbpK(t.ForecastGBP), Variance: varianceK(t.VarianceGBP())}
+	c := &Capital{Approved: metrics.FormatGBPk(t.ApprovedBudgetGBP, 0), Additions: metrics.FormatGBPk(t.AdditionsGBP, 0),
+		Budget: metrics.FormatGBPk(t.BudgetGBP(), 0), Forecast: metrics.FormatGBPk(t.ForecastGBP, 0), Variance: metrics.FormatVarianceK(t.VarianceGBP(), 0)}
 	for _, f := range metrics.AdditionsByFunding(lines) {
-		c.Funding = append(c.Funding, packFunding{Source: f.Source, Additions: gbpK(f.AdditionsGBP), Schemes: f.Schemes})
+		c.Funding = append(c.Funding, Funding{Source: f.Source, Additions: metrics.FormatGBPk(f.AdditionsGBP, 0), Schemes: f.Schemes})
 	}
 	for _, l := range lines {
-		c.Schemes = append(c.Schemes, packScheme{Scheme: l.Scheme, Funding: l.FundingSource, Approved: gbpK(l.ApprovedBudgetGBP),
-			Additions: gbpK(l.AdditionsGBP), Forecast: gbpK(l.ForecastGBP), Commentary: l.Commentary})
+		c.Schemes = append(c.Schemes, Scheme{Scheme: l.Scheme, Funding: l.FundingSource, Approved: metrics.FormatGBPk(l.ApprovedBudgetGBP, 0),
+			Additions: metrics.FormatGBPk(l.AdditionsGBP, 0), Forecast: metrics.FormatGBPk(l.ForecastGBP, 0), Commentary: l.Commentary})
 	}
 	return c
 }
 
-func newPackReserves(lines []metrics.ReserveLine) *packReserves {
+func newReserves(lines []metrics.ReserveLine) *Reserves {
 	if len(lines) == 0 {
 		return nil
 	}
 	t := metrics.SumReserves(lines)
-	r := &packReserves{Opening: gbpK(t.OpeningGBP), Transfers: gbpK(t.TransfersGBP), Closing: gbpK(t.ClosingGBP)}
+	r := &Reserves{Opening: metrics.FormatGBPk(t.OpeningGBP, 0), Transfers: metrics.FormatGBPk(t.TransfersGBP, 0), Closing: metrics.FormatGBPk(t.ClosingGBP, 0)}
 	for _, l := range lines {
-		r.Lines = append(r.Lines, packReserve{Reserve: l.Reserve, Opening: gbpK(l.OpeningGBP), Transfers: gbpK(l.TransfersGBP),
-			Closing: gbpK(l.ClosingGBP), Commentary: l.Commentary})
+		r.Lines = append(r.Lines, Reserve{Reserve: l.Reserve, Opening: metrics.FormatGBPk(l.OpeningGBP, 0), Transfers: metrics.FormatGBPk(l.TransfersGBP, 0),
+			Closing: metrics.FormatGBPk(l.ClosingGBP, 0), Commentary: l.Commentary})
 	}
 	return r
 }

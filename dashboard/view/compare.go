@@ -1,4 +1,4 @@
-package dashboard
+package view
 
 import (
 	"fmt"
@@ -9,11 +9,11 @@ import (
 	"github.com/assure-pcc/assure/metrics"
 )
 
-// compareView sets one area beside another on a metric's page, each
+// Compare sets one area beside another on a metric's page, each
 // indexed to its own value in a baseline period, so that a force and
 // England and Wales can share an axis; and ranks the forces in the
 // latest period a national table gives them for.
-type compareView struct {
+type Compare struct {
 	Area, With string
 	// Others are the areas the page may compare Area with.
 	Others   []string
@@ -21,47 +21,50 @@ type compareView struct {
 	// Note explains a baseline that could not be used as asked.
 	Note  string
 	Chart *chart.ChartPanel
-	Rows  []compareRow
+	Rows  []CompareRow
 	// Latest is the last row's change since the baseline, in words.
 	Latest string
 	// Ranking is nil unless at least three areas other than national
 	// totals and force-wide totals share a period.
-	Ranking *rankingView
+	Ranking *Ranking
 }
 
-type compareRow struct {
+// CompareRow is one period of the compare chart in its table.
+type CompareRow struct {
 	Period                                   string
 	AreaValue, AreaIndex, WithValue, WithIdx string
 }
 
-type rankingView struct {
+// Ranking lists the forces in the latest period they share.
+type Ranking struct {
 	Period string
 	// Order says how the list is ordered, in words.
 	Order string
-	Rows  []rankRow
+	Rows  []RankRow
 	// Place is the compared area's rank in words, or "".
 	Place string
 }
 
-type rankRow struct {
+// RankRow is one area's place in a Ranking.
+type RankRow struct {
 	Rank     int
 	Area     string
 	Value    string
 	Selected bool
 }
 
-// buildCompare builds the compare view of area against with (default:
+// BuildCompare builds the compare view of area against with (default:
 // England and Wales when the series has it, else the first other area).
 // baselineYear, when not zero, asks for the baseline period of that year
 // matching the latest shared period (see metrics.BaselinePeriod); the
 // default baseline is the earliest shared period. It returns nil when the
 // series has one area.
-func buildCompare(m metrics.Metric, obs []metrics.Observation, area, with string, baselineYear int) (*compareView, error) {
-	areas := areasOf(obs)
+func BuildCompare(m metrics.Metric, obs []metrics.Observation, area, with string, baselineYear int) (*Compare, error) {
+	areas := AreasOf(obs)
 	if len(areas) < 2 || !slices.Contains(areas, area) {
 		return nil, nil
 	}
-	v := &compareView{Area: area}
+	v := &Compare{Area: area}
 	for _, a := range areas {
 		if a != area {
 			v.Others = append(v.Others, a)
@@ -98,7 +101,7 @@ func buildCompare(m metrics.Metric, obs []metrics.Observation, area, with string
 	return v, nil
 }
 
-func (v *compareView) fill(m metrics.Metric, ix metrics.Indexed) error {
+func (v *Compare) fill(m metrics.Metric, ix metrics.Indexed) error {
 	v.Baseline = ix.Baseline.Label()
 	labels := make([]string, len(ix.Points))
 	series := []chart.LineSeries{{Name: v.Area}, {Name: v.With}}
@@ -107,10 +110,10 @@ func (v *compareView) fill(m metrics.Metric, ix metrics.Indexed) error {
 		a, w := pt.Index[0], pt.Index[1]
 		series[0].Values = append(series[0].Values, &a)
 		series[1].Values = append(series[1].Values, &w)
-		v.Rows = append(v.Rows, compareRow{
+		v.Rows = append(v.Rows, CompareRow{
 			Period:    pt.Period.Label(),
-			AreaValue: formatFigure(pt.Values[0], m.Unit), AreaIndex: formatIndex(a),
-			WithValue: formatFigure(pt.Values[1], m.Unit), WithIdx: formatIndex(w),
+			AreaValue: metrics.FormatFigure(pt.Values[0], m.Unit), AreaIndex: formatIndex(a),
+			WithValue: metrics.FormatFigure(pt.Values[1], m.Unit), WithIdx: formatIndex(w),
 		})
 	}
 	last := ix.Points[len(ix.Points)-1]
@@ -135,12 +138,12 @@ func formatIndex(x float64) string {
 
 // buildRanking ranks the areas other than national and force-wide totals
 // in their latest shared period, when there are at least three.
-func buildRanking(m metrics.Metric, obs []metrics.Observation, selected string) *rankingView {
+func buildRanking(m metrics.Metric, obs []metrics.Observation, selected string) *Ranking {
 	r, ok := metrics.RankAreas(obs, m.Direction, metrics.IsTotalArea)
 	if !ok || len(r.Rows) < 3 {
 		return nil
 	}
-	v := &rankingView{Period: r.Period.Label()}
+	v := &Ranking{Period: r.Period.Label()}
 	switch m.Direction {
 	case metrics.LowerIsBetter:
 		v.Order = "lowest first, since lower is better"
@@ -150,7 +153,7 @@ func buildRanking(m metrics.Metric, obs []metrics.Observation, selected string) 
 		v.Order = "highest first (neither higher nor lower is better for this measure)"
 	}
 	for _, row := range r.Rows {
-		v.Rows = append(v.Rows, rankRow{Rank: row.Rank, Area: row.Area, Value: formatFigure(row.Value, m.Unit), Selected: row.Area == selected})
+		v.Rows = append(v.Rows, RankRow{Rank: row.Rank, Area: row.Area, Value: metrics.FormatFigure(row.Value, m.Unit), Selected: row.Area == selected})
 		if row.Area == selected {
 			v.Place = fmt.Sprintf("%s is ranked %d of %d.", selected, row.Rank, len(r.Rows))
 		}

@@ -1,4 +1,4 @@
-package dashboard
+package view
 
 import (
 	"context"
@@ -10,7 +10,13 @@ import (
 
 func isHeadline(o metrics.Observation) bool { return metrics.IsForceWideArea(o.Area) }
 
-// analysisSeries reads the figures behind the overview's tiles and the
+// SeriesReader is what HeadlineSeries reads: the store, or a stand-in.
+type SeriesReader interface {
+	HeadlineSeries(ctx context.Context, scope metrics.Scope, areas []string, endedBefore time.Time) (map[string][]metrics.Observation, error)
+	Series(ctx context.Context, scope metrics.Scope, id string) ([]metrics.Observation, error)
+}
+
+// HeadlineSeries reads the figures behind the overview's tiles and the
 // board pack's analyses, whose period ended before the day of endedBefore
 // (all when it is zero): for each measure with a force-wide series, that
 // series and the latest period by area; for the others every value (see
@@ -19,8 +25,8 @@ func isHeadline(o metrics.Observation) bool { return metrics.IsForceWideArea(o.A
 //
 // Reading every current value instead took 1.8 s of the board pack's
 // 2.4 s at 480,000 values and grew with every area's history.
-func (s *Server) analysisSeries(ctx context.Context, scope metrics.Scope, endedBefore time.Time) (map[string][]metrics.Observation, error) {
-	series, err := s.store.HeadlineSeries(ctx, scope, metrics.ForceWideAreas(), endedBefore)
+func HeadlineSeries(ctx context.Context, st SeriesReader, scope metrics.Scope, endedBefore time.Time) (map[string][]metrics.Observation, error) {
+	series, err := st.HeadlineSeries(ctx, scope, metrics.ForceWideAreas(), endedBefore)
 	if err != nil {
 		return nil, err
 	}
@@ -31,7 +37,7 @@ func (s *Server) analysisSeries(ctx context.Context, scope metrics.Scope, endedB
 		if enoughForHeadline(obs) {
 			continue
 		}
-		full, err := s.store.Series(ctx, scope, id)
+		full, err := st.Series(ctx, scope, id)
 		if metrics.ErrorCode(err) == metrics.ENOTFOUND {
 			delete(series, id) // no longer visible, or gone
 			continue
@@ -55,11 +61,11 @@ func (s *Server) analysisSeries(ctx context.Context, scope metrics.Scope, endedB
 // every area at that area's latest period, which must then be the latest
 // period overall, the only one read for every area.
 func enoughForHeadline(obs []metrics.Observation) bool {
-	lv := latestOf(metrics.Metric{}, obs)
+	lv := LatestOf(metrics.Metric{}, obs)
 	if !slices.ContainsFunc(lv.Values, isHeadline) {
 		return false
 	}
-	chosen := metrics.HeadlineArea(areasOf(obs), "")
+	chosen := metrics.HeadlineArea(AreasOf(obs), "")
 	return slices.ContainsFunc(obs, func(o metrics.Observation) bool {
 		return o.Area == chosen && o.Period.Start.Equal(lv.Period.Start)
 	})
