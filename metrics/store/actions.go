@@ -49,35 +49,14 @@ const actionColumns = `a.id, a.body, a.owner, a.due, a.status, a.classification,
 const actionVisible = `(a.classification = 'open' OR ?)`
 
 func (r actionRow) action() (metrics.Action, error) {
+	var p rowTimes
 	a := metrics.Action{ID: r.ID, Text: r.Body, Owner: r.Owner, Status: metrics.ActionStatus(r.Status),
-		Classification: metrics.Classification(r.Classification), CreatedBy: r.CreatedBy, UpdatedBy: r.UpdatedBy}
-	var err error
-	a.Meeting = metrics.Meeting{ID: r.MeetingID, Title: r.MeetingTitle}
-	if a.Meeting.Date, err = parseDate(r.MeetingDate); err != nil {
-		return a, fmt.Errorf("action %d: %w", r.ID, err)
-	}
-	if r.MeetingPapers.Valid {
-		if a.Meeting.PapersDue, err = parseDate(r.MeetingPapers.String); err != nil {
-			return a, fmt.Errorf("action %d: %w", r.ID, err)
-		}
-	}
-	if r.Due.Valid {
-		if a.Due, err = parseDate(r.Due.String); err != nil {
-			return a, fmt.Errorf("action %d: %w", r.ID, err)
-		}
-	}
-	if a.CreatedAt, err = parseTime(r.CreatedAt); err != nil {
-		return a, fmt.Errorf("action %d: %w", r.ID, err)
-	}
-	if a.UpdatedAt, err = parseTime(r.UpdatedAt); err != nil {
-		return a, fmt.Errorf("action %d: %w", r.ID, err)
-	}
-	if r.ClosedAt.Valid {
-		if a.ClosedAt, err = parseTime(r.ClosedAt.String); err != nil {
-			return a, fmt.Errorf("action %d: %w", r.ID, err)
-		}
-	}
-	return a, nil
+		Classification: metrics.Classification(r.Classification), CreatedBy: r.CreatedBy, UpdatedBy: r.UpdatedBy,
+		Meeting: metrics.Meeting{ID: r.MeetingID, Title: r.MeetingTitle,
+			Date: p.date(r.MeetingDate), PapersDue: p.optDate(r.MeetingPapers)},
+		Due:       p.optDate(r.Due),
+		CreatedAt: p.time(r.CreatedAt), UpdatedAt: p.time(r.UpdatedAt), ClosedAt: p.optTime(r.ClosedAt)}
+	return a, p.check("action", r.ID)
 }
 
 // ActionFilter narrows a list of actions. Zero fields do not filter.

@@ -49,24 +49,11 @@ const annotationVisible = `(a.metric_id IS NULL OR EXISTS (
 	SELECT 1 FROM metrics m WHERE m.id = a.metric_id AND ` + visible + `))`
 
 func (r annotationRow) annotation() (metrics.Annotation, error) {
+	var p rowTimes
 	a := metrics.Annotation{ID: r.ID, MetricID: r.MetricID.String, Label: r.Label, Detail: r.Detail, CreatedBy: r.CreatedBy, UpdatedBy: r.UpdatedBy,
-		Recalculate: r.Recalc == 1}
-	var err error
-	if a.Start, err = parseDate(r.StartsOn); err != nil {
-		return a, fmt.Errorf("annotation %d: %w", r.ID, err)
-	}
-	if r.EndsOn.Valid {
-		if a.End, err = parseDate(r.EndsOn.String); err != nil {
-			return a, fmt.Errorf("annotation %d: %w", r.ID, err)
-		}
-	}
-	if a.CreatedAt, err = parseTime(r.CreatedAt); err != nil {
-		return a, fmt.Errorf("annotation %d: %w", r.ID, err)
-	}
-	if a.UpdatedAt, err = parseTime(r.UpdatedAt); err != nil {
-		return a, fmt.Errorf("annotation %d: %w", r.ID, err)
-	}
-	return a, nil
+		Recalculate: r.Recalc == 1, Start: p.date(r.StartsOn), End: p.optDate(r.EndsOn),
+		CreatedAt: p.time(r.CreatedAt), UpdatedAt: p.time(r.UpdatedAt)}
+	return a, p.check("annotation", r.ID)
 }
 
 func annotations(rows []annotationRow) ([]metrics.Annotation, error) {

@@ -29,20 +29,11 @@ type commentaryRow struct {
 const commentaryColumns = `c.id, c.metric_id, c.period_kind, c.period_start, c.period_end, c.body, c.written_by, c.written_at`
 
 func (r commentaryRow) commentary() (metrics.Commentary, error) {
-	c := metrics.Commentary{ID: r.ID, MetricID: r.MetricID, Text: r.Body, Author: r.WrittenBy}
-	start, err := parseDate(r.PeriodStart)
-	if err != nil {
-		return c, fmt.Errorf("commentary %d: %w", r.ID, err)
-	}
-	end, err := parseDate(r.PeriodEnd)
-	if err != nil {
-		return c, fmt.Errorf("commentary %d: %w", r.ID, err)
-	}
-	c.Period = metrics.Period{Kind: metrics.PeriodKind(r.PeriodKind), Start: start, End: end}
-	if c.WrittenAt, err = parseTime(r.WrittenAt); err != nil {
-		return c, fmt.Errorf("commentary %d: %w", r.ID, err)
-	}
-	return c, nil
+	var p rowTimes
+	c := metrics.Commentary{ID: r.ID, MetricID: r.MetricID, Text: r.Body, Author: r.WrittenBy,
+		Period:    metrics.Period{Kind: metrics.PeriodKind(r.PeriodKind), Start: p.date(r.PeriodStart), End: p.date(r.PeriodEnd)},
+		WrittenAt: p.time(r.WrittenAt)}
+	return c, p.check("commentary", r.ID)
 }
 
 func commentaries(rows []commentaryRow) ([]metrics.Commentary, error) {

@@ -33,18 +33,13 @@ type editionRow struct {
 const editionColumns = `e.id, e.meeting, e.edition, e.published_at, e.published_by, e.sha256`
 
 func (r editionRow) edition() (metrics.BoardPackEdition, error) {
-	e := metrics.BoardPackEdition{ID: r.ID, Number: r.Edition, PublishedBy: r.PublishedBy, SHA256: r.SHA256}
-	var err error
-	if e.Meeting, err = parseDate(r.Meeting); err != nil {
-		return e, fmt.Errorf("edition %d: %w", r.ID, err)
-	}
-	if e.PublishedAt, err = parseTime(r.PublishedAt); err != nil {
-		return e, fmt.Errorf("edition %d: %w", r.ID, err)
-	}
+	var p rowTimes
+	e := metrics.BoardPackEdition{ID: r.ID, Number: r.Edition, PublishedBy: r.PublishedBy, SHA256: r.SHA256,
+		Meeting: p.date(r.Meeting), PublishedAt: p.time(r.PublishedAt)}
 	if r.Content != "" {
 		e.Content = []byte(r.Content)
 	}
-	return e, nil
+	return e, p.check("edition", r.ID)
 }
 
 func noEditions() error {

@@ -35,23 +35,48 @@ const meetingColumns = `mt.id, mt.date, mt.title, mt.papers_due,
 	CASE WHEN ? THEN mt.updated_by ELSE '' END AS updated_by, mt.updated_at`
 
 func (r meetingRow) meeting() (metrics.Meeting, error) {
-	m := metrics.Meeting{ID: r.ID, Title: r.Title, CreatedBy: r.CreatedBy, UpdatedBy: r.UpdatedBy}
-	var err error
-	if m.Date, err = parseDate(r.Date); err != nil {
-		return m, fmt.Errorf("meeting %d: %w", r.ID, err)
+	var p rowTimes
+	m := metrics.Meeting{ID: r.ID, Title: r.Title, CreatedBy: r.CreatedBy, UpdatedBy: r.UpdatedBy,
+		Date: p.date(r.Date), PapersDue: p.optDate(r.PapersDue),
+		CreatedAt: p.time(r.CreatedAt), UpdatedAt: p.time(r.UpdatedAt)}
+	return m, p.check("meeting", r.ID)
+}
+
+// rowTimes parses the dates and times a row stores as text, keeping the
+// first error, so that converting a row checks once, at its end.
+type rowTimes struct{ err error }
+
+func (p *rowTimes) keep(t time.Time, err error) time.Time {
+	if p.err == nil {
+		p.err = err
 	}
-	if r.PapersDue.Valid {
-		if m.PapersDue, err = parseDate(r.PapersDue.String); err != nil {
-			return m, fmt.Errorf("meeting %d: %w", r.ID, err)
-		}
+	return t
+}
+
+func (p *rowTimes) date(s string) time.Time { return p.keep(parseDate(s)) }
+func (p *rowTimes) time(s string) time.Time { return p.keep(parseTime(s)) }
+
+// optDate and optTime read a column that may be NULL, as the zero time.
+func (p *rowTimes) optDate(s sql.NullString) time.Time {
+	if !s.Valid {
+		return time.Time{}
 	}
-	if m.CreatedAt, err = parseTime(r.CreatedAt); err != nil {
-		return m, fmt.Errorf("meeting %d: %w", r.ID, err)
+	return p.date(s.String)
+}
+
+func (p *rowTimes) optTime(s sql.NullString) time.Time {
+	if !s.Valid {
+		return time.Time{}
 	}
-	if m.UpdatedAt, err = parseTime(r.UpdatedAt); err != nil {
-		return m, fmt.Errorf("meeting %d: %w", r.ID, err)
+	return p.time(s.String)
+}
+
+// check is the first error, if any, said of the row: "meeting 3: …".
+func (p *rowTimes) check(what string, id int64) error {
+	if p.err != nil {
+		return fmt.Errorf("%s %d: %w", what, id, p.err)
 	}
-	return m, nil
+	return nil
 }
 
 func nullDate(t time.Time) sql.NullString {
