@@ -172,20 +172,18 @@ type financeMonthRow struct {
 }
 
 func (r financeMonthRow) month() (metrics.FinanceMonth, error) {
-	at, err := parseTime(r.UploadedAt)
-	if err != nil {
-		return metrics.FinanceMonth{}, fmt.Errorf("finance month of upload %d: %w", r.UploadID, err)
-	}
-	return metrics.FinanceMonth{
+	var p rowTimes
+	m := metrics.FinanceMonth{
 		Period:       metrics.FinancePeriod{FYStart: r.FYStart, Month: r.Month},
 		UploadID:     r.UploadID,
 		File:         r.FileName,
-		UploadedAt:   at,
+		UploadedAt:   p.time(r.UploadedAt),
 		UploadedBy:   r.UploadedBy,
 		PeriodSource: r.PeriodSource,
 		SupersededBy: r.SupersededBy,
 		Revisions:    r.Revisions,
-	}, nil
+	}
+	return m, p.check("finance month of upload", r.UploadID)
 }
 
 // revenueTotalsSQL are the revenue totals of month fm, for the history.
