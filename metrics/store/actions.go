@@ -75,12 +75,7 @@ type ActionFilter struct {
 // meeting that raised them and then as raised, each with its links and
 // its updates.
 func (s *Store) Actions(ctx context.Context, scope metrics.Scope, f ActionFilter) ([]metrics.Action, error) {
-	var out []metrics.Action
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		out, err = s.actions(ctx, tx, scope, f)
-		return err
-	})
+	out, err := readValue(ctx, s, func(tx *sqlx.Tx) ([]metrics.Action, error) { return s.actions(ctx, tx, scope, f) })
 	if err != nil {
 		return nil, wrapRead("actions", err)
 	}
@@ -181,13 +176,7 @@ func (s *Store) actions(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, f
 
 // Action returns one action the viewer may see, or ENOTFOUND.
 func (s *Store) Action(ctx context.Context, scope metrics.Scope, id int64) (metrics.Action, error) {
-	var a metrics.Action
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		a, err = s.action(ctx, tx, scope, id)
-		return err
-	})
-	return a, err
+	return readValue(ctx, s, func(tx *sqlx.Tx) (metrics.Action, error) { return s.action(ctx, tx, scope, id) })
 }
 
 func (s *Store) action(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, id int64) (metrics.Action, error) {

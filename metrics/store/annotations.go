@@ -178,13 +178,7 @@ func (s *Store) DeleteAnnotation(ctx context.Context, id int64, by string) (metr
 // GetAnnotation returns one annotation the viewer may see. A deleted,
 // unknown or hidden one gives ENOTFOUND.
 func (s *Store) GetAnnotation(ctx context.Context, scope metrics.Scope, id int64) (metrics.Annotation, error) {
-	var a metrics.Annotation
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		a, err = s.getAnnotation(ctx, tx, scope, id)
-		return err
-	})
-	return a, err
+	return readValue(ctx, s, func(tx *sqlx.Tx) (metrics.Annotation, error) { return s.getAnnotation(ctx, tx, scope, id) })
 }
 
 func (s *Store) getAnnotation(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, id int64) (metrics.Annotation, error) {

@@ -124,13 +124,7 @@ func (s *Store) LatestEdition(ctx context.Context, scope metrics.Scope, meeting 
 // Edition returns one edition with its content. An unknown id, or a
 // viewer who may not see sensitive data, gives ENOTFOUND.
 func (s *Store) Edition(ctx context.Context, scope metrics.Scope, id int64) (metrics.BoardPackEdition, error) {
-	var e metrics.BoardPackEdition
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		e, err = s.edition(ctx, tx, scope, id)
-		return err
-	})
-	return e, err
+	return readValue(ctx, s, func(tx *sqlx.Tx) (metrics.BoardPackEdition, error) { return s.edition(ctx, tx, scope, id) })
 }
 
 func (s *Store) edition(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, id int64) (metrics.BoardPackEdition, error) {

@@ -256,12 +256,7 @@ func (s *Store) FinanceYears(ctx context.Context, scope metrics.Scope) ([]int, e
 // number of earlier uploads it revised. No such month gives a
 // *metrics.Error ENOTFOUND.
 func (s *Store) FinanceMonths(ctx context.Context, scope metrics.Scope, fyStart int) ([]metrics.FinanceMonth, error) {
-	var out []metrics.FinanceMonth
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		out, err = s.financeMonths(ctx, tx, scope, fyStart)
-		return err
-	})
+	out, err := readValue(ctx, s, func(tx *sqlx.Tx) ([]metrics.FinanceMonth, error) { return s.financeMonths(ctx, tx, scope, fyStart) })
 	if err != nil {
 		return nil, wrapRead("finance months of "+metrics.FinancialYearLabel(fyStart), err)
 	}

@@ -182,13 +182,7 @@ func (s *Store) DeleteMeeting(ctx context.Context, date time.Time) (metrics.Meet
 
 // Meeting returns the meeting on date, or ENOTFOUND.
 func (s *Store) Meeting(ctx context.Context, scope metrics.Scope, date time.Time) (metrics.Meeting, error) {
-	var m metrics.Meeting
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		m, err = s.meetingOn(ctx, tx, scope, date)
-		return err
-	})
-	return m, err
+	return readValue(ctx, s, func(tx *sqlx.Tx) (metrics.Meeting, error) { return s.meetingOn(ctx, tx, scope, date) })
 }
 
 func (s *Store) meetingOn(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, date time.Time) (metrics.Meeting, error) {
@@ -221,4 +215,15 @@ func (s *Store) Meetings(ctx context.Context, scope metrics.Scope) ([]metrics.Me
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// readValue runs read in a read transaction and returns what it read.
+func readValue[T any](ctx context.Context, s *Store, read func(tx *sqlx.Tx) (T, error)) (T, error) {
+	var v T
+	err := s.read(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		v, err = read(tx)
+		return err
+	})
+	return v, err
 }
