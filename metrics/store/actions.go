@@ -311,6 +311,13 @@ type ActionChange struct {
 	FinanceAreas   *[]string
 }
 
+// setIfGiven sets *dst to *given when a change gives it (not nil).
+func setIfGiven[T any](dst, given *T) {
+	if given != nil {
+		*dst = *given
+	}
+}
+
 // UpdateAction applies a change to action id and records it as a dated
 // update whose text is the note and what changed. It returns the action
 // before and after, for the audit log. An unknown id gives ENOTFOUND; a
@@ -329,27 +336,13 @@ func (s *Store) UpdateAction(ctx context.Context, id int64, ch ActionChange) (be
 		return before, after, err
 	}
 	a := before
-	if ch.Text != nil {
-		a.Text = *ch.Text
-	}
-	if ch.Owner != nil {
-		a.Owner = *ch.Owner
-	}
-	if ch.Due != nil {
-		a.Due = *ch.Due
-	}
-	if ch.Status != nil {
-		a.Status = *ch.Status
-	}
-	if ch.Classification != nil {
-		a.Classification = *ch.Classification
-	}
-	if ch.Metrics != nil {
-		a.Metrics = *ch.Metrics
-	}
-	if ch.FinanceAreas != nil {
-		a.FinanceAreas = *ch.FinanceAreas
-	}
+	setIfGiven(&a.Text, ch.Text)
+	setIfGiven(&a.Owner, ch.Owner)
+	setIfGiven(&a.Due, ch.Due)
+	setIfGiven(&a.Status, ch.Status)
+	setIfGiven(&a.Classification, ch.Classification)
+	setIfGiven(&a.Metrics, ch.Metrics)
+	setIfGiven(&a.FinanceAreas, ch.FinanceAreas)
 	if a, err = cleanAction(a); err != nil {
 		return before, after, err
 	}
