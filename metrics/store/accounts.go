@@ -162,10 +162,7 @@ const tokenQuery = `SELECT t.id, t.user_id, u.name AS user_name, t.name, t.creat
 // ListTokens returns every API token (never the token itself), by owner
 // and then oldest first.
 func (s *Store) ListTokens(ctx context.Context) ([]metrics.APIToken, error) {
-	var rows []tokenRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &rows, tokenQuery+` ORDER BY u.name, t.id`)
-	})
+	rows, err := readRows[tokenRow](ctx, s, tokenQuery+` ORDER BY u.name, t.id`)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}

@@ -217,12 +217,9 @@ func (s *Store) Annotations(ctx context.Context, scope metrics.Scope, metricID s
 // visible measures, and those on every measure), by date (then id): what
 // the board pack draws on its charts.
 func (s *Store) AllAnnotations(ctx context.Context, scope metrics.Scope) ([]metrics.Annotation, error) {
-	var rows []annotationRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+annotationColumns+` FROM annotations a
-			WHERE a.deleted_at IS NULL AND `+annotationVisible+`
-			ORDER BY a.starts_on, a.id`), scope.Sensitive, scope.Sensitive, scope.Sensitive)
-	})
+	rows, err := readRows[annotationRow](ctx, s, `SELECT `+annotationColumns+` FROM annotations a
+		WHERE a.deleted_at IS NULL AND `+annotationVisible+`
+		ORDER BY a.starts_on, a.id`, scope.Sensitive, scope.Sensitive, scope.Sensitive)
 	if err != nil {
 		return nil, fmt.Errorf("annotations: %w", err)
 	}

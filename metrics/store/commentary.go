@@ -93,14 +93,11 @@ func (s *Store) CommentaryHistory(ctx context.Context, scope metrics.Scope, metr
 // measure and period, for the board pack, by measure then period. A
 // viewer who may not see sensitive data gets none.
 func (s *Store) CurrentCommentary(ctx context.Context, scope metrics.Scope) ([]metrics.Commentary, error) {
-	var rows []commentaryRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+commentaryColumns+` FROM commentary c
-			JOIN (SELECT metric_id, period_kind, period_key, MAX(id) AS id FROM commentary
-				GROUP BY metric_id, period_kind, period_key) latest ON latest.id = c.id
-			WHERE c.body <> '' AND ?
-			ORDER BY c.metric_id, c.period_start, c.period_kind`), scope.Sensitive)
-	})
+	rows, err := readRows[commentaryRow](ctx, s, `SELECT `+commentaryColumns+` FROM commentary c
+		JOIN (SELECT metric_id, period_kind, period_key, MAX(id) AS id FROM commentary
+			GROUP BY metric_id, period_kind, period_key) latest ON latest.id = c.id
+		WHERE c.body <> '' AND ?
+		ORDER BY c.metric_id, c.period_start, c.period_kind`, scope.Sensitive)
 	if err != nil {
 		return nil, fmt.Errorf("current commentary: %w", err)
 	}

@@ -145,11 +145,8 @@ func (s *Store) edition(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, i
 // first, then the latest edition. A viewer who may not see sensitive data
 // gets none.
 func (s *Store) Editions(ctx context.Context, scope metrics.Scope) ([]metrics.BoardPackEdition, error) {
-	var rows []editionRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+editionColumns+` FROM board_pack_editions e
-			WHERE ? ORDER BY e.meeting DESC, e.edition DESC`), scope.Sensitive)
-	})
+	rows, err := readRows[editionRow](ctx, s, `SELECT `+editionColumns+` FROM board_pack_editions e
+		WHERE ? ORDER BY e.meeting DESC, e.edition DESC`, scope.Sensitive)
 	if err != nil {
 		return nil, fmt.Errorf("editions: %w", err)
 	}

@@ -199,10 +199,7 @@ func (s *Store) meetingOn(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope,
 
 // Meetings lists the calendar by date.
 func (s *Store) Meetings(ctx context.Context, scope metrics.Scope) ([]metrics.Meeting, error) {
-	var rows []meetingRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+meetingColumns+` FROM meetings mt ORDER BY mt.date`), scope.Sensitive, scope.Sensitive)
-	})
+	rows, err := readRows[meetingRow](ctx, s, `SELECT `+meetingColumns+` FROM meetings mt ORDER BY mt.date`, scope.Sensitive, scope.Sensitive)
 	if err != nil {
 		return nil, fmt.Errorf("meetings: %w", err)
 	}
@@ -226,4 +223,14 @@ func readValue[T any](ctx context.Context, s *Store, read func(tx *sqlx.Tx) (T, 
 		return err
 	})
 	return v, err
+}
+
+// readRows runs one query (its placeholders rebound) in a read
+// transaction and returns the rows it read.
+func readRows[R any](ctx context.Context, s *Store, query string, args ...any) ([]R, error) {
+	return readValue(ctx, s, func(tx *sqlx.Tx) ([]R, error) {
+		var rows []R
+		err := tx.SelectContext(ctx, &rows, s.rebind(query), args...)
+		return rows, err
+	})
 }

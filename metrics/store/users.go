@@ -83,10 +83,7 @@ func (s *Store) findUser(ctx context.Context, where string, arg any) (metrics.Us
 
 // ListUsers returns every user, by name.
 func (s *Store) ListUsers(ctx context.Context) ([]metrics.User, error) {
-	var rows []userRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &rows, `SELECT `+userColumns+` FROM users ORDER BY name`)
-	})
+	rows, err := readRows[userRow](ctx, s, `SELECT `+userColumns+` FROM users ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
