@@ -198,15 +198,9 @@ func (s *Store) getAnnotation(ctx context.Context, tx *sqlx.Tx, scope metrics.Sc
 // and those on every measure, by date (then id). A measure that does not
 // exist or that the viewer may not see gives ENOTFOUND, as GetMetric does.
 func (s *Store) Annotations(ctx context.Context, scope metrics.Scope, metricID string) ([]metrics.Annotation, error) {
-	var rows []annotationRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		if _, err := s.getVisibleMetric(ctx, tx, scope, metricID); err != nil {
-			return err
-		}
-		return tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+annotationColumns+` FROM annotations a
-			WHERE (a.metric_id = ? OR a.metric_id IS NULL) AND a.deleted_at IS NULL
-			ORDER BY a.starts_on, a.id`), scope.Sensitive, scope.Sensitive, metricID)
-	})
+	rows, err := readMeasureRows[annotationRow](ctx, s, scope, metricID, `SELECT `+annotationColumns+` FROM annotations a
+		WHERE (a.metric_id = ? OR a.metric_id IS NULL) AND a.deleted_at IS NULL
+		ORDER BY a.starts_on, a.id`, scope.Sensitive, scope.Sensitive, metricID)
 	if err != nil {
 		return nil, wrapRead("annotations of "+metricID, err)
 	}

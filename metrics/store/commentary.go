@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -74,15 +72,9 @@ func (s *Store) WriteCommentary(ctx context.Context, c metrics.Commentary) (metr
 // data gets none; a measure that does not exist or that the viewer may
 // not see gives ENOTFOUND.
 func (s *Store) CommentaryHistory(ctx context.Context, scope metrics.Scope, metricID string) ([]metrics.Commentary, error) {
-	var rows []commentaryRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		if _, err := s.getVisibleMetric(ctx, tx, scope, metricID); err != nil {
-			return err
-		}
-		return tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+commentaryColumns+` FROM commentary c
-			WHERE c.metric_id = ? AND ?
-			ORDER BY c.period_start DESC, c.period_kind, c.id DESC`), metricID, scope.Sensitive)
-	})
+	rows, err := readMeasureRows[commentaryRow](ctx, s, scope, metricID, `SELECT `+commentaryColumns+` FROM commentary c
+		WHERE c.metric_id = ? AND ?
+		ORDER BY c.period_start DESC, c.period_kind, c.id DESC`, metricID, scope.Sensitive)
 	if err != nil {
 		return nil, wrapRead("commentary of "+metricID, err)
 	}

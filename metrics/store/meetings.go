@@ -228,9 +228,23 @@ func readValue[T any](ctx context.Context, s *Store, read func(tx *sqlx.Tx) (T, 
 // readRows runs one query (its placeholders rebound) in a read
 // transaction and returns the rows it read.
 func readRows[R any](ctx context.Context, s *Store, query string, args ...any) ([]R, error) {
+	return readValue(ctx, s, func(tx *sqlx.Tx) ([]R, error) { return selectRows[R](ctx, s, tx, query, args...) })
+}
+
+// readMeasureRows is readRows for the rows of one measure: a measure
+// that does not exist, or that the viewer may not see, gives ENOTFOUND
+// (as GetMetric does) before any row is read.
+func readMeasureRows[R any](ctx context.Context, s *Store, scope metrics.Scope, metricID, query string, args ...any) ([]R, error) {
 	return readValue(ctx, s, func(tx *sqlx.Tx) ([]R, error) {
-		var rows []R
-		err := tx.SelectContext(ctx, &rows, s.rebind(query), args...)
-		return rows, err
+		if _, err := s.getVisibleMetric(ctx, tx, scope, metricID); err != nil {
+			return nil, err
+		}
+		return selectRows[R](ctx, s, tx, query, args...)
 	})
+}
+
+func selectRows[R any](ctx context.Context, s *Store, tx *sqlx.Tx, query string, args ...any) ([]R, error) {
+	var rows []R
+	err := tx.SelectContext(ctx, &rows, s.rebind(query), args...)
+	return rows, err
 }
