@@ -388,12 +388,12 @@ func (s *Store) financeLines(ctx context.Context, tx *sqlx.Tx, scope metrics.Sco
 	// q selects columns of a line table, as l, for the months where
 	// selects, in each month's order.
 	q := func(table, columns string) string {
-		return s.rebind(`SELECT l.finance_month_id, ` + columns + `
+		return `SELECT l.finance_month_id, ` + columns + `
 		FROM ` + table + ` l JOIN finance_months fm ON fm.id = l.finance_month_id
 		WHERE ` + where + ` AND ` + financeVisible + `
-		ORDER BY l.finance_month_id, l.line_no`)
+		ORDER BY l.finance_month_id, l.line_no`
 	}
-	err := selectEach(ctx, tx, "revenue lines", q("revenue_lines", `l.business_area, l.budget_gbp, l.forecast_gbp, l.stated_variance_gbp,
+	err := selectEach(ctx, s, tx, "revenue lines", q("revenue_lines", `l.business_area, l.budget_gbp, l.forecast_gbp, l.stated_variance_gbp,
 			l.budget_to_date_gbp, l.actual_to_date_gbp, l.commentary, l.sheet,
 			l.area_cell, l.budget_cell, l.forecast_cell, l.variance_cell, l.budget_to_date_cell,
 			l.actual_to_date_cell, l.commentary_cell`),
@@ -404,7 +404,7 @@ func (s *Store) financeLines(ctx context.Context, tx *sqlx.Tx, scope metrics.Sco
 	if err != nil {
 		return nil, err
 	}
-	err = selectEach(ctx, tx, "capital lines", q("capital_lines", `l.scheme, l.funding_source, l.approved_budget_gbp, l.additions_gbp,
+	err = selectEach(ctx, s, tx, "capital lines", q("capital_lines", `l.scheme, l.funding_source, l.approved_budget_gbp, l.additions_gbp,
 			l.forecast_gbp, l.commentary, l.sheet, l.scheme_cell, l.funding_cell, l.approved_cell,
 			l.additions_cell, l.forecast_cell, l.commentary_cell`),
 		func(r capitalRow) {
@@ -414,7 +414,7 @@ func (s *Store) financeLines(ctx context.Context, tx *sqlx.Tx, scope metrics.Sco
 	if err != nil {
 		return nil, err
 	}
-	err = selectEach(ctx, tx, "reserve lines", q("reserve_lines", `l.reserve, l.opening_gbp, l.transfers_gbp, l.closing_gbp, l.commentary,
+	err = selectEach(ctx, s, tx, "reserve lines", q("reserve_lines", `l.reserve, l.opening_gbp, l.transfers_gbp, l.closing_gbp, l.commentary,
 			l.sheet, l.reserve_cell, l.opening_cell, l.transfers_cell, l.closing_cell, l.commentary_cell`),
 		func(r reserveRow) {
 			f := get(r.MonthID)
@@ -426,11 +426,11 @@ func (s *Store) financeLines(ctx context.Context, tx *sqlx.Tx, scope metrics.Sco
 	return out, nil
 }
 
-// selectEach runs a query and hands each row it reads to each; what
-// names the rows in its error.
-func selectEach[R any](ctx context.Context, tx *sqlx.Tx, what, query string, each func(R), args ...any) error {
-	var rows []R
-	if err := tx.SelectContext(ctx, &rows, query, args...); err != nil {
+// selectEach runs a query (its placeholders rebound) and hands each row
+// it reads to each; what names the rows in its error.
+func selectEach[R any](ctx context.Context, s *Store, tx *sqlx.Tx, what, query string, each func(R), args ...any) error {
+	rows, err := selectRows[R](ctx, s, tx, query, args...)
+	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	for _, r := range rows {

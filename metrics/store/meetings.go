@@ -243,6 +243,8 @@ func readMeasureRows[R any](ctx context.Context, s *Store, scope metrics.Scope, 
 	})
 }
 
+// selectRows runs one query (its placeholders rebound) in tx and
+// returns the rows it read.
 func selectRows[R any](ctx context.Context, s *Store, tx *sqlx.Tx, query string, args ...any) ([]R, error) {
 	var rows []R
 	err := tx.SelectContext(ctx, &rows, s.rebind(query), args...)
