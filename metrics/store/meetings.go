@@ -42,43 +42,6 @@ func (r meetingRow) meeting() (metrics.Meeting, error) {
 	return m, p.check("meeting", r.ID)
 }
 
-// rowTimes parses the dates and times a row stores as text, keeping the
-// first error, so that converting a row checks once, at its end.
-type rowTimes struct{ err error }
-
-func (p *rowTimes) keep(t time.Time, err error) time.Time {
-	if p.err == nil {
-		p.err = err
-	}
-	return t
-}
-
-func (p *rowTimes) date(s string) time.Time { return p.keep(parseDate(s)) }
-func (p *rowTimes) time(s string) time.Time { return p.keep(parseTime(s)) }
-
-// optDate and optTime read a column that may be NULL, as the zero time.
-func (p *rowTimes) optDate(s sql.NullString) time.Time {
-	if !s.Valid {
-		return time.Time{}
-	}
-	return p.date(s.String)
-}
-
-func (p *rowTimes) optTime(s sql.NullString) time.Time {
-	if !s.Valid {
-		return time.Time{}
-	}
-	return p.time(s.String)
-}
-
-// check is the first error, if any, said of the row: "meeting 3: …".
-func (p *rowTimes) check(what string, id int64) error {
-	if p.err != nil {
-		return fmt.Errorf("%s %d: %w", what, id, p.err)
-	}
-	return nil
-}
-
 func nullDate(t time.Time) sql.NullString {
 	if t.IsZero() {
 		return sql.NullString{}
@@ -212,6 +175,45 @@ func (s *Store) Meetings(ctx context.Context, scope metrics.Scope) ([]metrics.Me
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// What follows serves the reads of every table, not only meetings'.
+
+// rowTimes parses the dates and times a row stores as text, keeping the
+// first error, so that converting a row checks once, at its end.
+type rowTimes struct{ err error }
+
+func (p *rowTimes) keep(t time.Time, err error) time.Time {
+	if p.err == nil {
+		p.err = err
+	}
+	return t
+}
+
+func (p *rowTimes) date(s string) time.Time { return p.keep(parseDate(s)) }
+func (p *rowTimes) time(s string) time.Time { return p.keep(parseTime(s)) }
+
+// optDate and optTime read a column that may be NULL, as the zero time.
+func (p *rowTimes) optDate(s sql.NullString) time.Time {
+	if !s.Valid {
+		return time.Time{}
+	}
+	return p.date(s.String)
+}
+
+func (p *rowTimes) optTime(s sql.NullString) time.Time {
+	if !s.Valid {
+		return time.Time{}
+	}
+	return p.time(s.String)
+}
+
+// check is the first error, if any, said of the row: "meeting 3: …".
+func (p *rowTimes) check(what string, id int64) error {
+	if p.err != nil {
+		return fmt.Errorf("%s %d: %w", what, id, p.err)
+	}
+	return nil
 }
 
 // readValue runs read in a read transaction and returns what it read.
