@@ -222,30 +222,35 @@ var errReported = errors.New("reported")
 // errReported when any was bad.
 func (r *performanceReader) applyAttributes(m *metrics.Metric, sheet string, rowNum int, cols map[role]int, cells []xlsx.Cell, clear bool) error {
 	bad := false
-	if col, ok := cols[roleUnit]; ok {
-		if _, t := cellText(cells, col, true); t != "" || clear {
-			m.Unit = t
+	// given is the column and text of the row's cell for a role, and
+	// whether they set the field: the sheet has the column, and the cell
+	// is not empty or clear is set.
+	given := func(ro role) (int, string, bool) {
+		col, ok := cols[ro]
+		if !ok {
+			return 0, "", false
+		}
+		_, t := cellText(cells, col, true)
+		return col, t, t != "" || clear
+	}
+	check := func(col int, err error) {
+		if err != nil {
+			r.probs.errorf(sheet, xlsx.CellName(col, rowNum), "%s", metrics.ErrorMessage(err))
+			bad = true
 		}
 	}
-	if col, ok := cols[roleDirection]; ok {
-		if _, t := cellText(cells, col, true); t != "" || clear {
-			d, err := metrics.ParseDirection(t)
-			if err != nil {
-				r.probs.errorf(sheet, xlsx.CellName(col, rowNum), "%s", metrics.ErrorMessage(err))
-				bad = true
-			}
-			m.Direction = d
-		}
+	if _, t, ok := given(roleUnit); ok {
+		m.Unit = t
 	}
-	if col, ok := cols[roleClassification]; ok {
-		if _, t := cellText(cells, col, true); t != "" || clear {
-			c, err := metrics.ParseClassification(t)
-			if err != nil {
-				r.probs.errorf(sheet, xlsx.CellName(col, rowNum), "%s", metrics.ErrorMessage(err))
-				bad = true
-			}
-			m.Classification = c
-		}
+	if col, t, ok := given(roleDirection); ok {
+		d, err := metrics.ParseDirection(t)
+		check(col, err)
+		m.Direction = d
+	}
+	if col, t, ok := given(roleClassification); ok {
+		c, err := metrics.ParseClassification(t)
+		check(col, err)
+		m.Classification = c
 	}
 	if col, ok := cols[roleTarget]; ok {
 		c, t := cellText(cells, col, true)

@@ -200,6 +200,27 @@ func stripBrackets(s string) string {
 	return b.String()
 }
 
+// poundUnits are the units that may follow "£", in the order they are
+// tried: a word must not run on into further letters ("£m" but not
+// "£made"), while "000" may ("£000s").
+var poundUnits = []struct {
+	text  string
+	word  bool
+	scale int64
+}{
+	{"000s", false, 1000},
+	{"000", false, 1000},
+	{"k", true, 1000},
+	{"thousands", true, 1000},
+	{"thousand", true, 1000},
+	{"mn", true, 1_000_000},
+	{"millions", true, 1_000_000},
+	{"million", true, 1_000_000},
+	{"m", true, 1_000_000},
+	{"bn", true, 1_000_000_000},
+	{"billion", true, 1_000_000_000},
+}
+
 // moneyUnit finds the unit a text states and returns it in pounds with
 // the text that is left: "£000", "£'000", "£k", "£ thousand" and "'000"
 // are thousands, "£m", "£mn" and "£ million" millions, "£bn" billions and
@@ -221,37 +242,15 @@ func moneyUnit(text string) (int64, string) {
 			j += len("’")
 		}
 		tail := after[j:]
-		word := func(w string) bool {
-			if !strings.HasPrefix(tail, w) {
-				return false
+		for _, u := range poundUnits {
+			if !strings.HasPrefix(tail, u.text) {
+				continue
 			}
-			next := tail[len(w):]
-			return next == "" || !unicode.IsLetter(rune(next[0]))
-		}
-		cut := func(n int) string { return text[:i] + " " + text[i+len("£")+j+n:] }
-		switch {
-		case strings.HasPrefix(tail, "000s"):
-			return 1000, cut(4)
-		case strings.HasPrefix(tail, "000"):
-			return 1000, cut(3)
-		case word("k"):
-			return 1000, cut(1)
-		case word("thousands"):
-			return 1000, cut(9)
-		case word("thousand"):
-			return 1000, cut(8)
-		case word("mn"):
-			return 1_000_000, cut(2)
-		case word("millions"):
-			return 1_000_000, cut(8)
-		case word("million"):
-			return 1_000_000, cut(7)
-		case word("m"):
-			return 1_000_000, cut(1)
-		case word("bn"):
-			return 1_000_000_000, cut(2)
-		case word("billion"):
-			return 1_000_000_000, cut(7)
+			next := tail[len(u.text):]
+			if u.word && next != "" && unicode.IsLetter(rune(next[0])) {
+				continue
+			}
+			return u.scale, text[:i] + " " + text[i+len("£")+j+len(u.text):]
 		}
 		return 1, text[:i] + " " + text[i+len("£"):]
 	}

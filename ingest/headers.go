@@ -65,14 +65,20 @@ func normHeader(s string) string { return mapping.FoldHeading(s) }
 // headerRole names the role of a header cell's text, or roleNone.
 // A unit or note in brackets after the name ("Value (count)",
 // "Target [minutes]") does not change the column's role.
-func headerRole(s string) role {
-	if ro, ok := headerWords[normHeader(s)]; ok {
+func headerRole(s string) role { return wordRole(headerWords, s) }
+
+// wordRole is the role words gives a header cell's text, or the zero
+// role (none); a unit or note in brackets after the name does not change
+// it.
+func wordRole[R any](words map[string]R, s string) R {
+	if ro, ok := words[normHeader(s)]; ok {
 		return ro
 	}
 	if i := strings.IndexAny(s, "(["); i > 0 {
-		return headerWords[normHeader(s[:i])]
+		return words[normHeader(s[:i])]
 	}
-	return roleNone
+	var none R
+	return none
 }
 
 // cleanLabel trims a label from a cell: surrounding white space,

@@ -62,15 +62,7 @@ var incidentHeaderWords = map[string]incidentRole{
 
 // incidentHeaderRole is the role of a header cell's text; a unit in
 // brackets ("Response time (minutes)") does not change it.
-func incidentHeaderRole(s string) incidentRole {
-	if ro, ok := incidentHeaderWords[normHeader(s)]; ok {
-		return ro
-	}
-	if i := strings.IndexAny(s, "(["); i > 0 {
-		return incidentHeaderWords[normHeader(s[:i])]
-	}
-	return incNone
-}
+func incidentHeaderRole(s string) incidentRole { return wordRole(incidentHeaderWords, s) }
 
 // maxIncidentMinutes is the longest response time accepted: a week. A
 // longer one is a mistyped date, not a wait.
@@ -254,30 +246,26 @@ func (r *performanceReader) incidentTimes(sheet string, h incidentHeader, rec *s
 	arrCell, arrRef, hasArr := get(incArrived)
 	minCell, minRef, hasMin := get(incMinutes)
 	ok := true
-	if hasRec {
-		t, err := r.cellTime(recCell)
+	check := func(ref string, err error) {
 		if err != nil {
-			r.probs.errorf(sheet, recRef, "%s", metrics.ErrorMessage(err))
+			r.probs.errorf(sheet, ref, "%s", metrics.ErrorMessage(err))
 			ok = false
 		}
-		rec.Received = t
+	}
+	var err error
+	if hasRec {
+		rec.Received, err = r.cellTime(recCell)
+		check(recRef, err)
 	}
 	if hasArr {
-		t, err := r.cellTime(arrCell)
-		if err != nil {
-			r.probs.errorf(sheet, arrRef, "%s", metrics.ErrorMessage(err))
-			ok = false
-		}
-		rec.Arrived = t
+		rec.Arrived, err = r.cellTime(arrCell)
+		check(arrRef, err)
 	}
 	hasMinutes := false
 	if hasMin {
-		v, err := incidentMinutes(minCell)
-		if err != nil {
-			r.probs.errorf(sheet, minRef, "%s", metrics.ErrorMessage(err))
-			ok = false
-		}
-		rec.Minutes, hasMinutes = v, err == nil
+		rec.Minutes, err = incidentMinutes(minCell)
+		check(minRef, err)
+		hasMinutes = err == nil
 	}
 	if !ok {
 		return false

@@ -168,23 +168,22 @@ func (s *valueSink) loadStored(ctx context.Context, metricID string) error {
 }
 
 func (s *valueSink) periodIndex(p metrics.Period) int32 {
-	key := p.Key()
-	if i, ok := s.periodIdx[key]; ok {
-		return i
-	}
-	i := int32(len(s.periods))
-	s.periods = append(s.periods, p)
-	s.periodIdx[key] = i
-	return i
+	return indexOf(&s.periods, s.periodIdx, p.Key(), p)
 }
 
 func (s *valueSink) sheetIndex(sheet string) int16 {
-	if i, ok := s.sheetIdx[sheet]; ok {
+	return indexOf(&s.sheets, s.sheetIdx, sheet, sheet)
+}
+
+// indexOf is the index under key in idx, appending v to list and
+// indexing it under key the first time key is seen.
+func indexOf[T any, I int16 | int32](list *[]T, idx map[string]I, key string, v T) I {
+	if i, ok := idx[key]; ok {
 		return i
 	}
-	i := int16(len(s.sheets))
-	s.sheets = append(s.sheets, sheet)
-	s.sheetIdx[sheet] = i
+	i := I(len(*list))
+	*list = append(*list, v)
+	idx[key] = i
 	return i
 }
 

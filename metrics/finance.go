@@ -728,17 +728,5 @@ func FormatVariance(varianceGBP int64) string {
 	return FormatMoney(varianceGBP) + " " + SpendWord(varianceGBP)
 }
 
-func groupDigits(n uint64) string {
-	s := strconv.FormatUint(n, 10)
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// groupDigits writes n with a comma between each group of three digits.
+func groupDigits(n uint64) string { return groupString(strconv.FormatUint(n, 10)) }

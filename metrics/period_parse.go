@@ -37,6 +37,15 @@ const periodHint = "write a month as 2021-08 or Aug-21, a quarter as 2021/22 Q3,
 // reason means "this form, but wrong", and parsing stops with it.
 const periodNoMatch = "\x00"
 
+// orHint is a sub-parser's reason for the user, or hint when it gave
+// periodNoMatch (the tokens fit no form it knows).
+func orHint(reason, hint string) string {
+	if reason == periodNoMatch {
+		return hint
+	}
+	return reason
+}
+
 // ParsePeriod reads a period as people write it in spreadsheet headers and
 // cells, case-insensitively, ignoring surrounding spaces (including
 // non-breaking spaces). It accepts:
@@ -82,13 +91,10 @@ func ParsePeriod(s string) (Period, error) {
 		return Period{}, periodError(t, periodHint)
 	}
 	p, reason := parsePeriodTokens(toks)
-	switch reason {
-	case "":
-		return p, nil
-	case periodNoMatch:
-		return Period{}, periodError(t, periodHint)
+	if reason != "" {
+		return Period{}, periodError(t, orHint(reason, periodHint))
 	}
-	return Period{}, periodError(t, reason)
+	return p, nil
 }
 
 // ParseMonthName reads an English month name, case-insensitively: the
@@ -316,13 +322,10 @@ func isPeriodSpace(r rune) bool {
 func parsePeriodTokens(toks []periodToken) (Period, string) {
 	if rest, ok := trimYearEnding(toks); ok {
 		y, m, reason := periodMonthTokens(rest)
-		switch reason {
-		case "":
-			return YearEndingOf(y, m), ""
-		case periodNoMatch:
-			return Period{}, "write a year ending as YE Dec 2019, year ending December 2019 or YE 2019-12"
+		if reason != "" {
+			return Period{}, orHint(reason, "write a year ending as YE Dec 2019, year ending December 2019 or YE 2019-12")
 		}
-		return Period{}, reason
+		return YearEndingOf(y, m), ""
 	}
 	if i := quarterMarker(toks); i >= 0 {
 		return parseQuarterTokens(toks, i)
@@ -415,13 +418,10 @@ func parseQuarterTokens(toks []periodToken, i int) (Period, string) {
 		return Period{}, fmt.Sprintf("Q%d of which year is ambiguous: write the financial year, as in %s Q%d for the year from April %d to March %d", q, fyLabel(y), q, y, y+1)
 	}
 	start, reason := periodFYTokens(fy)
-	switch reason {
-	case "":
-		return QuarterOf(start, q), ""
-	case periodNoMatch:
-		return Period{}, "write a quarter as 2021/22 Q3"
+	if reason != "" {
+		return Period{}, orHint(reason, "write a quarter as 2021/22 Q3")
 	}
-	return Period{}, reason
+	return QuarterOf(start, q), ""
 }
 
 // periodFYTokens reads a financial year, "2021/22", "2021-22",

@@ -57,3 +57,17 @@ func (c *command) parse(args []string, stdout, stderr io.Writer) (helped bool, e
 	}
 	return false, nil
 }
+
+// parseN parses args as parse does and then wants n arguments besides
+// the flags: with any other number it prints the usage to stderr and
+// returns a usage error saying need ("publish needs one DIR").
+func (c *command) parseN(args []string, stdout, stderr io.Writer, n int, need string) (helped bool, err error) {
+	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
+		return helped, err
+	}
+	if c.NArg() != n {
+		c.printUsage(stderr)
+		return false, usageError{need}
+	}
+	return false, nil
+}

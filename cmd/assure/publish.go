@@ -24,12 +24,8 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 			"empty, or a folder Assure published; a symbolic link is refused.")
 	dsn := c.String("db", envOr("ASSURE_DB", defaultDSN), "database: a SQLite file path or a postgres:// URL (env ASSURE_DB)")
 	meeting := c.String("meeting", "", "also publish the open part of this meeting's board pack (2022-02-10)")
-	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
+	if helped, err := c.parseN(args, stdout, stderr, 1, "publish needs one DIR"); helped || err != nil {
 		return err
-	}
-	if c.NArg() != 1 {
-		c.printUsage(stderr)
-		return usageError{"publish needs one DIR"}
 	}
 	var opts dashboard.PublishOptions
 	if *meeting != "" {

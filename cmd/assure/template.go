@@ -12,12 +12,8 @@ func runTemplate(args []string, stdout, stderr io.Writer) error {
 	c := newCommand("template", "template performance|finance FILE",
 		"Writes a blank workbook that the ingest accepts, with an Instructions sheet\nexplaining each column and both layouts.")
 	force := c.Bool("force", false, "overwrite FILE if it exists")
-	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
+	if helped, err := c.parseN(args, stdout, stderr, 2, "template needs a kind and a FILE"); helped || err != nil {
 		return err
-	}
-	if c.NArg() != 2 {
-		c.printUsage(stderr)
-		return usageError{"template needs a kind and a FILE"}
 	}
 	kind, path := c.Arg(0), c.Arg(1)
 	var write func(io.Writer) error

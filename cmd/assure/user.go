@@ -54,12 +54,8 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		"Adds a user. The password is read from standard input: asked twice on a\nterminal, otherwise the first line.")
 	dsn := c.String("db", envOr("ASSURE_DB", defaultDSN), "database: a SQLite file path or a postgres:// URL (env ASSURE_DB)")
 	roleName := c.String("role", "", "board, finance, analyst or admin")
-	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
+	if helped, err := c.parseN(args, stdout, stderr, 1, "user add needs one NAME"); helped || err != nil {
 		return err
-	}
-	if c.NArg() != 1 {
-		c.printUsage(stderr)
-		return usageError{"user add needs one NAME"}
 	}
 	role, err := metrics.ParseRole(*roleName)
 	if err != nil {
@@ -166,12 +162,8 @@ func runUserEnable(ctx context.Context, args []string, stdout, stderr io.Writer)
 // disable the last active administrator, as the admin pages do.
 func setUserDisabled(ctx context.Context, c *command, args []string, disable bool, stdout, stderr io.Writer) error {
 	dsn := c.String("db", envOr("ASSURE_DB", defaultDSN), "database (env ASSURE_DB)")
-	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
+	if helped, err := c.parseN(args, stdout, stderr, 1, c.Name()+" needs one NAME"); helped || err != nil {
 		return err
-	}
-	if c.NArg() != 1 {
-		c.printUsage(stderr)
-		return usageError{c.Name() + " needs one NAME"}
 	}
 	st, err := store.Open(ctx, *dsn)
 	if err != nil {
@@ -208,12 +200,8 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"Prints a new API token for USER, for \"Authorization: Bearer TOKEN\".\nOnly its SHA-256 is stored: keep the token safe, it is shown once.")
 	dsn := c.String("db", envOr("ASSURE_DB", defaultDSN), "database (env ASSURE_DB)")
 	label := c.String("name", "cli", "a label to tell the user's tokens apart")
-	if helped, err := c.parse(args[1:], stdout, stderr); helped || err != nil {
+	if helped, err := c.parseN(args[1:], stdout, stderr, 1, "token add needs one USER"); helped || err != nil {
 		return err
-	}
-	if c.NArg() != 1 {
-		c.printUsage(stderr)
-		return usageError{"token add needs one USER"}
 	}
 	st, err := store.Open(ctx, *dsn)
 	if err != nil {

@@ -47,12 +47,8 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	wf := addWatchFlags(c, "watch-as")
 	c.StringVar(wf.as, "as", *wf.as, "the same as --watch-as")
 	lim := addLimitFlags(c)
-	if helped, err := c.parse(args, stdout, stderr); helped || err != nil {
+	if helped, err := c.parseN(args, stdout, stderr, 1, "watch needs one folder"); helped || err != nil {
 		return err
-	}
-	if c.NArg() != 1 {
-		c.printUsage(stderr)
-		return usageError{"watch needs one folder"}
 	}
 	st, err := store.Open(ctx, *dsn)
 	if err != nil {

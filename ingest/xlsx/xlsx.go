@@ -137,34 +137,23 @@ func DefaultLimits() Limits {
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	if l.MaxSheetXMLBytes <= 0 {
-		l.MaxSheetXMLBytes = d.MaxSheetXMLBytes
-	}
-	if l.MaxSharedStrings <= 0 {
-		l.MaxSharedStrings = d.MaxSharedStrings
-	}
-	if l.MaxSharedStringBytes <= 0 {
-		l.MaxSharedStringBytes = d.MaxSharedStringBytes
-	}
-	if l.MaxRows <= 0 {
-		l.MaxRows = d.MaxRows
-	}
-	if l.MaxCols <= 0 {
-		l.MaxCols = d.MaxCols
-	}
-	if l.MaxCellBytes <= 0 {
-		l.MaxCellBytes = d.MaxCellBytes
-	}
-	if l.MaxPartBytes <= 0 {
-		l.MaxPartBytes = d.MaxPartBytes
-	}
-	if l.MaxMergedRanges <= 0 {
-		l.MaxMergedRanges = d.MaxMergedRanges
-	}
-	if l.MaxMergedCells <= 0 {
-		l.MaxMergedCells = d.MaxMergedCells
-	}
+	orDefault(&l.MaxSheetXMLBytes, d.MaxSheetXMLBytes)
+	orDefault(&l.MaxSharedStrings, d.MaxSharedStrings)
+	orDefault(&l.MaxSharedStringBytes, d.MaxSharedStringBytes)
+	orDefault(&l.MaxRows, d.MaxRows)
+	orDefault(&l.MaxCols, d.MaxCols)
+	orDefault(&l.MaxCellBytes, d.MaxCellBytes)
+	orDefault(&l.MaxPartBytes, d.MaxPartBytes)
+	orDefault(&l.MaxMergedRanges, d.MaxMergedRanges)
+	orDefault(&l.MaxMergedCells, d.MaxMergedCells)
 	return l
+}
+
+// orDefault sets *v to d when it is zero or negative (a limit left unset).
+func orDefault[T int | int64](v *T, d T) {
+	if *v <= 0 {
+		*v = d
+	}
 }
 
 // maxRowBytes bounds the inline text (numbers, inline strings, formula

@@ -150,17 +150,10 @@ type tokenRow struct {
 }
 
 func (r tokenRow) token() (metrics.APIToken, error) {
-	t := metrics.APIToken{ID: r.ID, UserID: r.UserID, UserName: r.UserName, Name: r.Name}
-	var err error
-	if t.CreatedAt, err = parseTime(r.CreatedAt); err != nil {
-		return t, fmt.Errorf("token %d: %w", r.ID, err)
-	}
-	if r.LastUsed.Valid {
-		if t.LastUsed, err = parseTime(r.LastUsed.String); err != nil {
-			return t, fmt.Errorf("token %d: %w", r.ID, err)
-		}
-	}
-	return t, nil
+	var p rowTimes
+	t := metrics.APIToken{ID: r.ID, UserID: r.UserID, UserName: r.UserName, Name: r.Name,
+		CreatedAt: p.time(r.CreatedAt), LastUsed: p.optTime(r.LastUsed)}
+	return t, p.check("token", r.ID)
 }
 
 const tokenQuery = `SELECT t.id, t.user_id, u.name AS user_name, t.name, t.created_at, t.last_used_at
@@ -169,10 +162,7 @@ const tokenQuery = `SELECT t.id, t.user_id, u.name AS user_name, t.name, t.creat
 // ListTokens returns every API token (never the token itself), by owner
 // and then oldest first.
 func (s *Store) ListTokens(ctx context.Context) ([]metrics.APIToken, error) {
-	var rows []tokenRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &rows, tokenQuery+` ORDER BY u.name, t.id`)
-	})
+	rows, err := readRows[tokenRow](ctx, s, tokenQuery+` ORDER BY u.name, t.id`)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}

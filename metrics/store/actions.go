@@ -49,35 +49,14 @@ const actionColumns = `a.id, a.body, a.owner, a.due, a.status, a.classification,
 const actionVisible = `(a.classification = 'open' OR ?)`
 
 func (r actionRow) action() (metrics.Action, error) {
+	var p rowTimes
 	a := metrics.Action{ID: r.ID, Text: r.Body, Owner: r.Owner, Status: metrics.ActionStatus(r.Status),
-		Classification: metrics.Classification(r.Classification), CreatedBy: r.CreatedBy, UpdatedBy: r.UpdatedBy}
-	var err error
-	a.Meeting = metrics.Meeting{ID: r.MeetingID, Title: r.MeetingTitle}
-	if a.Meeting.Date, err = parseDate(r.MeetingDate); err != nil {
-		return a, fmt.Errorf("action %d: %w", r.ID, err)
-	}
-	if r.MeetingPapers.Valid {
-		if a.Meeting.PapersDue, err = parseDate(r.MeetingPapers.String); err != nil {
-			return a, fmt.Errorf("action %d: %w", r.ID, err)
-		}
-	}
-	if r.Due.Valid {
-		if a.Due, err = parseDate(r.Due.String); err != nil {
-			return a, fmt.Errorf("action %d: %w", r.ID, err)
-		}
-	}
-	if a.CreatedAt, err = parseTime(r.CreatedAt); err != nil {
-		return a, fmt.Errorf("action %d: %w", r.ID, err)
-	}
-	if a.UpdatedAt, err = parseTime(r.UpdatedAt); err != nil {
-		return a, fmt.Errorf("action %d: %w", r.ID, err)
-	}
-	if r.ClosedAt.Valid {
-		if a.ClosedAt, err = parseTime(r.ClosedAt.String); err != nil {
-			return a, fmt.Errorf("action %d: %w", r.ID, err)
-		}
-	}
-	return a, nil
+		Classification: metrics.Classification(r.Classification), CreatedBy: r.CreatedBy, UpdatedBy: r.UpdatedBy,
+		Meeting: metrics.Meeting{ID: r.MeetingID, Title: r.MeetingTitle,
+			Date: p.date(r.MeetingDate), PapersDue: p.optDate(r.MeetingPapers)},
+		Due:       p.optDate(r.Due),
+		CreatedAt: p.time(r.CreatedAt), UpdatedAt: p.time(r.UpdatedAt), ClosedAt: p.optTime(r.ClosedAt)}
+	return a, p.check("action", r.ID)
 }
 
 // ActionFilter narrows a list of actions. Zero fields do not filter.
@@ -96,12 +75,7 @@ type ActionFilter struct {
 // meeting that raised them and then as raised, each with its links and
 // its updates.
 func (s *Store) Actions(ctx context.Context, scope metrics.Scope, f ActionFilter) ([]metrics.Action, error) {
-	var out []metrics.Action
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		out, err = s.actions(ctx, tx, scope, f)
-		return err
-	})
+	out, err := readValue(ctx, s, func(tx *sqlx.Tx) ([]metrics.Action, error) { return s.actions(ctx, tx, scope, f) })
 	if err != nil {
 		return nil, wrapRead("actions", err)
 	}
@@ -202,13 +176,7 @@ func (s *Store) actions(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, f
 
 // Action returns one action the viewer may see, or ENOTFOUND.
 func (s *Store) Action(ctx context.Context, scope metrics.Scope, id int64) (metrics.Action, error) {
-	var a metrics.Action
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		a, err = s.action(ctx, tx, scope, id)
-		return err
-	})
-	return a, err
+	return readValue(ctx, s, func(tx *sqlx.Tx) (metrics.Action, error) { return s.action(ctx, tx, scope, id) })
 }
 
 func (s *Store) action(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, id int64) (metrics.Action, error) {
@@ -343,6 +311,13 @@ type ActionChange struct {
 	FinanceAreas   *[]string
 }
 
+// setIfGiven sets *dst to *given when a change gives it (not nil).
+func setIfGiven[T any](dst, given *T) {
+	if given != nil {
+		*dst = *given
+	}
+}
+
 // UpdateAction applies a change to action id and records it as a dated
 // update whose text is the note and what changed. It returns the action
 // before and after, for the audit log. An unknown id gives ENOTFOUND; a
@@ -361,27 +336,13 @@ func (s *Store) UpdateAction(ctx context.Context, id int64, ch ActionChange) (be
 		return before, after, err
 	}
 	a := before
-	if ch.Text != nil {
-		a.Text = *ch.Text
-	}
-	if ch.Owner != nil {
-		a.Owner = *ch.Owner
-	}
-	if ch.Due != nil {
-		a.Due = *ch.Due
-	}
-	if ch.Status != nil {
-		a.Status = *ch.Status
-	}
-	if ch.Classification != nil {
-		a.Classification = *ch.Classification
-	}
-	if ch.Metrics != nil {
-		a.Metrics = *ch.Metrics
-	}
-	if ch.FinanceAreas != nil {
-		a.FinanceAreas = *ch.FinanceAreas
-	}
+	setIfGiven(&a.Text, ch.Text)
+	setIfGiven(&a.Owner, ch.Owner)
+	setIfGiven(&a.Due, ch.Due)
+	setIfGiven(&a.Status, ch.Status)
+	setIfGiven(&a.Classification, ch.Classification)
+	setIfGiven(&a.Metrics, ch.Metrics)
+	setIfGiven(&a.FinanceAreas, ch.FinanceAreas)
 	if a, err = cleanAction(a); err != nil {
 		return before, after, err
 	}

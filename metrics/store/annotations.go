@@ -49,24 +49,11 @@ const annotationVisible = `(a.metric_id IS NULL OR EXISTS (
 	SELECT 1 FROM metrics m WHERE m.id = a.metric_id AND ` + visible + `))`
 
 func (r annotationRow) annotation() (metrics.Annotation, error) {
+	var p rowTimes
 	a := metrics.Annotation{ID: r.ID, MetricID: r.MetricID.String, Label: r.Label, Detail: r.Detail, CreatedBy: r.CreatedBy, UpdatedBy: r.UpdatedBy,
-		Recalculate: r.Recalc == 1}
-	var err error
-	if a.Start, err = parseDate(r.StartsOn); err != nil {
-		return a, fmt.Errorf("annotation %d: %w", r.ID, err)
-	}
-	if r.EndsOn.Valid {
-		if a.End, err = parseDate(r.EndsOn.String); err != nil {
-			return a, fmt.Errorf("annotation %d: %w", r.ID, err)
-		}
-	}
-	if a.CreatedAt, err = parseTime(r.CreatedAt); err != nil {
-		return a, fmt.Errorf("annotation %d: %w", r.ID, err)
-	}
-	if a.UpdatedAt, err = parseTime(r.UpdatedAt); err != nil {
-		return a, fmt.Errorf("annotation %d: %w", r.ID, err)
-	}
-	return a, nil
+		Recalculate: r.Recalc == 1, Start: p.date(r.StartsOn), End: p.optDate(r.EndsOn),
+		CreatedAt: p.time(r.CreatedAt), UpdatedAt: p.time(r.UpdatedAt)}
+	return a, p.check("annotation", r.ID)
 }
 
 func annotations(rows []annotationRow) ([]metrics.Annotation, error) {
@@ -191,13 +178,7 @@ func (s *Store) DeleteAnnotation(ctx context.Context, id int64, by string) (metr
 // GetAnnotation returns one annotation the viewer may see. A deleted,
 // unknown or hidden one gives ENOTFOUND.
 func (s *Store) GetAnnotation(ctx context.Context, scope metrics.Scope, id int64) (metrics.Annotation, error) {
-	var a metrics.Annotation
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		a, err = s.getAnnotation(ctx, tx, scope, id)
-		return err
-	})
-	return a, err
+	return readValue(ctx, s, func(tx *sqlx.Tx) (metrics.Annotation, error) { return s.getAnnotation(ctx, tx, scope, id) })
 }
 
 func (s *Store) getAnnotation(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, id int64) (metrics.Annotation, error) {
@@ -217,15 +198,9 @@ func (s *Store) getAnnotation(ctx context.Context, tx *sqlx.Tx, scope metrics.Sc
 // and those on every measure, by date (then id). A measure that does not
 // exist or that the viewer may not see gives ENOTFOUND, as GetMetric does.
 func (s *Store) Annotations(ctx context.Context, scope metrics.Scope, metricID string) ([]metrics.Annotation, error) {
-	var rows []annotationRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		if _, err := s.getVisibleMetric(ctx, tx, scope, metricID); err != nil {
-			return err
-		}
-		return tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+annotationColumns+` FROM annotations a
-			WHERE (a.metric_id = ? OR a.metric_id IS NULL) AND a.deleted_at IS NULL
-			ORDER BY a.starts_on, a.id`), scope.Sensitive, scope.Sensitive, metricID)
-	})
+	rows, err := readMeasureRows[annotationRow](ctx, s, scope, metricID, `SELECT `+annotationColumns+` FROM annotations a
+		WHERE (a.metric_id = ? OR a.metric_id IS NULL) AND a.deleted_at IS NULL
+		ORDER BY a.starts_on, a.id`, scope.Sensitive, scope.Sensitive, metricID)
 	if err != nil {
 		return nil, wrapRead("annotations of "+metricID, err)
 	}
@@ -236,12 +211,9 @@ func (s *Store) Annotations(ctx context.Context, scope metrics.Scope, metricID s
 // visible measures, and those on every measure), by date (then id): what
 // the board pack draws on its charts.
 func (s *Store) AllAnnotations(ctx context.Context, scope metrics.Scope) ([]metrics.Annotation, error) {
-	var rows []annotationRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+annotationColumns+` FROM annotations a
-			WHERE a.deleted_at IS NULL AND `+annotationVisible+`
-			ORDER BY a.starts_on, a.id`), scope.Sensitive, scope.Sensitive, scope.Sensitive)
-	})
+	rows, err := readRows[annotationRow](ctx, s, `SELECT `+annotationColumns+` FROM annotations a
+		WHERE a.deleted_at IS NULL AND `+annotationVisible+`
+		ORDER BY a.starts_on, a.id`, scope.Sensitive, scope.Sensitive, scope.Sensitive)
 	if err != nil {
 		return nil, fmt.Errorf("annotations: %w", err)
 	}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -29,20 +27,11 @@ type commentaryRow struct {
 const commentaryColumns = `c.id, c.metric_id, c.period_kind, c.period_start, c.period_end, c.body, c.written_by, c.written_at`
 
 func (r commentaryRow) commentary() (metrics.Commentary, error) {
-	c := metrics.Commentary{ID: r.ID, MetricID: r.MetricID, Text: r.Body, Author: r.WrittenBy}
-	start, err := parseDate(r.PeriodStart)
-	if err != nil {
-		return c, fmt.Errorf("commentary %d: %w", r.ID, err)
-	}
-	end, err := parseDate(r.PeriodEnd)
-	if err != nil {
-		return c, fmt.Errorf("commentary %d: %w", r.ID, err)
-	}
-	c.Period = metrics.Period{Kind: metrics.PeriodKind(r.PeriodKind), Start: start, End: end}
-	if c.WrittenAt, err = parseTime(r.WrittenAt); err != nil {
-		return c, fmt.Errorf("commentary %d: %w", r.ID, err)
-	}
-	return c, nil
+	var p rowTimes
+	c := metrics.Commentary{ID: r.ID, MetricID: r.MetricID, Text: r.Body, Author: r.WrittenBy,
+		Period:    metrics.Period{Kind: metrics.PeriodKind(r.PeriodKind), Start: p.date(r.PeriodStart), End: p.date(r.PeriodEnd)},
+		WrittenAt: p.time(r.WrittenAt)}
+	return c, p.check("commentary", r.ID)
 }
 
 func commentaries(rows []commentaryRow) ([]metrics.Commentary, error) {
@@ -83,15 +72,9 @@ func (s *Store) WriteCommentary(ctx context.Context, c metrics.Commentary) (metr
 // data gets none; a measure that does not exist or that the viewer may
 // not see gives ENOTFOUND.
 func (s *Store) CommentaryHistory(ctx context.Context, scope metrics.Scope, metricID string) ([]metrics.Commentary, error) {
-	var rows []commentaryRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		if _, err := s.getVisibleMetric(ctx, tx, scope, metricID); err != nil {
-			return err
-		}
-		return tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+commentaryColumns+` FROM commentary c
-			WHERE c.metric_id = ? AND ?
-			ORDER BY c.period_start DESC, c.period_kind, c.id DESC`), metricID, scope.Sensitive)
-	})
+	rows, err := readMeasureRows[commentaryRow](ctx, s, scope, metricID, `SELECT `+commentaryColumns+` FROM commentary c
+		WHERE c.metric_id = ? AND ?
+		ORDER BY c.period_start DESC, c.period_kind, c.id DESC`, metricID, scope.Sensitive)
 	if err != nil {
 		return nil, wrapRead("commentary of "+metricID, err)
 	}
@@ -102,14 +85,11 @@ func (s *Store) CommentaryHistory(ctx context.Context, scope metrics.Scope, metr
 // measure and period, for the board pack, by measure then period. A
 // viewer who may not see sensitive data gets none.
 func (s *Store) CurrentCommentary(ctx context.Context, scope metrics.Scope) ([]metrics.Commentary, error) {
-	var rows []commentaryRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+commentaryColumns+` FROM commentary c
-			JOIN (SELECT metric_id, period_kind, period_key, MAX(id) AS id FROM commentary
-				GROUP BY metric_id, period_kind, period_key) latest ON latest.id = c.id
-			WHERE c.body <> '' AND ?
-			ORDER BY c.metric_id, c.period_start, c.period_kind`), scope.Sensitive)
-	})
+	rows, err := readRows[commentaryRow](ctx, s, `SELECT `+commentaryColumns+` FROM commentary c
+		JOIN (SELECT metric_id, period_kind, period_key, MAX(id) AS id FROM commentary
+			GROUP BY metric_id, period_kind, period_key) latest ON latest.id = c.id
+		WHERE c.body <> '' AND ?
+		ORDER BY c.metric_id, c.period_start, c.period_kind`, scope.Sensitive)
 	if err != nil {
 		return nil, fmt.Errorf("current commentary: %w", err)
 	}

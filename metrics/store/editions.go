@@ -33,18 +33,13 @@ type editionRow struct {
 const editionColumns = `e.id, e.meeting, e.edition, e.published_at, e.published_by, e.sha256`
 
 func (r editionRow) edition() (metrics.BoardPackEdition, error) {
-	e := metrics.BoardPackEdition{ID: r.ID, Number: r.Edition, PublishedBy: r.PublishedBy, SHA256: r.SHA256}
-	var err error
-	if e.Meeting, err = parseDate(r.Meeting); err != nil {
-		return e, fmt.Errorf("edition %d: %w", r.ID, err)
-	}
-	if e.PublishedAt, err = parseTime(r.PublishedAt); err != nil {
-		return e, fmt.Errorf("edition %d: %w", r.ID, err)
-	}
+	var p rowTimes
+	e := metrics.BoardPackEdition{ID: r.ID, Number: r.Edition, PublishedBy: r.PublishedBy, SHA256: r.SHA256,
+		Meeting: p.date(r.Meeting), PublishedAt: p.time(r.PublishedAt)}
 	if r.Content != "" {
 		e.Content = []byte(r.Content)
 	}
-	return e, nil
+	return e, p.check("edition", r.ID)
 }
 
 func noEditions() error {
@@ -129,13 +124,7 @@ func (s *Store) LatestEdition(ctx context.Context, scope metrics.Scope, meeting 
 // Edition returns one edition with its content. An unknown id, or a
 // viewer who may not see sensitive data, gives ENOTFOUND.
 func (s *Store) Edition(ctx context.Context, scope metrics.Scope, id int64) (metrics.BoardPackEdition, error) {
-	var e metrics.BoardPackEdition
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		e, err = s.edition(ctx, tx, scope, id)
-		return err
-	})
-	return e, err
+	return readValue(ctx, s, func(tx *sqlx.Tx) (metrics.BoardPackEdition, error) { return s.edition(ctx, tx, scope, id) })
 }
 
 func (s *Store) edition(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, id int64) (metrics.BoardPackEdition, error) {
@@ -156,11 +145,8 @@ func (s *Store) edition(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, i
 // first, then the latest edition. A viewer who may not see sensitive data
 // gets none.
 func (s *Store) Editions(ctx context.Context, scope metrics.Scope) ([]metrics.BoardPackEdition, error) {
-	var rows []editionRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+editionColumns+` FROM board_pack_editions e
-			WHERE ? ORDER BY e.meeting DESC, e.edition DESC`), scope.Sensitive)
-	})
+	rows, err := readRows[editionRow](ctx, s, `SELECT `+editionColumns+` FROM board_pack_editions e
+		WHERE ? ORDER BY e.meeting DESC, e.edition DESC`, scope.Sensitive)
 	if err != nil {
 		return nil, fmt.Errorf("editions: %w", err)
 	}

@@ -172,20 +172,18 @@ type financeMonthRow struct {
 }
 
 func (r financeMonthRow) month() (metrics.FinanceMonth, error) {
-	at, err := parseTime(r.UploadedAt)
-	if err != nil {
-		return metrics.FinanceMonth{}, fmt.Errorf("finance month of upload %d: %w", r.UploadID, err)
-	}
-	return metrics.FinanceMonth{
+	var p rowTimes
+	m := metrics.FinanceMonth{
 		Period:       metrics.FinancePeriod{FYStart: r.FYStart, Month: r.Month},
 		UploadID:     r.UploadID,
 		File:         r.FileName,
-		UploadedAt:   at,
+		UploadedAt:   p.time(r.UploadedAt),
 		UploadedBy:   r.UploadedBy,
 		PeriodSource: r.PeriodSource,
 		SupersededBy: r.SupersededBy,
 		Revisions:    r.Revisions,
-	}, nil
+	}
+	return m, p.check("finance month of upload", r.UploadID)
 }
 
 // revenueTotalsSQL are the revenue totals of month fm, for the history.
@@ -258,12 +256,7 @@ func (s *Store) FinanceYears(ctx context.Context, scope metrics.Scope) ([]int, e
 // number of earlier uploads it revised. No such month gives a
 // *metrics.Error ENOTFOUND.
 func (s *Store) FinanceMonths(ctx context.Context, scope metrics.Scope, fyStart int) ([]metrics.FinanceMonth, error) {
-	var out []metrics.FinanceMonth
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		out, err = s.financeMonths(ctx, tx, scope, fyStart)
-		return err
-	})
+	out, err := readValue(ctx, s, func(tx *sqlx.Tx) ([]metrics.FinanceMonth, error) { return s.financeMonths(ctx, tx, scope, fyStart) })
 	if err != nil {
 		return nil, wrapRead("finance months of "+metrics.FinancialYearLabel(fyStart), err)
 	}
@@ -392,54 +385,58 @@ func (s *Store) financeLines(ctx context.Context, tx *sqlx.Tx, scope metrics.Sco
 		return f
 	}
 
-	var rev []revenueRow
-	err := tx.SelectContext(ctx, &rev, s.rebind(`
-		SELECT r.finance_month_id, r.business_area, r.budget_gbp, r.forecast_gbp, r.stated_variance_gbp,
-			r.budget_to_date_gbp, r.actual_to_date_gbp, r.commentary, r.sheet,
-			r.area_cell, r.budget_cell, r.forecast_cell, r.variance_cell, r.budget_to_date_cell,
-			r.actual_to_date_cell, r.commentary_cell
-		FROM revenue_lines r JOIN finance_months fm ON fm.id = r.finance_month_id
-		WHERE `+where+` AND `+financeVisible+`
-		ORDER BY r.finance_month_id, r.line_no`), arg, scope.Sensitive)
+	// q selects columns of a line table, as l, for the months where
+	// selects, in each month's order.
+	q := func(table, columns string) string {
+		return `SELECT l.finance_month_id, ` + columns + `
+		FROM ` + table + ` l JOIN finance_months fm ON fm.id = l.finance_month_id
+		WHERE ` + where + ` AND ` + financeVisible + `
+		ORDER BY l.finance_month_id, l.line_no`
+	}
+	err := selectEach(ctx, s, tx, "revenue lines", q("revenue_lines", `l.business_area, l.budget_gbp, l.forecast_gbp, l.stated_variance_gbp,
+			l.budget_to_date_gbp, l.actual_to_date_gbp, l.commentary, l.sheet,
+			l.area_cell, l.budget_cell, l.forecast_cell, l.variance_cell, l.budget_to_date_cell,
+			l.actual_to_date_cell, l.commentary_cell`),
+		func(r revenueRow) {
+			f := get(r.MonthID)
+			f.Revenue = append(f.Revenue, r.line())
+		}, arg, scope.Sensitive)
 	if err != nil {
-		return nil, fmt.Errorf("revenue lines: %w", err)
+		return nil, err
 	}
-	for _, r := range rev {
-		f := get(r.MonthID)
-		f.Revenue = append(f.Revenue, r.line())
-	}
-
-	var capital []capitalRow
-	err = tx.SelectContext(ctx, &capital, s.rebind(`
-		SELECT c.finance_month_id, c.scheme, c.funding_source, c.approved_budget_gbp, c.additions_gbp,
-			c.forecast_gbp, c.commentary, c.sheet, c.scheme_cell, c.funding_cell, c.approved_cell,
-			c.additions_cell, c.forecast_cell, c.commentary_cell
-		FROM capital_lines c JOIN finance_months fm ON fm.id = c.finance_month_id
-		WHERE `+where+` AND `+financeVisible+`
-		ORDER BY c.finance_month_id, c.line_no`), arg, scope.Sensitive)
+	err = selectEach(ctx, s, tx, "capital lines", q("capital_lines", `l.scheme, l.funding_source, l.approved_budget_gbp, l.additions_gbp,
+			l.forecast_gbp, l.commentary, l.sheet, l.scheme_cell, l.funding_cell, l.approved_cell,
+			l.additions_cell, l.forecast_cell, l.commentary_cell`),
+		func(r capitalRow) {
+			f := get(r.MonthID)
+			f.Capital = append(f.Capital, r.line())
+		}, arg, scope.Sensitive)
 	if err != nil {
-		return nil, fmt.Errorf("capital lines: %w", err)
+		return nil, err
 	}
-	for _, r := range capital {
-		f := get(r.MonthID)
-		f.Capital = append(f.Capital, r.line())
-	}
-
-	var reserves []reserveRow
-	err = tx.SelectContext(ctx, &reserves, s.rebind(`
-		SELECT v.finance_month_id, v.reserve, v.opening_gbp, v.transfers_gbp, v.closing_gbp, v.commentary,
-			v.sheet, v.reserve_cell, v.opening_cell, v.transfers_cell, v.closing_cell, v.commentary_cell
-		FROM reserve_lines v JOIN finance_months fm ON fm.id = v.finance_month_id
-		WHERE `+where+` AND `+financeVisible+`
-		ORDER BY v.finance_month_id, v.line_no`), arg, scope.Sensitive)
+	err = selectEach(ctx, s, tx, "reserve lines", q("reserve_lines", `l.reserve, l.opening_gbp, l.transfers_gbp, l.closing_gbp, l.commentary,
+			l.sheet, l.reserve_cell, l.opening_cell, l.transfers_cell, l.closing_cell, l.commentary_cell`),
+		func(r reserveRow) {
+			f := get(r.MonthID)
+			f.Reserves = append(f.Reserves, r.line())
+		}, arg, scope.Sensitive)
 	if err != nil {
-		return nil, fmt.Errorf("reserve lines: %w", err)
-	}
-	for _, r := range reserves {
-		f := get(r.MonthID)
-		f.Reserves = append(f.Reserves, r.line())
+		return nil, err
 	}
 	return out, nil
+}
+
+// selectEach runs a query (its placeholders rebound) and hands each row
+// it reads to each; what names the rows in its error.
+func selectEach[R any](ctx context.Context, s *Store, tx *sqlx.Tx, what, query string, each func(R), args ...any) error {
+	rows, err := selectRows[R](ctx, s, tx, query, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	for _, r := range rows {
+		each(r)
+	}
+	return nil
 }
 
 // revenueRow is a revenue_lines row as selected by financeLines.

@@ -35,23 +35,11 @@ const meetingColumns = `mt.id, mt.date, mt.title, mt.papers_due,
 	CASE WHEN ? THEN mt.updated_by ELSE '' END AS updated_by, mt.updated_at`
 
 func (r meetingRow) meeting() (metrics.Meeting, error) {
-	m := metrics.Meeting{ID: r.ID, Title: r.Title, CreatedBy: r.CreatedBy, UpdatedBy: r.UpdatedBy}
-	var err error
-	if m.Date, err = parseDate(r.Date); err != nil {
-		return m, fmt.Errorf("meeting %d: %w", r.ID, err)
-	}
-	if r.PapersDue.Valid {
-		if m.PapersDue, err = parseDate(r.PapersDue.String); err != nil {
-			return m, fmt.Errorf("meeting %d: %w", r.ID, err)
-		}
-	}
-	if m.CreatedAt, err = parseTime(r.CreatedAt); err != nil {
-		return m, fmt.Errorf("meeting %d: %w", r.ID, err)
-	}
-	if m.UpdatedAt, err = parseTime(r.UpdatedAt); err != nil {
-		return m, fmt.Errorf("meeting %d: %w", r.ID, err)
-	}
-	return m, nil
+	var p rowTimes
+	m := metrics.Meeting{ID: r.ID, Title: r.Title, CreatedBy: r.CreatedBy, UpdatedBy: r.UpdatedBy,
+		Date: p.date(r.Date), PapersDue: p.optDate(r.PapersDue),
+		CreatedAt: p.time(r.CreatedAt), UpdatedAt: p.time(r.UpdatedAt)}
+	return m, p.check("meeting", r.ID)
 }
 
 func nullDate(t time.Time) sql.NullString {
@@ -157,13 +145,7 @@ func (s *Store) DeleteMeeting(ctx context.Context, date time.Time) (metrics.Meet
 
 // Meeting returns the meeting on date, or ENOTFOUND.
 func (s *Store) Meeting(ctx context.Context, scope metrics.Scope, date time.Time) (metrics.Meeting, error) {
-	var m metrics.Meeting
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		m, err = s.meetingOn(ctx, tx, scope, date)
-		return err
-	})
-	return m, err
+	return readValue(ctx, s, func(tx *sqlx.Tx) (metrics.Meeting, error) { return s.meetingOn(ctx, tx, scope, date) })
 }
 
 func (s *Store) meetingOn(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, date time.Time) (metrics.Meeting, error) {
@@ -180,10 +162,7 @@ func (s *Store) meetingOn(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope,
 
 // Meetings lists the calendar by date.
 func (s *Store) Meetings(ctx context.Context, scope metrics.Scope) ([]metrics.Meeting, error) {
-	var rows []meetingRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &rows, s.rebind(`SELECT `+meetingColumns+` FROM meetings mt ORDER BY mt.date`), scope.Sensitive, scope.Sensitive)
-	})
+	rows, err := readRows[meetingRow](ctx, s, `SELECT `+meetingColumns+` FROM meetings mt ORDER BY mt.date`, scope.Sensitive, scope.Sensitive)
 	if err != nil {
 		return nil, fmt.Errorf("meetings: %w", err)
 	}
@@ -196,4 +175,80 @@ func (s *Store) Meetings(ctx context.Context, scope metrics.Scope) ([]metrics.Me
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// What follows serves the reads of every table, not only meetings'.
+
+// rowTimes parses the dates and times a row stores as text, keeping the
+// first error, so that converting a row checks once, at its end.
+type rowTimes struct{ err error }
+
+func (p *rowTimes) keep(t time.Time, err error) time.Time {
+	if p.err == nil {
+		p.err = err
+	}
+	return t
+}
+
+func (p *rowTimes) date(s string) time.Time { return p.keep(parseDate(s)) }
+func (p *rowTimes) time(s string) time.Time { return p.keep(parseTime(s)) }
+
+// optDate and optTime read a column that may be NULL, as the zero time.
+func (p *rowTimes) optDate(s sql.NullString) time.Time {
+	if !s.Valid {
+		return time.Time{}
+	}
+	return p.date(s.String)
+}
+
+func (p *rowTimes) optTime(s sql.NullString) time.Time {
+	if !s.Valid {
+		return time.Time{}
+	}
+	return p.time(s.String)
+}
+
+// check is the first error, if any, said of the row: "meeting 3: …".
+func (p *rowTimes) check(what string, id int64) error {
+	if p.err != nil {
+		return fmt.Errorf("%s %d: %w", what, id, p.err)
+	}
+	return nil
+}
+
+// readValue runs read in a read transaction and returns what it read.
+func readValue[T any](ctx context.Context, s *Store, read func(tx *sqlx.Tx) (T, error)) (T, error) {
+	var v T
+	err := s.read(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		v, err = read(tx)
+		return err
+	})
+	return v, err
+}
+
+// readRows runs one query (its placeholders rebound) in a read
+// transaction and returns the rows it read.
+func readRows[R any](ctx context.Context, s *Store, query string, args ...any) ([]R, error) {
+	return readValue(ctx, s, func(tx *sqlx.Tx) ([]R, error) { return selectRows[R](ctx, s, tx, query, args...) })
+}
+
+// readMeasureRows is readRows for the rows of one measure: a measure
+// that does not exist, or that the viewer may not see, gives ENOTFOUND
+// (as GetMetric does) before any row is read.
+func readMeasureRows[R any](ctx context.Context, s *Store, scope metrics.Scope, metricID, query string, args ...any) ([]R, error) {
+	return readValue(ctx, s, func(tx *sqlx.Tx) ([]R, error) {
+		if _, err := s.getVisibleMetric(ctx, tx, scope, metricID); err != nil {
+			return nil, err
+		}
+		return selectRows[R](ctx, s, tx, query, args...)
+	})
+}
+
+// selectRows runs one query (its placeholders rebound) in tx and
+// returns the rows it read.
+func selectRows[R any](ctx context.Context, s *Store, tx *sqlx.Tx, query string, args ...any) ([]R, error) {
+	var rows []R
+	err := tx.SelectContext(ctx, &rows, s.rebind(query), args...)
+	return rows, err
 }

@@ -90,13 +90,7 @@ func (s *Store) ListProposals(ctx context.Context, all bool) ([]Proposal, error)
 
 // GetProposal returns one proposal; an unknown id gives ENOTFOUND.
 func (s *Store) GetProposal(ctx context.Context, id int64) (Proposal, error) {
-	var p Proposal
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		p, err = s.getProposal(ctx, tx, id)
-		return err
-	})
-	return p, err
+	return readValue(ctx, s, func(tx *sqlx.Tx) (Proposal, error) { return s.getProposal(ctx, tx, id) })
 }
 
 func (s *Store) getProposal(ctx context.Context, tx *sqlx.Tx, id int64) (Proposal, error) {

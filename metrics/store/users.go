@@ -23,12 +23,10 @@ type userRow struct {
 }
 
 func (r userRow) user() (metrics.User, error) {
-	at, err := parseTime(r.CreatedAt)
-	if err != nil {
-		return metrics.User{}, fmt.Errorf("user %d: %w", r.ID, err)
-	}
-	return metrics.User{ID: r.ID, Name: r.Name, Role: metrics.Role(r.Role), Disabled: r.Disabled != 0, CreatedAt: at,
-		SessionGen: r.SessionGen, MustChangePassword: r.MustChange != 0}, nil
+	var p rowTimes
+	u := metrics.User{ID: r.ID, Name: r.Name, Role: metrics.Role(r.Role), Disabled: r.Disabled != 0, CreatedAt: p.time(r.CreatedAt),
+		SessionGen: r.SessionGen, MustChangePassword: r.MustChange != 0}
+	return u, p.check("user", r.ID)
 }
 
 const userColumns = `id, name, role, password_hash, disabled, created_at, session_gen, must_change_password`
@@ -85,10 +83,7 @@ func (s *Store) findUser(ctx context.Context, where string, arg any) (metrics.Us
 
 // ListUsers returns every user, by name.
 func (s *Store) ListUsers(ctx context.Context) ([]metrics.User, error) {
-	var rows []userRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &rows, `SELECT `+userColumns+` FROM users ORDER BY name`)
-	})
+	rows, err := readRows[userRow](ctx, s, `SELECT `+userColumns+` FROM users ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}

@@ -201,20 +201,11 @@ func writeFinanceFile(path string, s financeFile) error {
 		v := s.variances[i]
 		btd := roundDiv(a.Budget*s.month, 12)
 		atd := btd + roundDiv(v*s.month, 12)
-		w.Set("Revenue", cell(1, row), a.Name)
-		w.Set("Revenue", cell(2, row), a.Budget)
-		w.Set("Revenue", cell(3, row), btd)
-		w.Set("Revenue", cell(4, row), atd)
-		w.Set("Revenue", cell(5, row), a.Budget+v)
-		w.Set("Revenue", cell(6, row), v)
-		w.Set("Revenue", cell(7, row), areaCommentary(a.Name, s.month, v))
+		setRow(w, "Revenue", row, a.Name, a.Budget, btd, atd, a.Budget+v, v, areaCommentary(a.Name, s.month, v))
 		tb, tbtd, tatd, tf, tv = tb+a.Budget, tbtd+btd, tatd+atd, tf+a.Budget+v, tv+v
 	}
 	total := 4 + len(FinanceAreas)
-	w.Set("Revenue", cell(1, total), "Total")
-	for i, v := range []int{tb, tbtd, tatd, tf, tv} {
-		w.Set("Revenue", cell(i+2, total), v)
-	}
+	setRow(w, "Revenue", total, "Total", tb, tbtd, tatd, tf, tv)
 	w.SetStyle("Revenue", "B4", cell(6, total), money)
 
 	// Capital, in whole pounds.
@@ -224,22 +215,11 @@ func writeFinanceFile(path string, s financeFile) error {
 	}
 	var ca, cad, cf int
 	for i, c := range s.capital {
-		row := 3 + i
-		w.Set("Capital", cell(1, row), c.scheme)
-		w.Set("Capital", cell(2, row), c.approved)
-		w.Set("Capital", cell(3, row), c.additions)
-		w.Set("Capital", cell(4, row), c.funding)
-		w.Set("Capital", cell(5, row), c.forecast)
-		if c.commentary != "" {
-			w.Set("Capital", cell(6, row), c.commentary)
-		}
+		setRow(w, "Capital", 3+i, c.scheme, c.approved, c.additions, c.funding, c.forecast, unlessEmpty(c.commentary))
 		ca, cad, cf = ca+c.approved, cad+c.additions, cf+c.forecast
 	}
 	total = 3 + len(s.capital)
-	w.Set("Capital", cell(1, total), "Total capital programme")
-	w.Set("Capital", cell(2, total), ca)
-	w.Set("Capital", cell(3, total), cad)
-	w.Set("Capital", cell(5, total), cf)
+	setRow(w, "Capital", total, "Total capital programme", ca, cad, nil, cf)
 
 	// Reserves, with the unit in each heading.
 	for i, h := range []string{"Reserve", "Opening balance £000", "Transfers to/(from) £000", "Forecast closing balance £000", "Commentary"} {
@@ -247,26 +227,34 @@ func writeFinanceFile(path string, s financeFile) error {
 	}
 	var ro, rt, rc int
 	for i, r := range s.reserves {
-		row := 2 + i
-		w.Set("Reserves", cell(1, row), r.reserve)
-		w.Set("Reserves", cell(2, row), r.opening)
-		w.Set("Reserves", cell(3, row), r.transfers)
-		w.Set("Reserves", cell(4, row), r.closing)
-		if r.commentary != "" {
-			w.Set("Reserves", cell(5, row), r.commentary)
-		}
+		setRow(w, "Reserves", 2+i, r.reserve, r.opening, r.transfers, r.closing, unlessEmpty(r.commentary))
 		ro, rt, rc = ro+r.opening, rt+r.transfers, rc+r.closing
 	}
 	total = 2 + len(s.reserves)
-	w.Set("Reserves", cell(1, total), "Total")
-	w.Set("Reserves", cell(2, total), ro)
-	w.Set("Reserves", cell(3, total), rt)
-	w.Set("Reserves", cell(4, total), rc)
+	setRow(w, "Reserves", total, "Total", ro, rt, rc)
 	w.SetStyle("Reserves", "B2", cell(4, total), money)
 	for _, sheet := range []string{"Revenue", "Capital", "Reserves"} {
 		w.ColumnWidth(sheet, "A", "A", 40)
 	}
 	return w.SaveAs(path)
+}
+
+// setRow writes values into a sheet's row from column A on, one a cell;
+// a nil value leaves its cell blank.
+func setRow(w *spreadsheet.Book, sheet string, row int, values ...any) {
+	for i, v := range values {
+		if v != nil {
+			w.Set(sheet, cell(i+1, row), v)
+		}
+	}
+}
+
+// unlessEmpty is s, or nil (a blank cell for setRow) when s is empty.
+func unlessEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // roundDiv is a/b rounded half away from zero.
