@@ -169,15 +169,15 @@ func isPostgresDSN(dsn string) bool {
 const sqliteBusyTimeoutMS = 30000
 
 // sqliteWriterCacheKiB is the page cache of the writer, as a negative
-// cache_size (KiB). SQLite's default, 2 MB, is far smaller than the index
-// pages one ingest dirties, and every page evicted mid-transaction is
-// written and read back. 64 MB kept a 100,000-row ingest inside the
-// cache, but the ingest's whole process then reached 182 MB of RSS at
-// 500,000 rows and 208 MB at 1,000,000; at 32 MB it reached 118 MB and
-// 145 MB at the same speed (49,800 to 55,000 rows/s against 49,100 to
-// 55,800, two runs each of BenchmarkIngestScale); at 16 MB, 93 to 125 MB
-// but 5 to 10% slower.
-const sqliteWriterCacheKiB = -32768
+// cache_size (KiB). When every value was a row in four indexes, an
+// ingest dirtied far more index pages than SQLite's default 2 MB, and
+// 32 MB kept a 100,000-row ingest inside the cache. Values are blocks
+// now, written once and not searched: at 8 MB the 500,000-row ingests
+// ran as fast as at 32 MB (ingest/floor 0.068 and 0.076 against 0.060
+// and 0.073 for 4 columns, 0.129 and 0.135 against 0.137 and 0.139 for
+// 12, alternate runs) and their peak RSS fell from 132 to 138 MB to 104
+// to 111 MB (4 columns) and from 209 to 213 MB to 159 to 162 MB (12).
+const sqliteWriterCacheKiB = -8192
 
 // sqliteJournalLimit is the size the write-ahead log is cut back to
 // (journal_size_limit) whenever a checkpoint empties it. Without it the
