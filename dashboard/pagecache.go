@@ -150,7 +150,9 @@ func (s *Server) renderShared(c echo.Context, params []string, build func() (sha
 		if err != nil {
 			return nil, false, err
 		}
-		body := buf.Bytes()
+		// Kept at its size: the buffer's spare capacity (up to as much
+		// again, from its doubling) was most of the kept pages' memory.
+		body := bytes.Clone(buf.Bytes())
 		return &cachedPage{key: key, version: version, body: body, parts: bytes.Split(body, s.shared.csrfHole),
 			template: sp.name, title: p.Title, sensitive: p.Sensitive, printCSS: p.PrintCSS}, sp.keep, nil
 	})
@@ -241,7 +243,7 @@ func (s *Server) sharedJSON(c echo.Context, params []string, build func() (v any
 		if err := json.NewEncoder(&buf).Encode(v); err != nil {
 			return nil, false, err
 		}
-		return &cachedPage{key: key, version: version, body: buf.Bytes()}, keep, nil
+		return &cachedPage{key: key, version: version, body: bytes.Clone(buf.Bytes())}, keep, nil
 	})
 	if err != nil {
 		return err

@@ -304,7 +304,8 @@ func newHTTPClient(cfg config) *http.Client {
 }
 
 // startProfiles starts the CPU and blocking profiles asked for; the
-// returned function stops them and writes the files.
+// returned function stops them and writes the files, and the heap
+// profile when asked for.
 func startProfiles(cfg config) (func() error, error) {
 	var cpu *os.File
 	if cfg.CPUProfile != "" {
@@ -328,6 +329,17 @@ func startProfiles(cfg config) (func() error, error) {
 		if cpu != nil {
 			pprof.StopCPUProfile()
 			errs = append(errs, cpu.Close())
+		}
+		if cfg.MemProfile != "" {
+			// What is still live at the end of the load window: the
+			// servers' kept pages, views and series, and the clients'.
+			runtime.GC()
+			f, err := os.Create(cfg.MemProfile)
+			if err == nil {
+				err = pprof.Lookup("heap").WriteTo(f, 0)
+				errs = append(errs, f.Close())
+			}
+			errs = append(errs, err)
 		}
 		if cfg.BlockProfile != "" {
 			f, err := os.Create(cfg.BlockProfile)

@@ -77,7 +77,7 @@ type config struct {
 	JSON    bool
 	// CPUProfile and BlockProfile, when set, are written for the load
 	// window (servers and clients together: they share the process).
-	CPUProfile, BlockProfile string
+	CPUProfile, BlockProfile, MemProfile string
 }
 
 const usageText = `Usage: loadtest [flags]
@@ -169,6 +169,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (cfg config, helped boo
 	fs.BoolVar(&cfg.JSON, "json", false, "print the results as one JSON object instead of a table")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the load window to this file")
 	fs.StringVar(&cfg.BlockProfile, "blockprofile", "", "write a blocking profile of the load window to this file")
+	fs.StringVar(&cfg.MemProfile, "memprofile", "", "write a profile of the memory still in use at the end of the load window to this file")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageText)
 		fs.PrintDefaults()
