@@ -283,7 +283,11 @@ func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.
 	}
 	rep.Counts.Metrics = len(r.cat.order)
 	if !probs.failed() {
-		rep.Preview = &Preview{Catalogue: r.cat.changes(), Measures: r.sink.compare(r.cat, probs)}
+		measures, err := r.sink.compare(r.cat, probs)
+		if err != nil {
+			return rep, fmt.Errorf("%s: %w", name, err)
+		}
+		rep.Preview = &Preview{Catalogue: r.cat.changes(), Measures: measures}
 	}
 	if !probs.failed() && tx != nil {
 		if err := r.applyCatalogue(ctx); err != nil {

@@ -136,7 +136,11 @@ func (in *Ingester) runTable(ctx context.Context, rep Report, name string, size 
 	if err := sink.flush(ctx); err != nil {
 		return rep, fmt.Errorf("%s: %w", name, err)
 	}
-	rep.Preview = &Preview{Catalogue: cat.changes(), Measures: sink.compare(cat, probs)}
+	measures, err := sink.compare(cat, probs)
+	if err != nil {
+		return rep, fmt.Errorf("%s: %w", name, err)
+	}
+	rep.Preview = &Preview{Catalogue: cat.changes(), Measures: measures}
 	if tx != nil {
 		for _, id := range cat.order {
 			if cat.wantsOpen(id) && cat.pending[id] != metrics.Open {

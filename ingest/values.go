@@ -18,7 +18,7 @@ import (
 // transaction, which must see what it has written.
 type storedReader interface {
 	IngestCatalogue(ctx context.Context) (store.IngestCatalogue, error)
-	CurrentValues(ctx context.Context, metricID string) ([]store.StoredValue, error)
+	CurrentValues(ctx context.Context, metricID string) (store.StoredSeries, error)
 }
 
 // valueSink takes the values a file gives, as they are read: it keeps
@@ -43,8 +43,8 @@ type valueSink struct {
 	series    map[seriesKey]*seriesData
 	order     []seriesKey
 	// stored holds the current values of each measure the file names,
-	// by area and period key.
-	stored map[string]map[string]map[string]store.StoredValue
+	// encoded: compare decodes one measure's at a time.
+	stored map[string]store.StoredSeries
 	// metricOrder is the order in which the file first gave values.
 	metricOrder []string
 	values      int
@@ -72,7 +72,7 @@ type point struct {
 func newValueSink(tx *store.IngestTx, src storedReader, file string) *valueSink {
 	return &valueSink{tx: tx, src: src, file: file,
 		periodIdx: map[string]int32{}, sheetIdx: map[string]int16{},
-		series: map[seriesKey]*seriesData{}, stored: map[string]map[string]map[string]store.StoredValue{}}
+		series: map[seriesKey]*seriesData{}, stored: map[string]store.StoredSeries{}}
 }
 
 // add takes one value, read from the cell at col and row of sheet. write
@@ -153,6 +153,17 @@ func (s *valueSink) loadStored(ctx context.Context, metricID string) error {
 	if err != nil {
 		return err
 	}
+	s.stored[metricID] = vals
+	s.metricOrder = append(s.metricOrder, metricID)
+	return nil
+}
+
+// storedByArea decodes a measure's stored values, by area and period key.
+func (s *valueSink) storedByArea(metricID string) (map[string]map[string]store.StoredValue, error) {
+	vals, err := s.stored[metricID].Values()
+	if err != nil {
+		return nil, fmt.Errorf("stored values of %q: %w", metricID, err)
+	}
 	byArea := map[string]map[string]store.StoredValue{}
 	for _, v := range vals {
 		m := byArea[v.Area]
@@ -162,9 +173,7 @@ func (s *valueSink) loadStored(ctx context.Context, metricID string) error {
 		}
 		m[v.PeriodKey] = v
 	}
-	s.stored[metricID] = byArea
-	s.metricOrder = append(s.metricOrder, metricID)
-	return nil
+	return byArea, nil
 }
 
 func (s *valueSink) periodIndex(p metrics.Period) int32 {
@@ -226,46 +235,58 @@ const maxPlausibilityWarnings = 3
 // and warns of values ten times larger or smaller than the one before
 // them in their series (a slip of units: 0.52 for 52%, pounds for
 // thousands).
-func (s *valueSink) compare(cat *catalogue, probs *problems) []MeasureChange {
+func (s *valueSink) compare(cat *catalogue, probs *problems) ([]MeasureChange, error) {
 	byMetric := map[string]*MeasureChange{}
 	areas := map[string]map[string]bool{}
 	periods := map[string]map[int32]bool{}
 	warned := map[string]int{}
+	// One measure's stored values decoded at a time, its series in the
+	// order the file first gave them.
+	keysOf := map[string][]seriesKey{}
 	for _, k := range s.order {
-		mc := byMetric[k.metric]
-		if mc == nil {
-			m, _ := cat.entry(k.metric)
-			f := cat.file[k.metric]
-			mc = &MeasureChange{MetricID: k.metric, Name: m.Name, Unit: m.Unit, New: f != nil && f.created,
-				Classification: string(cat.toWrite(k.metric).Classification)}
-			byMetric[k.metric] = mc
-			areas[k.metric] = map[string]bool{}
-			periods[k.metric] = map[int32]bool{}
+		keysOf[k.metric] = append(keysOf[k.metric], k)
+	}
+	for _, id := range s.metricOrder {
+		storedOf, err := s.storedByArea(id)
+		if err != nil {
+			return nil, err
 		}
-		areas[k.metric][k.area] = true
-		stored := s.stored[k.metric][k.area]
-		pts := s.series[k].pts
-		for _, p := range pts {
-			periods[k.metric][p.period] = true
-			key := s.periods[p.period].Key()
-			old, had := stored[key]
-			switch {
-			case !had:
-				mc.NewValues++
-			case old.Value == p.value:
-				mc.Unchanged++
-			default:
-				mc.Revised++
-				sheet, cell := s.cellOf(p)
-				mc.addRevision(Revision{Area: k.area, Period: s.periods[p.period].Label(), Old: old.Value, New: p.value,
-					Sheet: sheet, Cell: cell, OldFile: old.File, OldCell: old.Sheet + "!" + old.Cell})
+		for _, k := range keysOf[id] {
+			mc := byMetric[k.metric]
+			if mc == nil {
+				m, _ := cat.entry(k.metric)
+				f := cat.file[k.metric]
+				mc = &MeasureChange{MetricID: k.metric, Name: m.Name, Unit: m.Unit, New: f != nil && f.created,
+					Classification: string(cat.toWrite(k.metric).Classification)}
+				byMetric[k.metric] = mc
+				areas[k.metric] = map[string]bool{}
+				periods[k.metric] = map[int32]bool{}
 			}
-		}
-		for _, w := range s.implausible(k, stored, pts) {
-			if warned[k.metric] < maxPlausibilityWarnings {
-				probs.warnf(w.sheet, w.cell, "%s", w.msg)
+			areas[k.metric][k.area] = true
+			stored := storedOf[k.area]
+			pts := s.series[k].pts
+			for _, p := range pts {
+				periods[k.metric][p.period] = true
+				key := s.periods[p.period].Key()
+				old, had := stored[key]
+				switch {
+				case !had:
+					mc.NewValues++
+				case old.Value == p.value:
+					mc.Unchanged++
+				default:
+					mc.Revised++
+					sheet, cell := s.cellOf(p)
+					mc.addRevision(Revision{Area: k.area, Period: s.periods[p.period].Label(), Old: old.Value, New: p.value,
+						Sheet: sheet, Cell: cell, OldFile: old.File, OldCell: old.Sheet + "!" + old.Cell})
+				}
 			}
-			warned[k.metric]++
+			for _, w := range s.implausible(k, stored, pts) {
+				if warned[k.metric] < maxPlausibilityWarnings {
+					probs.warnf(w.sheet, w.cell, "%s", w.msg)
+				}
+				warned[k.metric]++
+			}
 		}
 	}
 	var out []MeasureChange
@@ -292,7 +313,7 @@ func (s *valueSink) compare(cat *catalogue, probs *problems) []MeasureChange {
 		}
 		out = append(out, *mc)
 	}
-	return out
+	return out, nil
 }
 
 type plausibilityWarning struct{ sheet, cell, msg string }
