@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"time"
 
@@ -60,31 +59,13 @@ func (s *Store) HeadlineSeries(ctx context.Context, scope metrics.Scope, headlin
 	}
 	out := map[string][]metrics.Observation{}
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.rebind(`
-			SELECT c.metric_id, c.series FROM current_series c
-			JOIN metrics m ON m.id = c.metric_id
-			WHERE `+visible), scope.Sensitive)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				id   string
-				blob []byte
-			)
-			if err := rows.Scan(&id, &blob); err != nil {
-				return err
-			}
+		return s.eachCurrent(ctx, tx, scope, "series", func(id string, blob []byte) error {
 			obs, err := headlineOf(blob, wanted, before)
-			if err != nil {
-				return fmt.Errorf("series of %q: %w", id, err)
-			}
 			if len(obs) > 0 {
 				out[id] = obs
 			}
-		}
-		return rows.Err()
+			return err
+		})
 	})
 	if err != nil {
 		return nil, wrapRead("headline series", err)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -34,31 +33,13 @@ func (s *Store) ReportedAreas(ctx context.Context, scope metrics.Scope, kind str
 		for _, id := range ids {
 			ofKind[id] = true
 		}
-		rows, err := tx.QueryContext(ctx, s.rebind(`
-			SELECT c.metric_id, c.series FROM current_series c
-			JOIN metrics m ON m.id = c.metric_id
-			WHERE `+visible), scope.Sensitive)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				id   string
-				blob []byte
-			)
-			if err := rows.Scan(&id, &blob); err != nil {
-				return err
-			}
+		return s.eachCurrent(ctx, tx, scope, "series", func(id string, blob []byte) error {
 			areas, err := reportedAreas(blob, ofKind)
-			if err != nil {
-				return fmt.Errorf("series of %q: %w", id, err)
-			}
 			if len(areas) > 0 {
 				out[id] = areas
 			}
-		}
-		return rows.Err()
+			return err
+		})
 	})
 	if err != nil {
 		return nil, wrapRead("reported areas", err)

@@ -396,6 +396,17 @@ func rebindFor(dialect string) func(string) string {
 // measure's current values; "latest", its latest period's) for every
 // measure the scope may see, into out by metric id.
 func (s *Store) readCurrent(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, column string, out map[string][]metrics.Observation) error {
+	return s.eachCurrent(ctx, tx, scope, column, func(id string, blob []byte) error {
+		obs, err := decodeSeries(blob)
+		out[id] = obs
+		return err
+	})
+}
+
+// eachCurrent calls fn with one encoded column of current_series
+// ("series" or "latest") of every measure the scope may see, by metric
+// id; an error of fn's ends the read, naming the measure.
+func (s *Store) eachCurrent(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, column string, fn func(id string, blob []byte) error) error {
 	if column != "series" && column != "latest" {
 		return fmt.Errorf("current_series has no column %q", column)
 	}
@@ -415,11 +426,9 @@ func (s *Store) readCurrent(ctx context.Context, tx *sqlx.Tx, scope metrics.Scop
 		if err := rows.Scan(&id, &blob); err != nil {
 			return err
 		}
-		obs, err := decodeSeries(blob)
-		if err != nil {
+		if err := fn(id, blob); err != nil {
 			return fmt.Errorf("%s of %q: %w", column, id, err)
 		}
-		out[id] = obs
 	}
 	return rows.Err()
 }

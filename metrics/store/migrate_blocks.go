@@ -112,17 +112,17 @@ func convertGroup(ctx context.Context, tx *sql.Tx, rebind func(string) string, u
 // obsRow is a row of observations joined to its upload, as the store
 // before value_blocks kept each value.
 type obsRow struct {
-	MetricID    string  `db:"metric_id"`
-	Area        string  `db:"area"`
-	PeriodKind  string  `db:"period_kind"`
-	PeriodStart string  `db:"period_start"`
-	PeriodEnd   string  `db:"period_end"`
-	Value       float64 `db:"value"`
-	UploadID    int64   `db:"upload_id"`
-	FileName    string  `db:"file_name"`
-	Sheet       string  `db:"sheet"`
-	Cell        string  `db:"cell"`
-	UploadedAt  string  `db:"uploaded_at"`
+	MetricID    string
+	Area        string
+	PeriodKind  string
+	PeriodStart string
+	PeriodEnd   string
+	Value       float64
+	UploadID    int64
+	FileName    string
+	Sheet       string
+	Cell        string
+	UploadedAt  string
 }
 
 func (r obsRow) observation() (metrics.Observation, error) {
