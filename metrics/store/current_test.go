@@ -509,15 +509,21 @@ func TestRollbackOfTheLatestAfterAnEarlierOneRestoresTheNewerValue(t *testing.T)
 }
 
 // TestMigrationOfAnExistingDatabase migrates a copy of a database that an
-// Assure before current_series made (ASSURE_MIGRATION_DB, a SQLite file,
-// such as the load test's, kept with --keep by a build before migration
-// 00014) and checks every measure's current series and latest period
-// against a computation from its stored values. It is skipped without
-// one; TestMigrationFillsCurrentSeries runs everywhere.
+// earlier Assure made, and checks every measure's current series and
+// latest period against a computation from its stored values, and every
+// value against what the old rows marked current. The database is
+// testdata/before-value-blocks.db, made by the build before value_blocks
+// (migration 00017), or ASSURE_MIGRATION_DB: a SQLite file such as the
+// load test's, kept with --keep by any earlier build.
 func TestMigrationOfAnExistingDatabase(t *testing.T) {
 	src := os.Getenv("ASSURE_MIGRATION_DB")
 	if src == "" {
-		t.Skip("ASSURE_MIGRATION_DB is not set")
+		// Made by the build before value_blocks (7e000c6) with its load
+		// test: go run ./cmd/loadtest --db F --keep --metrics 4 --areas 3
+		// --months 24 --finance-years 1 --clients 1 --duration 2s
+		// --ingest-rows 40, then VACUUM. 328 values in 15 uploads, 40 of
+		// them superseded by the last upload.
+		src = filepath.Join("testdata", "before-value-blocks.db")
 	}
 	dst := filepath.Join(t.TempDir(), "assure.db")
 	// The file and, should it not have been checkpointed, its log.
