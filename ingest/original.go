@@ -10,9 +10,8 @@ import (
 
 // original is an uploaded file as the ingest reads it: in memory (an
 // upload through the web or the drop folder arrives whole), or a file on
-// disk read by offset
-// (assure ingest, the drop folder), so that a large workbook is not held
-// in memory while it is read and stored.
+// disk read by offset (assure ingest), so that a large workbook is not
+// held in memory while it is read and stored.
 type original struct {
 	r     io.ReaderAt
 	size  int64
