@@ -96,10 +96,10 @@ type periodClaim struct {
 // ingestFinance checks and stores a finance workbook: it reads the whole
 // file first (it is small), then stores it in one transaction unless a
 // problem was found.
-func (in *Ingester) ingestFinance(ctx context.Context, rep Report, wb *xlsx.Workbook, name string, content []byte, opts Options) (Report, error) {
+func (in *Ingester) ingestFinance(ctx context.Context, rep Report, wb *xlsx.Workbook, name string, src original, opts Options) (Report, error) {
 	probs := &problems{max: in.MaxErrors}
 	r := &financeReader{wb: wb, probs: probs, counts: &rep.Counts, file: name,
-		formulas: newFormulaCalc(content), tables: map[financeTable]string{}}
+		formulas: newFormulaCalc(src), tables: map[financeTable]string{}}
 	err := r.read(ctx)
 	r.formulas.close()
 	if err != nil {
@@ -127,7 +127,7 @@ func (in *Ingester) ingestFinance(ctx context.Context, rep Report, wb *xlsx.Work
 	}
 	var tx *store.IngestTx
 	if !probs.failed() && !opts.DryRun {
-		if tx, err = in.beginUnlessDry(ctx, opts, rep, metrics.KindFinance, content); err != nil {
+		if tx, err = in.beginUnlessDry(ctx, opts, rep, metrics.KindFinance, src); err != nil {
 			return rep, err
 		}
 		defer tx.Rollback()

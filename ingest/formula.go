@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -21,24 +20,24 @@ const maxCalcFileBytes = 20 << 20
 // (some tools write none), opening the workbook with excelize on first
 // need only. Every reader of a workbook (performance, finance) uses it.
 type formulaCalc struct {
-	content []byte
-	opened  bool
-	f       *excelize.File
-	err     error
-	count   int
+	src    original
+	opened bool
+	f      *excelize.File
+	err    error
+	count  int
 }
 
-// newFormulaCalc calculates the formulas of the workbook content.
-func newFormulaCalc(content []byte) *formulaCalc { return &formulaCalc{content: content} }
+// newFormulaCalc calculates the formulas of the workbook src.
+func newFormulaCalc(src original) *formulaCalc { return &formulaCalc{src: src} }
 
 // calculate returns the value of the formula in sheet!ref as raw text.
 func (c *formulaCalc) calculate(sheet, ref string) (string, error) {
 	if !c.opened {
 		c.opened = true
-		if len(c.content) > maxCalcFileBytes {
+		if c.src.size > maxCalcFileBytes {
 			c.err = fmt.Errorf("too large to calculate")
 		} else {
-			c.f, c.err = excelize.OpenReader(bytes.NewReader(c.content), excelize.Options{
+			c.f, c.err = excelize.OpenReader(c.src.reader(), excelize.Options{
 				RawCellValue: true, UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20,
 			})
 		}

@@ -52,7 +52,7 @@ func FuzzReadWorkbook(f *testing.F) {
 	}}))
 	in := New(nil, nil)
 	f.Fuzz(func(t *testing.T, content []byte) {
-		wb, err := in.open("fuzz.xlsx", content)
+		wb, err := in.open("fuzz.xlsx", inMemory(content))
 		if err != nil {
 			var me *metrics.Error
 			if !errors.As(err, &me) {
@@ -60,7 +60,7 @@ func FuzzReadWorkbook(f *testing.F) {
 			}
 			return
 		}
-		r := &performanceReader{wb: wb, probs: &problems{max: 100}, counts: &Counts{}, calc: newFormulaCalc(content)}
+		r := &performanceReader{wb: wb, probs: &problems{max: 100}, counts: &Counts{}, calc: newFormulaCalc(inMemory(content))}
 		for _, sh := range wb.Sheets {
 			rows, err := wb.Rows(sh.Name)
 			if err != nil {

@@ -5,11 +5,8 @@ package ingest
 
 import (
 	"archive/zip"
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"database/sql/driver"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -115,6 +112,12 @@ func (in *Ingester) IngestFile(ctx context.Context, path string, opts Options) (
 		return Report{}, fmt.Errorf("open %s: %w", path, err)
 	}
 	defer f.Close()
+	// A regular file is read by offset where it lies, never held whole:
+	// a 25 MB workbook held for the whole ingest, with the collector's
+	// headroom over it, was a third of the ingest's memory.
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() <= in.Package.MaxFileBytes {
+		return in.ingestOriginal(ctx, name, original{r: f, size: fi.Size()}, opts)
+	}
 	content, err := readFileLimited(f, in.Package.MaxFileBytes)
 	if err != nil {
 		var me *metrics.Error
@@ -179,7 +182,12 @@ func rejectedReport(name, sum string, p ...Problem) Report {
 // A returned error means Assure itself failed (the database, say); a
 // file's own faults are in the Report, with Status "rejected".
 func (in *Ingester) Ingest(ctx context.Context, name string, content []byte, opts Options) (Report, error) {
-	rep, err := in.ingest(ctx, name, content, opts)
+	return in.ingestOriginal(ctx, name, inMemory(content), opts)
+}
+
+// ingestOriginal is Ingest of a file in memory or on disk.
+func (in *Ingester) ingestOriginal(ctx context.Context, name string, src original, opts Options) (Report, error) {
+	rep, err := in.ingest(ctx, name, src, opts)
 	if err == nil {
 		return rep, nil
 	}
@@ -201,15 +209,18 @@ func connectionLost(err error) bool {
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE) || errors.As(err, &ne)
 }
 
-func (in *Ingester) ingest(ctx context.Context, name string, content []byte, opts Options) (Report, error) {
-	sum := sha256.Sum256(content)
-	rep := Report{File: name, SHA256: hex.EncodeToString(sum[:]), DryRun: opts.DryRun, Errors: []Problem{}, Warnings: []Problem{}}
+func (in *Ingester) ingest(ctx context.Context, name string, src original, opts Options) (Report, error) {
+	sum, err := src.sha256()
+	if err != nil {
+		return Report{}, fmt.Errorf("%s: %w", name, err)
+	}
+	rep := Report{File: name, SHA256: sum, DryRun: opts.DryRun, Errors: []Problem{}, Warnings: []Problem{}}
 	if in.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, in.Timeout)
 		defer cancel()
 	}
-	if int64(len(content)) > in.Package.MaxFileBytes {
+	if src.size > in.Package.MaxFileBytes {
 		rep.Status = StatusRejected
 		rep.Errors = append(rep.Errors, Problem{Message: fmt.Sprintf(
 			"the file is larger than the %d MB limit: split it, or raise the limit with --max-file-mb", in.Package.MaxFileBytes>>20)})
@@ -220,9 +231,13 @@ func (in *Ingester) ingest(ctx context.Context, name string, content []byte, opt
 	}
 
 	if opts.Mapping != nil {
+		content, err := src.content()
+		if err != nil {
+			return rep, fmt.Errorf("%s: %w", name, err)
+		}
 		return in.ingestTable(ctx, rep, name, content, opts)
 	}
-	wb, err := in.open(name, content)
+	wb, err := in.open(name, src)
 	if err != nil {
 		var me *metrics.Error
 		if errors.As(err, &me) {
@@ -244,7 +259,7 @@ func (in *Ingester) ingest(ctx context.Context, name string, content []byte, opt
 		}
 	}
 	if kind == metrics.KindFinance {
-		return in.ingestFinance(ctx, rep, wb, name, content, opts)
+		return in.ingestFinance(ctx, rep, wb, name, src, opts)
 	}
 	if kind != metrics.KindPerformance {
 		rep.Status = StatusRejected
@@ -252,15 +267,15 @@ func (in *Ingester) ingest(ctx context.Context, name string, content []byte, opt
 		return rep, nil
 	}
 
-	return in.ingestPerformance(ctx, rep, wb, name, content, opts)
+	return in.ingestPerformance(ctx, rep, wb, name, src, opts)
 }
 
 // ingestPerformance reads a performance workbook. A dry run reads what is
 // stored and writes nothing; a real ingest streams the values into its
 // transaction as they are read, and the report of both says the same:
 // what the file would change, or has changed.
-func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.Workbook, name string, content []byte, opts Options) (Report, error) {
-	tx, err := in.beginUnlessDry(ctx, opts, rep, metrics.KindPerformance, content)
+func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.Workbook, name string, file original, opts Options) (Report, error) {
+	tx, err := in.beginUnlessDry(ctx, opts, rep, metrics.KindPerformance, file)
 	if err != nil {
 		return rep, err
 	}
@@ -274,7 +289,7 @@ func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.
 		return rep, fmt.Errorf("%s: %w", name, err)
 	}
 	probs := &problems{max: in.MaxErrors}
-	r := &performanceReader{wb: wb, tx: tx, probs: probs, counts: &rep.Counts, file: name, calc: newFormulaCalc(content), progress: opts.Progress,
+	r := &performanceReader{wb: wb, tx: tx, probs: probs, counts: &rep.Counts, file: name, calc: newFormulaCalc(file), progress: opts.Progress,
 		cat: newCatalogue(stored), sink: newValueSink(tx, src, name)}
 	err = r.read(ctx)
 	r.calc.close()
@@ -315,13 +330,22 @@ func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.
 // beginUnlessDry opens the transaction of a real ingest of a workbook of
 // kind: its upload, with content as the original file. A dry run writes
 // nothing, and gets none (nil).
-func (in *Ingester) beginUnlessDry(ctx context.Context, opts Options, rep Report, kind string, content []byte) (*store.IngestTx, error) {
+func (in *Ingester) beginUnlessDry(ctx context.Context, opts Options, rep Report, kind string, src original) (*store.IngestTx, error) {
 	if opts.DryRun {
 		return nil, nil
 	}
-	tx, err := in.Store.BeginIngest(ctx, metrics.Upload{
-		FileName: rep.File, SHA256: rep.SHA256, Kind: kind, Size: int64(len(content)), UploadedBy: opts.UploadedBy,
-	}, content)
+	u := metrics.Upload{FileName: rep.File, SHA256: rep.SHA256, Kind: kind, Size: src.size, UploadedBy: opts.UploadedBy}
+	var (
+		tx  *store.IngestTx
+		err error
+	)
+	if src.bytes != nil {
+		tx, err = in.Store.BeginIngest(ctx, u, src.bytes)
+	} else {
+		// Stored in parts as it is read from disk, and checked against
+		// the digest the ingest began with.
+		tx, err = in.Store.BeginIngestFrom(ctx, u, src.reader())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: begin: %w", rep.File, err)
 	}
@@ -330,9 +354,8 @@ func (in *Ingester) beginUnlessDry(ctx context.Context, opts Options, rep Report
 
 // open recognises the file, checks the package against the limits and
 // opens its workbook. Faults of the file come back as *metrics.Error.
-func (in *Ingester) open(name string, content []byte) (*xlsx.Workbook, error) {
-	r := bytes.NewReader(content)
-	size := int64(len(content))
+func (in *Ingester) open(name string, src original) (*xlsx.Workbook, error) {
+	r, size := src.r, src.size
 	// Order matters: the package check counts the zip's directory records
 	// itself before archive/zip, which trusts them, ever reads it.
 	if t, err := SniffFile(r, size, name); err != nil {

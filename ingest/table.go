@@ -188,7 +188,7 @@ func (in *Ingester) readTableFile(ctx context.Context, t *tableReader, name stri
 	case want == "csv":
 		return metrics.Errorf(metrics.EINVALID, "%s is not a CSV file, but the mapping %s reads CSV: choose the mapping for this table, or save the file as CSV", name, t.m.Name)
 	}
-	wb, err := in.open(name, content)
+	wb, err := in.open(name, inMemory(content))
 	if err != nil {
 		return err
 	}
