@@ -82,17 +82,16 @@ func (s *Store) ingestCatalogue(ctx context.Context, tx *sqlx.Tx) (IngestCatalog
 // StoredValue is one current value of a measure, as an ingest compares a
 // file's values with it.
 type StoredValue struct {
-	Area        string    `db:"area"`
-	PeriodKind  string    `db:"period_kind"`
-	PeriodKey   string    `db:"period_key"`
-	PeriodStart string    `db:"period_start"`
-	Value       float64   `db:"value"`
-	Sheet       string    `db:"sheet"`
-	Cell        string    `db:"cell"`
-	UploadID    int64     `db:"upload_id"`
-	File        string    `db:"file_name"`
-	UploadedRaw string    `db:"uploaded_at"`
-	UploadedAt  time.Time `db:"-"`
+	Area        string
+	PeriodKind  string
+	PeriodKey   string
+	PeriodStart string
+	Value       float64
+	Sheet       string
+	Cell        string
+	UploadID    int64
+	File        string
+	UploadedAt  time.Time
 }
 
 // StoredSeries is a measure's current values as an ingest read them,
@@ -153,7 +152,7 @@ func storedValues(obs []metrics.Observation) []StoredValue {
 	for i, o := range obs {
 		out[i] = StoredValue{Area: o.Area, PeriodKind: string(o.Period.Kind), PeriodKey: o.Period.Key(), PeriodStart: formatDate(o.Period.Start),
 			Value: o.Value, Sheet: o.Source.Sheet, Cell: o.Source.Cell, UploadID: o.Source.UploadID, File: o.Source.File,
-			UploadedRaw: formatTime(o.Source.UploadedAt), UploadedAt: o.Source.UploadedAt}
+			UploadedAt: o.Source.UploadedAt}
 	}
 	slices.SortStableFunc(out, func(a, b StoredValue) int {
 		return cmp.Or(cmp.Compare(a.Area, b.Area), cmp.Compare(a.PeriodStart, b.PeriodStart), cmp.Compare(a.PeriodKey, b.PeriodKey))
