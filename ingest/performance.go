@@ -254,6 +254,9 @@ func (r *performanceReader) readDataSheet(ctx context.Context, sh xlsx.Sheet) (b
 		return false, nil
 	}
 	defer rows.Close()
+	// The sheet is scanned in a goroutine of its own while this one
+	// reads the rows: on a large sheet the two take about as long.
+	rows.ReadAhead()
 	var buffered []bufferedRow
 	for len(buffered) < headerRowLimit && rows.Next() {
 		buffered = append(buffered, bufferedRow{num: rows.RowNum(), cells: copyCells(rows.Cells())})

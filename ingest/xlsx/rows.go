@@ -38,6 +38,8 @@ type Rows struct {
 	scratch []byte
 	rowMax  int // maxRowBytes; lowered by tests
 	merge   mergeState
+	// ahead is set once ReadAhead has moved the reading to a goroutine.
+	ahead *rowsAhead
 }
 
 // span locates a cell's value in the row's text; start < 0 means the value
@@ -94,6 +96,9 @@ func (r *Rows) Next() bool {
 	if r.done {
 		return false
 	}
+	if r.ahead != nil {
+		return r.nextAhead()
+	}
 	r.cells = r.cells[:0]
 	if r.state == stBefore && !r.toSheetData() {
 		return r.stop()
@@ -141,6 +146,9 @@ func (r *Rows) Err() error { return r.err }
 func (r *Rows) Close() error {
 	r.done = true
 	r.cells = r.cells[:0]
+	if r.ahead != nil {
+		r.ahead.close()
+	}
 	if r.rc == nil {
 		return nil
 	}

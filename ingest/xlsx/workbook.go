@@ -202,6 +202,9 @@ func (w *Workbook) openPart(name string, limit int64, s *scanner) (io.ReadCloser
 	if err != nil {
 		return nil, damagedPart(f.Name, f.UncompressedSize64, err)
 	}
+	if f.UncompressedSize64 >= readAheadMinBytes {
+		rc = newReadAhead(rc)
+	}
 	s.reset(rc, f.Name, limit)
 	s.declared = f.UncompressedSize64
 	return rc, nil
