@@ -297,16 +297,45 @@ func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.
 		return rep, fmt.Errorf("%s: %w", name, err)
 	}
 	rep.Counts.Metrics = len(r.cat.order)
-	if !probs.failed() {
-		measures, err := r.sink.compare(r.cat, probs)
-		if err != nil {
-			return rep, fmt.Errorf("%s: %w", name, err)
-		}
+	// The preview's comparison with the stored figures only reads what
+	// the reading kept, and only warns: it runs beside the writing below
+	// (the catalogue and Finish, which only read the catalogue), on the
+	// other core, with warnings of its own added after it.
+	compared := make(chan error, 1)
+	var measures []MeasureChange
+	warned := &problems{max: probs.max}
+	comparing := !probs.failed()
+	if !comparing {
+		compared <- nil
+	} else {
+		go func() {
+			var err error
+			measures, err = r.sink.compare(r.cat, warned)
+			compared <- err
+		}()
+	}
+	wrote, err := in.writePerformance(ctx, r, tx, probs)
+	if cerr := <-compared; cerr != nil {
+		return rep, fmt.Errorf("%s: %w", name, cerr)
+	}
+	if err != nil {
+		return rep, fmt.Errorf("%s: %w", name, err)
+	}
+	probs.addWarnings(warned)
+	if comparing {
 		rep.Preview = &Preview{Catalogue: r.cat.changes(), Measures: measures}
 	}
+	rep.Counts.Superseded = wrote.Superseded
+	return in.end(rep, probs, tx, "kind", metrics.KindPerformance, "observations", rep.Counts.Observations)
+}
+
+// writePerformance writes what a performance workbook defines and
+// finishes its values, unless the file is rejected or this is a dry run.
+// Duplicate values are reported as errors in probs.
+func (in *Ingester) writePerformance(ctx context.Context, r *performanceReader, tx *store.IngestTx, probs *problems) (store.IngestCounts, error) {
 	if !probs.failed() && tx != nil {
 		if err := r.applyCatalogue(ctx); err != nil {
-			return rep, fmt.Errorf("%s: %w", name, err)
+			return store.IngestCounts{}, err
 		}
 	}
 	if !probs.failed() && tx != nil {
@@ -319,12 +348,12 @@ func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.
 			}
 			probs.dropped += dup.Total - len(dup.Duplicates)
 		case err != nil:
-			return rep, fmt.Errorf("%s: finish: %w", name, err)
+			return store.IngestCounts{}, fmt.Errorf("finish: %w", err)
 		default:
-			rep.Counts.Superseded = counts.Superseded
+			return counts, nil
 		}
 	}
-	return in.end(rep, probs, tx, "kind", metrics.KindPerformance, "observations", rep.Counts.Observations)
+	return store.IngestCounts{}, nil
 }
 
 // beginUnlessDry opens the transaction of a real ingest of a workbook of

@@ -122,6 +122,14 @@ func (p *problems) warnf(sheet, cell, format string, args ...any) {
 	p.warnings = append(p.warnings, Problem{Sheet: sheet, Cell: cell, Message: fmt.Sprintf(format, args...)})
 }
 
+// addWarnings adds the warnings of q after p's own, within p's cap.
+func (p *problems) addWarnings(q *problems) {
+	for _, w := range q.warnings {
+		p.warnf(w.Sheet, w.Cell, "%s", w.Message)
+	}
+	p.wdropped += q.wdropped
+}
+
 func (p *problems) failed() bool { return len(p.errors) > 0 || p.dropped > 0 }
 
 // full reports whether the error list is at its cap: reading further
