@@ -14,7 +14,9 @@ import (
 // own a few chunks ahead of the scanner (readAhead), and a caller may ask
 // Rows to scan ahead of it too (Rows.ReadAhead), so that the three steps
 // overlap. Both hold a fixed number of buffers, so memory stays bounded
-// however long the sheet.
+// however long the sheet. A panic in either goroutine is raised again in
+// the reader's, where it would have happened without them, so a server
+// that recovers from a panic in a request still does.
 
 // readAheadMinBytes is the declared size from which a part is inflated
 // ahead: below it the part is read before a goroutine would pay.
@@ -45,8 +47,9 @@ type readAhead struct {
 }
 
 type aheadChunk struct {
-	b   []byte
-	err error
+	b     []byte
+	err   error
+	panic any // a panic in the goroutine, raised again by Read
 }
 
 func newReadAhead(src io.ReadCloser) *readAhead {
@@ -67,6 +70,14 @@ func newReadAhead(src io.ReadCloser) *readAhead {
 // fill inflates into free chunks until src ends or fails, or Close.
 func (r *readAhead) fill() {
 	defer close(r.done)
+	defer func() {
+		if p := recover(); p != nil {
+			select {
+			case r.full <- aheadChunk{err: io.ErrUnexpectedEOF, panic: p}:
+			case <-r.quit:
+			}
+		}
+	}()
 	for {
 		var buf []byte
 		select {
@@ -102,6 +113,10 @@ func (r *readAhead) Read(p []byte) (int, error) {
 			r.curBuf = nil
 		}
 		c := <-r.full
+		if c.panic != nil {
+			r.err = c.err
+			panic(c.panic)
+		}
 		r.cur, r.curBuf, r.err = c.b, c.b, c.err
 	}
 	n := copy(p, r.cur)
@@ -145,10 +160,11 @@ type rowsAhead struct {
 
 	cur *rowBatch
 	i   int
-	// rowNum and err are the scanner's when it stopped; written before
-	// batches is closed, read after.
+	// rowNum and err are the scanner's when it stopped, and panic what
+	// it panicked with; written before batches is closed, read after.
 	rowNum int
 	err    error
+	panic  any
 }
 
 // ReadAhead makes r scan the rest of the sheet in a goroutine of its own,
@@ -183,6 +199,12 @@ func (r *Rows) ReadAhead() {
 func (a *rowsAhead) scan(inner *Rows) {
 	defer close(a.done)
 	defer close(a.batches)
+	defer func() {
+		if p := recover(); p != nil {
+			a.panic = p
+			inner.Close()
+		}
+	}()
 	for {
 		var b *rowBatch
 		select {
@@ -236,6 +258,12 @@ func (r *Rows) nextAhead() bool {
 		}
 		b, ok := <-a.batches
 		if !ok {
+			if a.panic != nil {
+				r.done = true
+				p := a.panic
+				a.panic = nil
+				panic(p)
+			}
 			r.rowNum, r.err = a.rowNum, a.err
 			r.cells = nil
 			r.done = true

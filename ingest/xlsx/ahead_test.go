@@ -234,3 +234,60 @@ func TestRowsReadAheadClose(t *testing.T) {
 	}
 	waitForGoroutines(t, before)
 }
+
+// panicky gives data, then panics, as a bug in a decompressor might.
+type panicky struct{ r io.Reader }
+
+func (p *panicky) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if err == io.EOF {
+		panic("decompressor bug")
+	}
+	return n, err
+}
+
+func (p *panicky) Close() error { return nil }
+
+// mustPanic runs fn and returns what it panicked with, failing if it
+// did not.
+func mustPanic(t *testing.T, fn func()) (p any) {
+	t.Helper()
+	defer func() { p = recover() }()
+	fn()
+	t.Fatal("did not panic")
+	return nil
+}
+
+// TestAheadPanicsWhereTheReaderIs checks that a panic in a goroutine
+// reading ahead is raised again in the goroutine that reads, where a
+// server's recovery from a panicking request can catch it, instead of
+// ending the process.
+func TestAheadPanicsWhereTheReaderIs(t *testing.T) {
+	ra := newReadAhead(&panicky{r: bytes.NewReader(make([]byte, 3*readAheadChunk))})
+	got := mustPanic(t, func() { _, _ = io.ReadAll(ra) })
+	if got != "decompressor bug" {
+		t.Errorf("readAhead panicked with %v", got)
+	}
+	ra.Close()
+
+	wb, err := Open(zipParts(t, testParts(sheetHead+sheetTail)), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := longSheet(2000, true)
+	rows := wb.rowsFrom("Sheet1", &panicky{r: strings.NewReader(sheet)})
+	rows.ReadAhead()
+	n := 0
+	got = mustPanic(t, func() {
+		for rows.Next() {
+			n++
+		}
+	})
+	if got != "decompressor bug" || n == 0 {
+		t.Errorf("Rows panicked with %v after %d rows", got, n)
+	}
+	if rows.Next() {
+		t.Error("Next after the panic returned true")
+	}
+	rows.Close()
+}
