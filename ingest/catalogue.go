@@ -200,7 +200,7 @@ func (r *performanceReader) ensureNew(ctx context.Context, id, sheet, ref string
 	if r.tx == nil || !f.created || r.probs.failed() || f.ensured {
 		return nil
 	}
-	if err := r.tx.EnsureMetric(ctx, r.cat.toWrite(id)); err != nil {
+	if err := r.sink.useTx(func() error { return r.tx.EnsureMetric(ctx, r.cat.toWrite(id)) }); err != nil {
 		if metrics.ErrorCode(err) == metrics.EINVALID {
 			r.probs.errorf(sheet, ref, "%s", metrics.ErrorMessage(err))
 			return nil

@@ -413,7 +413,7 @@ func (r *performanceReader) flushIncidents(ctx context.Context) error {
 		r.inc.batch = r.inc.batch[:0]
 		return nil
 	}
-	if err := r.tx.AddIncidents(ctx, r.inc.batch); err != nil {
+	if err := r.sink.useTx(func() error { return r.tx.AddIncidents(ctx, r.inc.batch) }); err != nil {
 		return fmt.Errorf("store incidents: %w", err)
 	}
 	r.inc.batch = r.inc.batch[:0]

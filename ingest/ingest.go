@@ -291,6 +291,9 @@ func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.
 	probs := &problems{max: in.MaxErrors}
 	r := &performanceReader{wb: wb, tx: tx, probs: probs, counts: &rep.Counts, file: name, calc: newFormulaCalc(file), progress: opts.Progress,
 		cat: newCatalogue(stored), sink: newValueSink(tx, src, name)}
+	// However the reading ends, its writer stops before the transaction
+	// is rolled back (deferred above, so run after this).
+	defer r.sink.drop()
 	err = r.read(ctx)
 	r.calc.close()
 	if err != nil {

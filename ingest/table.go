@@ -127,6 +127,7 @@ func (in *Ingester) runTable(ctx context.Context, rep Report, name string, size 
 		return in.end(rep, probs, nil, "kind", metrics.KindTable, "mapping", m.Name)
 	}
 	sink := newValueSink(tx, src, name)
+	defer sink.drop() // stops its writer before the transaction is rolled back
 	for _, o := range obs {
 		col, row, _ := xlsx.ParseCellRef(firstCell(o.Source.Cell))
 		if err := sink.addObservation(ctx, o, col, row); err != nil {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/assure-pcc/assure/ingest/xlsx"
 	"github.com/assure-pcc/assure/metrics"
@@ -35,6 +36,10 @@ type valueSink struct {
 	file string
 
 	batch []metrics.Observation
+	// writer writes full batches beside the reading, and txMu keeps the
+	// transaction to one goroutine at a time (see values_writer.go).
+	writer *batchWriter
+	txMu   sync.Mutex
 
 	periods   []metrics.Period
 	periodIdx map[string]int32
@@ -122,34 +127,48 @@ func (s *valueSink) record(ctx context.Context, metricID, area string, p metrics
 
 func (s *valueSink) queue(ctx context.Context, o metrics.Observation) error {
 	s.batch = append(s.batch, o)
-	if len(s.batch) >= batchSize {
-		return s.flush(ctx)
+	if len(s.batch) < batchSize {
+		return nil
 	}
-	return nil
+	if s.tx == nil {
+		s.batch = s.batch[:0]
+		return nil
+	}
+	return s.send(ctx)
 }
 
 // cloneIfLong keeps a label apart from the row it was read from, so the
 // row's text can be freed.
 func cloneIfLong(s string) string { return string([]byte(s)) }
 
-// flush sends the queued values to the transaction.
+// flush writes the queued values to the transaction and waits until
+// every value given is written: the transaction is then the caller's
+// alone.
 func (s *valueSink) flush(ctx context.Context) error {
-	if len(s.batch) == 0 || s.tx == nil {
+	err := s.stopWriter()
+	if err != nil || len(s.batch) == 0 || s.tx == nil {
 		s.batch = s.batch[:0]
-		return nil
+		return err
 	}
-	if err := s.tx.AddObservations(ctx, s.batch); err != nil {
-		return fmt.Errorf("store observations: %w", err)
-	}
+	err = s.addBatch(ctx, s.batch)
 	s.batch = s.batch[:0]
-	return nil
+	return err
 }
 
-// drop forgets the queued values of a file found to be rejected.
-func (s *valueSink) drop() { s.batch = s.batch[:0] }
+// drop forgets the queued values of a file found to be rejected, once
+// the writer has stopped: the transaction, which holds the values
+// already written, is rolled back.
+func (s *valueSink) drop() {
+	_ = s.stopWriter()
+	s.batch = s.batch[:0]
+}
 
 func (s *valueSink) loadStored(ctx context.Context, metricID string) error {
-	vals, err := s.src.CurrentValues(ctx, metricID)
+	var vals store.StoredSeries
+	err := s.useTx(func() (err error) {
+		vals, err = s.src.CurrentValues(ctx, metricID)
+		return err
+	})
 	if err != nil {
 		return err
 	}
