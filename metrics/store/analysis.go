@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"math"
 	"time"
 
@@ -58,14 +60,40 @@ func (s *Store) HeadlineSeries(ctx context.Context, scope metrics.Scope, headlin
 		wanted[a] = true
 	}
 	out := map[string][]metrics.Observation{}
+	kept := isForceWide(headline)
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return s.eachCurrent(ctx, tx, scope, "series", func(id string, blob []byte) error {
-			obs, err := headlineOf(blob, wanted, before)
+		// The kept headline is the answer for a measure all of whose
+		// periods ended before the day asked; another is picked out of
+		// its whole series.
+		var whole []string
+		err := s.eachHeadline(ctx, tx, scope, func(id string, blob []byte, lastEnd sql.NullInt64) error {
+			if !kept || blob == nil || !lastEnd.Valid || lastEnd.Int64 >= before {
+				whole = append(whole, id)
+				return nil
+			}
+			obs, err := decodeSeries(blob)
 			if len(obs) > 0 {
 				out[id] = obs
 			}
 			return err
 		})
+		if err != nil {
+			return err
+		}
+		for _, id := range whole {
+			var blob []byte
+			if err := tx.QueryRowContext(ctx, s.rebind(`SELECT series FROM current_series WHERE metric_id = ?`), id).Scan(&blob); err != nil {
+				return fmt.Errorf("series of %q: %w", id, err)
+			}
+			obs, err := headlineOf(blob, wanted, before)
+			if err != nil {
+				return fmt.Errorf("series of %q: %w", id, err)
+			}
+			if len(obs) > 0 {
+				out[id] = obs
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, wrapRead("headline series", err)

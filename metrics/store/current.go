@@ -168,8 +168,9 @@ func latestOf(series []metrics.Observation) []metrics.Observation {
 }
 
 // rebuildCurrent writes the current_series rows of the given metrics from
-// their blocks, in the transaction that changed them: a
-// metric with no current value loses its row.
+// their blocks: a metric with no current value loses its row. It is
+// migration 00018's, and writes the rows as that version has them,
+// without the headline that migration 00020 adds.
 func rebuildCurrent(ctx context.Context, tx execQueryer, rebind func(string) string, metricIDs []string) error {
 	ids := slices.Clone(metricIDs)
 	slices.Sort(ids)
@@ -179,7 +180,7 @@ func rebuildCurrent(ctx context.Context, tx execQueryer, rebind func(string) str
 		if err != nil {
 			return fmt.Errorf("current series of %q: %w", id, err)
 		}
-		if err := writeCurrent(ctx, tx, rebind, id, obs); err != nil {
+		if err := writeCurrentRow(ctx, tx, rebind, id, obs, false); err != nil {
 			return err
 		}
 	}
@@ -187,8 +188,14 @@ func rebuildCurrent(ctx context.Context, tx execQueryer, rebind func(string) str
 }
 
 // writeCurrent stores obs, in Series order, as the metric's current
-// series.
+// series, with its latest period and its headline.
 func writeCurrent(ctx context.Context, tx execQueryer, rebind func(string) string, id string, obs []metrics.Observation) error {
+	return writeCurrentRow(ctx, tx, rebind, id, obs, true)
+}
+
+// writeCurrentRow is writeCurrent, with the headline (migration 00019)
+// or, for a migration before it, without.
+func writeCurrentRow(ctx context.Context, tx execQueryer, rebind func(string) string, id string, obs []metrics.Observation, headline bool) error {
 	if len(obs) == 0 {
 		if _, err := tx.ExecContext(ctx, rebind(`DELETE FROM current_series WHERE metric_id = ?`), id); err != nil {
 			return fmt.Errorf("clear the current series of %q: %w", id, err)
@@ -206,6 +213,13 @@ func writeCurrent(ctx context.Context, tx execQueryer, rebind func(string) strin
 		id, len(obs), encodeSeries(obs), formatDate(p.Start), p.Key(), encodeSeries(latest), latest[0].Source.UploadID)
 	if err != nil {
 		return fmt.Errorf("store the current series of %q: %w", id, err)
+	}
+	if !headline {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, rebind(`UPDATE current_series SET headline = ?, last_end_day = ? WHERE metric_id = ?`),
+		encodeSeries(headlineValues(obs)), lastEndDay(obs), id); err != nil {
+		return fmt.Errorf("store the headline of %q: %w", id, err)
 	}
 	return nil
 }
@@ -401,6 +415,34 @@ func (s *Store) readCurrent(ctx context.Context, tx *sqlx.Tx, scope metrics.Scop
 		out[id] = obs
 		return err
 	})
+}
+
+// eachHeadline calls fn with the kept headline of every measure the
+// scope may see (nil when it has none yet) and the last day its values
+// cover, by metric id.
+func (s *Store) eachHeadline(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, fn func(id string, blob []byte, lastEnd sql.NullInt64) error) error {
+	rows, err := tx.QueryContext(ctx, s.rebind(`
+		SELECT c.metric_id, c.headline, c.last_end_day FROM current_series c
+		JOIN metrics m ON m.id = c.metric_id
+		WHERE `+visible), scope.Sensitive)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id      string
+			blob    []byte
+			lastEnd sql.NullInt64
+		)
+		if err := rows.Scan(&id, &blob, &lastEnd); err != nil {
+			return err
+		}
+		if err := fn(id, blob, lastEnd); err != nil {
+			return fmt.Errorf("headline of %q: %w", id, err)
+		}
+	}
+	return rows.Err()
 }
 
 // eachCurrent calls fn with one encoded column of current_series

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
+	"time"
 
 	"github.com/assure-pcc/assure/metrics"
 )
@@ -123,7 +125,7 @@ func CheckCurrentSeries(ctx context.Context, s *Store) error {
 	}
 
 	got := map[string]bool{}
-	crows, err := s.db.QueryContext(ctx, `SELECT metric_id, n, series, latest_start, latest_key, latest FROM current_series`)
+	crows, err := s.db.QueryContext(ctx, `SELECT metric_id, n, series, latest_start, latest_key, latest, headline, last_end_day FROM current_series`)
 	if err != nil {
 		return err
 	}
@@ -133,8 +135,10 @@ func CheckCurrentSeries(ctx context.Context, s *Store) error {
 			id, start, key string
 			n              int
 			blob, lblob    []byte
+			hblob          []byte
+			lastEnd        sql.NullInt64
 		)
-		if err := crows.Scan(&id, &n, &blob, &start, &key, &lblob); err != nil {
+		if err := crows.Scan(&id, &n, &blob, &start, &key, &lblob, &hblob, &lastEnd); err != nil {
 			return err
 		}
 		got[id] = true
@@ -157,6 +161,20 @@ func CheckCurrentSeries(ctx context.Context, s *Store) error {
 		if start != formatDate(wl[0].Period.Start) || key != wl[0].Period.Key() {
 			return fmt.Errorf("%s: latest period %s (%s), the stored values give %s (%s)", id, key, start, wl[0].Period.Key(), formatDate(wl[0].Period.Start))
 		}
+		if hblob == nil || !lastEnd.Valid {
+			return fmt.Errorf("%s: current_series has no headline", id)
+		}
+		headline, err := decodeSeries(hblob)
+		if err != nil {
+			return fmt.Errorf("%s headline: %w", id, err)
+		}
+		wh, wEnd := headlineByRule(w)
+		if !reflect.DeepEqual(headline, wh) {
+			return fmt.Errorf("%s: headline holds %v, the stored values give %v", id, headline, wh)
+		}
+		if got := time.Unix(lastEnd.Int64*86400, 0).UTC(); !got.Equal(wEnd) {
+			return fmt.Errorf("%s: the last day covered is %s, the stored values give %s", id, got, wEnd)
+		}
 	}
 	if err := crows.Err(); err != nil {
 		return err
@@ -167,6 +185,31 @@ func CheckCurrentSeries(ctx context.Context, s *Store) error {
 		}
 	}
 	return nil
+}
+
+// headlineByRule is what HeadlineSeries gives of a series whose periods
+// have all ended, written out plainly apart from headlineValues: the
+// values of the force-wide areas and of the periods that start last, or
+// all of them when no force-wide area has a value; and the day the last
+// period ends.
+func headlineByRule(series []metrics.Observation) (out []metrics.Observation, lastEnd time.Time) {
+	var latest time.Time
+	hasForceWide := false
+	for _, o := range series {
+		if o.Period.Start.After(latest) {
+			latest = o.Period.Start
+		}
+		if o.Period.End.After(lastEnd) {
+			lastEnd = o.Period.End
+		}
+		hasForceWide = hasForceWide || slices.Contains(metrics.ForceWideAreas(), o.Area)
+	}
+	for _, o := range series {
+		if !hasForceWide || slices.Contains(metrics.ForceWideAreas(), o.Area) || o.Period.Start.Equal(latest) {
+			out = append(out, o)
+		}
+	}
+	return out, lastEnd.Truncate(24 * time.Hour)
 }
 
 // latestByRule is Latest's rule written out plainly, apart from

@@ -44,6 +44,10 @@ func goMigrations(dialect string) []*goose.Migration {
 		// 00018: observations' rows into value_blocks (00017), and the
 		// current series from them.
 		goose.NewGoMigration(18, &goose.GoFunc{RunTx: convert}, nil),
+		// 00020: the headline of every current series (00019).
+		goose.NewGoMigration(20, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+			return fillHeadlines(ctx, tx, dialect)
+		}}, nil),
 	}
 }
 
