@@ -85,7 +85,7 @@ func (p Period) IsZero() bool { return p.Kind == "" }
 func (p Period) Key() string {
 	switch p.Kind {
 	case Month:
-		return p.Start.Format("2006-01")
+		return yearMonth(p.Start)
 	case Quarter:
 		fy := FinancialYearStart(p.Start)
 		return fmt.Sprintf("%s Q%d", fyLabel(fy), FinancialQuarter(p.Start))
@@ -97,6 +97,18 @@ func (p Period) Key() string {
 		return "YE " + p.End.Format("2006-01")
 	}
 	return ""
+}
+
+// yearMonth is t.Format("2006-01") without the layout's parsing: a
+// month's key is made for every value the overview, the board pack and
+// an ingest's checks look at, and Format was a tenth of the pack's time.
+func yearMonth(t time.Time) string {
+	y, m, _ := t.Date()
+	if y < 0 || y > 9999 {
+		return t.Format("2006-01")
+	}
+	b := [7]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-', byte('0' + int(m)/10), byte('0' + int(m)%10)}
+	return string(b[:])
 }
 
 // Label is the period as a board member reads it: "Aug 2021",

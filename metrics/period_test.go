@@ -171,3 +171,16 @@ func TestFinancialYearStartAndQuarter(t *testing.T) {
 		})
 	}
 }
+
+// TestYearMonthIsFormat holds the month key's own formatting equal to
+// time's, across years of every width.
+func TestYearMonthIsFormat(t *testing.T) {
+	for _, y := range []int{-1, 0, 1, 9, 10, 99, 100, 999, 1000, 1999, 2021, 9999, 10000} {
+		for m := time.January; m <= time.December; m++ {
+			d := time.Date(y, m, 15, 13, 0, 0, 0, time.UTC)
+			if got, want := yearMonth(d), d.Format("2006-01"); got != want {
+				t.Errorf("yearMonth(%v) = %q, want %q", d, got, want)
+			}
+		}
+	}
+}
