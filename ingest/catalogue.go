@@ -284,6 +284,12 @@ var rowAttributeRoles = []role{roleUnit, roleTarget, roleClassification, roleDir
 // (reported).
 func (r *performanceReader) resolveMetric(ctx context.Context, sheet string, rowNum int, metricCell xlsx.Cell, cells []xlsx.Cell, h header) (string, bool, error) {
 	text := cleanLabel(metricCell.Value)
+	sig, cacheable := attrsOf(cells, h)
+	if cacheable {
+		if id, ok := r.resolved.lookup(sheet, text, sig); ok {
+			return id, true, nil
+		}
+	}
 	ref := xlsx.CellName(metricCell.Col, rowNum)
 	where := sheet + "!" + ref
 	id, found, ambiguous := r.cat.lookup(text)
@@ -341,6 +347,9 @@ func (r *performanceReader) resolveMetric(ctx context.Context, sheet string, row
 	}
 	if err := r.ensureNew(ctx, id, sheet, ref); err != nil {
 		return "", false, err
+	}
+	if cacheable {
+		r.resolved.remember(sheet, text, sig, id)
 	}
 	return id, true, nil
 }

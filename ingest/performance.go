@@ -34,7 +34,9 @@ type performanceReader struct {
 	sink *valueSink
 
 	calc *formulaCalc
-	rows int64
+	// resolved remembers how the sheet's measure names resolved.
+	resolved resolveCache
+	rows     int64
 	// inc holds the incidents of an incidents sheet (see incidents.go).
 	inc incidentState
 }
