@@ -67,7 +67,7 @@ func (s *Store) HeadlineSeries(ctx context.Context, scope metrics.Scope, headlin
 		// its whole series.
 		var whole []string
 		err := s.eachHeadline(ctx, tx, scope, func(id string, blob []byte, lastEnd sql.NullInt64) error {
-			if !kept || blob == nil || !lastEnd.Valid || lastEnd.Int64 >= before {
+			if !kept || !lastEnd.Valid || lastEnd.Int64 >= before {
 				whole = append(whole, id)
 				return nil
 			}

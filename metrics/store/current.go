@@ -218,7 +218,7 @@ func writeCurrentRow(ctx context.Context, tx execQueryer, rebind func(string) st
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, rebind(`UPDATE current_series SET headline = ?, last_end_day = ? WHERE metric_id = ?`),
-		encodeSeries(headlineValues(obs)), lastEndDay(obs), id); err != nil {
+		encodeHeadline(obs), lastEndDay(obs), id); err != nil {
 		return fmt.Errorf("store the headline of %q: %w", id, err)
 	}
 	return nil
@@ -418,11 +418,12 @@ func (s *Store) readCurrent(ctx context.Context, tx *sqlx.Tx, scope metrics.Scop
 }
 
 // eachHeadline calls fn with the kept headline of every measure the
-// scope may see (nil when it has none yet) and the last day its values
-// cover, by metric id.
+// scope may see (its series when that is its headline) and the last day
+// its values cover (null until migration 00020 has filled the row), by
+// metric id.
 func (s *Store) eachHeadline(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, fn func(id string, blob []byte, lastEnd sql.NullInt64) error) error {
 	rows, err := tx.QueryContext(ctx, s.rebind(`
-		SELECT c.metric_id, c.headline, c.last_end_day FROM current_series c
+		SELECT c.metric_id, COALESCE(c.headline, c.series), c.last_end_day FROM current_series c
 		JOIN metrics m ON m.id = c.metric_id
 		WHERE `+visible), scope.Sensitive)
 	if err != nil {

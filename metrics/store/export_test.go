@@ -161,8 +161,11 @@ func CheckCurrentSeries(ctx context.Context, s *Store) error {
 		if start != formatDate(wl[0].Period.Start) || key != wl[0].Period.Key() {
 			return fmt.Errorf("%s: latest period %s (%s), the stored values give %s (%s)", id, key, start, wl[0].Period.Key(), formatDate(wl[0].Period.Start))
 		}
-		if hblob == nil || !lastEnd.Valid {
+		if !lastEnd.Valid {
 			return fmt.Errorf("%s: current_series has no headline", id)
+		}
+		if hblob == nil {
+			hblob = blob // the headline is the whole series
 		}
 		headline, err := decodeSeries(hblob)
 		if err != nil {

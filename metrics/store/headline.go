@@ -54,6 +54,18 @@ func headlineValues(series []metrics.Observation) []metrics.Observation {
 	return out
 }
 
+// encodeHeadline is the headline column of a series: its headline
+// encoded, or nil when the headline is the whole series (no force-wide
+// area has a value, or every value is of one), which is then read from
+// the series column rather than kept twice.
+func encodeHeadline(series []metrics.Observation) []byte {
+	h := headlineValues(series)
+	if len(h) == len(series) {
+		return nil
+	}
+	return encodeSeries(h)
+}
+
 // lastEndDay is the last day (since 1970) any value's period covers.
 func lastEndDay(series []metrics.Observation) int64 {
 	var last int64 = math.MinInt64
@@ -64,10 +76,10 @@ func lastEndDay(series []metrics.Observation) int64 {
 }
 
 // fillHeadlines is migration 00020: the headline of every current
-// series that has none.
+// series not yet given one.
 func fillHeadlines(ctx context.Context, tx *sql.Tx, dialect string) error {
 	rebind := rebindFor(dialect)
-	rows, err := tx.QueryContext(ctx, `SELECT metric_id FROM current_series WHERE headline IS NULL ORDER BY metric_id`)
+	rows, err := tx.QueryContext(ctx, `SELECT metric_id FROM current_series WHERE last_end_day IS NULL ORDER BY metric_id`)
 	if err != nil {
 		return fmt.Errorf("current series without a headline: %w", err)
 	}
@@ -94,7 +106,7 @@ func fillHeadlines(ctx context.Context, tx *sql.Tx, dialect string) error {
 			return fmt.Errorf("current series of %q: %w", id, err)
 		}
 		if _, err := tx.ExecContext(ctx, rebind(`UPDATE current_series SET headline = ?, last_end_day = ? WHERE metric_id = ?`),
-			encodeSeries(headlineValues(series)), lastEndDay(series), id); err != nil {
+			encodeHeadline(series), lastEndDay(series), id); err != nil {
 			return fmt.Errorf("headline of %q: %w", id, err)
 		}
 	}
