@@ -196,21 +196,49 @@ func writeCurrent(ctx context.Context, tx execQueryer, rebind func(string) strin
 // writeCurrentRow is writeCurrent, with the headline (migration 00019)
 // or, for a migration before it, without.
 func writeCurrentRow(ctx context.Context, tx execQueryer, rebind func(string) string, id string, obs []metrics.Observation, headline bool) error {
+	return storeCurrent(ctx, tx, rebind, id, prepareCurrent(obs), headline)
+}
+
+// currentRow is a current_series row, encoded: what writing a series
+// costs in CPU, made apart from the writing (see finishMetrics).
+type currentRow struct {
+	n                      int // 0: the metric has no current value
+	series, latest         []byte
+	latestStart, latestKey string
+	latestUpload           int64
+	headline               []byte
+	lastEnd                int64
+}
+
+// prepareCurrent encodes obs, in Series order, as its current_series row.
+func prepareCurrent(obs []metrics.Observation) currentRow {
 	if len(obs) == 0 {
+		return currentRow{}
+	}
+	latest := latestOf(obs)
+	p := latest[0].Period
+	return currentRow{n: len(obs), series: encodeSeries(obs), latest: encodeSeries(latest),
+		latestStart: formatDate(p.Start), latestKey: p.Key(), latestUpload: latest[0].Source.UploadID,
+		headline: encodeHeadline(obs), lastEnd: lastEndDay(obs)}
+}
+
+// storeCurrent writes the metric's current_series row (with its
+// headline unless headline is false), or deletes it when the metric has
+// no current value.
+func storeCurrent(ctx context.Context, tx execQueryer, rebind func(string) string, id string, row currentRow, headline bool) error {
+	if row.n == 0 {
 		if _, err := tx.ExecContext(ctx, rebind(`DELETE FROM current_series WHERE metric_id = ?`), id); err != nil {
 			return fmt.Errorf("clear the current series of %q: %w", id, err)
 		}
 		return nil
 	}
-	latest := latestOf(obs)
-	p := latest[0].Period
 	_, err := tx.ExecContext(ctx, rebind(`
 		INSERT INTO current_series (metric_id, n, series, latest_start, latest_key, latest, latest_upload)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (metric_id) DO UPDATE SET
 			n = excluded.n, series = excluded.series, latest_start = excluded.latest_start,
 			latest_key = excluded.latest_key, latest = excluded.latest, latest_upload = excluded.latest_upload`),
-		id, len(obs), encodeSeries(obs), formatDate(p.Start), p.Key(), encodeSeries(latest), latest[0].Source.UploadID)
+		id, row.n, row.series, row.latestStart, row.latestKey, row.latest, row.latestUpload)
 	if err != nil {
 		return fmt.Errorf("store the current series of %q: %w", id, err)
 	}
@@ -218,7 +246,7 @@ func writeCurrentRow(ctx context.Context, tx execQueryer, rebind func(string) st
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, rebind(`UPDATE current_series SET headline = ?, last_end_day = ? WHERE metric_id = ?`),
-		encodeHeadline(obs), lastEndDay(obs), id); err != nil {
+		row.headline, row.lastEnd, id); err != nil {
 		return fmt.Errorf("store the headline of %q: %w", id, err)
 	}
 	return nil
