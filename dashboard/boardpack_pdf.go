@@ -91,6 +91,8 @@ func (s *Server) renderFor(c echo.Context, target string) ([]byte, bool, error) 
 	in := c.Request()
 	req := httptest.NewRequestWithContext(in.Context(), http.MethodGet, target, nil)
 	req.RemoteAddr = in.RemoteAddr
+	// Not Accept-Encoding: the page is read here, so it must come
+	// uncompressed, never as the gzip a kept page goes out as.
 	for _, h := range []string{"Cookie", "Authorization", "X-Forwarded-For", "User-Agent"} {
 		if v := in.Header.Get(h); v != "" {
 			req.Header.Set(h, v)

@@ -40,8 +40,12 @@ import (
 // rendered with a placeholder token that each request replaces with its
 // own.
 //
-// It holds at most maxBytes of bodies, forgetting the least recently
-// used; an answer larger than a quarter of that is not kept.
+// A kept answer is held compressed, and goes out as it is held to
+// readers who accept gzip (see packedbody.go): a metric page's 600 KB
+// is about 50 KB so.
+//
+// It holds at most maxBytes of compressed bodies, forgetting the least
+// recently used; an answer larger than a quarter of that is not kept.
 type pageCache struct {
 	maxBytes int
 	kept     *cache.Cache[*cachedPage]
@@ -57,34 +61,70 @@ type pageCache struct {
 type cachedPage struct {
 	key     string
 	version int64
-	body    []byte
-	// parts is a kept page's body cut at each csrfHole, once, when it is
-	// kept: scanning the body for the holes on every request was 14% of
-	// the load test's CPU (the hole begins with a letter common in HTML).
-	parts     [][]byte
+	// parts is the body cut at each csrfHole, once, when it is made:
+	// scanning the body for the holes on every request was 14% of the
+	// load test's CPU (the hole begins with a letter common in HTML). A
+	// JSON answer is one part. Once the answer is kept they are packed,
+	// and parts is nil.
+	parts  [][]byte
+	packed *packedBody
+	// template is empty for JSON, which has no layout.
 	template  string
 	title     string
 	sensitive bool
 	printCSS  string
 }
 
-// defaultPageCacheBytes is enough for every metric page of the load
-// test's 200 measures for two audiences, and the board pack.
-const defaultPageCacheBytes = 256 << 20
+// defaultPageCacheBytes bounds the kept answers as held, compressed.
+// Every answer the load test's clients ask for (200 metric pages and
+// series, 130 public metric pages, 36 finance months, the overviews and
+// the board pack: 569 answers, 267 MB as sent uncompressed) is 18 MB
+// so; 64 MB holds that three times over, for the other audiences'
+// own pages (analysts', administrators') and larger databases, and
+// lets one answer (a quarter of it) be a board pack of thousands of
+// measures. Uncompressed, the bound was 256 MB, and the pages 248 MB
+// of the load test's live heap.
+const defaultPageCacheBytes = 64 << 20
 
 func newPageCache(maxBytes int) *pageCache {
 	hole := make([]byte, 24)
 	_, _ = rand.Read(hole) // crypto/rand.Read never fails
-	return &pageCache{maxBytes: maxBytes, kept: cache.New(maxBytes, func(e *cachedPage) int { return len(e.body) }),
+	return &pageCache{maxBytes: maxBytes, kept: cache.New(maxBytes, (*cachedPage).cost),
 		csrfHole: []byte("csrf-" + hex.EncodeToString(hole)), bodyHole: []byte("body-" + hex.EncodeToString(hole))}
+}
+
+// cost is what an answer counts against the budget: its bytes as held.
+func (e *cachedPage) cost() int {
+	if e.packed != nil {
+		return e.packed.bytes
+	}
+	n := 0
+	for _, p := range e.parts {
+		n += len(p)
+	}
+	return n
+}
+
+// pack compresses the answer's parts to be kept (see packedbody.go).
+func (e *cachedPage) pack() error {
+	if e.packed != nil {
+		return nil
+	}
+	b, err := pack(e.parts)
+	if err != nil {
+		return fmt.Errorf("keep %s: %w", strings.ReplaceAll(e.key, "\x00", " "), err)
+	}
+	e.packed, e.parts = b, nil
+	return nil
 }
 
 func (pc *pageCache) get(key string, version int64) (*cachedPage, bool) {
 	return pc.kept.Get(key, version)
 }
 
+// put keeps e, counted as it is held: pack it first.
 func (pc *pageCache) put(e *cachedPage) {
-	if len(e.body) > pc.maxBytes/4 {
+	if e.cost() > pc.maxBytes/4 {
 		return
 	}
 	pc.kept.Put(e.key, e.version, e)
@@ -153,7 +193,7 @@ func (s *Server) renderShared(c echo.Context, params []string, build func() (sha
 		// Kept at its size: the buffer's spare capacity (up to as much
 		// again, from its doubling) was most of the kept pages' memory.
 		body := bytes.Clone(buf.Bytes())
-		return &cachedPage{key: key, version: version, body: body, parts: bytes.Split(body, s.shared.csrfHole),
+		return &cachedPage{key: key, version: version, parts: bytes.Split(body, s.shared.csrfHole),
 			template: sp.name, title: p.Title, sensitive: p.Sensitive, printCSS: p.PrintCSS}, sp.keep, nil
 	})
 	if err != nil {
@@ -184,10 +224,17 @@ func (s *Server) kept(c echo.Context, params []string, answer func(key string, v
 	}
 	return s.shared.kept.Fill(ctx, key+"\x00"+strconv.FormatInt(version, 10), func() (*cachedPage, error) {
 		e, keep, err := answer(key, version)
-		if err == nil && keep {
-			s.shared.put(e)
+		if err != nil || !keep {
+			return e, err
 		}
-		return e, err
+		// Packed before any reader has it: the readers waiting for this
+		// answer get it packed too.
+		if err := e.pack(); err != nil {
+			s.logger.Error("keep an answer", "err", err)
+			return e, nil // served as made, not kept
+		}
+		s.shared.put(e)
+		return e, nil
 	})
 }
 
@@ -209,25 +256,47 @@ func (s *Server) renderKept(c echo.Context, e *cachedPage) error {
 	}
 	// The kept body goes out with the reader's own CSRF token in each form.
 	token := []byte(template.HTMLEscapeString(p.CSRF))
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	return s.writeKept(c, e, head, token, tail)
+}
+
+// writeKept writes a kept answer: head, the parts with token between
+// each two, and tail, gzipped as it is held to a reader who accepts
+// gzip, else as it is (see packedbody.go). The answer is each reader's
+// own (their name, their token): no-store, and no cache may give the
+// gzipped answer to a reader who did not ask for it.
+func (s *Server) writeKept(c echo.Context, e *cachedPage, head, token, tail []byte) error {
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	h.Set("Cache-Control", "no-store")
-	size := len(head) + len(tail) + (len(e.parts)-1)*len(token)
-	for _, part := range e.parts {
-		size += len(part)
-	}
-	h.Set(echo.HeaderContentLength, strconv.Itoa(size))
+	h.Add("Vary", "Accept-Encoding")
 	w := c.Response()
-	w.WriteHeader(http.StatusOK)
-	w.Write(head)
-	for i, part := range e.parts {
-		if i > 0 {
-			w.Write(token)
+	if e.packed == nil {
+		// Not kept (a page whose query was not as given): as it was made.
+		size := len(head) + len(tail) + (len(e.parts)-1)*len(token)
+		for _, part := range e.parts {
+			size += len(part)
 		}
-		w.Write(part)
+		h.Set(echo.HeaderContentLength, strconv.Itoa(size))
+		w.WriteHeader(http.StatusOK)
+		w.Write(head)
+		for i, part := range e.parts {
+			if i > 0 {
+				w.Write(token)
+			}
+			w.Write(part)
+		}
+		_, err := w.Write(tail)
+		return err
 	}
-	_, err = w.Write(tail)
-	return err
+	if acceptsGzip(c.Request()) {
+		h.Set(echo.HeaderContentEncoding, "gzip")
+		h.Set(echo.HeaderContentLength, strconv.FormatInt(e.packed.gzipLen(head, token, tail), 10))
+		w.WriteHeader(http.StatusOK)
+		return e.packed.gzipMember(w, head, token, tail)
+	}
+	h.Set(echo.HeaderContentLength, strconv.FormatInt(int64(len(head)+len(tail))+e.packed.size(token), 10))
+	w.WriteHeader(http.StatusOK)
+	return e.packed.identity(w, head, token, tail)
 }
 
 // sharedJSON answers with the JSON build makes, from the cache when the
@@ -243,10 +312,11 @@ func (s *Server) sharedJSON(c echo.Context, params []string, build func() (v any
 		if err := json.NewEncoder(&buf).Encode(v); err != nil {
 			return nil, false, err
 		}
-		return &cachedPage{key: key, version: version, body: bytes.Clone(buf.Bytes())}, keep, nil
+		return &cachedPage{key: key, version: version, parts: [][]byte{bytes.Clone(buf.Bytes())}}, keep, nil
 	})
 	if err != nil {
 		return err
 	}
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, e.body)
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	return s.writeKept(c, e, nil, nil, nil)
 }

@@ -16,7 +16,7 @@ import (
 func TestPageCacheKeepsWithinItsBytes(t *testing.T) {
 	pc := newPageCache(1000)
 	page := func(key string, n int) *cachedPage {
-		return &cachedPage{key: key, version: 1, body: []byte(strings.Repeat("x", n))}
+		return &cachedPage{key: key, version: 1, parts: [][]byte{[]byte(strings.Repeat("x", n))}}
 	}
 	pc.put(page("a", 200))
 	pc.put(page("b", 200))

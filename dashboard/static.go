@@ -119,17 +119,6 @@ func (f *asset) gzip() []byte {
 	return f.gzipped
 }
 
-// acceptsGzip reports whether the request's Accept-Encoding allows gzip.
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.TrimSpace(params) != "q=0" {
-			return true
-		}
-	}
-	return false
-}
-
 // staticHandler serves the embedded files under /static/.
 func staticHandler() echo.HandlerFunc {
 	a := staticAssets()

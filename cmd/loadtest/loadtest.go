@@ -180,6 +180,8 @@ func loadTest(ctx context.Context, cfg config, stdout, stderr io.Writer) (res *r
 				(up.Start+up.Duration-window).Seconds()))
 		}
 	}
+	res.Notes = append(res.Notes, fmt.Sprintf("the clients asked for gzip, as browsers do, and received kept pages and answers compressed; "+
+		"they inflated one public answer in %d to search it for sensitive measures, and no others", inflateEvery))
 	if len(bases) > 1 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d servers: every client signed in on one and used its session on all; the upload went to %s and was read back from %s",
 			len(bases), bases[len(bases)-1], bases[0]))

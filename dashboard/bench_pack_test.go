@@ -1,0 +1,68 @@
+package dashboard
+
+import (
+	"bytes"
+	"compress/flate"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
+)
+
+// BenchmarkPackLevels compresses pages of a database of realistic size
+// at each level packLevel could be, reporting the bytes kept per page
+// (kept-bytes/op) beside the time: each kept page is compressed again
+// by the request that renders it after every upload. It needs a database
+// such as the load test's, kept with --keep (see BenchmarkViews):
+//
+//	ASSURE_BENCH_DB=/tmp/views/assure.db go test -run '^$' -bench PackLevels ./dashboard/
+func BenchmarkPackLevels(b *testing.B) {
+	path := os.Getenv("ASSURE_BENCH_DB")
+	if path == "" {
+		b.Skip("ASSURE_BENCH_DB is not set (see the comment)")
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	srv, err := New(Config{Store: st, Version: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ms, err := st.ListMetrics(ctx, metrics.Public)
+	if err != nil || len(ms) == 0 {
+		b.Fatalf("no open measure: %v", err)
+	}
+	pages := map[string]string{"metric": "/metrics/" + ms[0].ID, "series": "/api/v1/metrics/" + ms[0].ID + "/series", "overview": "/"}
+	for name, p := range pages {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%s = %d", p, rec.Code)
+		}
+		body := rec.Body.Bytes()
+		for _, level := range []int{flate.HuffmanOnly, flate.BestSpeed, 2, 3, 4, flate.DefaultCompression} {
+			b.Run(name+"/"+strconv.Itoa(level), func(b *testing.B) {
+				w, _ := flate.NewWriter(io.Discard, level)
+				var buf bytes.Buffer
+				b.SetBytes(int64(len(body)))
+				for b.Loop() {
+					buf.Reset()
+					w.Reset(&buf)
+					w.Write(body)
+					w.Flush()
+				}
+				b.ReportMetric(float64(buf.Len()), "kept-bytes/op")
+				b.ReportMetric(float64(len(body)), "page-bytes/op")
+			})
+		}
+	}
+}
