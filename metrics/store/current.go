@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -250,78 +249,6 @@ func storeCurrent(ctx context.Context, tx execQueryer, rebind func(string) strin
 		return fmt.Errorf("store the headline of %q: %w", id, err)
 	}
 	return nil
-}
-
-// mergeCurrent writes the current series of a metric given values by
-// this upload: its series as stored, less the values whose area and
-// period the upload gives, plus the upload's values (every one it gave
-// the metric so far, in file order), in Series order, and returns how
-// many values of other uploads it replaced. It is what rebuildCurrent
-// would read from the blocks (CheckCurrentSeries holds the two equal),
-// without reading the older uploads' blocks. Older values come before the
-// upload's where Series would tie them on period and area.
-func (t *IngestTx) mergeCurrent(ctx context.Context, id string, values []metrics.Observation, cells map[seriesCell]int) (int, error) {
-	var old []metrics.Observation
-	var blob []byte
-	err := t.tx.QueryRowContext(ctx, t.s.rebind(`SELECT series FROM current_series WHERE metric_id = ?`), id).Scan(&blob)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return 0, fmt.Errorf("current series of %q: %w", id, err)
-	default:
-		if old, err = decodeSeries(blob); err != nil {
-			return 0, fmt.Errorf("current series of %q: %w", id, err)
-		}
-	}
-	merged := mergeSeries(old, values, cells)
-	// Every value of old that is not in merged was replaced; those of
-	// this upload (from an earlier Finish) were replaced by themselves.
-	replaced := len(old) + len(values) - len(merged)
-	for i := range old {
-		if old[i].Source.UploadID == t.upload.ID {
-			replaced--
-		}
-	}
-	return replaced, writeCurrent(ctx, t.tx, t.s.rebind, id, merged)
-}
-
-// uploadValues reads every value this upload gave a metric, in file
-// order: its blocks written so far, then those kept.
-func (t *IngestTx) uploadValues(ctx context.Context, metricID string) ([]metrics.Observation, error) {
-	rows, err := t.tx.QueryContext(ctx, t.s.rebind(`
-		SELECT body FROM value_blocks WHERE upload_id = ? AND metric_id = ? ORDER BY part`), t.upload.ID, metricID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var obs []metrics.Observation
-	add := func(body []byte) error {
-		v, err := decodeSeries(body)
-		if obs == nil {
-			obs = v
-		} else {
-			obs = append(obs, v...)
-		}
-		return err
-	}
-	for rows.Next() {
-		var body []byte
-		if err := rows.Scan(&body); err != nil {
-			return nil, err
-		}
-		if err := add(body); err != nil {
-			return nil, err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if e := t.blocks[metricID]; e != nil && e.n > 0 {
-		if err := add(e.bytes()); err != nil {
-			return nil, err
-		}
-	}
-	return obs, nil
 }
 
 // seriesCell is an area and period (by its key) of a series: one value

@@ -55,6 +55,15 @@ func (d *duplicateList) check(values []metrics.Observation, sheets map[string]in
 	return first
 }
 
+// absorb adds the duplicates another list found (another metric's).
+func (d *duplicateList) absorb(o *duplicateList) {
+	d.total += o.total
+	d.listed = append(d.listed, o.listed...)
+	if len(d.listed) >= 4*maxDuplicatesListed {
+		d.trim()
+	}
+}
+
 // trim keeps the first maxDuplicatesListed in file order.
 func (d *duplicateList) trim() {
 	slices.SortStableFunc(d.listed, func(a, b placedDuplicate) int {

@@ -500,27 +500,14 @@ func (t *IngestTx) Finish(ctx context.Context) (IngestCounts, error) {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	// One metric's values at a time, from its blocks written so far and
-	// those kept: checked for duplicates, and merged into its current
-	// series while none are found. After a duplicate the caller rolls
-	// back, so the series merged before it do not matter; the rest of the
-	// metrics are only checked, so that the error lists them all.
-	var dups duplicateList
-	superseded := 0
-	for _, id := range ids {
-		values, err := t.uploadValues(ctx, id)
-		if err != nil {
-			return IngestCounts{}, t.fail(fmt.Errorf("values of %q: %w", id, err))
-		}
-		cells := dups.check(values, t.sheets)
-		if dups.total > 0 {
-			continue
-		}
-		n, err := t.mergeCurrent(ctx, id, values, cells)
-		if err != nil {
-			return IngestCounts{}, t.fail(err)
-		}
-		superseded += n
+	// Each metric's values, from its blocks written so far and those
+	// kept: checked for duplicates, and merged into its current series
+	// while none are found. After a duplicate the caller rolls back, so
+	// the series merged before it do not matter; the rest of the metrics
+	// are only checked, so that the error lists them all.
+	superseded, dups, err := t.finishMetrics(ctx, ids)
+	if err != nil {
+		return IngestCounts{}, t.fail(err)
 	}
 	if dups.total > 0 {
 		return IngestCounts{}, dups.err()
