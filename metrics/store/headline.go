@@ -39,19 +39,34 @@ func isForceWide(headline []string) bool {
 // period (the greatest start), or all of them when no force-wide area
 // has one. The order is the series'.
 func headlineValues(series []metrics.Observation) []metrics.Observation {
+	keep, n := headlineRule(series)
+	out := make([]metrics.Observation, 0, n)
+	for _, o := range series {
+		if keep(o) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// headlineRule returns whether the rule keeps a value of series, and how
+// many it keeps.
+func headlineRule(series []metrics.Observation) (keep func(metrics.Observation) bool, n int) {
 	hasHeadline := false
 	var latest int64 = math.MinInt64
 	for _, o := range series {
 		hasHeadline = hasHeadline || forceWide[o.Area]
 		latest = max(latest, days(o.Period.Start))
 	}
-	var out []metrics.Observation
+	keep = func(o metrics.Observation) bool {
+		return !hasHeadline || forceWide[o.Area] || days(o.Period.Start) == latest
+	}
 	for _, o := range series {
-		if !hasHeadline || forceWide[o.Area] || days(o.Period.Start) == latest {
-			out = append(out, o)
+		if keep(o) {
+			n++
 		}
 	}
-	return out
+	return keep, n
 }
 
 // encodeHeadline is the headline column of a series: its headline
@@ -59,11 +74,10 @@ func headlineValues(series []metrics.Observation) []metrics.Observation {
 // area has a value, or every value is of one), which is then read from
 // the series column rather than kept twice.
 func encodeHeadline(series []metrics.Observation) []byte {
-	h := headlineValues(series)
-	if len(h) == len(series) {
+	if _, n := headlineRule(series); n == len(series) {
 		return nil
 	}
-	return encodeSeries(h)
+	return encodeSeries(headlineValues(series))
 }
 
 // lastEndDay is the last day (since 1970) any value's period covers.
