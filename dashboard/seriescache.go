@@ -7,19 +7,18 @@ import (
 
 	"github.com/assure-pcc/assure/dashboard/cache"
 	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
 )
 
-// defaultSeriesKept is how many values seriesCache holds: about 84 MB
-// of observations, 167 of the load test's 200 series of 2,400 values.
-// With the pages kept compressed it is most of the load test's live
-// heap (84 of 130 MB at the end of a run), but it is read only when a
-// page is made again, and every page is made again at once after an
-// upload: a measure's metric page, series and public page each read its
-// series within about a second of each other. Holding half as many
-// would read 390 series in that burst rather than 250 (simulated, for
-// the load test's mix of requests), a few milliseconds each, where the
-// load test's latency is already at its worst.
-const defaultSeriesKept = 400_000
+// defaultSeriesBytes is how much seriesCache holds, of series kept
+// encoded as the store keeps them (store.EncodedSeries): 32 MB holds the
+// load test's whole database of 480,000 values (12.5 MB encoded; 84 MB
+// as observations, most of the server's live heap when it kept them
+// decoded). A series is decoded when a page is made from it, about half
+// a millisecond for 2,400 values, and pages are made only when the
+// figures change: its metric page, series and public page each read it
+// within about a second of each other after an upload.
+const defaultSeriesBytes = 32 << 20
 
 // seriesCache keeps each measure's current values until the figures or
 // the catalogue change (the store's data version moves), in the one
@@ -27,7 +26,7 @@ const defaultSeriesKept = 400_000
 // viewer who may see it, and its metric page, its series JSON and its
 // public page each read it, per audience: with kept pages that was still
 // three to eight reads of one series per upload, a fifth of the load
-// test's CPU. It holds at most max values, forgetting the least recently
+// test's CPU. It holds at most max bytes, forgetting the least recently
 // used series, and a series larger than max is never kept.
 //
 // Each series is kept with the version and the measure (its
@@ -37,21 +36,24 @@ const defaultSeriesKept = 400_000
 // moment.
 type seriesCache = cache.Cache[keptSeries]
 
-// keptSeries is a measure's values with the measure as it was with them.
+// keptSeries is a measure's values, encoded, with the measure as it was
+// with them, and the bytes they hold.
 type keptSeries struct {
 	metric metrics.Metric
-	obs    []metrics.Observation
+	enc    store.EncodedSeries
+	size   int
 }
 
 func newSeriesCache(max int) *seriesCache {
-	return cache.New(max, func(k keptSeries) int { return len(k.obs) })
+	return cache.New(max, func(k keptSeries) int { return k.size })
 }
 
 // series returns the current values of m for a reader of scope. m must
 // have come from store.GetMetric with that scope; the reader gets the
 // values only if the measure, as the values' own snapshot of the
-// database has it, is one they may see. The slice is shared by every
-// reader: read it, never change it.
+// database has it, is one they may see. The values are decoded for each
+// call, but a derived measure's are shared by every reader: read them,
+// never change them.
 func (s *Server) series(ctx context.Context, scope metrics.Scope, m metrics.Metric) ([]metrics.Observation, error) {
 	if !scope.CanSee(m) {
 		return nil, metrics.Errorf(metrics.ENOTFOUND, "no metric %q", m.ID)
@@ -67,13 +69,11 @@ func (s *Server) series(ctx context.Context, scope metrics.Scope, m metrics.Metr
 		// measure gets "not found" from the store, which must not be
 		// shared with one who may.
 		k, err = sc.Fill(ctx, fmt.Sprintf("%s\x00%d\x00%t", m.ID, version, scope.Sensitive), func() (keptSeries, error) {
-			got, obs, at, err := s.store.VersionedSeries(ctx, scope, m.ID)
+			got, enc, at, err := s.store.VersionedEncodedSeries(ctx, scope, m.ID)
 			if err != nil {
 				return keptSeries{}, err
 			}
-			// Clipped, so that a reader's append copies rather than
-			// writing into the array other readers share.
-			k := keptSeries{metric: got, obs: slices.Clip(obs)}
+			k := keptSeries{metric: got, enc: enc, size: enc.Size()}
 			sc.Put(m.ID, at, k)
 			return k, nil
 		})
@@ -84,5 +84,11 @@ func (s *Server) series(ctx context.Context, scope metrics.Scope, m metrics.Metr
 	if !scope.CanSee(k.metric) {
 		return nil, metrics.Errorf(metrics.ENOTFOUND, "no metric %q", m.ID)
 	}
-	return k.obs, nil
+	obs, err := k.enc.Values()
+	if err != nil {
+		return nil, fmt.Errorf("series of %q: %w", m.ID, err)
+	}
+	// Clipped, so that a reader's append copies rather than writing into
+	// an array another reader may share (a derived measure's).
+	return slices.Clip(obs), nil
 }

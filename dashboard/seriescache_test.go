@@ -14,7 +14,7 @@ import (
 
 func TestSeriesCacheKeepsWithinItsValues(t *testing.T) {
 	sc := newSeriesCache(10)
-	of := func(n int) keptSeries { return keptSeries{obs: make([]metrics.Observation, n)} }
+	of := func(n int) keptSeries { return keptSeries{size: n} }
 	sc.Put("a", 1, of(4))
 	sc.Put("b", 1, of(4))
 	sc.Put("huge", 1, of(11)) // more than the whole budget: not kept
@@ -32,7 +32,7 @@ func TestSeriesCacheKeepsWithinItsValues(t *testing.T) {
 		}
 	}
 	if _, held := sc.Size(); held != 8 {
-		t.Errorf("held %d values, want 8", held)
+		t.Errorf("held %d bytes, want 8", held)
 	}
 	if _, ok := sc.Get("a", 2); ok {
 		t.Error("a series of the old figures was given for the new ones")

@@ -131,7 +131,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.views = newViewCache(32, s.logger)
 	s.shared = newPageCache(defaultPageCacheBytes)
-	s.seriesKept = newSeriesCache(defaultSeriesKept)
+	s.seriesKept = newSeriesCache(defaultSeriesBytes)
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -28,10 +28,52 @@ func (s *Store) Series(ctx context.Context, scope metrics.Scope, id string) ([]m
 // later reader against that classification, never one read before or
 // after.
 func (s *Store) VersionedSeries(ctx context.Context, scope metrics.Scope, id string) (metrics.Metric, []metrics.Observation, int64, error) {
+	m, enc, version, err := s.VersionedEncodedSeries(ctx, scope, id)
+	if err != nil {
+		return metrics.Metric{}, nil, 0, err
+	}
+	obs, err := enc.Values()
+	if err != nil {
+		return metrics.Metric{}, nil, 0, wrapRead(fmt.Sprintf("series of %q", id), err)
+	}
+	return m, obs, version, nil
+}
+
+// EncodedSeries is a measure's current values as the store keeps them,
+// a seventh of the memory of the observations they decode to: for a
+// cache of many series, which decodes one when a page is made from it.
+type EncodedSeries struct {
+	blob []byte
+	// obs are a derived measure's values, computed whole, and nil for
+	// any other.
+	obs []metrics.Observation
+}
+
+// Values decodes the values, in Series order; a derived measure's are
+// shared with every caller, so neither may change them.
+func (e EncodedSeries) Values() ([]metrics.Observation, error) {
+	if e.obs != nil || e.blob == nil {
+		if e.obs == nil {
+			return []metrics.Observation{}, nil
+		}
+		return e.obs, nil
+	}
+	return decodeSeries(e.blob)
+}
+
+// Size is about how many bytes the series holds.
+func (e EncodedSeries) Size() int {
+	const observationBytes = 180 // decoded, with its strings
+	return len(e.blob) + len(e.obs)*observationBytes
+}
+
+// VersionedEncodedSeries is VersionedSeries with the values left
+// encoded (see EncodedSeries).
+func (s *Store) VersionedEncodedSeries(ctx context.Context, scope metrics.Scope, id string) (metrics.Metric, EncodedSeries, int64, error) {
 	var (
-		m   metrics.Metric
-		obs []metrics.Observation
-		v   Versions
+		m    metrics.Metric
+		blob []byte
+		v    Versions
 	)
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
 		var err error
@@ -45,7 +87,6 @@ func (s *Store) VersionedSeries(ctx context.Context, scope metrics.Scope, id str
 		// (current_series). The scope is checked again in this query: the
 		// read above gives the not-found answer, this one is what keeps
 		// the values safe.
-		var blob []byte
 		err = tx.QueryRowContext(ctx, s.rebind(`
 			SELECT c.series FROM current_series c
 			JOIN metrics m ON m.id = c.metric_id
@@ -53,24 +94,23 @@ func (s *Store) VersionedSeries(ctx context.Context, scope metrics.Scope, id str
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
-		if err != nil {
-			return err
-		}
-		obs, err = decodeSeries(blob)
 		return err
 	})
 	if err != nil {
-		return metrics.Metric{}, nil, 0, wrapRead(fmt.Sprintf("series of %q", id), err)
+		return metrics.Metric{}, EncodedSeries{}, 0, wrapRead(fmt.Sprintf("series of %q", id), err)
 	}
+	enc := EncodedSeries{blob: blob}
 	if m.Derivation != "" {
-		if obs, err = s.derivedSeries(ctx, scope, m); err != nil {
-			return metrics.Metric{}, nil, 0, wrapRead(fmt.Sprintf("series of %q", id), err)
+		obs, err := s.derivedSeries(ctx, scope, m)
+		if err != nil {
+			return metrics.Metric{}, EncodedSeries{}, 0, wrapRead(fmt.Sprintf("series of %q", id), err)
 		}
+		if obs == nil {
+			obs = []metrics.Observation{}
+		}
+		enc = EncodedSeries{obs: obs}
 	}
-	if obs == nil {
-		obs = []metrics.Observation{}
-	}
-	return m, obs, v.Data, nil
+	return m, enc, v.Data, nil
 }
 
 // LatestValue is a metric with its latest period and the current values
