@@ -94,8 +94,24 @@ func loadTest(ctx context.Context, cfg config, stdout, stderr io.Writer) (res *r
 			}
 		}
 	}()
-	var bases []string
+	var (
+		bases []string
+		pids  []int
+	)
 	for _, st := range stores {
+		if cfg.ServerBin != "" {
+			p, serr := startProcessServer(ctx, cfg.ServerBin, db.DSN)
+			if serr != nil {
+				return nil, serr
+			}
+			defer func() {
+				if perr := p.stop(); perr != nil {
+					err = errors.Join(err, perr)
+				}
+			}()
+			bases, pids = append(bases, p.URL), append(pids, p.pid())
+			continue
+		}
 		s, err := startServer(st, logger)
 		if err != nil {
 			return nil, err
@@ -132,7 +148,7 @@ func loadTest(ctx context.Context, cfg config, stdout, stderr io.Writer) (res *r
 		return nil, err
 	}
 	stopMemory := make(chan struct{})
-	memory := sampleMemory(stopMemory)
+	memory := sampleMemory(stopMemory, pids)
 	t0 := time.Now()
 	deadline := t0.Add(cfg.Duration)
 	upc := make(chan *upload, 1)

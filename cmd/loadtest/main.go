@@ -78,6 +78,9 @@ type config struct {
 	// CPUProfile and BlockProfile, when set, are written for the load
 	// window (servers and clients together: they share the process).
 	CPUProfile, BlockProfile, MemProfile string
+	// ServerBin, when set, is an assure binary whose `serve` runs each
+	// server as a process of its own, measured apart from the clients.
+	ServerBin string
 }
 
 const usageText = `Usage: loadtest [flags]
@@ -169,6 +172,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (cfg config, helped boo
 	fs.BoolVar(&cfg.JSON, "json", false, "print the results as one JSON object instead of a table")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the load window to this file")
 	fs.StringVar(&cfg.BlockProfile, "blockprofile", "", "write a blocking profile of the load window to this file")
+	fs.StringVar(&cfg.ServerBin, "server-bin", "", "run each server as `assure serve` of this assure binary, a process of its own whose memory is measured apart from the clients' (default: servers in this process)")
 	fs.StringVar(&cfg.MemProfile, "memprofile", "", "write a profile of the memory still in use at the end of the load window to this file")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageText)

@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -74,6 +76,25 @@ func TestTinySQLite(t *testing.T) {
 	checkTiny(t, res)
 	if !strings.HasPrefix(res.Database, "SQLite ") || res.Servers != 1 {
 		t.Errorf("ran on %s with %d servers", res.Database, res.Servers)
+	}
+}
+
+// TestTinyServerProcess runs it with the server as a process of its
+// own, the assure binary built for the test: its memory is measured
+// apart from the clients', and it is stopped at the end.
+func TestTinyServerProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the assure binary")
+	}
+	bin := filepath.Join(t.TempDir(), "assure")
+	build := exec.Command("go", "build", "-o", bin, "../assure")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	res := runTiny(t, "--server-bin", bin)
+	checkTiny(t, res)
+	if res.Memory.ServerPeakRSSMB <= 0 || res.Memory.ServerStartRSSMB <= 0 {
+		t.Errorf("the server process's memory was not measured: %+v", res.Memory)
 	}
 }
 

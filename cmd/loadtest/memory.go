@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"runtime/metrics"
 	"strconv"
@@ -21,22 +22,35 @@ type memoryUse struct {
 	// PeakHeapMB is the largest Go heap of live and not yet swept
 	// objects; SQLite's own page cache is outside it.
 	PeakHeapMB float64 `json:"peak_heap_mb"`
+	// ServerStartRSSMB and ServerPeakRSSMB are the same of the servers
+	// run as processes of their own (--server-bin), summed; 0 otherwise.
+	ServerStartRSSMB float64 `json:"server_start_rss_mb,omitempty"`
+	ServerPeakRSSMB  float64 `json:"server_peak_rss_mb,omitempty"`
 }
 
 // sampleMemory samples every 50 ms until stop is closed, then sends
-// what it saw.
-func sampleMemory(stop <-chan struct{}) <-chan memoryUse {
+// what it saw; pids are the server processes, if any.
+func sampleMemory(stop <-chan struct{}, pids []int) <-chan memoryUse {
 	out := make(chan memoryUse, 1)
+	serversMB := func() float64 {
+		total := 0.0
+		for _, pid := range pids {
+			total += residentMBOf(fmt.Sprintf("/proc/%d/status", pid))
+		}
+		return total
+	}
 	go func() {
 		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 		var m memoryUse
 		m.StartRSSMB = residentMB()
+		m.ServerStartRSSMB = serversMB()
 		tick := time.NewTicker(50 * time.Millisecond)
 		defer tick.Stop()
 		for {
 			metrics.Read(s)
 			m.PeakHeapMB = max(m.PeakHeapMB, float64(s[0].Value.Uint64())/(1<<20))
 			m.PeakRSSMB = max(m.PeakRSSMB, residentMB())
+			m.ServerPeakRSSMB = max(m.ServerPeakRSSMB, serversMB())
 			select {
 			case <-stop:
 				out <- m
@@ -50,8 +64,12 @@ func sampleMemory(stop <-chan struct{}) <-chan memoryUse {
 
 // residentMB is the process's resident set in MB, from /proc/self/status;
 // 0 where that cannot be read.
-func residentMB() float64 {
-	f, err := os.Open("/proc/self/status")
+func residentMB() float64 { return residentMBOf("/proc/self/status") }
+
+// residentMBOf is the resident set in MB of the process whose status
+// file is path; 0 where that cannot be read.
+func residentMBOf(path string) float64 {
+	f, err := os.Open(path)
 	if err != nil {
 		return 0
 	}

@@ -155,8 +155,13 @@ func (r *results) print(w io.Writer) {
 			fmt.Fprintf(w, "upload error: %s\n", in.Error)
 		}
 	}
-	fmt.Fprintf(w, "\nmemory while the load ran (servers and clients, one process): RSS %.0f MB at its start, peak %.0f MB; Go heap peak %.0f MB\n",
-		r.Memory.StartRSSMB, r.Memory.PeakRSSMB, r.Memory.PeakHeapMB)
+	if r.Memory.ServerPeakRSSMB > 0 {
+		fmt.Fprintf(w, "\nmemory while the load ran: the server processes, RSS %.0f MB at its start, peak %.0f MB; the clients' process, RSS peak %.0f MB, Go heap peak %.0f MB\n",
+			r.Memory.ServerStartRSSMB, r.Memory.ServerPeakRSSMB, r.Memory.PeakRSSMB, r.Memory.PeakHeapMB)
+	} else {
+		fmt.Fprintf(w, "\nmemory while the load ran (servers and clients, one process): RSS %.0f MB at its start, peak %.0f MB; Go heap peak %.0f MB\n",
+			r.Memory.StartRSSMB, r.Memory.PeakRSSMB, r.Memory.PeakHeapMB)
+	}
 	fmt.Fprintf(w, "\nerrors: %d\n", r.Errors)
 	for _, k := range slices.Sorted(maps.Keys(r.ErrorKinds)) {
 		fmt.Fprintf(w, "  %6d  %s\n", r.ErrorKinds[k], k)
