@@ -284,7 +284,11 @@ var rowAttributeRoles = []role{roleUnit, roleTarget, roleClassification, roleDir
 // (reported).
 func (r *performanceReader) resolveMetric(ctx context.Context, sheet string, rowNum int, metricCell xlsx.Cell, cells []xlsx.Cell, h header) (string, bool, error) {
 	text := cleanLabel(metricCell.Value)
+	// Once the file has an error, a row's attributes may resolve
+	// differently (a target that is no number then counts as bad), so
+	// every row is resolved in full.
 	sig, cacheable := attrsOf(cells, h)
+	cacheable = cacheable && !r.probs.failed()
 	if cacheable {
 		if id, ok := r.resolved.lookup(sheet, text, sig); ok {
 			return id, true, nil

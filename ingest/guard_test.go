@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"os"
@@ -396,6 +397,18 @@ func TestDamagedPartsAreRejected(t *testing.T) {
 	sheetComp := deflated(t, sheet)
 	spaces := []byte("<worksheet>" + strings.Repeat(" ", 3<<20) + "</worksheet>")
 	spacesComp := deflated(t, spaces)
+	// A sheet over a megabyte that compresses as real ones do.
+	var long strings.Builder
+	long.WriteString(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+	x := uint32(1)
+	long.WriteString(`<row r="1"><c r="A1" t="inlineStr"><is><t>Metric</t></is></c><c r="B1" t="inlineStr"><is><t>Area</t></is></c><c r="C1" t="inlineStr"><is><t>Period</t></is></c><c r="D1" t="inlineStr"><is><t>Value</t></is></c></row>`)
+	for r := 2; long.Len() < 1<<21; r++ {
+		x = x*1664525 + 1013904223
+		fmt.Fprintf(&long, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>Calls</t></is></c><c r="B%d" t="inlineStr"><is><t>Area %d</t></is></c><c r="C%d" t="inlineStr"><is><t>2021-01</t></is></c><c r="D%d"><v>%d</v></c></row>`, r, r, r, r, r, r, x%1000)
+	}
+	long.WriteString(`</sheetData></worksheet>`)
+	longSheet := []byte(long.String())
+	longComp := deflated(t, longSheet)
 
 	tests := []struct {
 		name  string
@@ -421,6 +434,18 @@ func TestDamagedPartsAreRejected(t *testing.T) {
 				return zipOf(t, without("xl/worksheets/sheet1.xml"), raw(t, fh, sheetComp))
 			},
 			code: metrics.EINVALID, want: []string{"xl/worksheets/sheet1.xml: its size does not match"},
+		},
+		{
+			// Over a megabyte, a part is inflated ahead of the scanner by a
+			// goroutine of its own: the short read must reach it as the
+			// zip reader says it.
+			name: "declared size larger than the data, a large part",
+			file: func() []byte {
+				fh := honest("xl/worksheets/sheet1.xml", longSheet, longComp)
+				fh.UncompressedSize64 += 10
+				return zipOf(t, without("xl/worksheets/sheet1.xml"), raw(t, fh, longComp))
+			},
+			code: metrics.EINVALID, want: []string{"xl/worksheets/sheet1.xml: its size does not match the", "bytes its zip header declares"},
 		},
 		{
 			name: "checksum mismatch",

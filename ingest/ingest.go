@@ -313,8 +313,15 @@ func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.
 	} else {
 		go func() {
 			var err error
+			defer func() {
+				// Not the request's goroutine: its recovery would not
+				// see a panic here, which would end the server.
+				if p := recover(); p != nil {
+					err = fmt.Errorf("compare with the stored values: panic: %v", p)
+				}
+				compared <- err
+			}()
 			measures, err = r.sink.compare(r.cat, warned)
-			compared <- err
 		}()
 	}
 	wrote, err := in.writePerformance(ctx, r, tx, probs)

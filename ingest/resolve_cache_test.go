@@ -39,3 +39,23 @@ func TestRepeatedRowsResolveAsTheFirst(t *testing.T) {
 		}
 	})
 }
+
+// TestRowsAfterAnErrorResolveInFull: once a file has an error, a row
+// whose target is a missing-value marker no longer resolves (the full
+// resolution counts it as bad then), so the rows after the error are
+// not read for their values, kept answer or not.
+func TestRowsAfterAnErrorResolveInFull(t *testing.T) {
+	rows := [][]any{
+		{"Metric", "Area", "Period", "Value", "Target"},
+		{"Calls answered", "Force", "2021-01", 100.0, "n/a"},
+		{"Calls answered", "Force", "2021-02", "twelve", "n/a"}, // the file's one error
+		{"Calls answered", "Force", "2021-03", "thirteen", "n/a"},
+	}
+	forEachStore(t, func(t *testing.T, st *store.Store) {
+		rep := ingestBytes(t, st, "after.xlsx", ingesttest.Book(t, ingesttest.Sheet{Name: "Data", Rows: rows}), Options{DryRun: true})
+		requireStatus(t, rep, StatusRejected)
+		if len(rep.Errors) != 1 || rep.Errors[0].Cell != "D3" {
+			t.Errorf("errors %+v, want one, at D3", rep.Errors)
+		}
+	})
+}

@@ -33,10 +33,16 @@ type batchWriter struct {
 	err error
 }
 
-// useTx runs fn, which uses the transaction, while the writer does not.
+// useTx runs fn, which uses the transaction, while the writer does not;
+// once a write has failed it returns that error instead, the cause of
+// whatever the transaction would say next (on PostgreSQL, that it is
+// aborted).
 func (s *valueSink) useTx(fn func() error) error {
 	s.txMu.Lock()
 	defer s.txMu.Unlock()
+	if s.writer != nil && s.writer.err != nil {
+		return s.writer.err
+	}
 	return fn()
 }
 

@@ -85,9 +85,16 @@ func (r *readAhead) fill() {
 		case <-r.quit:
 			return
 		}
-		n, err := io.ReadAtLeast(r.src, buf, len(buf))
-		if err == io.ErrUnexpectedEOF {
-			err = io.EOF
+		// Filled by hand, not with io.ReadAtLeast, which would turn a
+		// short read into io.ErrUnexpectedEOF: that is what archive/zip
+		// and flate say of a part shorter than its header declares or cut
+		// short, and it must reach the scanner as they said it.
+		n := 0
+		var err error
+		for n < len(buf) && err == nil {
+			var k int
+			k, err = r.src.Read(buf[n:])
+			n += k
 		}
 		select {
 		case r.full <- aheadChunk{b: buf[:n], err: err}:

@@ -46,7 +46,7 @@ func readInSteps(r io.Reader) ([]byte, error) {
 func TestReadAheadReadsTheSame(t *testing.T) {
 	boom := errors.New("flate: corrupt input")
 	for _, size := range []int{0, 1, readAheadChunk - 1, readAheadChunk, readAheadChunk + 1, readAheadChunks*readAheadChunk + 5, 10*readAheadChunk + 17} {
-		for _, fail := range []error{nil, boom} {
+		for _, fail := range []error{nil, boom, io.ErrUnexpectedEOF} {
 			t.Run(fmt.Sprintf("%d bytes, error %v", size, fail), func(t *testing.T) {
 				data := make([]byte, size)
 				for i := range data {

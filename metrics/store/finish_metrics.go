@@ -35,11 +35,15 @@ type finishJob struct {
 	old    []byte   // its current series as stored; nil for none
 	done   chan struct{}
 
-	// Made by a worker.
+	// Made by a worker. err is an error of reading the upload's values
+	// or checking them; mergeErr one of merging them into the series,
+	// which counts only while no duplicate has been found (as in the
+	// order of old, when the merge was not tried after one).
 	dups     duplicateList
 	row      currentRow
 	replaced int
 	err      error
+	mergeErr error
 }
 
 // finishMetrics checks and merges the values of ids as Finish describes,
@@ -86,6 +90,9 @@ func (t *IngestTx) finishMetrics(ctx context.Context, ids []string) (superseded 
 			dups.absorb(&j.dups)
 			if dups.total > 0 {
 				continue
+			}
+			if j.mergeErr != nil {
+				return fmt.Errorf("current series of %q: %w", j.id, j.mergeErr)
 			}
 			if err := storeCurrent(ctx, t.tx, t.s.rebind, j.id, j.row, true); err != nil {
 				return err
@@ -155,9 +162,14 @@ func (t *IngestTx) readFinishJob(ctx context.Context, id string) (*finishJob, er
 // the job's error: a worker is not the request's goroutine, whose
 // recovery would not see it.
 func (t *IngestTx) prepareFinish(j *finishJob) {
+	merging := false
 	defer func() {
 		if p := recover(); p != nil {
-			j.err = fmt.Errorf("panic: %v", p)
+			if merging {
+				j.mergeErr = fmt.Errorf("panic: %v", p)
+			} else {
+				j.err = fmt.Errorf("panic: %v", p)
+			}
 		}
 	}()
 	var values []metrics.Observation
@@ -173,11 +185,12 @@ func (t *IngestTx) prepareFinish(j *finishJob) {
 	if j.dups.total > 0 {
 		return
 	}
+	merging = true
 	var old []metrics.Observation
 	if j.old != nil {
 		var err error
 		if old, err = decodeSeries(j.old); err != nil {
-			j.err = fmt.Errorf("current series: %w", err)
+			j.mergeErr = err
 			return
 		}
 	}
