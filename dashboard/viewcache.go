@@ -26,14 +26,25 @@ import (
 // It holds at most max views, forgetting the one least recently used.
 type viewCache struct {
 	kept *cache.Cache[any]
-	// computing holds a token while a view is computed: one at a time.
+	// computing holds a token while a view is computed: at most
+	// viewsAtOnce at a time.
 	computing chan struct{}
 	// logger reports a computation that failed.
 	logger *slog.Logger
 }
 
+// viewsAtOnce is how many views are computed at once. Each once read
+// every current value, and the load test at 4.8 million values reached
+// 8 GB with several at once, so they were made one at a time. They now
+// read each measure's kept headline (the board pack for 2,000 measures
+// holds about 100 MB while it is made), and after an upload the
+// overview's and board pack's views for each audience queued one behind
+// another: the last reader waited for all of them. Two at a time keeps both cores of a small machine busy with
+// them.
+const viewsAtOnce = 2
+
 func newViewCache(max int, logger *slog.Logger) *viewCache {
-	return &viewCache{kept: cache.New[any](max, nil), logger: logger, computing: make(chan struct{}, 1)}
+	return &viewCache{kept: cache.New[any](max, nil), logger: logger, computing: make(chan struct{}, viewsAtOnce)}
 }
 
 // get returns the view for key at the store's current data version:
@@ -53,9 +64,8 @@ func (vc *viewCache) get(ctx context.Context, version func(context.Context) (int
 		return value, nil
 	}
 	return vc.kept.FillApart(ctx, key+"\x00"+strconv.FormatInt(v, 10), func() (any, error) {
-		// One view at a time: each reads every current value, and at
-		// millions of values several at once multiply the memory they
-		// hold (the load test at 4.8 million values reached 8 GB).
+		// A few views at a time: at millions of values several at
+		// once multiply the memory they hold (see viewsAtOnce).
 		vc.computing <- struct{}{}
 		defer func() { <-vc.computing }()
 		value, err := compute()

@@ -162,9 +162,10 @@ func TestOverviewShowsANewUploadAtOnce(t *testing.T) {
 	}
 }
 
-// Views of different keys are computed one at a time: each reads every
-// current value, and several at once would hold several copies.
-func TestViewsAreComputedOneAtATime(t *testing.T) {
+// Views of different keys are computed at most viewsAtOnce at a time:
+// several at once hold several views' memory, and the bound keeps a
+// burst of them (after an upload) to what the cores can do.
+func TestViewsAreComputedAFewAtATime(t *testing.T) {
 	ctx := context.Background()
 	vc := newViewCache(8, slog.New(slog.DiscardHandler))
 	versionOf := func(context.Context) (int64, error) { return 1, nil }
@@ -188,8 +189,8 @@ func TestViewsAreComputedOneAtATime(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if m := most.Load(); m != 1 {
-		t.Errorf("%d views were computed at once, want 1", m)
+	if m := most.Load(); m != viewsAtOnce {
+		t.Errorf("%d views were computed at once, want %d (viewsAtOnce)", m, viewsAtOnce)
 	}
 }
 
