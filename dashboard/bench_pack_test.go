@@ -7,12 +7,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"testing"
 
 	"github.com/assure-pcc/assure/metrics"
-	"github.com/assure-pcc/assure/metrics/store"
 )
 
 // BenchmarkPackLevels compresses pages of a database of realistic size
@@ -23,20 +21,8 @@ import (
 //
 //	ASSURE_BENCH_DB=/tmp/views/assure.db go test -run '^$' -bench PackLevels ./dashboard/
 func BenchmarkPackLevels(b *testing.B) {
-	path := os.Getenv("ASSURE_BENCH_DB")
-	if path == "" {
-		b.Skip("ASSURE_BENCH_DB is not set (see the comment)")
-	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	srv, err := New(Config{Store: st, Version: "bench"})
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, st := benchServer(b)
 	ms, err := st.ListMetrics(ctx, metrics.Public)
 	if err != nil || len(ms) == 0 {
 		b.Fatalf("no open measure: %v", err)

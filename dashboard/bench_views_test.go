@@ -12,6 +12,26 @@ import (
 	"github.com/assure-pcc/assure/metrics/store"
 )
 
+// benchServer is a server on the database ASSURE_BENCH_DB names, such
+// as the load test's kept with --keep; the benchmark is skipped without
+// one.
+func benchServer(b *testing.B) (*Server, *store.Store) {
+	path := os.Getenv("ASSURE_BENCH_DB")
+	if path == "" {
+		b.Skip("ASSURE_BENCH_DB is not set (see the benchmark's comment)")
+	}
+	st, err := store.Open(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	srv, err := New(Config{Store: st, Version: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv, st
+}
+
 // BenchmarkViews times the overview's tiles and the board pack's
 // analyses, computed as a new upload makes them computed (no kept view),
 // from the figures they read (view.HeadlineSeries) and, beside them, from
@@ -21,20 +41,8 @@ import (
 //	go run ./cmd/loadtest --db /tmp/views/assure.db --keep --duration 1s --ingest-rows 0 --clients 1
 //	ASSURE_BENCH_DB=/tmp/views/assure.db go test -run '^$' -bench Views -benchtime 3x ./dashboard/
 func BenchmarkViews(b *testing.B) {
-	path := os.Getenv("ASSURE_BENCH_DB")
-	if path == "" {
-		b.Skip("ASSURE_BENCH_DB is not set (see the comment)")
-	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	srv, err := New(Config{Store: st, Version: "bench"})
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, st := benchServer(b)
 	scope, meeting := metrics.Everything, time.Now()
 	ms, err := st.ListMetrics(ctx, scope)
 	if err != nil {

@@ -332,24 +332,30 @@ func fillCurrentSeries(ctx context.Context, tx *sql.Tx, dialect string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM current_series WHERE metric_id NOT IN (SELECT metric_id FROM value_blocks)`); err != nil {
 		return fmt.Errorf("measures without values: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT metric_id FROM value_blocks`)
+	ids, err := queryStrings(ctx, tx, `SELECT DISTINCT metric_id FROM value_blocks`)
 	if err != nil {
 		return fmt.Errorf("measures with values: %w", err)
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
 	return rebuildCurrent(ctx, tx, rebindFor(dialect), ids)
+}
+
+// queryStrings is the one text column of every row query gives, for a
+// migration's transaction.
+func queryStrings(ctx context.Context, tx *sql.Tx, query string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }
 
 // rebindFor is the rebind of a dialect, for code that has no Store.

@@ -93,22 +93,9 @@ func lastEndDay(series []metrics.Observation) int64 {
 // series not yet given one.
 func fillHeadlines(ctx context.Context, tx *sql.Tx, dialect string) error {
 	rebind := rebindFor(dialect)
-	rows, err := tx.QueryContext(ctx, `SELECT metric_id FROM current_series WHERE last_end_day IS NULL ORDER BY metric_id`)
+	ids, err := queryStrings(ctx, tx, `SELECT metric_id FROM current_series WHERE last_end_day IS NULL ORDER BY metric_id`)
 	if err != nil {
 		return fmt.Errorf("current series without a headline: %w", err)
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	for _, id := range ids {
 		var blob []byte
