@@ -3,9 +3,11 @@ package xlsx
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -108,4 +110,44 @@ func isASCII(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// FuzzRowsReadAhead reads arbitrary bytes as a sheet twice, once as it
+// comes and once scanned and inflated ahead (Rows.ReadAhead, over a
+// readAhead source), switching part way: the two must give the same
+// rows, cells, row numbers and error.
+func FuzzRowsReadAhead(f *testing.F) {
+	f.Add([]byte(sheetHead+`<row r="1"><c r="A1"><v>42</v></c><c r="B1" t="s"><v>1</v></c></row><row r="3"><c r="C3" t="inlineStr"><is><t>x</t></is></c></row>`+sheetTail), uint8(1))
+	f.Add([]byte(sheetHead+`<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2`), uint8(0))
+	f.Add([]byte(longSheet(600, true)), uint8(200))
+	wb, err := Open(zipParts(f, testParts(sheetHead+sheetTail)), Limits{MaxCellBytes: 1000})
+	if err != nil {
+		f.Fatal(err)
+	}
+	render := func(rows *Rows, ahead int) string {
+		var b strings.Builder
+		for n := 0; ; n++ {
+			if n == ahead {
+				rows.ReadAhead()
+			}
+			if !rows.Next() {
+				break
+			}
+			fmt.Fprintf(&b, "%d:", rows.RowNum())
+			for _, c := range rows.Cells() {
+				b.WriteString(" " + renderCell(c, rows.RowNum()))
+			}
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "end at %d: %v", rows.RowNum(), rows.Err())
+		rows.Close()
+		return b.String()
+	}
+	f.Fuzz(func(t *testing.T, data []byte, ahead uint8) {
+		plain := render(wb.rowsFrom("Fuzz", io.NopCloser(bytes.NewReader(data))), -1)
+		read := render(wb.rowsFrom("Fuzz", newReadAhead(io.NopCloser(bytes.NewReader(data)))), int(ahead))
+		if plain != read {
+			t.Fatalf("read ahead from row %d:\n%s\nas it comes:\n%s", ahead, tail(read), tail(plain))
+		}
+	})
 }
