@@ -153,7 +153,17 @@ func TestHostileLabelsStayText(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			for _, p := range []ChartPanel{line, bar} {
+			// The SPC chart's series are marshalled on their own and
+			// written into the option whole (showAllSymbols).
+			spc, err := SPCChartPanel("chart-spc", label, label, SPCChart{SeriesName: label, Labels: []string{label, "Feb 2020"},
+				Values: []float64{1, 2}, Means: []float64{1.5, 1.5}, Uppers: []float64{3, 3}, Lowers: []float64{0, 0}, Kinds: []string{"", ""}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if opt, _, _ := chartRendered(t, spc); chartAt(t, opt, "series", 0, "name") != label || chartAt(t, opt, "series", 0, "showAllSymbol") != true {
+				t.Errorf("the SPC chart's first series is %v", chartAt(t, opt, "series", 0))
+			}
+			for _, p := range []ChartPanel{line, bar, spc} {
 				if i := strings.IndexAny(string(p.OptionJSON), "<>&\u2028\u2029"); i >= 0 {
 					t.Errorf("%s: OptionJSON has a raw %q", p.ID, string(p.OptionJSON)[i:i+1])
 				}

@@ -8,6 +8,7 @@ package chart
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -480,17 +481,27 @@ func unitSuffixShort(unit string) string {
 // unusual points; Assure's marks carry meaning and must all be drawn,
 // on the screen and in print. go-echarts has no such option, so it is
 // added to the marshalled option.
+//
+// Each series is marshalled once and the field written after its last
+// one (a later key wins, should the series give one of its own):
+// marshalling the series, reading them back as maps and marshalling
+// the maps again was an eighth of making the board pack's analyses.
 func showAllSymbols(option map[string]any) map[string]any {
-	b, err := json.Marshal(option["series"])
-	if err != nil {
+	v := reflect.ValueOf(option["series"])
+	if v.Kind() != reflect.Slice {
 		return option
 	}
-	var series []map[string]any
-	if err := json.Unmarshal(b, &series); err != nil {
-		return option
-	}
-	for _, s := range series {
-		s["showAllSymbol"] = true
+	series := make([]json.RawMessage, v.Len())
+	for i := range v.Len() {
+		b, err := json.Marshal(v.Index(i).Interface())
+		if err != nil || len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+			return option
+		}
+		field := `,"showAllSymbol":true}`
+		if len(b) == 2 {
+			field = field[1:]
+		}
+		series[i] = append(b[:len(b)-1:len(b)-1], field...)
 	}
 	option["series"] = series
 	return option
