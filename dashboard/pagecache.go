@@ -190,10 +190,9 @@ func (s *Server) renderShared(c echo.Context, params []string, build func() (sha
 		if err != nil {
 			return nil, false, err
 		}
-		// Kept at its size: the buffer's spare capacity (up to as much
-		// again, from its doubling) was most of the kept pages' memory.
-		body := bytes.Clone(buf.Bytes())
-		return &cachedPage{key: key, version: version, parts: bytes.Split(body, s.shared.csrfHole),
+		// Not copied: a kept answer keeps its parts compressed (pack),
+		// and one not kept is written from the buffer and forgotten.
+		return &cachedPage{key: key, version: version, parts: bytes.Split(buf.Bytes(), s.shared.csrfHole),
 			template: sp.name, title: p.Title, sensitive: p.Sensitive, printCSS: p.PrintCSS}, sp.keep, nil
 	})
 	if err != nil {
@@ -312,7 +311,7 @@ func (s *Server) sharedJSON(c echo.Context, params []string, build func() (v any
 		if err := json.NewEncoder(&buf).Encode(v); err != nil {
 			return nil, false, err
 		}
-		return &cachedPage{key: key, version: version, parts: [][]byte{bytes.Clone(buf.Bytes())}}, keep, nil
+		return &cachedPage{key: key, version: version, parts: [][]byte{buf.Bytes()}}, keep, nil
 	})
 	if err != nil {
 		return err
