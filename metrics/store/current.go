@@ -383,15 +383,7 @@ func (s *Store) readCurrent(ctx context.Context, tx *sqlx.Tx, scope metrics.Scop
 // its values cover (null until migration 00020 has filled the row), by
 // metric id.
 func (s *Store) eachHeadline(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, fn func(id string, blob []byte, lastEnd sql.NullInt64) error) error {
-	rows, err := tx.QueryContext(ctx, s.rebind(`
-		SELECT c.metric_id, COALESCE(c.headline, c.series), c.last_end_day FROM current_series c
-		JOIN metrics m ON m.id = c.metric_id
-		WHERE `+visible), scope.Sensitive)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return s.eachCurrentRow(ctx, tx, scope, "COALESCE(c.headline, c.series), c.last_end_day", func(rows *sql.Rows) error {
 		var (
 			id      string
 			blob    []byte
@@ -403,8 +395,8 @@ func (s *Store) eachHeadline(ctx context.Context, tx *sqlx.Tx, scope metrics.Sco
 		if err := fn(id, blob, lastEnd); err != nil {
 			return fmt.Errorf("headline of %q: %w", id, err)
 		}
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // eachCurrent calls fn with one encoded column of current_series
@@ -414,15 +406,7 @@ func (s *Store) eachCurrent(ctx context.Context, tx *sqlx.Tx, scope metrics.Scop
 	if column != "series" && column != "latest" {
 		return fmt.Errorf("current_series has no column %q", column)
 	}
-	rows, err := tx.QueryContext(ctx, s.rebind(`
-		SELECT c.metric_id, c.`+column+` FROM current_series c
-		JOIN metrics m ON m.id = c.metric_id
-		WHERE `+visible), scope.Sensitive)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return s.eachCurrentRow(ctx, tx, scope, "c."+column, func(rows *sql.Rows) error {
 		var (
 			id   string
 			blob []byte
@@ -432,6 +416,26 @@ func (s *Store) eachCurrent(ctx context.Context, tx *sqlx.Tx, scope metrics.Scop
 		}
 		if err := fn(id, blob); err != nil {
 			return fmt.Errorf("%s of %q: %w", column, id, err)
+		}
+		return nil
+	})
+}
+
+// eachCurrentRow calls fn with each row of current_series the scope may
+// see: its metric id, then columns (this package's own SQL, never a
+// caller's text).
+func (s *Store) eachCurrentRow(ctx context.Context, tx *sqlx.Tx, scope metrics.Scope, columns string, fn func(rows *sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, s.rebind(`
+		SELECT c.metric_id, `+columns+` FROM current_series c
+		JOIN metrics m ON m.id = c.metric_id
+		WHERE `+visible), scope.Sensitive)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
 		}
 	}
 	return rows.Err()
