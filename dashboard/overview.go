@@ -142,7 +142,7 @@ func buildTiles(latest []store.LatestValue, series map[string][]metrics.Observat
 	newest := fresh.Newest(latest)
 	for i, lv := range latest {
 		t := view.NewTile(lv, set)
-		if err := view.AnalyseTile(&t, lv, series[lv.Metric.ID], newest(lv.Metric.ID), fmt.Sprintf("spark-%d", i), changes[lv.Metric.ID]); err != nil {
+		if err := view.AnalyseTile(&t, lv, view.NewAnalyses(lv.Metric, series[lv.Metric.ID], changes[lv.Metric.ID]), newest(lv.Metric.ID), fmt.Sprintf("spark-%d", i)); err != nil {
 			return overviewTiles{}, err
 		}
 		fresh.Apply(&t, lv)

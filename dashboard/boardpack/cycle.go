@@ -49,16 +49,27 @@ func (s Source) PapersDay(ctx context.Context, meeting time.Time) (time.Time, er
 // the digest compares, as the pack analyses them: the force-wide area
 // (or the first), its charted periods and every area's latest figure.
 func StateOf(ms []metrics.Metric, series map[string][]metrics.Observation, meeting time.Time) metrics.PackState {
-	st := metrics.PackState{Meeting: meeting}
-	for _, m := range ms {
+	return stateOf(ms, meeting, func(m metrics.Metric) (metrics.MeasureState, bool) {
 		obs := metrics.EndedBefore(series[m.ID], meeting)
 		if len(obs) == 0 {
-			st.Measures = append(st.Measures, metrics.MeasureState{MetricID: m.ID, Name: m.Name, Classification: m.Classification, RAG: metrics.NoRAG})
-			continue
+			return metrics.MeasureState{}, false
 		}
 		area := metrics.HeadlineArea(view.AreasOf(obs), "")
 		a := metrics.Analyse(m, obs, area, metrics.DefaultBaselineYear, metrics.DefaultTolerance)
-		st.Measures = append(st.Measures, metrics.MeasureStateOf(m, a, view.LatestOf(m, obs).Values, view.PackSPCPoints))
+		return metrics.MeasureStateOf(m, a, view.LatestOf(m, obs).Values, view.PackSPCPoints), true
+	})
+}
+
+// stateOf is the pack's state from each measure's standing, stand; a
+// measure with none (no figures before the meeting) stands with no RAG.
+func stateOf(ms []metrics.Metric, meeting time.Time, stand func(metrics.Metric) (metrics.MeasureState, bool)) metrics.PackState {
+	st := metrics.PackState{Meeting: meeting}
+	for _, m := range ms {
+		s, ok := stand(m)
+		if !ok {
+			s = metrics.MeasureState{MetricID: m.ID, Name: m.Name, Classification: m.Classification, RAG: metrics.NoRAG}
+		}
+		st.Measures = append(st.Measures, s)
 	}
 	return st
 }

@@ -138,21 +138,28 @@ func Analyse(ms []metrics.Metric, series map[string][]metrics.Observation, chang
 	p.UpTo = upTo(view.NewestOf(lvs))
 	newestFor := fresh.Newest(lvs)
 	var all []Measure
+	states := map[string]metrics.MeasureState{}
 	for i, lv := range lvs {
 		m, obs := lv.Metric, obsOf[lv.Metric.ID]
+		as := view.NewAnalyses(m, obs, changes[m.ID])
 		t := view.NewTile(lv, metrics.Settings{})
-		if err := view.AnalyseTile(&t, lv, obs, newestFor(m.ID), "", changes[m.ID]); err != nil {
+		if err := view.AnalyseTile(&t, lv, as, newestFor(m.ID), ""); err != nil {
 			return Measures{}, err
 		}
 		fresh.Apply(&t, lv)
-		a, err := view.BuildAnalysisWith(m, obs, metrics.HeadlineArea(view.AreasOf(obs), ""), metrics.DefaultBaselineYear, fmt.Sprintf("%s%d", prefix, i), nil, changes[m.ID], view.PackSPCPoints)
+		area := metrics.HeadlineArea(view.AreasOf(obs), "")
+		a, err := view.BuildAnalysisOf(as, area, fmt.Sprintf("%s%d", prefix, i), view.PackSPCPoints)
 		if err != nil {
 			return Measures{}, err
 		}
 		all = append(all, Measure{Tile: t, Anchor: "m-" + m.ID, Analysis: a})
+		states[m.ID] = metrics.MeasureStateOf(m, as.WithoutChanges(area), lv.Values, view.PackSPCPoints)
 	}
 	p.Exceptions, p.Others = metrics.ExceptionsFirst(all, func(pm Measure) metrics.Severity { return pm.Severity() })
-	p.State = StateOf(ms, series, meeting)
+	p.State = stateOf(ms, meeting, func(m metrics.Metric) (metrics.MeasureState, bool) {
+		st, ok := states[m.ID]
+		return st, ok
+	})
 	return p, nil
 }
 

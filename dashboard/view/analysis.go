@@ -145,6 +145,19 @@ func BuildAnalysis(m metrics.Metric, obs []metrics.Observation, area string, bas
 // changes (the measure's change points, which anns may or may not hold).
 func BuildAnalysisWith(m metrics.Metric, obs []metrics.Observation, area string, baselineYear int, idPrefix string, anns []metrics.Annotation, changes []metrics.ChangePoint, window int) (Analysis, error) {
 	a := metrics.AnalyseWith(m, obs, area, metrics.AnalysisOptions{BaselineYear: baselineYear, Tolerance: metrics.DefaultTolerance, ChangePoints: changes})
+	return buildAnalysis(m, obs, a, idPrefix, anns, window)
+}
+
+// BuildAnalysisOf is BuildAnalysis of an area analysed already, in as
+// (so with DefaultBaselineYear), and with no annotations marked.
+func BuildAnalysisOf(as *Analyses, area string, idPrefix string, window int) (Analysis, error) {
+	return buildAnalysis(as.Metric(), as.Series(), as.Of(area), idPrefix, nil, window)
+}
+
+// buildAnalysis puts a, an analysis of m's series obs, into words and
+// charts.
+func buildAnalysis(m metrics.Metric, obs []metrics.Observation, a metrics.Analysis, idPrefix string, anns []metrics.Annotation, window int) (Analysis, error) {
+	area := a.Area
 	v := Analysis{
 		Metric: m, Area: area, Areas: AreasOf(obs), BaselineYear: a.BaselineYear,
 		RAG: a.RAG, RAGWord: a.RAG.Word(), RAGClass: RAGClass(a.RAG),

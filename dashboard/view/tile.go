@@ -81,11 +81,11 @@ func NewestOf(latest []store.LatestValue) map[metrics.PeriodKind]metrics.Period 
 	return metrics.NewestPeriods(periods)
 }
 
-// AnalyseTile analyses the tile's measure from its series: each area the
+// AnalyseTile analyses the tile's measure from as: each area the
 // tile shows (the force-wide one, or every area when there is none), its
 // staleness against newest, and a sparkline with chart id sparkID (none
 // when sparkID is "").
-func AnalyseTile(t *Tile, lv store.LatestValue, series []metrics.Observation, newest map[metrics.PeriodKind]metrics.Period, sparkID string, changes []metrics.ChangePoint) error {
+func AnalyseTile(t *Tile, lv store.LatestValue, as *Analyses, newest map[metrics.PeriodKind]metrics.Period, sparkID string) error {
 	m := lv.Metric
 	// The headline area alone when it stands for the whole force (or is
 	// the only one); else every area, the headline's first, since any
@@ -103,7 +103,7 @@ func AnalyseTile(t *Tile, lv store.LatestValue, series []metrics.Observation, ne
 	}
 	analyses := make([]metrics.Analysis, len(areas))
 	for i, area := range areas {
-		a := metrics.AnalyseWith(m, series, area, metrics.AnalysisOptions{BaselineYear: metrics.DefaultBaselineYear, Tolerance: metrics.DefaultTolerance, ChangePoints: changes})
+		a := as.Of(area)
 		analyses[i] = a
 		if i == 0 {
 			t.VariationIcon, t.AssuranceIcon, t.State = variationIcon(a.VariationIcon), assuranceIcon(a.Assurance), a.State

@@ -56,7 +56,7 @@ func TestAnalyseTileReasons(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tl := NewTile(tt.lv, metrics.Settings{})
-			if err := AnalyseTile(&tl, tt.lv, series, tt.newest, "spark-0", nil); err != nil {
+			if err := AnalyseTile(&tl, tt.lv, NewAnalyses(tt.lv.Metric, series, nil), tt.newest, "spark-0"); err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(tl.Reasons, tt.reasons) || tl.Severity() != tt.severity {
@@ -69,7 +69,7 @@ func TestAnalyseTileReasons(t *testing.T) {
 	}
 	// Without a chart id, no sparkline (the board pack draws none).
 	tl := NewTile(latest("North"), metrics.Settings{})
-	if err := AnalyseTile(&tl, latest("North"), series, newest, "", nil); err != nil || tl.Spark != nil {
+	if err := AnalyseTile(&tl, latest("North"), NewAnalyses(latest("North").Metric, series, nil), newest, ""); err != nil || tl.Spark != nil {
 		t.Errorf("a sparkline without an id: %v", err)
 	}
 }
