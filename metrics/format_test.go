@@ -2,6 +2,9 @@ package metrics
 
 import (
 	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -80,6 +83,8 @@ func TestKindOfUnit(t *testing.T) {
 		{"calls", KindCount}, {"offences", KindCount}, {"", KindCount}, {"applications", KindCount},
 		{"%", KindPercent}, {"% of incidents", KindPercent}, {"per cent", KindPercent},
 		{"minutes", KindDuration}, {"Minutes", KindDuration}, {"mins", KindDuration}, {"days", KindDuration}, {"hour", KindDuration},
+		{"minutes to attend", KindDuration}, {"hours to attend", KindDuration}, {"Minutes ", KindDuration}, {"secondss", KindDuration},
+		{"minutesmen", KindCount}, {"day trips", KindDuration}, {"daily visits", KindCount}, {"s", KindCount},
 		{"orders per application", KindRate}, {"offences per 1,000 residents", KindRate}, {"index", KindRate}, {"ratio", KindRate},
 	}
 	for _, tt := range tests {
@@ -105,5 +110,64 @@ func TestMoneyDecimals(t *testing.T) {
 		if got := MoneyDecimals(tt.amounts...); got != tt.want {
 			t.Errorf("MoneyDecimals(%v) = %d, want %d", tt.amounts, got, tt.want)
 		}
+	}
+}
+
+// BenchmarkFormatFigure is the cost of one table cell: a metric page of
+// 20 areas over ten years writes 4,800 of them.
+func BenchmarkFormatFigure(b *testing.B) {
+	for _, unit := range []string{"calls", "minutes", "%", "offences per 1,000 residents"} {
+		b.Run(unit, func(b *testing.B) {
+			b.ReportAllocs()
+			v := 0.0
+			for b.Loop() {
+				v += 1234.567
+				_ = FormatFigure(v, unit)
+			}
+		})
+	}
+}
+
+// FormatFixed writes into buffers of its own; it must write what the
+// plain way (FormatFloat, then a comma before each three digits) writes,
+// for values small and huge, negative and rounding to zero.
+func TestFormatFixedAsWrittenPlainly(t *testing.T) {
+	plain := func(v float64, decimals int) string {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return "–"
+		}
+		p := math.Pow(10, float64(decimals))
+		r := math.Round(math.Abs(v)*p) / p
+		intPart, frac, _ := strings.Cut(strconv.FormatFloat(r, 'f', decimals, 64), ".")
+		var b strings.Builder
+		if v < 0 && r != 0 {
+			b.WriteByte('-')
+		}
+		for i, c := range intPart {
+			if i > 0 && (len(intPart)-i)%3 == 0 {
+				b.WriteByte(',')
+			}
+			b.WriteRune(c)
+		}
+		if frac != "" {
+			b.WriteString("." + frac)
+		}
+		return b.String()
+	}
+	values := []float64{0, -0.0, 0.004, -0.004, 0.5, -0.5, 1, 999, 1000, -1000, 999999.95, 1234567.891, -98765.4321,
+		1e15, 1e20, -1e20, 1e300, math.MaxFloat64, math.SmallestNonzeroFloat64, math.NaN(), math.Inf(1), math.Inf(-1)}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		values = append(values, (rng.Float64()-0.5)*math.Pow(10, float64(rng.IntN(16))))
+	}
+	for _, v := range values {
+		for d := range 4 {
+			if got, want := FormatFixed(v, d), plain(v, d); got != want {
+				t.Errorf("FormatFixed(%v, %d) = %q, want %q", v, d, got, want)
+			}
+		}
+	}
+	if got := FormatFigure(1e20, "calls"); got != "100,000,000,000,000,000,000" {
+		t.Errorf("a huge count: %q", got)
 	}
 }
