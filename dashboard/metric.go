@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -31,7 +32,6 @@ type sourceRow struct {
 	Period, Area, Value string
 	File, Sheet, Cell   string
 	Uploaded            string
-	period              metrics.Period
 }
 
 // metricParams are the query parameters a measure's page and its series
@@ -101,17 +101,46 @@ func buildSeriesTable(m metrics.Metric, obs []metrics.Observation) seriesTable {
 	for i, p := range t.Periods {
 		t.Rows[len(t.Rows)-1-i] = seriesRow{Period: p.Label(), Cells: make([]string, len(t.Areas))}
 	}
-	for _, o := range obs {
-		// Newest first: the row of the latest period is at the top.
-		t.Rows[len(t.Rows)-1-periodIdx[o.Period.Key()]].Cells[areaIdx[o.Area]] = formatFigure(o.Value, m.Unit)
-		t.Sources = append(t.Sources, sourceRow{
-			Period: o.Period.Label(), Area: o.Area, Value: formatFigure(o.Value, m.Unit),
-			File: o.Source.File, Sheet: o.Source.Sheet, Cell: o.Source.Cell,
-			Uploaded: o.Source.UploadedAt.Format("2 Jan 2006 15:04"),
-			period:   o.Period,
-		})
+	// Each figure, period label and upload time is written once, though
+	// the table and the sources both show it: a page of 20 areas over
+	// ten years has 2,400 of each, and many share an upload.
+	decimals := metrics.KindOfUnit(m.Unit).Decimals()
+	type instant struct {
+		at  int64
+		loc *time.Location
 	}
-	sort.SliceStable(t.Sources, func(i, j int) bool { return metrics.ComparePeriods(t.Sources[i].period, t.Sources[j].period) > 0 })
+	uploaded := map[instant]string{}
+	// The sources go newest period first, each period's in the order
+	// given: placed by counting, as sorting rows this wide cost as much
+	// as all the rest of the table.
+	rowOf := make([]int, len(obs))
+	next := make([]int, len(t.Rows)+1)
+	for i, o := range obs {
+		rowOf[i] = len(t.Rows) - 1 - periodIdx[o.Period.Key()]
+		next[rowOf[i]+1]++
+	}
+	for r := 1; r < len(next); r++ {
+		next[r] += next[r-1]
+	}
+	t.Sources = make([]sourceRow, len(obs))
+	for i, o := range obs {
+		// Newest first: the row of the latest period is at the top.
+		row := &t.Rows[rowOf[i]]
+		figure := metrics.FormatFixed(o.Value, decimals)
+		row.Cells[areaIdx[o.Area]] = figure
+		at := o.Source.UploadedAt
+		when, ok := uploaded[instant{at.UnixNano(), at.Location()}]
+		if !ok {
+			when = at.Format("2 Jan 2006 15:04")
+			uploaded[instant{at.UnixNano(), at.Location()}] = when
+		}
+		t.Sources[next[rowOf[i]]] = sourceRow{
+			Period: row.Period, Area: o.Area, Value: figure,
+			File: o.Source.File, Sheet: o.Source.Sheet, Cell: o.Source.Cell,
+			Uploaded: when,
+		}
+		next[rowOf[i]]++
+	}
 	return t
 }
 
