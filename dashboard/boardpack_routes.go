@@ -126,7 +126,7 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 		return boardpack.Measures{}, err
 	}
 	key := fmt.Sprintf("boardpack/%t/%s/%s", scope.Sensitive, meeting.Format(time.DateOnly), papers.Format(time.DateOnly))
-	v, err := s.views.get(ctx, s.store.DataVersion, key, func() (any, error) {
+	v, err := s.views.get(ctx, s.dataVersion, key, func() (any, error) {
 		// Not the request's context: other requests may be waiting on
 		// this computation, or none.
 		ctx := context.WithoutCancel(ctx)

@@ -84,7 +84,7 @@ type overviewTiles struct {
 // catalogue change (see viewCache).
 func (s *Server) cachedOverview(ctx context.Context, scope metrics.Scope) (overviewTiles, error) {
 	day := metrics.Day(s.now())
-	v, err := s.views.get(ctx, s.store.DataVersion, fmt.Sprintf("overview/%t/%s", scope.Sensitive, day.Format(time.DateOnly)), func() (any, error) {
+	v, err := s.views.get(ctx, s.dataVersion, fmt.Sprintf("overview/%t/%s", scope.Sensitive, day.Format(time.DateOnly)), func() (any, error) {
 		// Not the request's context: other requests may be waiting on
 		// this computation, or none (it may run in the background).
 		return s.overviewTiles(context.WithoutCancel(ctx), scope, day)

@@ -58,7 +58,7 @@ func (s *Server) series(ctx context.Context, scope metrics.Scope, m metrics.Metr
 	if !scope.CanSee(m) {
 		return nil, metrics.Errorf(metrics.ENOTFOUND, "no metric %q", m.ID)
 	}
-	version, err := s.store.DataVersion(ctx)
+	version, err := s.dataVersion(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -205,7 +205,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 
 	// Everything else knows its viewer. Public pages show open measures
 	// only; the store filters by the viewer's scope on every read.
-	app := e.Group("", echo.WrapMiddleware(s.sessions.LoadAndSave), handleErrorsInside, auth.CSRF(secureCookies, csrfExemptOrLate), s.sessions.Authenticate, s.passwordGate)
+	app := e.Group("", versionsOnce, echo.WrapMiddleware(s.sessions.LoadAndSave), handleErrorsInside, auth.CSRF(secureCookies, csrfExemptOrLate), s.sessions.Authenticate, s.passwordGate)
 	// Uploads: who may upload is settled, and the upload waits its turn,
 	// before its body is read; its CSRF token, a field of the multipart
 	// body, is checked once the body has been read within its limit.

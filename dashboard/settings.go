@@ -16,7 +16,7 @@ import (
 // changes the overview's analyses. A failed read is logged and the
 // defaults used, so that no page fails for its footer.
 func (s *Server) settings(ctx context.Context) metrics.Settings {
-	v, err := s.views.get(ctx, s.store.DataVersion, "settings", func() (any, error) {
+	v, err := s.views.get(ctx, s.dataVersion, "settings", func() (any, error) {
 		return s.store.Settings(context.WithoutCancel(ctx))
 	})
 	if err != nil {
