@@ -52,8 +52,10 @@ type pageCache struct {
 	// csrfHole stands for the CSRF token in kept content: random, so no
 	// spreadsheet label can contain it.
 	csrfHole []byte
-	// bodyHole marks where a kept body goes in the layout.
-	bodyHole []byte
+	// layouts keeps the layout around kept bodies, cut at holes (see
+	// keptlayout.go).
+	layouts *cache.Cache[*keptLayout]
+	holes   layoutHoles
 }
 
 // cachedPage is a kept body and what the layout needs to wrap it: the
@@ -90,7 +92,8 @@ func newPageCache(maxBytes int) *pageCache {
 	hole := make([]byte, 24)
 	_, _ = rand.Read(hole) // crypto/rand.Read never fails
 	return &pageCache{maxBytes: maxBytes, kept: cache.New(maxBytes, (*cachedPage).cost),
-		csrfHole: []byte("csrf-" + hex.EncodeToString(hole)), bodyHole: []byte("body-" + hex.EncodeToString(hole))}
+		csrfHole: []byte("csrf-" + hex.EncodeToString(hole)), holes: newLayoutHoles(),
+		layouts: newLayoutCache()}
 }
 
 // cost is what an answer counts against the budget: its bytes as held.
@@ -213,7 +216,7 @@ func (s *Server) renderShared(c echo.Context, params []string, build func() (sha
 // their own.
 func (s *Server) kept(c echo.Context, params []string, answer func(key string, version int64) (*cachedPage, bool, error)) (*cachedPage, error) {
 	ctx := c.Request().Context()
-	version, err := s.store.PageVersion(ctx)
+	version, err := s.pageVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -244,15 +247,11 @@ func (s *Server) renderKept(c echo.Context, e *cachedPage) error {
 	p := s.page(c, e.title)
 	p.Sensitive = e.sensitive
 	p.PrintCSS = e.printCSS
-	p.Body = template.HTML(s.shared.bodyHole)
-	layout, err := s.execute(e.template, p)
+	layout, err := s.layoutFor(e.template, p)
 	if err != nil {
 		return err
 	}
-	head, tail, ok := bytes.Cut(layout, s.shared.bodyHole)
-	if !ok {
-		return fmt.Errorf("render %s: the layout does not show the page's body", e.template)
-	}
+	head, tail := layout.fill(p.User, p.CSRF)
 	// The kept body goes out with the reader's own CSRF token in each form.
 	token := []byte(template.HTMLEscapeString(p.CSRF))
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
