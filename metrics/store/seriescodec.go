@@ -213,11 +213,10 @@ func decodeSeries(b []byte) ([]metrics.Observation, error) {
 // area's, one period's) walks them with each and turns only those into
 // observations, which is most of decoding's cost.
 type seriesView struct {
-	strs  []string
-	ups   []metrics.Source
-	n     int
-	body  []byte
-	dates map[int64]time.Time
+	strs []string
+	ups  []metrics.Source
+	n    int
+	body []byte
 	// whole is set by a reader that decodes every value: each value's
 	// cell is then a slice of text, body as one string made once, rather
 	// than a string of its own, which saves an allocation per value. A
@@ -329,14 +328,4 @@ func (v *seriesView) cellText(cell []byte) string {
 }
 
 // date is a day as a time, made once per day per series.
-func (v *seriesView) date(d int64) time.Time {
-	if v.dates == nil {
-		v.dates = map[int64]time.Time{}
-	}
-	t, ok := v.dates[d]
-	if !ok {
-		t = fromDays(d)
-		v.dates[d] = t
-	}
-	return t
-}
+func (v *seriesView) date(d int64) time.Time { return fromDays(d) }
