@@ -99,3 +99,22 @@ func BenchmarkSeries(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkUserByID is the lookup every signed-in request makes.
+func BenchmarkUserByID(b *testing.B) {
+	for _, d := range storetest.Dialects(b) {
+		b.Run(d, func(b *testing.B) {
+			ctx := context.Background()
+			s := storetest.Open(b, d)
+			u, err := s.CreateUser(ctx, "ana", metrics.RoleAnalyst, "hash")
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := s.UserByID(ctx, u.ID); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

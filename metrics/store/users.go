@@ -67,10 +67,12 @@ func (s *Store) UserByID(ctx context.Context, id int64) (metrics.User, error) {
 }
 
 func (s *Store) findUser(ctx context.Context, where string, arg any) (metrics.User, string, error) {
+	// One statement, which sees one snapshot on its own: no transaction
+	// around it. Every signed-in request looks its user up, and the
+	// transaction's BEGIN and ROLLBACK were two of the lookup's three
+	// statements.
 	var r userRow
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		return tx.GetContext(ctx, &r, s.rebind(`SELECT `+userColumns+` FROM users WHERE `+where), arg)
-	})
+	err := s.rdb.GetContext(ctx, &r, s.rebind(`SELECT `+userColumns+` FROM users WHERE `+where), arg)
 	if errors.Is(err, sql.ErrNoRows) {
 		return metrics.User{}, "", metrics.Errorf(metrics.ENOTFOUND, "no such user")
 	}
