@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -253,7 +252,7 @@ func (s *Server) renderKept(c echo.Context, e *cachedPage) error {
 	}
 	head, tail := layout.fill(p.User, p.CSRF)
 	// The kept body goes out with the reader's own CSRF token in each form.
-	token := []byte(template.HTMLEscapeString(p.CSRF))
+	token := []byte(htmlText.Replace(p.CSRF))
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	return s.writeKept(c, e, head, token, tail)
 }
