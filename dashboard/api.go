@@ -47,11 +47,14 @@ type apiObservation struct {
 }
 
 type apiSource struct {
-	UploadID   int64     `json:"upload_id"`
-	File       string    `json:"file"`
-	Sheet      string    `json:"sheet"`
-	Cell       string    `json:"cell"`
-	UploadedAt time.Time `json:"uploaded_at"`
+	UploadID int64  `json:"upload_id"`
+	File     string `json:"file"`
+	Sheet    string `json:"sheet"`
+	Cell     string `json:"cell"`
+	// UploadedAt is RFC 3339 with the fraction of a second it has, in
+	// UTC, as time.Time writes itself in JSON: written once per upload
+	// (see apiSeries), not once per value.
+	UploadedAt string `json:"uploaded_at"`
 }
 
 type apiSeries struct {
@@ -108,14 +111,39 @@ func (s *Server) apiSeries(c echo.Context) (apiSeries, error) {
 	areas := view.AreasOf(obs)
 	area := metrics.HeadlineArea(areas, c.QueryParam("area"))
 	a := metrics.AnalyseWith(m, obs, area, metrics.AnalysisOptions{BaselineYear: baselineYear, Tolerance: metrics.DefaultTolerance, ChangePoints: metrics.ChangePoints(anns)})
-	out := apiSeries{asGiven: asGiven(c, "area", areas...) && asGiven(c, "baseline", strconv.Itoa(baselineYear)), Metric: toAPIMetric(m), Observations: make([]apiObservation, len(obs)),
+	out := apiSeries{asGiven: asGiven(c, "area", areas...) && asGiven(c, "baseline", strconv.Itoa(baselineYear)), Metric: toAPIMetric(m),
 		Analysis: toAPIAnalysis(m, a)}
-	for i, o := range obs {
-		out.Observations[i] = apiObservation{
-			PeriodStart: o.Period.Start.Format(time.DateOnly), PeriodEnd: o.Period.End.Format(time.DateOnly),
-			Period: o.Period.Key(), PeriodKind: string(o.Period.Kind), Area: o.Area, Value: o.Value,
-			Source: apiSource{UploadID: o.Source.UploadID, File: o.Source.File, Sheet: o.Source.Sheet, Cell: o.Source.Cell, UploadedAt: o.Source.UploadedAt.UTC()},
-		}
-	}
+	out.Observations = apiObservations(obs)
 	return out, nil
 }
+
+// apiObservations are obs as the API writes them. A series of 2,400
+// values has a hundred or so periods and a few uploads: each is written
+// once.
+func apiObservations(obs []metrics.Observation) []apiObservation {
+	type periodText struct{ start, end, key string }
+	periods := map[metrics.Period]periodText{}
+	uploaded := map[int64]string{}
+	out := make([]apiObservation, len(obs))
+	for i, o := range obs {
+		pt, ok := periods[o.Period]
+		if !ok {
+			pt = periodText{o.Period.Start.Format(time.DateOnly), o.Period.End.Format(time.DateOnly), o.Period.Key()}
+			periods[o.Period] = pt
+		}
+		at, ok := uploaded[o.Source.UploadedAt.UnixNano()]
+		if !ok {
+			at = jsonTime(o.Source.UploadedAt)
+			uploaded[o.Source.UploadedAt.UnixNano()] = at
+		}
+		out[i] = apiObservation{
+			PeriodStart: pt.start, PeriodEnd: pt.end, Period: pt.key, PeriodKind: string(o.Period.Kind), Area: o.Area, Value: o.Value,
+			Source: apiSource{UploadID: o.Source.UploadID, File: o.Source.File, Sheet: o.Source.Sheet, Cell: o.Source.Cell, UploadedAt: at},
+		}
+	}
+	return out
+}
+
+// jsonTime is t in UTC as encoding/json writes a time.Time, without the
+// quotes.
+func jsonTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
