@@ -5,8 +5,6 @@ import (
 	"io"
 	"testing"
 	"time"
-
-	"github.com/assure-pcc/assure/metrics"
 )
 
 // The series API writes each upload's time once, as text; it must be
@@ -40,16 +38,9 @@ func TestJSONTimeIsEncodingJSONs(t *testing.T) {
 }
 
 // BenchmarkAPIObservations is a series API answer's observations, made
-// and encoded, at the load test's size: 20 areas over ten years.
+// and encoded, at the load test's size.
 func BenchmarkAPIObservations(b *testing.B) {
-	var obs []metrics.Observation
-	for a := range 20 {
-		for i := range 120 {
-			at := time.Date(2021, time.April, 1+i%2, 9, 0, 0, 0, time.UTC)
-			obs = append(obs, metrics.Observation{Area: "Area " + string(rune('A'+a)), Period: metrics.MonthOf(2012+i/12, time.Month(1+i%12)),
-				Value: float64(a*1000+i) * 1.37, Source: metrics.Source{UploadID: int64(1 + i%2), File: "q.xlsx", Sheet: "Data", Cell: "B2", UploadedAt: at}})
-		}
-	}
+	obs := loadTestSeries()
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := json.NewEncoder(io.Discard).Encode(apiObservations(obs)); err != nil {

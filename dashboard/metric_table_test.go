@@ -48,17 +48,24 @@ func TestSeriesTable(t *testing.T) {
 	}
 }
 
-// BenchmarkSeriesTable is the table of a measure's page at the load
-// test's size: 20 areas over ten years, from two uploads.
-func BenchmarkSeriesTable(b *testing.B) {
+// loadTestSeries is one measure's series at the load test's size: 20
+// areas over ten years of months, from two uploads.
+func loadTestSeries() []metrics.Observation {
 	var obs []metrics.Observation
 	for a := range 20 {
 		for i := range 120 {
 			at := time.Date(2021, time.April, 1+i%2, 9, 0, 0, 0, time.UTC)
 			obs = append(obs, metrics.Observation{Area: "Area " + string(rune('A'+a)), Period: metrics.MonthOf(2012+i/12, time.Month(1+i%12)),
-				Value: float64(a*1000+i) * 1.37, Source: metrics.Source{File: "q.xlsx", Sheet: "Data", Cell: "B2", UploadedAt: at}})
+				Value: float64(a*1000+i) * 1.37, Source: metrics.Source{UploadID: int64(1 + i%2), File: "q.xlsx", Sheet: "Data", Cell: "B2", UploadedAt: at}})
 		}
 	}
+	return obs
+}
+
+// BenchmarkSeriesTable is the table of a measure's page at the load
+// test's size.
+func BenchmarkSeriesTable(b *testing.B) {
+	obs := loadTestSeries()
 	b.ReportAllocs()
 	for b.Loop() {
 		buildSeriesTable(metrics.Metric{Unit: "minutes"}, obs)
