@@ -53,10 +53,17 @@ func New[V any](max int, cost func(V) int) *Cache[V] {
 }
 
 // Get returns the value kept for key at version, now the most recently
-// used; none when the value kept is of another version.
+// used; none when the value kept is of another version. Asking at a
+// newer version forgets every value kept: none can be served again
+// (versions only move forward), and after an upload the old views and
+// pages were held beside the new ones being made until the first of
+// those was kept, raising the server's peak memory.
 func (c *Cache[V]) Get(key string, version int64) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if version > c.version {
+		c.forgetAll(version)
+	}
 	el, ok := c.byKey[key]
 	if !ok || version != c.version {
 		var zero V
@@ -82,10 +89,7 @@ func (c *Cache[V]) Put(key string, version int64, v V) {
 	case version < c.version:
 		return
 	case version > c.version:
-		c.order.Init()
-		clear(c.byKey)
-		c.held = 0
-		c.version = version
+		c.forgetAll(version)
 	}
 	if el, ok := c.byKey[key]; ok {
 		c.held -= el.Value.(*entry[V]).cost
@@ -100,6 +104,14 @@ func (c *Cache[V]) Put(key string, version int64, v V) {
 		delete(c.byKey, old.key)
 		c.held -= old.cost
 	}
+}
+
+// forgetAll forgets every value kept, for values of version from now.
+func (c *Cache[V]) forgetAll(version int64) {
+	c.order.Init()
+	clear(c.byKey)
+	c.held = 0
+	c.version = version
 }
 
 // Size is the number of values kept and their total cost.

@@ -47,6 +47,12 @@ func TestValuesAreTiedToTheirVersion(t *testing.T) {
 	if _, ok := c.Get("a", 2); ok {
 		t.Error("a value of version 1 was given for version 2")
 	}
+	if n, held := c.Size(); n != 0 || held != 0 {
+		t.Errorf("after a request at a newer version, %d values (cost %d) of the older one are still held", n, held)
+	}
+	if _, ok := c.Get("b", 1); ok {
+		t.Error("a value of version 1 was given after version 2 was asked for")
+	}
 	c.Put("c", 2, "c@2")
 	if n, _ := c.Size(); n != 1 {
 		t.Errorf("a newer version kept %d values, want only its own", n)
