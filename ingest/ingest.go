@@ -301,16 +301,31 @@ func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.
 	}
 	rep.Counts.Metrics = len(r.cat.order)
 	// The preview's comparison with the stored figures only reads what
-	// the reading kept, and only warns: it runs beside the writing below
-	// (the catalogue and Finish, which only read the catalogue), on the
-	// other core, with warnings of its own added after it.
+	// the reading kept and the stored series, and only warns: it runs
+	// beside the writing below (the catalogue and Finish, which only read
+	// the catalogue), on the other core, with warnings of its own added
+	// after it. Finish hands it each measure's stored series as it reads
+	// them to merge into (feed); compare reads any it was not given once
+	// the writing is over.
 	compared := make(chan error, 1)
 	var measures []MeasureChange
 	warned := &problems{max: probs.max}
 	comparing := !probs.failed()
+	feed := make(chan storedOf, finishFeedAhead)
+	compareEnded := make(chan struct{})
+	cctx, stopComparing := context.WithCancel(ctx)
+	defer stopComparing()
+	var before func(string, store.StoredSeries)
 	if !comparing {
+		close(compareEnded)
 		compared <- nil
 	} else {
+		before = func(id string, ss store.StoredSeries) {
+			select {
+			case feed <- storedOf{metricID: id, series: ss}:
+			case <-compareEnded: // it failed: Finish need not wait
+			}
+		}
 		go func() {
 			var err error
 			defer func() {
@@ -319,17 +334,25 @@ func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.
 				if p := recover(); p != nil {
 					err = fmt.Errorf("compare with the stored values: panic: %v", p)
 				}
+				close(compareEnded)
 				compared <- err
 			}()
-			measures, err = r.sink.compare(r.cat, warned)
+			measures, err = r.sink.compare(cctx, r.cat, warned, feed)
 		}()
 	}
-	wrote, err := in.writePerformance(ctx, r, tx, probs)
-	if cerr := <-compared; cerr != nil {
-		return rep, fmt.Errorf("%s: %w", name, cerr)
+	wrote, err := in.writePerformance(ctx, r, tx, probs, before)
+	if err != nil {
+		// The comparison is not used: it need not read what it was not
+		// given from a transaction that failed.
+		stopComparing()
 	}
+	close(feed)
+	cerr := <-compared
 	if err != nil {
 		return rep, fmt.Errorf("%s: %w", name, err)
+	}
+	if cerr != nil {
+		return rep, fmt.Errorf("%s: %w", name, cerr)
 	}
 	probs.addWarnings(warned)
 	if comparing {
@@ -339,17 +362,22 @@ func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.
 	return in.end(rep, probs, tx, "kind", metrics.KindPerformance, "observations", rep.Counts.Observations)
 }
 
+// finishFeedAhead is how many measures' stored series Finish may read
+// ahead of the comparison: enough that neither waits on the other's
+// uneven steps, few enough that memory holds a few series, not all.
+const finishFeedAhead = 4
+
 // writePerformance writes what a performance workbook defines and
 // finishes its values, unless the file is rejected or this is a dry run.
 // Duplicate values are reported as errors in probs.
-func (in *Ingester) writePerformance(ctx context.Context, r *performanceReader, tx *store.IngestTx, probs *problems) (store.IngestCounts, error) {
+func (in *Ingester) writePerformance(ctx context.Context, r *performanceReader, tx *store.IngestTx, probs *problems, before func(string, store.StoredSeries)) (store.IngestCounts, error) {
 	if !probs.failed() && tx != nil {
 		if err := r.applyCatalogue(ctx); err != nil {
 			return store.IngestCounts{}, err
 		}
 	}
 	if !probs.failed() && tx != nil {
-		counts, err := tx.Finish(ctx)
+		counts, err := tx.FinishSeeing(ctx, before)
 		var dup *store.DuplicateError
 		switch {
 		case errors.As(err, &dup):

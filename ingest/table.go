@@ -137,7 +137,9 @@ func (in *Ingester) runTable(ctx context.Context, rep Report, name string, size 
 	if err := sink.flush(ctx); err != nil {
 		return rep, fmt.Errorf("%s: %w", name, err)
 	}
-	measures, err := sink.compare(cat, probs)
+	// Before Finish: compare reads the stored series from the
+	// transaction, unchanged so far.
+	measures, err := sink.compare(ctx, cat, probs, nil)
 	if err != nil {
 		return rep, fmt.Errorf("%s: %w", name, err)
 	}

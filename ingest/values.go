@@ -27,9 +27,12 @@ type storedReader interface {
 // compare the file with what is stored (the preview), and on a real
 // ingest it streams the values into the transaction in batches.
 //
-// The stored values of a measure are read when the file first names it,
-// before any of its values are written, so a real ingest compares with
-// what was stored before it exactly as a dry run does.
+// The values a file gives are written as blocks; a measure's current
+// series changes only when the ingest finishes. So compare reads each
+// measure's stored series at its own time, one at a time, and a real
+// ingest compares with what was stored before it exactly as a dry run
+// does: from the series Finish reads (see compare), or, before Finish,
+// from the transaction.
 type valueSink struct {
 	tx   *store.IngestTx // nil on a dry run
 	src  storedReader
@@ -47,10 +50,9 @@ type valueSink struct {
 	sheetIdx  map[string]int16
 	series    map[seriesKey]*seriesData
 	order     []seriesKey
-	// stored holds the current values of each measure the file names,
-	// encoded: compare decodes one measure's at a time, and forgets it.
-	stored map[string]store.StoredSeries
-	// metricOrder is the order in which the file first gave values.
+	// named holds the measures the file gives values of, and
+	// metricOrder lists them in the order the file first gave them.
+	named       map[string]struct{}
 	metricOrder []string
 	values      int
 }
@@ -77,7 +79,7 @@ type point struct {
 func newValueSink(tx *store.IngestTx, src storedReader, file string) *valueSink {
 	return &valueSink{tx: tx, src: src, file: file,
 		periodIdx: map[string]int32{}, sheetIdx: map[string]int16{},
-		series: map[seriesKey]*seriesData{}, stored: map[string]store.StoredSeries{}}
+		series: map[seriesKey]*seriesData{}, named: map[string]struct{}{}}
 }
 
 // add takes one value, read from the cell at col and row of sheet. write
@@ -109,10 +111,9 @@ func (s *valueSink) addObservation(ctx context.Context, o metrics.Observation, c
 // record keeps a value's point for the checks and the preview, and
 // returns the area as kept.
 func (s *valueSink) record(ctx context.Context, metricID, area string, p metrics.Period, v float64, sheet string, col, row int) (string, error) {
-	if _, ok := s.stored[metricID]; !ok {
-		if err := s.loadStored(ctx, metricID); err != nil {
-			return "", err
-		}
+	if _, ok := s.named[metricID]; !ok {
+		s.named[metricID] = struct{}{}
+		s.metricOrder = append(s.metricOrder, metricID)
 	}
 	sd := s.series[seriesKey{metricID, area}]
 	if sd == nil {
@@ -163,27 +164,30 @@ func (s *valueSink) drop() {
 	s.batch = s.batch[:0]
 }
 
-func (s *valueSink) loadStored(ctx context.Context, metricID string) error {
+// storedOf is a measure's stored series, as Finish read it.
+type storedOf struct {
+	metricID string
+	series   store.StoredSeries
+}
+
+// loadStored reads a measure's stored series from the source: the
+// transaction, before Finish has changed it, or the store on a dry run.
+func (s *valueSink) loadStored(ctx context.Context, metricID string) (store.StoredSeries, error) {
 	var vals store.StoredSeries
 	err := s.useTx(func() (err error) {
 		vals, err = s.src.CurrentValues(ctx, metricID)
 		return err
 	})
 	if err != nil {
-		return err
+		return store.StoredSeries{}, fmt.Errorf("stored values of %q: %w", metricID, err)
 	}
-	s.stored[metricID] = vals
-	s.metricOrder = append(s.metricOrder, metricID)
-	return nil
+	return vals, nil
 }
 
-// takeStored decodes a measure's stored values, by area and period key,
-// and forgets them encoded: compare reads each measure's once, and an
-// upload that names every measure held all their series (17 MB in the
-// load test's) until the ingest's end.
-func (s *valueSink) takeStored(metricID string) (map[string]map[string]store.StoredValue, error) {
-	vals, err := s.stored[metricID].Values()
-	delete(s.stored, metricID)
+// byAreaAndPeriod decodes a measure's stored values, by area and period
+// key.
+func byAreaAndPeriod(metricID string, ss store.StoredSeries) (map[string]map[string]store.StoredValue, error) {
+	vals, err := ss.Values()
 	if err != nil {
 		return nil, fmt.Errorf("stored values of %q: %w", metricID, err)
 	}
@@ -257,87 +261,133 @@ const maxPlausibilityWarnings = 3
 // compare works out, for each measure, what storing the file changes,
 // and warns of values ten times larger or smaller than the one before
 // them in their series (a slip of units: 0.52 for 52%, pounds for
-// thousands). It is called once, after the last value is added: it
-// forgets the stored values as it reads them.
-func (s *valueSink) compare(cat *catalogue, probs *problems) ([]MeasureChange, error) {
-	byMetric := map[string]*MeasureChange{}
-	areas := map[string]map[string]bool{}
-	periods := map[string]map[int32]bool{}
-	warned := map[string]int{}
-	// One measure's stored values decoded at a time, its series in the
-	// order the file first gave them.
+// thousands). It is called once, after the last value is added.
+//
+// Each measure's stored series comes from feed, as Finish reads it
+// beside the comparing (see store.IngestTx.FinishSeeing), in Finish's
+// order; once feed is closed (or when it is nil), compare reads those
+// it was not given itself, which must then be before Finish has changed
+// them (or after a Finish that failed, when the comparison is not
+// used). One measure's stored values are decoded at a time, and the
+// results and warnings are given in the order the file first named
+// each measure, whatever the order the series came in.
+func (s *valueSink) compare(ctx context.Context, cat *catalogue, probs *problems, feed <-chan storedOf) ([]MeasureChange, error) {
 	keysOf := map[string][]seriesKey{}
 	for _, k := range s.order {
 		keysOf[k.metric] = append(keysOf[k.metric], k)
 	}
+	done := make(map[string]*measureCompared, len(s.metricOrder))
+	compareOne := func(id string, ss store.StoredSeries) error {
+		storedOf, err := byAreaAndPeriod(id, ss)
+		if err != nil {
+			return err
+		}
+		done[id] = s.compareMeasure(cat, keysOf[id], storedOf)
+		return nil
+	}
+	if feed != nil {
+		for f := range feed {
+			if _, named := keysOf[f.metricID]; !named || done[f.metricID] != nil {
+				continue
+			}
+			if err := compareOne(f.metricID, f.series); err != nil {
+				return nil, err
+			}
+		}
+	}
 	for _, id := range s.metricOrder {
-		storedOf, err := s.takeStored(id)
+		if done[id] != nil {
+			continue
+		}
+		ss, err := s.loadStored(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		for _, k := range keysOf[id] {
-			mc := byMetric[k.metric]
-			if mc == nil {
-				m, _ := cat.entry(k.metric)
-				f := cat.file[k.metric]
-				mc = &MeasureChange{MetricID: k.metric, Name: m.Name, Unit: m.Unit, New: f != nil && f.created,
-					Classification: string(cat.toWrite(k.metric).Classification)}
-				byMetric[k.metric] = mc
-				areas[k.metric] = map[string]bool{}
-				periods[k.metric] = map[int32]bool{}
-			}
-			areas[k.metric][k.area] = true
-			stored := storedOf[k.area]
-			pts := s.series[k].pts
-			for _, p := range pts {
-				periods[k.metric][p.period] = true
-				key := s.periods[p.period].Key()
-				old, had := stored[key]
-				switch {
-				case !had:
-					mc.NewValues++
-				case old.Value == p.value:
-					mc.Unchanged++
-				default:
-					mc.Revised++
-					sheet, cell := s.cellOf(p)
-					mc.addRevision(Revision{Area: k.area, Period: s.periods[p.period].Label(), Old: old.Value, New: p.value,
-						Sheet: sheet, Cell: cell, OldFile: old.File, OldCell: old.Sheet + "!" + old.Cell})
-				}
-			}
-			for _, w := range s.implausible(k, stored, pts) {
-				if warned[k.metric] < maxPlausibilityWarnings {
-					probs.warnf(w.sheet, w.cell, "%s", w.msg)
-				}
-				warned[k.metric]++
-			}
+		if err := compareOne(id, ss); err != nil {
+			return nil, err
+		}
+	}
+	// Every measure's warnings, then how many more of each there were.
+	for _, id := range s.metricOrder {
+		for _, w := range done[id].warnings {
+			probs.warnf(w.sheet, w.cell, "%s", w.msg)
 		}
 	}
 	var out []MeasureChange
 	for _, id := range s.metricOrder {
-		mc, ok := byMetric[id]
-		if !ok {
+		c := done[id]
+		if c.mc == nil {
 			continue
 		}
-		for a := range areas[id] {
-			mc.Areas = append(mc.Areas, a)
-		}
-		slices.Sort(mc.Areas)
-		var ps []metrics.Period
-		for i := range periods[id] {
-			ps = append(ps, s.periods[i])
-		}
-		slices.SortFunc(ps, func(a, b metrics.Period) int { return a.Start.Compare(b.Start) })
-		mc.Periods = len(ps)
-		if len(ps) > 0 {
-			mc.FirstPeriod, mc.LastPeriod = ps[0].Label(), ps[len(ps)-1].Label()
-		}
-		if n := warned[id] - maxPlausibilityWarnings; n > 0 {
+		if n := c.warned - maxPlausibilityWarnings; n > 0 {
 			probs.warnf("", "", "%s has %d more values ten times larger or smaller than the one before them", id, n)
 		}
-		out = append(out, *mc)
+		out = append(out, *c.mc)
 	}
 	return out, nil
+}
+
+// measureCompared is what compare found of one measure: its change, the
+// first maxPlausibilityWarnings warnings and how many there were.
+type measureCompared struct {
+	mc       *MeasureChange
+	warnings []plausibilityWarning
+	warned   int
+}
+
+// compareMeasure compares the series keys of one measure, in the order
+// the file first gave them, with its stored values by area and period.
+func (s *valueSink) compareMeasure(cat *catalogue, keys []seriesKey, storedOf map[string]map[string]store.StoredValue) *measureCompared {
+	c := &measureCompared{}
+	if len(keys) == 0 {
+		return c
+	}
+	id := keys[0].metric
+	m, _ := cat.entry(id)
+	f := cat.file[id]
+	mc := &MeasureChange{MetricID: id, Name: m.Name, Unit: m.Unit, New: f != nil && f.created,
+		Classification: string(cat.toWrite(id).Classification)}
+	c.mc = mc
+	periods := map[int32]bool{}
+	for _, k := range keys {
+		mc.Areas = append(mc.Areas, k.area)
+		stored := storedOf[k.area]
+		pts := s.series[k].pts
+		for _, p := range pts {
+			periods[p.period] = true
+			key := s.periods[p.period].Key()
+			old, had := stored[key]
+			switch {
+			case !had:
+				mc.NewValues++
+			case old.Value == p.value:
+				mc.Unchanged++
+			default:
+				mc.Revised++
+				sheet, cell := s.cellOf(p)
+				mc.addRevision(Revision{Area: k.area, Period: s.periods[p.period].Label(), Old: old.Value, New: p.value,
+					Sheet: sheet, Cell: cell, OldFile: old.File, OldCell: old.Sheet + "!" + old.Cell})
+			}
+		}
+		for _, w := range s.implausible(k, stored, pts) {
+			if c.warned < maxPlausibilityWarnings {
+				c.warnings = append(c.warnings, w)
+			}
+			c.warned++
+		}
+	}
+	slices.Sort(mc.Areas)
+	mc.Areas = slices.Compact(mc.Areas)
+	ps := make([]metrics.Period, 0, len(periods))
+	for i := range periods {
+		ps = append(ps, s.periods[i])
+	}
+	slices.SortFunc(ps, func(a, b metrics.Period) int { return a.Start.Compare(b.Start) })
+	mc.Periods = len(ps)
+	if len(ps) > 0 {
+		mc.FirstPeriod, mc.LastPeriod = ps[0].Label(), ps[len(ps)-1].Label()
+	}
+	return c
 }
 
 type plausibilityWarning struct{ sheet, cell, msg string }

@@ -48,8 +48,9 @@ type finishJob struct {
 
 // finishMetrics checks and merges the values of ids as Finish describes,
 // returning how many older values they superseded and the duplicates
-// found; after the first duplicate, series are only checked.
-func (t *IngestTx) finishMetrics(ctx context.Context, ids []string) (superseded int, dups duplicateList, err error) {
+// found; after the first duplicate, series are only checked. before sees
+// each metric's current series as read (see FinishSeeing).
+func (t *IngestTx) finishMetrics(ctx context.Context, ids []string, before func(string, StoredSeries)) (superseded int, dups duplicateList, err error) {
 	work := make(chan *finishJob)
 	var wg sync.WaitGroup
 	for range finishWorkers {
@@ -105,6 +106,10 @@ func (t *IngestTx) finishMetrics(ctx context.Context, ids []string) (superseded 
 		j, err := t.readFinishJob(ctx, id)
 		if err != nil {
 			return 0, dups, err
+		}
+		if before != nil {
+			// Shared, not copied: the worker and before only read it.
+			before(id, StoredSeries{blob: j.old})
 		}
 		jobs = append(jobs, j)
 		work <- j

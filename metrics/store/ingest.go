@@ -489,6 +489,18 @@ const maxDuplicatesListed = 50
 // (superseding them), and returns the counts. Commit requires a
 // successful Finish after the last AddObservations.
 func (t *IngestTx) Finish(ctx context.Context) (IngestCounts, error) {
+	return t.FinishSeeing(ctx, nil)
+}
+
+// FinishSeeing is Finish that shows before (when not nil) each metric's
+// current series as Finish reads it to merge into: as the transaction
+// held it before this Finish, which for an ingest's one Finish is the
+// series as stored before the upload. It is called on the
+// transaction's goroutine, in metric id order, one metric at a time, and
+// may block: Finish waits. An ingest compares the file with these
+// series as Finish reads them, rather than holding every measure's from
+// the start (14 MB for the load test's upload of 200 measures).
+func (t *IngestTx) FinishSeeing(ctx context.Context, before func(metricID string, stored StoredSeries)) (IngestCounts, error) {
 	if t.ended {
 		return IngestCounts{}, errors.New("finish: ingest transaction already ended")
 	}
@@ -505,7 +517,7 @@ func (t *IngestTx) Finish(ctx context.Context) (IngestCounts, error) {
 	// while none are found. After a duplicate the caller rolls back, so
 	// the series merged before it do not matter; the rest of the metrics
 	// are only checked, so that the error lists them all.
-	superseded, dups, err := t.finishMetrics(ctx, ids)
+	superseded, dups, err := t.finishMetrics(ctx, ids, before)
 	if err != nil {
 		return IngestCounts{}, t.fail(err)
 	}
