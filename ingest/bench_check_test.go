@@ -54,3 +54,47 @@ func BenchmarkCheckThenStore(b *testing.B) {
 	b.ReportMetric(confirm.Seconds()/n, "store-s")
 	b.ReportMetric((check+confirm).Seconds()/n, "total-s")
 }
+
+// BenchmarkCheckRevision is the check (a dry run) of a 100,000-row file
+// against a database that holds its values already: every value is
+// compared with the stored one, as when a quarter's file is sent again
+// with revisions.
+//
+//	go test -run '^$' -bench CheckRevision -benchtime 5x ./ingest/
+func BenchmarkCheckRevision(b *testing.B) {
+	const rows = 100_000
+	path := benchWorkbook(b, rows)
+	content, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Stored: the same rows and a thousand more, so the file checked is
+	// not the one stored (which would be "unchanged", and not compared).
+	stored, err := os.ReadFile(benchWorkbook(b, rows+1_000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	in := New(st, nil)
+	if rep, err := in.Ingest(ctx, "stored.xlsx", stored, Options{}); err != nil || rep.Status != StatusStored {
+		b.Fatalf("store: %v %+v", err, rep.Errors)
+	}
+	for b.Loop() {
+		rep, err := in.Ingest(ctx, "long.xlsx", content, Options{DryRun: true})
+		if err != nil || rep.Status != StatusStored || rep.Preview == nil {
+			b.Fatalf("check: %v %+v", err, rep.Errors)
+		}
+		unchanged := 0
+		for _, mc := range rep.Preview.Measures {
+			unchanged += mc.Unchanged
+		}
+		if unchanged != rep.Counts.Observations {
+			b.Fatalf("%d of %d values compared unchanged", unchanged, rep.Counts.Observations)
+		}
+	}
+}

@@ -184,25 +184,6 @@ func (s *valueSink) loadStored(ctx context.Context, metricID string) (store.Stor
 	return vals, nil
 }
 
-// byAreaAndPeriod decodes a measure's stored values, by area and period
-// key.
-func byAreaAndPeriod(metricID string, ss store.StoredSeries) (map[string]map[string]store.StoredValue, error) {
-	vals, err := ss.Values()
-	if err != nil {
-		return nil, fmt.Errorf("stored values of %q: %w", metricID, err)
-	}
-	byArea := map[string]map[string]store.StoredValue{}
-	for _, v := range vals {
-		m := byArea[v.Area]
-		if m == nil {
-			m = map[string]store.StoredValue{}
-			byArea[v.Area] = m
-		}
-		m[v.PeriodKey] = v
-	}
-	return byArea, nil
-}
-
 func (s *valueSink) periodIndex(p metrics.Period) int32 {
 	return indexOf(&s.periods, s.periodIdx, p.Key(), p)
 }
@@ -277,12 +258,13 @@ func (s *valueSink) compare(ctx context.Context, cat *catalogue, probs *problems
 		keysOf[k.metric] = append(keysOf[k.metric], k)
 	}
 	done := make(map[string]*measureCompared, len(s.metricOrder))
+	w := newComparing(s.periods)
 	compareOne := func(id string, ss store.StoredSeries) error {
-		storedOf, err := byAreaAndPeriod(id, ss)
+		stored, err := ss.Observations()
 		if err != nil {
-			return err
+			return fmt.Errorf("stored values of %q: %w", id, err)
 		}
-		done[id] = s.compareMeasure(cat, keysOf[id], storedOf)
+		done[id] = s.compareMeasure(cat, keysOf[id], stored, w)
 		return nil
 	}
 	if feed != nil {
@@ -335,9 +317,28 @@ type measureCompared struct {
 	warned   int
 }
 
+// comparing is what compare keeps from one measure to the next: the
+// file's periods by ID and, for the area being compared, which stored
+// value is of each of them and whether the file gives it.
+type comparing struct {
+	fileIdx map[metrics.PeriodID]int32
+	at      []int32 // by the file's period: 1 + the stored value's index, 0 for none
+	inFile  []bool  // by the file's period
+}
+
+func newComparing(periods []metrics.Period) *comparing {
+	w := &comparing{fileIdx: make(map[metrics.PeriodID]int32, len(periods)),
+		at: make([]int32, len(periods)), inFile: make([]bool, len(periods))}
+	for i, p := range periods {
+		w.fileIdx[p.ID()] = int32(i)
+	}
+	return w
+}
+
 // compareMeasure compares the series keys of one measure, in the order
-// the file first gave them, with its stored values by area and period.
-func (s *valueSink) compareMeasure(cat *catalogue, keys []seriesKey, storedOf map[string]map[string]store.StoredValue) *measureCompared {
+// the file first gave them, with its stored values (decoded, in Series
+// order).
+func (s *valueSink) compareMeasure(cat *catalogue, keys []seriesKey, stored []metrics.Observation, w *comparing) *measureCompared {
 	c := &measureCompared{}
 	if len(keys) == 0 {
 		return c
@@ -348,32 +349,52 @@ func (s *valueSink) compareMeasure(cat *catalogue, keys []seriesKey, storedOf ma
 	mc := &MeasureChange{MetricID: id, Name: m.Name, Unit: m.Unit, New: f != nil && f.created,
 		Classification: string(cat.toWrite(id).Classification)}
 	c.mc = mc
+	// Each area's stored values, in period order, by index into stored.
+	byArea := map[string][]int32{}
+	for i := range stored {
+		byArea[stored[i].Area] = append(byArea[stored[i].Area], int32(i))
+	}
 	periods := map[int32]bool{}
 	for _, k := range keys {
 		mc.Areas = append(mc.Areas, k.area)
-		stored := storedOf[k.area]
+		areaStored := byArea[k.area]
+		for _, i := range areaStored {
+			if fi, ok := w.fileIdx[stored[i].Period.ID()]; ok {
+				w.at[fi] = i + 1
+			}
+		}
 		pts := s.series[k].pts
 		for _, p := range pts {
 			periods[p.period] = true
-			key := s.periods[p.period].Key()
-			old, had := stored[key]
+			w.inFile[p.period] = true
+			at := w.at[p.period]
 			switch {
-			case !had:
+			case at == 0:
 				mc.NewValues++
-			case old.Value == p.value:
+			case stored[at-1].Value == p.value:
 				mc.Unchanged++
 			default:
+				old := stored[at-1]
 				mc.Revised++
 				sheet, cell := s.cellOf(p)
 				mc.addRevision(Revision{Area: k.area, Period: s.periods[p.period].Label(), Old: old.Value, New: p.value,
-					Sheet: sheet, Cell: cell, OldFile: old.File, OldCell: old.Sheet + "!" + old.Cell})
+					Sheet: sheet, Cell: cell, OldFile: old.Source.File, OldCell: old.Source.Sheet + "!" + old.Source.Cell})
 			}
 		}
-		for _, w := range s.implausible(k, stored, pts) {
+		for _, pw := range s.implausible(k, stored, areaStored, pts, w) {
 			if c.warned < maxPlausibilityWarnings {
-				c.warnings = append(c.warnings, w)
+				c.warnings = append(c.warnings, pw)
 			}
 			c.warned++
+		}
+		// Clean for the next area.
+		for _, p := range pts {
+			w.at[p.period], w.inFile[p.period] = 0, false
+		}
+		for _, i := range areaStored {
+			if fi, ok := w.fileIdx[stored[i].Period.ID()]; ok {
+				w.at[fi] = 0
+			}
 		}
 	}
 	slices.Sort(mc.Areas)
@@ -393,30 +414,25 @@ func (s *valueSink) compareMeasure(cat *catalogue, keys []seriesKey, storedOf ma
 type plausibilityWarning struct{ sheet, cell, msg string }
 
 // implausible compares each of a series' new values with the value before
-// it, in period order, among the stored values (as the file revises
-// them) and the file's own, of the same kind of period.
-func (s *valueSink) implausible(k seriesKey, stored map[string]store.StoredValue, pts []point) []plausibilityWarning {
+// it, in period order, among the stored values of its area (areaStored,
+// indexes into stored; as the file revises them) and the file's own, of
+// the same kind of period. w.inFile marks the file's periods of the
+// series.
+func (s *valueSink) implausible(k seriesKey, stored []metrics.Observation, areaStored []int32, pts []point, w *comparing) []plausibilityWarning {
 	type entry struct {
 		p     metrics.Period
 		value float64
 		pt    *point // nil for a stored value
 	}
-	inFile := map[string]bool{}
-	var seq []entry
+	seq := make([]entry, 0, len(pts)+len(areaStored))
 	for i := range pts {
-		p := s.periods[pts[i].period]
-		inFile[p.Key()] = true
-		seq = append(seq, entry{p: p, value: pts[i].value, pt: &pts[i]})
+		seq = append(seq, entry{p: s.periods[pts[i].period], value: pts[i].value, pt: &pts[i]})
 	}
-	for key, v := range stored {
-		if inFile[key] {
+	for _, i := range areaStored {
+		if fi, ok := w.fileIdx[stored[i].Period.ID()]; ok && w.inFile[fi] {
 			continue
 		}
-		p, err := metrics.ParsePeriod(key)
-		if err != nil {
-			continue
-		}
-		seq = append(seq, entry{p: p, value: v.Value})
+		seq = append(seq, entry{p: stored[i].Period, value: stored[i].Value})
 	}
 	slices.SortStableFunc(seq, func(a, b entry) int {
 		if c := cmp.Compare(a.p.Kind, b.p.Kind); c != 0 {

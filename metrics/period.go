@@ -99,6 +99,34 @@ func (p Period) Key() string {
 	return ""
 }
 
+// PeriodID is a period's Key as a comparable value, made without
+// formatting: two periods of one kind have equal IDs exactly when they
+// have equal Keys. An ingest compares every stored value of the measures
+// a file names with the file's periods, and making each one's Key was
+// most of that comparison's time.
+type PeriodID struct {
+	Kind PeriodKind
+	Year int
+	// Part is the month (Month, YearEnding) or quarter (Quarter); 0 for
+	// a kind of whole years.
+	Part int
+}
+
+// ID is p's Key as a PeriodID.
+func (p Period) ID() PeriodID {
+	switch p.Kind {
+	case Month:
+		return PeriodID{Kind: p.Kind, Year: p.Start.Year(), Part: int(p.Start.Month())}
+	case Quarter:
+		return PeriodID{Kind: p.Kind, Year: FinancialYearStart(p.Start), Part: FinancialQuarter(p.Start)}
+	case FinancialYear, CalendarYear:
+		return PeriodID{Kind: p.Kind, Year: p.Start.Year()}
+	case YearEnding:
+		return PeriodID{Kind: p.Kind, Year: p.End.Year(), Part: int(p.End.Month())}
+	}
+	return PeriodID{Kind: p.Kind}
+}
+
 // yearMonth is t.Format("2006-01") without the layout's parsing: a
 // month's key is made for every value the overview, the board pack and
 // an ingest's checks look at, and Format was a tenth of the pack's time.

@@ -184,3 +184,31 @@ func TestYearMonthIsFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestPeriodIDIsKey: two periods have equal IDs exactly when they have
+// equal kinds and Keys, over every kind, months across many years, and
+// periods that start or end mid-month (as a parsed one never does, but a
+// stored one might have been written).
+func TestPeriodIDIsKey(t *testing.T) {
+	var ps []Period
+	for _, y := range []int{1999, 2000, 2020, 2021, 2099, 2121} {
+		for m := time.January; m <= time.December; m++ {
+			ps = append(ps, MonthOf(y, m), YearEndingOf(y, m))
+			odd := MonthOf(y, m)
+			odd.Start, odd.End = odd.Start.AddDate(0, 0, 9), odd.End.AddDate(0, 0, -3)
+			ps = append(ps, odd)
+		}
+		for q := 1; q <= 4; q++ {
+			ps = append(ps, QuarterOf(y, q))
+		}
+		ps = append(ps, FinancialYearOf(y), CalendarYearOf(y), Period{Kind: "fortnight", Start: periodDay(y, 4, 1), End: periodDay(y, 4, 14)})
+	}
+	for _, a := range ps {
+		for _, b := range ps {
+			sameKey := a.Kind == b.Kind && a.Key() == b.Key()
+			if sameID := a.ID() == b.ID(); sameID != sameKey {
+				t.Fatalf("%+v and %+v: equal IDs %v (%+v, %+v), equal kinds and keys %v (%q, %q)", a, b, sameID, a.ID(), b.ID(), sameKey, a.Key(), b.Key())
+			}
+		}
+	}
+}

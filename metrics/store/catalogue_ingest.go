@@ -113,6 +113,16 @@ func (ss StoredSeries) Values() ([]StoredValue, error) {
 	return storedValues(obs), nil
 }
 
+// Observations decodes the values, in Series order (period start, then
+// area), with their sources. Their strings are shared: read them, never
+// change them.
+func (ss StoredSeries) Observations() ([]metrics.Observation, error) {
+	if len(ss.blob) == 0 {
+		return nil, nil
+	}
+	return decodeSeries(ss.blob)
+}
+
 // CurrentValues returns a measure's current values, whatever its
 // classification, for a dry run.
 func (s *Store) CurrentValues(ctx context.Context, metricID string) (StoredSeries, error) {
