@@ -1,13 +1,10 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -79,39 +76,10 @@ func (s *Store) ingestCatalogue(ctx context.Context, tx *sqlx.Tx) (IngestCatalog
 	return c, nil
 }
 
-// StoredValue is one current value of a measure, as an ingest compares a
-// file's values with it.
-type StoredValue struct {
-	Area        string
-	PeriodKind  string
-	PeriodKey   string
-	PeriodStart string
-	Value       float64
-	Sheet       string
-	Cell        string
-	UploadID    int64
-	File        string
-	UploadedAt  time.Time
-}
-
 // StoredSeries is a measure's current values as an ingest read them,
-// kept encoded (as current_series stores them) until Values decodes
-// them: an ingest that names many measures keeps each one's values to
-// compare the file with, and encoded they take about a tenth of the
-// memory of StoredValues.
+// kept encoded (as current_series stores them) until Observations
+// decodes them.
 type StoredSeries struct{ blob []byte }
-
-// Values decodes the values, by area, then period.
-func (ss StoredSeries) Values() ([]StoredValue, error) {
-	if len(ss.blob) == 0 {
-		return nil, nil
-	}
-	obs, err := decodeSeries(ss.blob)
-	if err != nil {
-		return nil, err
-	}
-	return storedValues(obs), nil
-}
 
 // Observations decodes the values, in Series order (period start, then
 // area), with their sources. Their strings are shared: read them, never
@@ -153,21 +121,6 @@ func (s *Store) currentBlob(ctx context.Context, tx *sqlx.Tx, metricID string) (
 		return StoredSeries{}, fmt.Errorf("current values of %q: %w", metricID, err)
 	}
 	return StoredSeries{blob: blob}, nil
-}
-
-// storedValues turns a series into StoredValues, by area, then period,
-// as the dry run lists them.
-func storedValues(obs []metrics.Observation) []StoredValue {
-	out := make([]StoredValue, len(obs))
-	for i, o := range obs {
-		out[i] = StoredValue{Area: o.Area, PeriodKind: string(o.Period.Kind), PeriodKey: o.Period.Key(), PeriodStart: formatDate(o.Period.Start),
-			Value: o.Value, Sheet: o.Source.Sheet, Cell: o.Source.Cell, UploadID: o.Source.UploadID, File: o.Source.File,
-			UploadedAt: o.Source.UploadedAt}
-	}
-	slices.SortStableFunc(out, func(a, b StoredValue) int {
-		return cmp.Or(cmp.Compare(a.Area, b.Area), cmp.Compare(a.PeriodStart, b.PeriodStart), cmp.Compare(a.PeriodKey, b.PeriodKey))
-	})
-	return out
 }
 
 // snapshot records, once per upload and measure, the catalogue entry as

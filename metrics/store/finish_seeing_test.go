@@ -40,10 +40,10 @@ func TestFinishSeeingShowsEachSeriesAsStoredBefore(t *testing.T) {
 			t.Fatal(err)
 		}
 		var seen []string
-		shown := map[string][]store.StoredValue{}
+		shown := map[string][]metrics.Observation{}
 		counts, err := tx.FinishSeeing(ctx, func(id string, ss store.StoredSeries) {
 			seen = append(seen, id)
-			vals, err := ss.Values()
+			vals, err := ss.Observations()
 			if err != nil {
 				t.Errorf("%s: %v", id, err)
 			}
@@ -55,10 +55,10 @@ func TestFinishSeeingShowsEachSeriesAsStoredBefore(t *testing.T) {
 		if want := []string{calls.ID, outcomes.ID, response.ID}; !slices.Equal(seen, want) {
 			t.Errorf("shown %v, want %v", seen, want)
 		}
-		brief := func(vs []store.StoredValue) []string {
+		brief := func(vs []metrics.Observation) []string {
 			var out []string
 			for _, v := range vs {
-				out = append(out, v.Area+"/"+v.PeriodKey+"="+strconv.FormatFloat(v.Value, 'f', -1, 64)+"@"+strconv.FormatInt(v.UploadID, 10))
+				out = append(out, v.Area+"/"+v.Period.Key()+"="+strconv.FormatFloat(v.Value, 'f', -1, 64)+"@"+strconv.FormatInt(v.Source.UploadID, 10))
 			}
 			return out
 		}
