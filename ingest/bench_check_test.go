@@ -17,12 +17,7 @@ import (
 //
 //	go test -run '^$' -bench CheckThenStore -benchtime 3x ./ingest/
 func BenchmarkCheckThenStore(b *testing.B) {
-	const rows = 100_000
-	path := benchWorkbook(b, rows)
-	content, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	content := benchWorkbookBytes(b, 100_000)
 	ctx := context.Background()
 	var check, confirm time.Duration
 	for b.Loop() {
@@ -63,17 +58,10 @@ func BenchmarkCheckThenStore(b *testing.B) {
 //	go test -run '^$' -bench CheckRevision -benchtime 5x ./ingest/
 func BenchmarkCheckRevision(b *testing.B) {
 	const rows = 100_000
-	path := benchWorkbook(b, rows)
-	content, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	content := benchWorkbookBytes(b, rows)
 	// Stored: the same rows and a thousand more, so the file checked is
 	// not the one stored (which would be "unchanged", and not compared).
-	stored, err := os.ReadFile(benchWorkbook(b, rows+1_000))
-	if err != nil {
-		b.Fatal(err)
-	}
+	stored := benchWorkbookBytes(b, rows+1_000)
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
@@ -97,4 +85,13 @@ func BenchmarkCheckRevision(b *testing.B) {
 			b.Fatalf("%d of %d values compared unchanged", unchanged, rep.Counts.Observations)
 		}
 	}
+}
+
+// benchWorkbookBytes is the content of benchWorkbook's file of n rows.
+func benchWorkbookBytes(b *testing.B, n int) []byte {
+	content, err := os.ReadFile(benchWorkbook(b, n))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return content
 }
