@@ -118,3 +118,61 @@ func BenchmarkUserByID(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFinishRevision is Finish of an upload that revises the latest
+// values of every measure, as the load test's upload does: 100,000
+// values (the latest 25 months of 200 measures in 20 areas) merged into
+// current series of 2,400 values each (480,000 in all). Only Finish is
+// timed, and its allocations counted; the transaction is rolled back
+// after each.
+//
+//	go test -run '^$' -bench FinishRevision -benchmem ./metrics/store/
+func BenchmarkFinishRevision(b *testing.B) {
+	const metricsN, areas, months, revised = 200, 20, 120, 25
+	ms := store.BenchMetrics(metricsN)
+	values := func(first, n int, value float64) []metrics.Observation {
+		var obs []metrics.Observation
+		for _, m := range ms {
+			p := metrics.MonthOf(2012, time.April)
+			for range first {
+				p = p.Next()
+			}
+			for mo := range n {
+				for a := range areas {
+					obs = append(obs, ob(m.ID, fmt.Sprintf("Area %02d", a), p, value+float64(mo*a), "Data", fmt.Sprintf("D%d", 2+len(obs))))
+				}
+				p = p.Next()
+			}
+		}
+		return obs
+	}
+	stored, revision := values(0, months, 1), values(months-revised, revised, 2)
+	for _, d := range storetest.Dialects(b) {
+		b.Run(d, func(b *testing.B) {
+			ctx := context.Background()
+			s := storetest.Open(b, d)
+			defer s.Close()
+			store.IngestAll(b, s, metrics.Upload{FileName: "stored.xlsx"}, []byte("stored"), ms, stored, 2000)
+			for b.Loop() {
+				b.StopTimer()
+				tx, err := s.BeginIngest(ctx, metrics.Upload{FileName: "revision.xlsx"}, []byte("revision"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				for j := 0; j < len(revision); j += 2000 {
+					if err := tx.AddObservations(ctx, revision[j:min(j+2000, len(revision))]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StartTimer()
+				counts, err := tx.Finish(ctx)
+				b.StopTimer()
+				if err != nil || counts.Superseded != len(revision) {
+					b.Fatalf("Finish: %v, %d superseded of %d", err, counts.Superseded, len(revision))
+				}
+				tx.Rollback()
+				b.StartTimer()
+			}
+		})
+	}
+}

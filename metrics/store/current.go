@@ -279,53 +279,6 @@ func cellsOf(values []metrics.Observation, keys periodKeys) map[seriesCell]int {
 	return cells
 }
 
-// mergeSeries is old, a series in Series order, with fresh, values of one
-// later upload in file order, given: old's values of a metric, area and
-// period key that fresh gives are left out, and the rest merged in
-// Series order, old before fresh where Series would tie them (as their
-// row ids order them). The fresh values are sorted on small keys and the
-// two lists merged, rather than the whole sorted again.
-func mergeSeries(old, fresh []metrics.Observation, given map[seriesCell]int) []metrics.Observation {
-	keys := periodKeys{}
-	if given == nil {
-		given = cellsOf(fresh, keys)
-	}
-	type sortKey struct {
-		start, end int64
-		area       string
-		i          int
-	}
-	order := make([]sortKey, len(fresh))
-	for i := range fresh {
-		o := &fresh[i]
-		order[i] = sortKey{start: o.Period.Start.Unix(), end: o.Period.End.Unix(), area: o.Area, i: i}
-	}
-	compare := func(a, b sortKey) int {
-		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.area, b.area), cmp.Compare(a.end, b.end))
-	}
-	slices.SortStableFunc(order, compare)
-	merged := make([]metrics.Observation, 0, len(old)+len(fresh))
-	j := 0
-	for i := range old {
-		o := &old[i]
-		if _, ok := given[seriesCell{o.Area, keys.key(o.Period)}]; ok {
-			continue
-		}
-		k := sortKey{start: o.Period.Start.Unix(), end: o.Period.End.Unix(), area: o.Area}
-		// Fresh values that sort strictly before this one go first; on a
-		// tie the older value does.
-		for j < len(order) && compare(order[j], k) < 0 {
-			merged = append(merged, fresh[order[j].i])
-			j++
-		}
-		merged = append(merged, *o)
-	}
-	for ; j < len(order); j++ {
-		merged = append(merged, fresh[order[j].i])
-	}
-	return merged
-}
-
 // fillCurrentSeries writes every metric's current series from its
 // blocks, and removes the row of a metric that has none.
 func fillCurrentSeries(ctx context.Context, tx *sql.Tx, dialect string) error {

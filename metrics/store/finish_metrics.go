@@ -157,7 +157,7 @@ func (t *IngestTx) readFinishJob(ctx context.Context, id string) (*finishJob, er
 
 // prepareFinish is a worker's part of a metric's finishing: its values
 // decoded and checked for duplicates and, when there are none, merged
-// into its current series and encoded. The merge is the series as
+// into its current series as encoded (mergeEncoded). The merge is the series as
 // stored, less the values whose area and period the upload gives, plus
 // the upload's values (every one it gave the metric so far, in file
 // order), in Series order: what rebuildCurrent would read from the blocks
@@ -184,29 +184,24 @@ func (t *IngestTx) prepareFinish(j *finishJob) {
 			j.err = err
 			return
 		}
-		values = append(values, v...)
+		if values == nil {
+			values = v
+		} else {
+			values = append(values, v...)
+		}
 	}
 	cells := j.dups.check(values, t.sheets)
 	if j.dups.total > 0 {
 		return
 	}
 	merging = true
-	var old []metrics.Observation
-	if j.old != nil {
-		var err error
-		if old, err = decodeSeries(j.old); err != nil {
-			j.mergeErr = err
-			return
-		}
+	merged, err := mergeEncoded(j.old, values, cells, t.upload.ID)
+	if err != nil {
+		j.mergeErr = err
+		return
 	}
-	merged := mergeSeries(old, values, cells)
 	// Every value of old that is not in merged was replaced; those of
 	// this upload (from an earlier Finish) were replaced by themselves.
-	j.replaced = len(old) + len(values) - len(merged)
-	for i := range old {
-		if old[i].Source.UploadID == t.upload.ID {
-			j.replaced--
-		}
-	}
-	j.row = prepareCurrent(merged)
+	j.replaced = merged.old + len(values) - merged.row.n - merged.own
+	j.row = merged.row
 }

@@ -53,6 +53,9 @@ type seriesEncoder struct {
 	// never writes (see writeBlocks): a second line behind
 	// AddObservations' checks, as a CHECK on a column would be.
 	nonFinite int
+	// gap is how many bytes reserve left at the front of body for the
+	// header.
+	gap int
 }
 
 type encodedUpload struct {
@@ -102,9 +105,33 @@ func (e *seriesEncoder) add(o *metrics.Observation) {
 	e.n++
 }
 
+// reserve makes room for a header of up to header bytes and a body of
+// body bytes: bytes then writes the header in front of the body, when it
+// fits, rather than copying the body after it, and the encoding shares
+// the encoder's buffer (add nothing after calling bytes).
+func (e *seriesEncoder) reserve(header, body int) {
+	e.body = make([]byte, header, header+body)
+	e.gap = header
+}
+
 // bytes is the encoding of the values added so far.
 func (e *seriesEncoder) bytes() []byte {
-	out := make([]byte, 0, len(e.body)+len(e.strs)*8+len(e.ups)*16+16)
+	body := e.body[e.gap:]
+	hint := len(e.strs)*8 + len(e.ups)*16 + 16
+	if e.gap == 0 {
+		return append(e.header(make([]byte, 0, hint+len(body))), body...)
+	}
+	h := e.header(make([]byte, 0, hint))
+	if len(h) > e.gap {
+		return append(e.header(make([]byte, 0, len(h)+len(body))), body...)
+	}
+	start := e.gap - len(h)
+	copy(e.body[start:], h)
+	return e.body[start:]
+}
+
+// header appends the version, strings, uploads and count to out.
+func (e *seriesEncoder) header(out []byte) []byte {
 	out = append(out, seriesCodecVersion)
 	out = binary.AppendUvarint(out, uint64(len(e.strs)))
 	for _, s := range e.strs {
@@ -117,8 +144,7 @@ func (e *seriesEncoder) bytes() []byte {
 		out = binary.AppendUvarint(out, u.file)
 		out = binary.AppendVarint(out, u.at)
 	}
-	out = binary.AppendUvarint(out, uint64(e.n))
-	return append(out, e.body...)
+	return binary.AppendUvarint(out, uint64(e.n))
 }
 
 // days is t's day, counted from 1970-01-01 (negative before it).
