@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/assure-pcc/assure/dashboard/cache"
 	"github.com/assure-pcc/assure/metrics"
 )
 
@@ -50,5 +51,33 @@ func BenchmarkPackLevels(b *testing.B) {
 				b.ReportMetric(float64(len(body)), "page-bytes/op")
 			})
 		}
+	}
+}
+
+// BenchmarkRenderKept makes the public overview and a public metric page
+// as a reader who misses makes them after an upload, rendered and
+// packed to be kept, reporting the bytes allocated beside the time. It
+// needs a database such as the load test's (see BenchmarkViews):
+//
+//	ASSURE_BENCH_DB=/tmp/views/assure.db go test -run '^$' -bench RenderKept -benchmem ./dashboard/
+func BenchmarkRenderKept(b *testing.B) {
+	ctx := context.Background()
+	srv, st := benchServer(b)
+	ms, err := st.ListMetrics(ctx, metrics.Public)
+	if err != nil || len(ms) == 0 {
+		b.Fatalf("no open measure: %v", err)
+	}
+	for name, p := range map[string]string{"metric": "/metrics/" + ms[0].ID, "overview": "/"} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				// Nothing kept: every request makes its answer.
+				srv.shared.kept = cache.New(defaultPageCacheBytes, (*cachedPage).cost)
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s = %d", p, rec.Code)
+				}
+			}
+		})
 	}
 }
