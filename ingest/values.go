@@ -382,8 +382,14 @@ func (s *valueSink) compareMeasure(cat *catalogue, keys []seriesKey, stored []me
 			case stored[at-1].Value == p.value:
 				mc.Unchanged++
 			default:
-				old := stored[at-1]
+				old := &stored[at-1]
 				mc.Revised++
+				// Described only when it is among the largest: a file
+				// that revises every value made 100,000 descriptions for
+				// five.
+				if !mc.lists(old.Value, p.value) {
+					continue
+				}
 				sheet, cell := s.cellOf(p)
 				mc.addRevision(Revision{Area: k.area, Period: s.periods[p.period].Label(), Old: old.Value, New: p.value,
 					Sheet: sheet, Cell: cell, OldFile: old.Source.File, OldCell: old.Source.Sheet + "!" + old.Source.Cell})
@@ -504,6 +510,17 @@ type Revision struct {
 // size orders revisions: the largest change relative to the old value.
 func (r Revision) size() float64 {
 	return math.Abs(r.New-r.Old) / math.Max(math.Abs(r.Old), 1e-9)
+}
+
+// lists reports whether a revision from old to new would be among the
+// largest addRevision keeps: while there are fewer than
+// maxRevisionsListed, or when it is larger than the smallest of them (a
+// tie keeps the one listed first).
+func (mc *MeasureChange) lists(old, new float64) bool {
+	if len(mc.Largest) < maxRevisionsListed {
+		return true
+	}
+	return Revision{Old: old, New: new}.size() > mc.Largest[len(mc.Largest)-1].size()
 }
 
 func (mc *MeasureChange) addRevision(r Revision) {
