@@ -260,11 +260,13 @@ func (s *valueSink) compare(ctx context.Context, cat *catalogue, probs *problems
 	done := make(map[string]*measureCompared, len(s.metricOrder))
 	w := newComparing(s.periods)
 	compareOne := func(id string, ss store.StoredSeries) error {
-		stored, err := ss.Observations()
+		stored, err := ss.Decode()
 		if err != nil {
 			return fmt.Errorf("stored values of %q: %w", id, err)
 		}
-		done[id] = s.compareMeasure(cat, keysOf[id], stored, w)
+		if done[id], err = s.compareMeasure(cat, keysOf[id], stored, w); err != nil {
+			return fmt.Errorf("stored values of %q: %w", id, err)
+		}
 		return nil
 	}
 	if feed != nil {
@@ -344,13 +346,13 @@ func newComparing(periods []metrics.Period) *comparing {
 }
 
 // compareMeasure compares the series keys of one measure, in the order
-// the file first gave them, with its stored values (decoded, in Series
-// order).
-func (s *valueSink) compareMeasure(cat *catalogue, keys []seriesKey, stored []metrics.Observation, w *comparing) *measureCompared {
+// the file first gave them, with its stored values.
+func (s *valueSink) compareMeasure(cat *catalogue, keys []seriesKey, sv store.StoredValues, w *comparing) (*measureCompared, error) {
 	c := &measureCompared{}
 	if len(keys) == 0 {
-		return c
+		return c, nil
 	}
+	stored := sv.Values
 	id := keys[0].metric
 	m, _ := cat.entry(id)
 	f := cat.file[id]
@@ -390,9 +392,13 @@ func (s *valueSink) compareMeasure(cat *catalogue, keys []seriesKey, stored []me
 				if !mc.lists(old.Value, p.value) {
 					continue
 				}
+				src, err := sv.Source(int(at - 1))
+				if err != nil {
+					return nil, err
+				}
 				sheet, cell := s.cellOf(p)
 				mc.addRevision(Revision{Area: k.area, Period: s.periods[p.period].Label(), Old: old.Value, New: p.value,
-					Sheet: sheet, Cell: cell, OldFile: old.Source.File, OldCell: old.Source.Sheet + "!" + old.Source.Cell})
+					Sheet: sheet, Cell: cell, OldFile: src.File, OldCell: src.Sheet + "!" + src.Cell})
 			}
 		}
 		for _, pw := range s.implausible(k, stored, areaStored, pts, w) {
@@ -422,7 +428,7 @@ func (s *valueSink) compareMeasure(cat *catalogue, keys []seriesKey, stored []me
 	if len(ps) > 0 {
 		mc.FirstPeriod, mc.LastPeriod = ps[0].Label(), ps[len(ps)-1].Label()
 	}
-	return c
+	return c, nil
 }
 
 type plausibilityWarning struct{ sheet, cell, msg string }
@@ -432,7 +438,7 @@ type plausibilityWarning struct{ sheet, cell, msg string }
 // indexes into stored; as the file revises them) and the file's own, of
 // the same kind of period. w.inFile marks the file's periods of the
 // series.
-func (s *valueSink) implausible(k seriesKey, stored []metrics.Observation, areaStored []int32, pts []point, w *comparing) []plausibilityWarning {
+func (s *valueSink) implausible(k seriesKey, stored []store.StoredValue, areaStored []int32, pts []point, w *comparing) []plausibilityWarning {
 	// One area's sequence at a time, in one buffer: made for each, they
 	// were a third of what a check of a revision allocated.
 	seq := w.seq[:0]

@@ -40,10 +40,10 @@ func TestFinishSeeingShowsEachSeriesAsStoredBefore(t *testing.T) {
 			t.Fatal(err)
 		}
 		var seen []string
-		shown := map[string][]metrics.Observation{}
+		shown := map[string]store.StoredValues{}
 		counts, err := tx.FinishSeeing(ctx, func(id string, ss store.StoredSeries) {
 			seen = append(seen, id)
-			vals, err := ss.Observations()
+			vals, err := ss.Decode()
 			if err != nil {
 				t.Errorf("%s: %v", id, err)
 			}
@@ -55,17 +55,22 @@ func TestFinishSeeingShowsEachSeriesAsStoredBefore(t *testing.T) {
 		if want := []string{calls.ID, outcomes.ID, response.ID}; !slices.Equal(seen, want) {
 			t.Errorf("shown %v, want %v", seen, want)
 		}
-		brief := func(vs []metrics.Observation) []string {
+		brief := func(vs store.StoredValues) []string {
 			var out []string
-			for _, v := range vs {
-				out = append(out, v.Area+"/"+v.Period.Key()+"="+strconv.FormatFloat(v.Value, 'f', -1, 64)+"@"+strconv.FormatInt(v.Source.UploadID, 10))
+			for i, v := range vs.Values {
+				src, err := vs.Source(i)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, v.Area+"/"+v.Period.Key()+"="+strconv.FormatFloat(v.Value, 'f', -1, 64)+
+					"@"+strconv.FormatInt(src.UploadID, 10)+" "+src.File+" "+src.Sheet+"!"+src.Cell)
 			}
 			return out
 		}
-		f := strconv.FormatInt(first, 10)
+		f := strconv.FormatInt(first, 10) + " first.xlsx Data!"
 		for id, want := range map[string][]string{
-			calls.ID:    {"Force/2021-04=1@" + f, "North/2021-04=2@" + f},
-			response.ID: {"Force/2021-04=14@" + f},
+			calls.ID:    {"Force/2021-04=1@" + f + "B3", "North/2021-04=2@" + f + "B4"},
+			response.ID: {"Force/2021-04=14@" + f + "B2"},
 			outcomes.ID: nil,
 		} {
 			if got := brief(shown[id]); !slices.Equal(got, want) {

@@ -259,6 +259,7 @@ type rawValue struct {
 	start, end                        int64 // days since 1970-01-01
 	value                             float64
 	cell                              []byte // valid only during the call
+	at                                int    // where it starts in the values' bytes
 }
 
 // parseSeries reads the strings and uploads of an encoded series.
@@ -305,19 +306,10 @@ func (v *seriesView) each(fn func(*rawValue) bool) error {
 	r := &seriesReader{b: v.body}
 	var x rawValue
 	for range v.n {
-		x.metric = r.index(len(v.strs))
-		x.area = r.index(len(v.strs))
-		x.kind = r.index(len(v.strs))
-		x.start = r.varint()
-		x.end = r.varint()
-		raw := r.bytes(8)
-		x.upload = r.index(len(v.ups))
-		x.sheet = r.index(len(v.strs))
-		x.cell = r.bytes(r.uvarint())
-		if r.err != nil {
-			return r.err
+		x.at = len(v.body) - len(r.b)
+		if err := v.read(r, &x); err != nil {
+			return err
 		}
-		x.value = math.Float64frombits(binary.LittleEndian.Uint64(raw))
 		if !fn(&x) {
 			return nil
 		}
@@ -326,6 +318,36 @@ func (v *seriesView) each(fn func(*rawValue) bool) error {
 		return fmt.Errorf("%w: %d bytes left over", errCorruptSeries, len(r.b))
 	}
 	return nil
+}
+
+// read reads one value from r into x.
+func (v *seriesView) read(r *seriesReader, x *rawValue) error {
+	x.metric = r.index(len(v.strs))
+	x.area = r.index(len(v.strs))
+	x.kind = r.index(len(v.strs))
+	x.start = r.varint()
+	x.end = r.varint()
+	raw := r.bytes(8)
+	x.upload = r.index(len(v.ups))
+	x.sheet = r.index(len(v.strs))
+	x.cell = r.bytes(r.uvarint())
+	if r.err != nil {
+		return r.err
+	}
+	x.value = math.Float64frombits(binary.LittleEndian.Uint64(raw))
+	return nil
+}
+
+// valueAt reads the value that starts at byte at of v.body, as each
+// gave it in rawValue.at.
+func (v *seriesView) valueAt(at int) (rawValue, error) {
+	var x rawValue
+	if at < 0 || at >= len(v.body) {
+		return x, errCorruptSeries
+	}
+	x.at = at
+	err := v.read(&seriesReader{b: v.body[at:]}, &x)
+	return x, err
 }
 
 // observation is the value x as an observation.
