@@ -17,7 +17,15 @@ import (
 // RowsHTML is the body of the figures table: a row per period, a cell per
 // area, "–" where an area has no figure.
 func (t seriesTable) RowsHTML() template.HTML {
+	n := 0
+	for _, r := range t.Rows {
+		n += len(`<tr><th scope="row"></th></tr>`) + 1 + len(r.Period)
+		for _, c := range r.Cells {
+			n += len(`<td class="num"></td>`) + max(len(c), len("–"))
+		}
+	}
 	var b strings.Builder
+	b.Grow(sized(n))
 	for _, r := range t.Rows {
 		b.WriteString(`<tr><th scope="row">`)
 		b.WriteString(template.HTMLEscapeString(r.Period))
@@ -39,7 +47,13 @@ func (t seriesTable) RowsHTML() template.HTML {
 // SourcesHTML is the body of the sources table: where each figure came
 // from.
 func (t seriesTable) SourcesHTML() template.HTML {
+	n := 0
+	for _, s := range t.Sources {
+		n += len(`<tr></tr>`) + 1 + 7*len(`<td></td>`) + len(` class="num"`) +
+			len(s.Period) + len(s.Area) + len(s.Value) + len(s.File) + len(s.Sheet) + len(s.Cell) + len(s.Uploaded)
+	}
 	var b strings.Builder
+	b.Grow(sized(n))
 	for _, s := range t.Sources {
 		b.WriteString("<tr>")
 		for i, v := range [...]string{s.Period, s.Area, s.Value, s.File, s.Sheet, s.Cell, s.Uploaded} {
@@ -55,3 +69,9 @@ func (t seriesTable) SourcesHTML() template.HTML {
 	}
 	return template.HTML(b.String())
 }
+
+// sized is room for n bytes of a table's text and what escaping adds to
+// a few of them. A table of a large measure is a megabyte: grown by
+// doubling, its builder allocated twice that, and as much again in
+// copies, on every first rendering of the page.
+func sized(n int) int { return n + n/16 }

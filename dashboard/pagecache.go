@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -55,6 +56,9 @@ type pageCache struct {
 	// keptlayout.go).
 	layouts *cache.Cache[*keptLayout]
 	holes   layoutHoles
+	// sizes is the size of the answer last made of each template, for
+	// the next one's buffer (see renderShared).
+	sizes sync.Map // template name → int
 }
 
 // cachedPage is a kept body and what the layout needs to wrap it: the
@@ -186,8 +190,16 @@ func (s *Server) renderShared(c echo.Context, params []string, build func() (sha
 		p := sp.data.base()
 		own := p.CSRF
 		p.CSRF = string(s.shared.csrfHole)
+		// Made the size of the last answer of its template (a metric
+		// page is about the same size as the last one): grown from
+		// nothing by doubling, the buffer allocated twice the page, half
+		// of a metric page's garbage.
 		var buf bytes.Buffer
+		if n, ok := s.shared.sizes.Load(sp.name); ok {
+			buf.Grow(n.(int) + n.(int)/8)
+		}
 		err = s.pages[sp.name].ExecuteTemplate(&buf, "content", sp.data)
+		s.shared.sizes.Store(sp.name, buf.Len())
 		p.CSRF = own
 		if err != nil {
 			return nil, false, err
