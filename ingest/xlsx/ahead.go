@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"io"
+	"runtime"
 	"sync"
 )
 
@@ -96,6 +97,9 @@ func (r *readAhead) fill() {
 			k, err = r.src.Read(buf[n:])
 			n += k
 		}
+		// Yielding to a server's readers after each chunk's work (see
+		// ingest's yieldEvery).
+		runtime.Gosched()
 		select {
 		case r.full <- aheadChunk{b: buf[:n], err: err}:
 		case <-r.quit:
@@ -233,6 +237,7 @@ func (a *rowsAhead) scan(inner *Rows) {
 		if !more {
 			a.rowNum, a.err = inner.RowNum(), inner.Err()
 		}
+		runtime.Gosched() // after each batch's work, as fill does
 		select {
 		case a.batches <- b:
 		case <-a.quit:
