@@ -96,6 +96,15 @@ func TestTinyServerProcess(t *testing.T) {
 	if res.Memory.ServerPeakRSSMB <= 0 || res.Memory.ServerStartRSSMB <= 0 {
 		t.Errorf("the server process's memory was not measured: %+v", res.Memory)
 	}
+	// Memory is sampled until the upload ends, which may be after the
+	// load window.
+	end := res.WindowS
+	if in := res.Ingest; in != nil {
+		end = max(end, in.StartS+in.DurationS)
+	}
+	if at := res.Memory.ServerPeakAtS; at < 0 || at > end+1 {
+		t.Errorf("the server's peak was seen at %.2f s, outside the load and upload's %.2f s", at, end)
+	}
 }
 
 // TestTinyPostgresTwoServers runs it on two servers sharing PostgreSQL,

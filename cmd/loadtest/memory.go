@@ -26,10 +26,17 @@ type memoryUse struct {
 	// run as processes of their own (--server-bin), summed; 0 otherwise.
 	ServerStartRSSMB float64 `json:"server_start_rss_mb,omitempty"`
 	ServerPeakRSSMB  float64 `json:"server_peak_rss_mb,omitempty"`
+	// PeakAtS and ServerPeakAtS are when each peak was first seen, in
+	// seconds from the start of the load: a server peaks as its pages are
+	// first made and again during an upload, and which of them is the
+	// peak says what to work on.
+	PeakAtS       float64 `json:"peak_at_s"`
+	ServerPeakAtS float64 `json:"server_peak_at_s,omitempty"`
 }
 
-// sampleMemory samples every 50 ms until stop is closed, then sends
-// what it saw; pids are the server processes, if any.
+// sampleMemory samples every 50 ms from the start of the load until stop
+// is closed, then sends what it saw; pids are the server processes, if
+// any.
 func sampleMemory(stop <-chan struct{}, pids []int) <-chan memoryUse {
 	out := make(chan memoryUse, 1)
 	serversMB := func() float64 {
@@ -42,6 +49,7 @@ func sampleMemory(stop <-chan struct{}, pids []int) <-chan memoryUse {
 	go func() {
 		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 		var m memoryUse
+		start := time.Now()
 		m.StartRSSMB = residentMB()
 		m.ServerStartRSSMB = serversMB()
 		tick := time.NewTicker(50 * time.Millisecond)
@@ -49,8 +57,13 @@ func sampleMemory(stop <-chan struct{}, pids []int) <-chan memoryUse {
 		for {
 			metrics.Read(s)
 			m.PeakHeapMB = max(m.PeakHeapMB, float64(s[0].Value.Uint64())/(1<<20))
-			m.PeakRSSMB = max(m.PeakRSSMB, residentMB())
-			m.ServerPeakRSSMB = max(m.ServerPeakRSSMB, serversMB())
+			at := time.Since(start).Seconds()
+			if rss := residentMB(); rss > m.PeakRSSMB {
+				m.PeakRSSMB, m.PeakAtS = rss, at
+			}
+			if rss := serversMB(); rss > m.ServerPeakRSSMB {
+				m.ServerPeakRSSMB, m.ServerPeakAtS = rss, at
+			}
 			select {
 			case <-stop:
 				out <- m

@@ -156,11 +156,11 @@ func (r *results) print(w io.Writer) {
 		}
 	}
 	if r.Memory.ServerPeakRSSMB > 0 {
-		fmt.Fprintf(w, "\nmemory while the load ran: the server processes, RSS %.0f MB at its start, peak %.0f MB; the clients' process, RSS peak %.0f MB, Go heap peak %.0f MB\n",
-			r.Memory.ServerStartRSSMB, r.Memory.ServerPeakRSSMB, r.Memory.PeakRSSMB, r.Memory.PeakHeapMB)
+		fmt.Fprintf(w, "\nmemory while the load ran: the server processes, RSS %.0f MB at its start, peak %.0f MB at %.1f s; the clients' process, RSS peak %.0f MB, Go heap peak %.0f MB\n",
+			r.Memory.ServerStartRSSMB, r.Memory.ServerPeakRSSMB, r.Memory.ServerPeakAtS, r.Memory.PeakRSSMB, r.Memory.PeakHeapMB)
 	} else {
-		fmt.Fprintf(w, "\nmemory while the load ran (servers and clients, one process): RSS %.0f MB at its start, peak %.0f MB; Go heap peak %.0f MB\n",
-			r.Memory.StartRSSMB, r.Memory.PeakRSSMB, r.Memory.PeakHeapMB)
+		fmt.Fprintf(w, "\nmemory while the load ran (servers and clients, one process): RSS %.0f MB at its start, peak %.0f MB at %.1f s; Go heap peak %.0f MB\n",
+			r.Memory.StartRSSMB, r.Memory.PeakRSSMB, r.Memory.PeakAtS, r.Memory.PeakHeapMB)
 	}
 	fmt.Fprintf(w, "\nerrors: %d\n", r.Errors)
 	for _, k := range slices.Sorted(maps.Keys(r.ErrorKinds)) {
