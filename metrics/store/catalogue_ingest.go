@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/jmoiron/sqlx"
 
@@ -108,6 +109,10 @@ func (ss StoredSeries) Decode() (StoredValues, error) {
 	v, err := parseSeries(ss.blob)
 	if err != nil {
 		return StoredValues{}, err
+	}
+	if len(v.body) > math.MaxInt32 {
+		// Past where at can say where a value starts.
+		return StoredValues{}, fmt.Errorf("%w: %d bytes of values", errCorruptSeries, len(v.body))
 	}
 	out := StoredValues{Values: make([]StoredValue, 0, v.n), view: v}
 	err = v.each(func(x *rawValue) bool {
