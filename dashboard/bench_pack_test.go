@@ -22,13 +22,8 @@ import (
 //
 //	ASSURE_BENCH_DB=/tmp/views/assure.db go test -run '^$' -bench PackLevels ./dashboard/
 func BenchmarkPackLevels(b *testing.B) {
-	ctx := context.Background()
-	srv, st := benchServer(b)
-	ms, err := st.ListMetrics(ctx, metrics.Public)
-	if err != nil || len(ms) == 0 {
-		b.Fatalf("no open measure: %v", err)
-	}
-	pages := map[string]string{"metric": "/metrics/" + ms[0].ID, "series": "/api/v1/metrics/" + ms[0].ID + "/series", "overview": "/"}
+	srv, open := benchOpenMeasure(b)
+	pages := map[string]string{"metric": "/metrics/" + open, "series": "/api/v1/metrics/" + open + "/series", "overview": "/"}
 	for name, p := range pages {
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
@@ -61,13 +56,8 @@ func BenchmarkPackLevels(b *testing.B) {
 //
 //	ASSURE_BENCH_DB=/tmp/views/assure.db go test -run '^$' -bench RenderKept -benchmem ./dashboard/
 func BenchmarkRenderKept(b *testing.B) {
-	ctx := context.Background()
-	srv, st := benchServer(b)
-	ms, err := st.ListMetrics(ctx, metrics.Public)
-	if err != nil || len(ms) == 0 {
-		b.Fatalf("no open measure: %v", err)
-	}
-	for name, p := range map[string]string{"metric": "/metrics/" + ms[0].ID, "overview": "/"} {
+	srv, open := benchOpenMeasure(b)
+	for name, p := range map[string]string{"metric": "/metrics/" + open, "overview": "/"} {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
 				// Nothing kept: every request makes its answer.
@@ -80,4 +70,15 @@ func BenchmarkRenderKept(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchOpenMeasure is a server on the benchmark's database and the id of
+// a measure its public may see.
+func benchOpenMeasure(b *testing.B) (*Server, string) {
+	srv, st := benchServer(b)
+	ms, err := st.ListMetrics(context.Background(), metrics.Public)
+	if err != nil || len(ms) == 0 {
+		b.Fatalf("no open measure: %v", err)
+	}
+	return srv, ms[0].ID
 }
