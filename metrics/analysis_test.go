@@ -213,6 +213,16 @@ func TestEndedBefore(t *testing.T) {
 	if got := EndedBefore(series, time.Date(2022, time.January, 31, 0, 0, 0, 0, time.UTC)); len(got) != 1 {
 		t.Errorf("on 31 January: %+v, want only 2021/22 Q3", got)
 	}
+	// After every period has ended: every observation, in order, and an
+	// append to the result does not write into series.
+	all := EndedBefore(series[:3], time.Date(2022, time.April, 1, 0, 0, 0, 0, time.UTC))
+	if len(all) != 3 || all[0].Value != 1 || all[1].Value != 2 || all[2].Value != 3 {
+		t.Errorf("after every period: %+v, want the first three in order", all)
+	}
+	_ = append(all, Observation{Value: 99})
+	if series[3].Value != 4 {
+		t.Errorf("an append to the result wrote into the series: %+v", series[3])
+	}
 }
 
 func ptr(v float64) *float64 { return &v }
