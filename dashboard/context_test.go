@@ -38,6 +38,14 @@ func TestAnnotationsAndCommentary(t *testing.T) {
 					t.Errorf("analyst's metric page: no %q", s)
 				}
 			}
+			// The form offers every period the measure has, though the
+			// page shows only some: the choice of period limits the
+			// table and the chart, not what can be commented on.
+			periodOption := regexp.MustCompile(`<option value="\d{4}-\d{2}"`)
+			_, narrowed := analyst.get("/metrics/resp?period=range&from=2021-12&to=2021-12")
+			if all, shown := len(periodOption.FindAllString(page, -1)), len(periodOption.FindAllString(narrowed, -1)); all < 2 || shown != all {
+				t.Errorf("the commentary form offers %d periods on the page narrowed to Dec 2021, %d on the whole page", shown, all)
+			}
 			token := analyst.csrf("/metrics/resp")
 			for _, form := range []url.Values{
 				{"label": {"Winter lockdowns"}, "start": {"2020-11-05"}, "end": {"2021-03-29"}, "on": {"every"}},

@@ -73,23 +73,33 @@ type metricPage struct {
 	Benchmark string
 }
 
+// seriesPeriods are the periods of obs, each once, in order: the rows
+// of buildSeriesTable's table, oldest first.
+func seriesPeriods(obs []metrics.Observation) []metrics.Period {
+	var periods []metrics.Period
+	seen := map[string]bool{}
+	for _, o := range obs {
+		if !seen[o.Period.Key()] {
+			seen[o.Period.Key()] = true
+			periods = append(periods, o.Period)
+		}
+	}
+	sort.SliceStable(periods, func(i, j int) bool { return metrics.ComparePeriods(periods[i], periods[j]) < 0 })
+	return periods
+}
+
 // buildSeriesTable arranges observations by period and area.
 func buildSeriesTable(m metrics.Metric, obs []metrics.Observation) seriesTable {
-	var t seriesTable
+	t := seriesTable{Periods: seriesPeriods(obs)}
 	areaSeen := map[string]bool{}
-	periodIdx := map[string]int{}
 	for _, o := range obs {
 		if !areaSeen[o.Area] {
 			areaSeen[o.Area] = true
 			t.Areas = append(t.Areas, o.Area)
 		}
-		if _, ok := periodIdx[o.Period.Key()]; !ok {
-			periodIdx[o.Period.Key()] = len(t.Periods)
-			t.Periods = append(t.Periods, o.Period)
-		}
 	}
 	sort.Strings(t.Areas)
-	sort.SliceStable(t.Periods, func(i, j int) bool { return metrics.ComparePeriods(t.Periods[i], t.Periods[j]) < 0 })
+	periodIdx := make(map[string]int, len(t.Periods))
 	for i, p := range t.Periods {
 		periodIdx[p.Key()] = i
 	}
@@ -211,12 +221,18 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	p.Choice.keep(c, "baseline", "compare")
 	shown := p.Choice.choose(obs)
 	p.HasFigures, p.AllShown = len(obs) > 0, shownText(obs)
-	all := buildSeriesTable(m, obs)
+	p.Table = buildSeriesTable(m, shown)
+	// The context is of every period, shown or not. When every value is
+	// shown (the page as first opened), those are the table's own; the
+	// table is not built a second time for them.
+	allPeriods := p.Table.Periods
+	if len(shown) != len(obs) {
+		allPeriods = seriesPeriods(obs)
+	}
 	var anns []metrics.Annotation
-	if p.Context, anns, err = s.loadMetricContext(ctx, c, m, all.Periods); err != nil {
+	if p.Context, anns, err = s.loadMetricContext(ctx, c, m, allPeriods); err != nil {
 		return metricPage{}, err
 	}
-	p.Table = buildSeriesTable(m, shown)
 	if p.Chart, err = metricChart(m, shown, p.Table, anns); err != nil {
 		return metricPage{}, err
 	}
