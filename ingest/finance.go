@@ -149,7 +149,7 @@ func (in *Ingester) ingestFinance(ctx context.Context, rep Report, wb *xlsx.Work
 			}
 		}
 	}
-	return in.end(rep, probs, tx, "kind", metrics.KindFinance, "period", r.fig.Month.Period.Key())
+	return in.end(rep, probs, tx, wb, "kind", metrics.KindFinance, "period", r.fig.Month.Period.Key())
 }
 
 func (r *financeReader) summary(revenue, capital, reserves int) *FinanceSummary {

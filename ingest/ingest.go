@@ -248,6 +248,23 @@ func (in *Ingester) ingest(ctx context.Context, name string, src original, opts 
 		return rep, err
 	}
 
+	// A large sheet's merged cells are read beside its rows rather than
+	// before them, on the other core (see xlsx.ReadMergesAlongside). A
+	// reading that went ahead of a merged range over rows it had read is
+	// dropped, its transaction rolled back, and the workbook read again
+	// knowing every sheet's merged cells first.
+	wb.ReadMergesAlongside()
+	first, err := in.ingestWorkbook(ctx, rep, wb, name, src, opts)
+	if !wb.MergesLate() {
+		return first, err
+	}
+	in.Logger.Info("file read again: its merged cells were learnt after the rows they cover", "file", name)
+	wb.ReadMergesFirst()
+	return in.ingestWorkbook(ctx, rep, wb, name, src, opts)
+}
+
+// ingestWorkbook reads an opened workbook as its kind, given or detected.
+func (in *Ingester) ingestWorkbook(ctx context.Context, rep Report, wb *xlsx.Workbook, name string, src original, opts Options) (Report, error) {
 	kind := opts.Kind
 	if kind == "" {
 		kind = detectKind(wb)
@@ -266,7 +283,6 @@ func (in *Ingester) ingest(ctx context.Context, name string, src original, opts 
 		rep.Errors = append(rep.Errors, Problem{Message: fmt.Sprintf("%q workbooks are not supported: use --kind performance or --kind finance", kind)})
 		return rep, nil
 	}
-
 	return in.ingestPerformance(ctx, rep, wb, name, src, opts)
 }
 
@@ -359,7 +375,7 @@ func (in *Ingester) ingestPerformance(ctx context.Context, rep Report, wb *xlsx.
 		rep.Preview = &Preview{Catalogue: r.cat.changes(), Measures: measures}
 	}
 	rep.Counts.Superseded = wrote.Superseded
-	return in.end(rep, probs, tx, "kind", metrics.KindPerformance, "observations", rep.Counts.Observations)
+	return in.end(rep, probs, tx, wb, "kind", metrics.KindPerformance, "observations", rep.Counts.Observations)
 }
 
 // finishFeedAhead is how many measures' stored series Finish may read

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/assure-pcc/assure/ingest/xlsx"
 	"github.com/assure-pcc/assure/metrics/store"
 )
 
@@ -142,7 +143,12 @@ func (p *problems) full() bool { return len(p.errors) >= p.max }
 // Rollback undoes tx); any other is stored: committed, unless it is a dry
 // run (tx nil), and logged. attrs are what the log says of the file
 // besides its name and upload (its kind, mapping, values or month).
-func (in *Ingester) end(rep Report, probs *problems, tx *store.IngestTx, attrs ...any) (Report, error) {
+func (in *Ingester) end(rep Report, probs *problems, tx *store.IngestTx, wb *xlsx.Workbook, attrs ...any) (Report, error) {
+	if wb != nil && wb.MergesLate() {
+		// Read ahead of merged cells over rows it had read: nothing is
+		// stored or reported, and the workbook is read again.
+		return rep, fmt.Errorf("%s: %w", rep.File, xlsx.ErrMergesLate)
+	}
 	rep.Errors = append(rep.Errors, probs.errors...)
 	rep.Warnings = append(rep.Warnings, probs.warnings...)
 	rep.ErrorsTruncated = probs.dropped

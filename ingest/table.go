@@ -73,7 +73,7 @@ func (in *Ingester) runTable(ctx context.Context, rep Report, name string, size 
 	}
 	rep.Counts.Metrics = len(used)
 	if probs.failed() {
-		return in.end(rep, probs, nil, "kind", metrics.KindTable, "mapping", m.Name)
+		return in.end(rep, probs, nil, nil, "kind", metrics.KindTable, "mapping", m.Name)
 	}
 
 	// The whole table is read: only now, and only for a real ingest, is
@@ -124,7 +124,7 @@ func (in *Ingester) runTable(ctx context.Context, rep Report, name string, size 
 		}
 	}
 	if probs.failed() {
-		return in.end(rep, probs, nil, "kind", metrics.KindTable, "mapping", m.Name)
+		return in.end(rep, probs, nil, nil, "kind", metrics.KindTable, "mapping", m.Name)
 	}
 	sink := newValueSink(tx, src, name)
 	defer sink.drop() // stops its writer before the transaction is rolled back
@@ -159,7 +159,7 @@ func (in *Ingester) runTable(ctx context.Context, rep Report, name string, size 
 		}
 		rep.Counts.Superseded = counts.Superseded
 	}
-	return in.end(rep, probs, tx, "kind", metrics.KindTable, "mapping", m.Name, "observations", rep.Counts.Observations)
+	return in.end(rep, probs, tx, nil, "kind", metrics.KindTable, "mapping", m.Name, "observations", rep.Counts.Observations)
 }
 
 // firstCell is the first cell of a value's source, which for a value

@@ -202,6 +202,7 @@ func (r *Rows) ReadAhead() {
 	}
 	r.rc = nil
 	r.cells = nil
+	r.merge = mergeState{} // the goroutine's now, checked when it closes
 	r.ahead = a
 	go a.scan(inner)
 }

@@ -21,7 +21,8 @@ import (
 // value, with Cell.Merge set. The main pass, which checks the whole part
 // as XML, then confirms that the ranges it meets after <sheetData> are
 // exactly those of the quick pass, so a <mergeCell> hidden in a comment
-// cannot change what is read.
+// cannot change what is read. A workbook may run a large sheet's quick
+// pass beside the rows instead (merge_alongside.go).
 
 // Range is a rectangle of cells: columns Left to Right (0-based) and rows
 // Top to Bottom (1-based), inclusive.
@@ -165,23 +166,13 @@ func refAttr(tag []byte) ([]byte, bool) {
 	return nil, false
 }
 
-// knownMerges is sheetMerges, read once per sheet. The lists are
-// shared: no reader changes them.
+// knownMerges is sheetMerges, read once per sheet: it waits for a quick
+// pass already running alongside another reading of the sheet rather
+// than starting a second. The lists are shared: no reader changes them.
 func (w *Workbook) knownMerges(sheet Sheet) ([]Range, []string, error) {
-	w.mergesMu.Lock()
-	defer w.mergesMu.Unlock()
-	if m, ok := w.merges[sheet.Part]; ok {
-		return m.ranges, m.refs, nil
-	}
-	ranges, refs, err := w.sheetMerges(sheet)
-	if err != nil {
-		return nil, nil, err
-	}
-	if w.merges == nil {
-		w.merges = map[string]sheetMergeList{}
-	}
-	w.merges[sheet.Part] = sheetMergeList{ranges: ranges, refs: refs}
-	return ranges, refs, nil
+	p := w.mergePass(sheet, false)
+	<-p.done
+	return p.list.ranges, p.list.refs, p.err
 }
 
 // sheetMerges reads the merged ranges of a sheet's part with the quick
@@ -242,11 +233,12 @@ func (w *Workbook) sheetMerges(sheet Sheet) ([]Range, []string, error) {
 // mergeState is what Rows keeps to spread merged values over their
 // ranges, row by row.
 type mergeState struct {
-	known  bool     // the quick pass ran: fill, and check the main pass agrees
-	ranges []Range  // sorted by Top, then Left
-	refs   []string // as the quick pass found them, in file order
-	seen   int      // <mergeCell> tags the main pass has met
-	next   int      // the first range not yet active
+	known  bool       // the quick pass ran: fill, and check the main pass agrees
+	pass   *quickPass // running alongside: read as if unmerged until adopted
+	ranges []Range    // sorted by Top, then Left
+	refs   []string   // as the quick pass found them, in file order
+	seen   int        // <mergeCell> tags the main pass has met
+	next   int        // the first range not yet active
 	active []activeMerge
 	filled []Cell // scratch for a row with copies
 }

@@ -64,14 +64,15 @@ func (w *Workbook) Rows(name string) (*Rows, error) {
 	}
 	r := &Rows{wb: w, name: sh.Name, lim: w.lim, rowMax: maxRowBytes}
 	if f := w.file(sh.Part); f != nil && f.UncompressedSize64 <= uint64(w.lim.MaxSheetXMLBytes) {
-		ranges, refs, err := w.knownMerges(sh)
-		if err != nil {
+		if err := w.startMerges(r, sh, f.UncompressedSize64); err != nil {
 			return nil, err
 		}
-		r.merge = mergeState{known: true, ranges: ranges, refs: refs}
 	}
 	rc, err := w.openPart(sh.Part, w.lim.MaxSheetXMLBytes, &r.s)
 	if err != nil {
+		// Had the merged cells been read first, their error might have
+		// been the one reported: MergesLate checks.
+		r.leaveUnchecked()
 		var e *readError
 		if errors.As(err, &e) {
 			return nil, errorf(e.kind, "sheet %q: %s", sh.Name, e.msg)
@@ -123,7 +124,9 @@ func (r *Rows) Next() bool {
 			return r.stop()
 		}
 	}
-	r.toEOF()
+	if r.awaitMerges() {
+		r.toEOF()
+	}
 	return r.stop()
 }
 
@@ -144,6 +147,7 @@ func (r *Rows) Err() error { return r.err }
 // Close releases the sheet's part. It may be called at any time, more than
 // once; reading stops.
 func (r *Rows) Close() error {
+	r.leaveUnchecked()
 	r.done = true
 	r.cells = r.cells[:0]
 	if r.ahead != nil {
@@ -252,6 +256,9 @@ func (r *Rows) toEOF() {
 
 // readRow reads a <row> whose start tag was just scanned.
 func (r *Rows) readRow() bool {
+	if !r.adoptIfReady() {
+		return false
+	}
 	s := &r.s
 	r.cells, r.spans, s.text = r.cells[:0], r.spans[:0], s.text[:0]
 	num, inferred := r.prevRow+1, true

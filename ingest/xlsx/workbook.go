@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -32,12 +33,24 @@ type Workbook struct {
 	formats []string // number format code per cellXfs index; "" is General
 	byFold  map[string]int
 
-	// merges keeps each sheet's merged ranges once its quick pass has
-	// read them: a sheet opened again (the kind's detection reads a
-	// sheet's first rows, the reader then reads it whole) is not
-	// decompressed an extra time for them.
-	mergesMu sync.Mutex
-	merges   map[string]sheetMergeList
+	// merges keeps each sheet's quick pass, running or done, so that a
+	// sheet opened again (the kind's detection reads a sheet's first
+	// rows, the reader then reads it whole) is not decompressed an extra
+	// time for its merged ranges. The other fields are the reading of
+	// merged ranges alongside the rows (merge_alongside.go).
+	mergesMu  sync.Mutex
+	merges    map[string]*quickPass
+	alongside atomic.Bool
+	passes    sync.WaitGroup // quick passes running in goroutines
+	unchecked []uncheckedRead
+	late      atomic.Bool
+	// alongsideMin is the declared size of a sheet's part from which its
+	// quick pass runs alongside: below it, the pass costs less than the
+	// risk of reading again. Tests lower it.
+	alongsideMin uint64
+	// holdPasses, when tests set it, holds the quick passes running
+	// alongside until it is closed.
+	holdPasses chan struct{}
 }
 
 // sheetMergeList is what sheetMerges found in a sheet.
@@ -52,7 +65,7 @@ type sheetMergeList struct {
 // does not read any sheet. Sheet names must be unique regardless of case,
 // as Excel requires and as excelize assumes when it looks one up.
 func Open(zr *zip.Reader, lim Limits) (*Workbook, error) {
-	w := &Workbook{lim: lim.withDefaults(), files: make(map[string]*zip.File, len(zr.File))}
+	w := &Workbook{lim: lim.withDefaults(), files: make(map[string]*zip.File, len(zr.File)), alongsideMin: readAheadMinBytes}
 	for _, f := range zr.File {
 		key := strings.ToLower(f.Name)
 		if _, dup := w.files[key]; dup {
