@@ -3,6 +3,7 @@ package xlsx
 import (
 	"bytes"
 	"io"
+	"runtime"
 	"slices"
 )
 
@@ -124,6 +125,10 @@ func scanMergeRefs(r io.Reader, fn func(ref []byte) error) error {
 		if eof {
 			return nil
 		}
+		// Yielding to a server's readers after each chunk, as the
+		// inflating and scanning goroutines do (see ingest's yieldEvery):
+		// the pass may run beside the rows, and a request would wait.
+		runtime.Gosched()
 		if i > len(buf) {
 			i = len(buf)
 		}
