@@ -102,7 +102,9 @@ func benchIngestScale(b *testing.B, name string, cols int, sizes []int, write fu
 				peakc := peakHeap(stop)
 				b.StartTimer()
 				start := time.Now()
-				rep, err := New(st, nil).IngestFile(ctx, path, Options{})
+				in := New(st, nil)
+				in.Standalone = true // as `assure ingest` runs it
+				rep, err := in.IngestFile(ctx, path, Options{})
 				ingestTime += time.Since(start)
 				b.StopTimer()
 				close(stop)

@@ -70,6 +70,13 @@ type Ingester struct {
 	// totals may move since the previous month before the report warns;
 	// zero means TotalMoveShare (5%).
 	TotalMoveShare float64
+	// Standalone says that nothing else waits for the machine's cores
+	// while this ingests, as in `assure ingest`: a large sheet's merged
+	// cells are then found beside its rows, on the other core, rather
+	// than first (see ingest). A server leaves it false: an upload
+	// keeping both cores busy at once made its readers' p99 during the
+	// upload about twice as long in the load test (BENCHMARKS.md).
+	Standalone bool
 }
 
 // New returns an Ingester with the default limits.
@@ -248,12 +255,15 @@ func (in *Ingester) ingest(ctx context.Context, name string, src original, opts 
 		return rep, err
 	}
 
-	// A large sheet's merged cells are read beside its rows rather than
-	// before them, on the other core (see xlsx.ReadMergesAlongside). A
-	// reading that went ahead of a merged range over rows it had read is
-	// dropped, its transaction rolled back, and the workbook read again
-	// knowing every sheet's merged cells first.
-	wb.ReadMergesAlongside()
+	// Standalone, a large sheet's merged cells are read beside its rows
+	// rather than before them, on the other core (see
+	// xlsx.ReadMergesAlongside). A reading that went ahead of a merged
+	// range over rows it had read is dropped, its transaction rolled
+	// back, and the workbook read again knowing every sheet's merged
+	// cells first.
+	if in.Standalone {
+		wb.ReadMergesAlongside()
+	}
 	first, err := in.ingestWorkbook(ctx, rep, wb, name, src, opts)
 	if !wb.MergesLate() {
 		return first, err

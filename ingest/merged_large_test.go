@@ -14,10 +14,12 @@ import (
 )
 
 // TestMergedCellsOnALargeSheet ingests sheets large enough that their
-// merged cells are read beside their rows (see xlsx's
-// ReadMergesAlongside), with merged headings over rows that are read
-// before the merged cells are known, and without: every value is stored
-// as on a small sheet, whether or not the file had to be read again.
+// merged cells are read beside their rows when the ingest is Standalone
+// (see xlsx's ReadMergesAlongside), with merged headings over rows that
+// are read before the merged cells are known, and without: every value
+// is stored as on a small sheet, whether or not the file had to be read
+// again, and the same file is ingested again (superseding itself) the
+// way a server does, merged cells first.
 func TestMergedCellsOnALargeSheet(t *testing.T) {
 	const n = 8000 // areas: about 1.2 MB of sheet XML
 	banded := [][]any{
@@ -48,36 +50,41 @@ func TestMergedCellsOnALargeSheet(t *testing.T) {
 				rows = append(rows, []any{"Note: figures for the last quarter are provisional"})
 			}
 			content := ingesttest.Book(t, testCatalogue(), ingesttest.Sheet{Name: "Data", Rows: rows, Merge: tt.merge})
-			forEachStore(t, func(t *testing.T, st *store.Store) {
-				var logs lockedBuffer
-				in := New(st, nil)
-				in.Logger = slog.New(slog.NewTextHandler(&logs, nil))
-				rep, err := in.Ingest(context.Background(), "Large.xlsx", content, Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				requireStatus(t, rep, StatusStored)
-				if rep.Counts.Observations != 4*n {
-					t.Errorf("stored %d values, want %d", rep.Counts.Observations, 4*n)
-				}
-				got := seriesValues(t, st, "calls-999")
-				if len(got) != 4*n {
-					t.Fatalf("the series has %d values, want %d", len(got), 4*n)
-				}
-				for _, i := range []int{0, 1, n / 2, n - 1} {
-					for q, p := range tt.periods {
-						key := fmt.Sprintf("Area %04d %s", i, p)
-						if v, ok := got[key]; !ok || v != float64(i+q) {
-							t.Errorf("%s = %v (present %v), want %d", key, v, ok, i+q)
+			for _, standalone := range []bool{true, false} {
+				t.Run(fmt.Sprintf("standalone=%v", standalone), func(t *testing.T) {
+					forEachStore(t, func(t *testing.T, st *store.Store) {
+						var logs lockedBuffer
+						in := New(st, nil)
+						in.Standalone = standalone
+						in.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+						rep, err := in.Ingest(context.Background(), "Large.xlsx", content, Options{})
+						if err != nil {
+							t.Fatal(err)
 						}
-					}
-				}
-				again := strings.Contains(logs.String(), "file read again")
-				if len(tt.merge) == 0 && again {
-					t.Error("a sheet without merged cells was read again")
-				}
-				t.Logf("read again: %v", again)
-			})
+						requireStatus(t, rep, StatusStored)
+						if rep.Counts.Observations != 4*n {
+							t.Errorf("stored %d values, want %d", rep.Counts.Observations, 4*n)
+						}
+						got := seriesValues(t, st, "calls-999")
+						if len(got) != 4*n {
+							t.Fatalf("the series has %d values, want %d", len(got), 4*n)
+						}
+						for _, i := range []int{0, 1, n / 2, n - 1} {
+							for q, p := range tt.periods {
+								key := fmt.Sprintf("Area %04d %s", i, p)
+								if v, ok := got[key]; !ok || v != float64(i+q) {
+									t.Errorf("%s = %v (present %v), want %d", key, v, ok, i+q)
+								}
+							}
+						}
+						again := strings.Contains(logs.String(), "file read again")
+						if (len(tt.merge) == 0 || !standalone) && again {
+							t.Error("read again")
+						}
+						t.Logf("read again: %v", again)
+					})
+				})
+			}
 		})
 	}
 }

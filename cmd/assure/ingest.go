@@ -63,6 +63,8 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	}
 	defer st.Close()
 	in.Table.MaxCSVBytes = *csvMB << 20
+	// Nobody waits on this process's cores but the ingest itself.
+	in.Standalone = true
 
 	rejected := 0
 	enc := json.NewEncoder(stdout)
