@@ -111,6 +111,15 @@ func (w *Workbook) mergePass(sheet Sheet, alongside bool) *quickPass {
 			if hold != nil {
 				<-hold
 			}
+			// One at a time: the kind's detection opens every sheet, and
+			// a workbook of many large sheets must not inflate them all
+			// at once (each pass holds about 0.6 MB).
+			w.passSlot <- struct{}{}
+			defer func() { <-w.passSlot }()
+			if n := w.passesAtOnce.Add(1); n > w.mostPassesAtOnce.Load() {
+				w.mostPassesAtOnce.Store(n)
+			}
+			defer w.passesAtOnce.Add(-1)
 			p.run(w, sheet)
 		}()
 	default:

@@ -271,3 +271,44 @@ func TestMergesAlongsideStopsOtherReadings(t *testing.T) {
 	}
 	t.Fatal("no such sheet")
 }
+
+// TestMergesAlongsideOneAtATime opens every sheet of a workbook of many,
+// as the kind's detection does: their quick passes run one at a time,
+// so memory does not grow with the number of sheets.
+func TestMergesAlongsideOneAtATime(t *testing.T) {
+	const sheets = 6
+	parts := testParts("")
+	var list, rels strings.Builder
+	for i := 1; i <= sheets; i++ {
+		fmt.Fprintf(&list, `<sheet name="S%d" sheetId="%d" r:id="rId%d"/>`, i, i, 10+i)
+		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/s%d.xml"/>`, 10+i, i)
+		parts[fmt.Sprintf("xl/worksheets/s%d.xml", i)] = sheetHead + `<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>` +
+			`</sheetData><mergeCells><mergeCell ref="B2:C2"/></mergeCells></worksheet>`
+	}
+	parts["xl/workbook.xml"] = strings.Replace(testWorkbook, `<sheet name="Sheet1" sheetId="1" r:id="rId1"/>`, list.String(), 1)
+	parts["xl/_rels/workbook.xml.rels"] = strings.Replace(testWorkbookRels, `</Relationships>`, rels.String()+`</Relationships>`, 1)
+	wb, err := Open(zipParts(t, parts), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb.alongsideMin = 0
+	wb.holdPasses = make(chan struct{})
+	wb.ReadMergesAlongside()
+	for i := 1; i <= sheets; i++ {
+		rows, err := wb.Rows(fmt.Sprintf("S%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rows.Next() || rows.RowNum() != 1 {
+			t.Fatalf("S%d: %v", i, rows.Err())
+		}
+		rows.Close()
+	}
+	close(wb.holdPasses) // all six start together
+	if wb.MergesLate() {
+		t.Error("late, though every range starts below the rows read")
+	}
+	if n := wb.mostPassesAtOnce.Load(); n != 1 {
+		t.Errorf("%d quick passes ran at once", n)
+	}
+}

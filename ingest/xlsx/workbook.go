@@ -48,9 +48,11 @@ type Workbook struct {
 	// quick pass runs alongside: below it, the pass costs less than the
 	// risk of reading again. Tests lower it.
 	alongsideMin uint64
+	passSlot     chan struct{} // held by the one quick pass running alongside
 	// holdPasses, when tests set it, holds the quick passes running
-	// alongside until it is closed.
-	holdPasses chan struct{}
+	// alongside until it is closed; the counts are for tests too.
+	holdPasses                     chan struct{}
+	passesAtOnce, mostPassesAtOnce atomic.Int32
 }
 
 // sheetMergeList is what sheetMerges found in a sheet.
@@ -65,7 +67,8 @@ type sheetMergeList struct {
 // does not read any sheet. Sheet names must be unique regardless of case,
 // as Excel requires and as excelize assumes when it looks one up.
 func Open(zr *zip.Reader, lim Limits) (*Workbook, error) {
-	w := &Workbook{lim: lim.withDefaults(), files: make(map[string]*zip.File, len(zr.File)), alongsideMin: readAheadMinBytes}
+	w := &Workbook{lim: lim.withDefaults(), files: make(map[string]*zip.File, len(zr.File)), alongsideMin: readAheadMinBytes,
+		passSlot: make(chan struct{}, 1)}
 	for _, f := range zr.File {
 		key := strings.ToLower(f.Name)
 		if _, dup := w.files[key]; dup {
