@@ -214,6 +214,9 @@ func (r *Rows) awaitMerges() bool {
 	if r.merge.pass == nil {
 		return true
 	}
+	if r.wb.releaseOnAwait != nil {
+		r.wb.releaseOnAwait()
+	}
 	<-r.merge.pass.done
 	return r.adopt()
 }

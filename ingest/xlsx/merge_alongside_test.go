@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -311,4 +312,90 @@ func TestMergesAlongsideOneAtATime(t *testing.T) {
 	if n := wb.mostPassesAtOnce.Load(); n != 1 {
 		t.Errorf("%d quick passes ran at once", n)
 	}
+}
+
+// FuzzMergesAlongside reads arbitrary sheet XML with its merged cells
+// alongside, the quick pass answering after a given number of rows (or
+// when the reading must wait for it), read ahead or not, to the end or
+// closed there: either the reading equals the one that knew the merged
+// cells first (its first rows, when closed early), or the workbook says
+// it was late and reading it again after ReadMergesFirst gives that
+// reading exactly.
+func FuzzMergesAlongside(f *testing.F) {
+	for _, s := range alongsideSheets() {
+		for _, k := range []uint8{0, 1, 3, 5} {
+			f.Add([]byte(s.sheet), k, k%2 == 1, k > 2)
+		}
+	}
+	f.Add([]byte(sheetHead+`<row r="1"><c r="A1"><v>1</v></c></row>`+sheetTail), uint8(9), false, false)
+	f.Add([]byte(sheetHead+`<row r="2"><c r="B2"><v>1</v></c></row></sheetData><mergeCells><mergeCell ref="A1:B3"/><mergeCell ref="B1:C1"/></mergeCells></worksheet>`), uint8(1), false, true)
+	f.Fuzz(func(t *testing.T, sheet []byte, answerAfter uint8, closeEarly, ahead bool) {
+		lim := Limits{MaxCellBytes: 1000, MaxMergedRanges: 100, MaxMergedCells: 10000}
+		parts := testParts(string(sheet))
+		ref, err := Open(zipParts(t, parts), lim)
+		if err != nil {
+			t.Skip() // only the sheet varies, and it is not read by Open
+		}
+		wantOut, wantErr := readSheet(ref, "Sheet1")
+
+		wb, err := Open(zipParts(t, parts), lim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wb.alongsideMin = 0
+		hold := make(chan struct{})
+		release := sync.OnceFunc(func() { close(hold) })
+		wb.holdPasses, wb.releaseOnAwait = hold, release
+		wb.ReadMergesAlongside()
+		var out strings.Builder
+		read := 0
+		rows, err := wb.Rows("Sheet1")
+		if err == nil {
+			if ahead {
+				rows.ReadAhead()
+			}
+			for {
+				if read == int(answerAfter) {
+					release()
+					if closeEarly {
+						break
+					}
+				}
+				if !rows.Next() {
+					break
+				}
+				for i, c := range rows.Cells() {
+					if i > 0 {
+						out.WriteByte(' ')
+					}
+					out.WriteString(renderCell(c, rows.RowNum()))
+				}
+				out.WriteByte('\n')
+				read++
+			}
+			rows.Close()
+			err = rows.Err()
+		}
+		release()
+		late := wb.MergesLate()
+		switch {
+		case !late && closeEarly && read == int(answerAfter):
+			if want := firstLines(wantOut, read); out.String() != want {
+				t.Fatalf("closed after %d rows, not late:\n%q\nwant\n%q", read, out.String(), want)
+			}
+		case !late:
+			if out.String() != wantOut || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Fatalf("not late:\n%q, %v\nwant\n%q, %v", out.String(), err, wantOut, wantErr)
+			}
+		default:
+			wb.ReadMergesFirst()
+			again, err := readSheet(wb, "Sheet1")
+			if again != wantOut || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Fatalf("read again:\n%q, %v\nwant\n%q, %v", again, err, wantOut, wantErr)
+			}
+			if wb.MergesLate() {
+				t.Fatal("late after ReadMergesFirst")
+			}
+		}
+	})
 }

@@ -52,6 +52,7 @@ type Workbook struct {
 	// holdPasses, when tests set it, holds the quick passes running
 	// alongside until it is closed; the counts are for tests too.
 	holdPasses                     chan struct{}
+	releaseOnAwait                 func() // called before a reading waits for its pass
 	passesAtOnce, mostPassesAtOnce atomic.Int32
 }
 
