@@ -451,6 +451,24 @@ func (r *Rows) readCell(col *int, inferred *bool) bool {
 func (r *Rows) cellContent(cell *Cell, v, is *span) bool {
 	s := &r.s
 	for {
+		// The common cases whole (plain_text.go); the caps are those the
+		// tokens' capture would apply.
+		if v.start < 0 {
+			if text, n := s.plainText("<v>", "</v>", 1); n > 0 && len(text) <= r.lim.MaxCellBytes {
+				v.start = len(s.text)
+				s.takePlain(text, n)
+				v.end = len(s.text)
+				continue
+			}
+		}
+		if is.start < 0 {
+			if text, n := s.plainText("<is><t>", "</t></is>", 2); n > 0 && len(text) <= 7*r.lim.MaxCellBytes {
+				is.start = len(s.text)
+				s.takePlain(text, n)
+				is.end = len(s.text)
+				continue
+			}
+		}
 		switch s.next() {
 		case tokStart:
 			switch string(s.local()) {

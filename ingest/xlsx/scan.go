@@ -107,6 +107,8 @@ type scanner struct {
 	capMax  int
 
 	sortIdx []int // scratch for the duplicate attribute check
+
+	plainOff bool // tests: read plain cell content token by token too
 }
 
 // errCapture marks captured text longer than the consumer's cap; the
