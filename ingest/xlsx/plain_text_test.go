@@ -2,7 +2,6 @@ package xlsx
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -28,19 +27,7 @@ func FuzzPlainText(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	render := func(rows *Rows) string {
-		var b strings.Builder
-		for rows.Next() {
-			fmt.Fprintf(&b, "%d:", rows.RowNum())
-			for _, c := range rows.Cells() {
-				b.WriteString(" " + renderCell(c, rows.RowNum()))
-			}
-			b.WriteByte('\n')
-		}
-		fmt.Fprintf(&b, "end at %d: %v", rows.RowNum(), rows.Err())
-		rows.Close()
-		return b.String()
-	}
+	render := func(rows *Rows) string { return renderRows(rows, -1) }
 	f.Fuzz(func(t *testing.T, data []byte) {
 		whole := render(wb.rowsFrom("Fuzz", io.NopCloser(bytes.NewReader(data))))
 		tokens := wb.rowsFrom("Fuzz", io.NopCloser(bytes.NewReader(data)))
