@@ -242,7 +242,9 @@ func (s *scanner) next() tokKind {
 			}
 			return s.atEOF()
 		}
-		// s.buf[s.r] == '<'
+		// s.buf[s.r] == '<': markup ends the character data, so "]]"
+		// before it and ">" after it are not "]]>".
+		s.brackets = 0
 		if s.w-s.r < 2 && !s.more() {
 			if s.err != nil {
 				return tokErr

@@ -70,6 +70,9 @@ func TestScanWellFormedness(t *testing.T) {
 		// XML allows "]]>" in an attribute value and names beyond ASCII;
 		// the package check's checker refused both.
 		`<a b="]]>"/>`,
+		// "]]" and ">" with markup between them are not "]]>".
+		`<a>]]<b/>></a>`,
+		`<a>]]<!--c-->></a>`,
 		"<a\xc3\xa9/>",
 		`<` + strings.Repeat("n", 512) + `/>`,
 	}
