@@ -37,11 +37,10 @@ func (s *scanner) plainText(open, close string, push int) (text []byte, n int) {
 }
 
 // takePlain consumes what plainText found, capturing its text as the
-// character data between the tags would be captured.
+// character data between the tags would be captured. Markup ends
+// character data, so the count of ']' restarts, as next does.
 func (s *scanner) takePlain(text []byte, n int) {
-	if len(text) > 0 {
-		s.text = append(s.text, text...)
-		s.brackets = 0
-	}
+	s.text = append(s.text, text...)
+	s.brackets = 0
 	s.r += n
 }

@@ -18,6 +18,7 @@ func FuzzPlainText(f *testing.F) {
 		sheetHead + `<row r="1"><c r="A1" t="inlineStr"><is><t>a]]</t></is></c><c r="B1" t="inlineStr"><is><t>&gt;</t></is></c></row>` + sheetTail,
 		sheetHead + `<row r="1"><c r="A1" t="inlineStr"><is><t>x</t><t>y</t></is></c><c r="B1"/><c r="C1"><v>1</v></c></row>` + sheetTail,
 		sheetHead + `<row r="1"><c r="A1"><v>1</v></c><c r="B1" t="inlineStr"><is><t>open`,
+		sheetHead + `<row r="1">]]<c r="A1"><v></v></c>></row><row r="3">]]<c r="A3" t="inlineStr"><is><t></t></is></c>></row>` + sheetTail,
 		sheetHead + `<row r="1">]]<c r="A1"><v>1</v></c>></row><row r="2">]]<c r="A2" t="inlineStr"><is><t>x</t></is></c>></row>` + sheetTail, // "]]" then ">" apart is no "]]>"
 		sheetHead + `<row r="1"><c r="A1"><v>1 2</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="b"><v>1</v></c><c r="D1"><f>A1</f><v>3</v></c></row>` + sheetTail,
 	}
