@@ -7,27 +7,34 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
 // printPage prints the page at path on A4 as Chromium's print dialog
 // would, with backgrounds and the page's own @page size, keeps the PDF
-// and a picture of each sheet in dir, and returns the PDF's path.
+// and a picture of each sheet in dir, and returns the PDF's path. As
+// the dialog does, it lets the page see the print media first, so that
+// charts.js redraws its charts at the paper's width (printed straight
+// from the screen's layout they were cut at the paper's edge), and
+// gives the screen media back after.
 func printPage(t *testing.T, ctx context.Context, url, dir, name string) string {
 	t.Helper()
 	var out []byte
 	if err := chromedp.Run(ctx,
 		chromedp.Navigate(url), chromedp.WaitReady("body"),
-		chromedp.Sleep(300*time.Millisecond),
+		chromedp.Evaluate(settledJS, nil, awaitPromise),
+		emulation.SetEmulatedMedia().WithMedia("print"),
+		chromedp.Evaluate(settledJS, nil, awaitPromise),
 		chromedp.ActionFunc(func(ctx context.Context) error {
 			var err error
 			out, _, err = page.PrintToPDF().WithPrintBackground(true).WithPreferCSSPageSize(true).
 				WithPaperWidth(8.27).WithPaperHeight(11.69).Do(ctx)
 			return err
-		})); err != nil {
+		}),
+		emulation.SetEmulatedMedia().WithMedia("")); err != nil {
 		t.Fatalf("printing %s: %v", url, err)
 	}
 	path := filepath.Join(dir, name+".pdf")
