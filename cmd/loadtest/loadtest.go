@@ -170,7 +170,7 @@ func loadTest(ctx context.Context, cfg config, stdout, stderr io.Writer) (res *r
 		return nil, perr
 	}
 
-	res = newResults(samples, window, up)
+	res = newResults(samples, window, up, cfg.Timeline)
 	res.Database, res.Servers, res.Clients = db.Where, cfg.Servers, cfg.Clients
 	res.Metrics, res.Areas, res.Months, res.Observations, res.Finance = len(g.Metrics), len(g.Areas), len(g.Months), g.Observations, g.Finance
 	res.GenerateS, res.FinanceS = g.ObsTime.Seconds(), g.FinanceTime.Seconds()

@@ -75,6 +75,9 @@ type config struct {
 	Timeout time.Duration
 	Keep    bool
 	JSON    bool
+	// Timeline, when not zero, also summarises the requests by when
+	// they started, in steps of this length.
+	Timeline time.Duration
 	// CPUProfile and BlockProfile, when set, are written for the load
 	// window (servers and clients together: they share the process).
 	CPUProfile, BlockProfile, MemProfile string
@@ -169,6 +172,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (cfg config, helped boo
 	fs.IntVar(&cfg.MaxRequests, "max-requests", 2_000_000, "most requests in the whole run, whatever the duration")
 	fs.DurationVar(&cfg.Timeout, "timeout", 60*time.Second, "time limit of one page or API request")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the generated database and print its DSN")
+	fs.DurationVar(&cfg.Timeline, "timeline", 0, "also summarise the requests by when they started, in steps of this length (0: no timeline)")
 	fs.BoolVar(&cfg.JSON, "json", false, "print the results as one JSON object instead of a table")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the load window to this file")
 	fs.StringVar(&cfg.BlockProfile, "blockprofile", "", "write a blocking profile of the load window to this file")

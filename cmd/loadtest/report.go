@@ -96,10 +96,14 @@ type results struct {
 	ErrorKinds   map[string]int `json:"error_kinds,omitempty"`
 	Notes        []string       `json:"notes,omitempty"`
 	Memory       memoryUse      `json:"memory_during_load"`
+	// Timeline is the requests by when they started, in steps of
+	// --timeline (none when it is zero): where in the run the slow ones
+	// were, such as just after the upload committed.
+	Timeline []stats `json:"timeline,omitempty"`
 }
 
 // newResults summarises the samples of a load window.
-func newResults(samples []sample, window time.Duration, up *upload) *results {
+func newResults(samples []sample, window time.Duration, up *upload, step time.Duration) *results {
 	r := &results{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), WindowS: window.Seconds()}
 	byRoute := make([][]sample, nRoutes)
 	var during, quiet []sample
@@ -122,7 +126,29 @@ func newResults(samples []sample, window time.Duration, up *upload) *results {
 		r.DuringIngest = summarise("during the upload", during, overlap)
 		r.Quiet = summarise("without an upload", quiet, window-max(overlap, 0))
 	}
+	r.Timeline = timeline(samples, window, step)
 	return r
+}
+
+// timeline summarises the samples by the step of the window in which
+// they started. Each step is named by its start, in seconds from the
+// start of the load.
+func timeline(samples []sample, window, step time.Duration) []stats {
+	if step <= 0 {
+		return nil
+	}
+	n := int((window + step - 1) / step)
+	steps := make([][]sample, n)
+	for _, s := range samples {
+		i := min(max(int(s.start/step), 0), n-1)
+		steps[i] = append(steps[i], s)
+	}
+	out := make([]stats, n)
+	for i, ss := range steps {
+		from := time.Duration(i) * step
+		out[i] = summarise(fmt.Sprintf("from %.1f s", from.Seconds()), ss, min(step, window-from))
+	}
+	return out
 }
 
 func (r *results) writeJSON(w io.Writer) error {
@@ -153,6 +179,12 @@ func (r *results) print(w io.Writer) {
 			in.Rows, float64(in.FileBytes)/(1<<20), in.Server, in.StartS, in.HTTPStatus, in.Status, in.Stored, in.Superseded, in.DurationS, in.RowsPerS, in.OverlapS)
 		if in.Error != "" {
 			fmt.Fprintf(w, "upload error: %s\n", in.Error)
+		}
+	}
+	if len(r.Timeline) > 0 {
+		fmt.Fprintln(w, "\nby when the requests started:")
+		for _, s := range r.Timeline {
+			line(s)
 		}
 	}
 	if r.Memory.ServerPeakRSSMB > 0 {
