@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -130,13 +131,40 @@ func (p Period) ID() PeriodID {
 // yearMonth is t.Format("2006-01") without the layout's parsing: a
 // month's key is made for every value the overview, the board pack and
 // an ingest's checks look at, and Format was a tenth of the pack's time.
+// The months of the years keyedYears covers are cut from one string made
+// once, so that asking allocates nothing: a metric page of 20 areas over
+// ten years asked for 5,500 keys, each an allocation of its own.
 func yearMonth(t time.Time) string {
 	y, m, _ := t.Date()
+	if y >= keyedYears.from && y < keyedYears.to {
+		i := ((y-keyedYears.from)*12 + int(m) - 1) * 7
+		return monthKeys()[i : i+7]
+	}
 	if y < 0 || y > 9999 {
 		return t.Format("2006-01")
 	}
-	b := [7]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-', byte('0' + int(m)/10), byte('0' + int(m)%10)}
-	return string(b[:])
+	k := monthKey(y, m)
+	return string(k[:])
+}
+
+// keyedYears are the years whose months' keys monthKeys holds.
+var keyedYears = struct{ from, to int }{1900, 2200}
+
+// monthKeys are the keys of every month of keyedYears, one after another.
+var monthKeys = sync.OnceValue(func() string {
+	b := make([]byte, 0, (keyedYears.to-keyedYears.from)*12*7)
+	for y := keyedYears.from; y < keyedYears.to; y++ {
+		for m := time.January; m <= time.December; m++ {
+			k := monthKey(y, m)
+			b = append(b, k[:]...)
+		}
+	}
+	return string(b)
+})
+
+// monthKey is the key of a month of a year from 0 to 9999: "2021-08".
+func monthKey(y int, m time.Month) [7]byte {
+	return [7]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-', byte('0' + int(m)/10), byte('0' + int(m)%10)}
 }
 
 // Label is the period as a board member reads it: "Aug 2021",

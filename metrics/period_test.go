@@ -175,13 +175,21 @@ func TestFinancialYearStartAndQuarter(t *testing.T) {
 // TestYearMonthIsFormat holds the month key's own formatting equal to
 // time's, across years of every width.
 func TestYearMonthIsFormat(t *testing.T) {
-	for _, y := range []int{-1, 0, 1, 9, 10, 99, 100, 999, 1000, 1999, 2021, 9999, 10000} {
+	years := []int{-1, 0, 1, 9, 10, 99, 100, 999, 1000, 1999, 2021, 9999, 10000}
+	// Every year kept, and those either side.
+	for y := keyedYears.from - 1; y <= keyedYears.to; y++ {
+		years = append(years, y)
+	}
+	for _, y := range years {
 		for m := time.January; m <= time.December; m++ {
 			d := time.Date(y, m, 15, 13, 0, 0, 0, time.UTC)
 			if got, want := yearMonth(d), d.Format("2006-01"); got != want {
 				t.Errorf("yearMonth(%v) = %q, want %q", d, got, want)
 			}
 		}
+	}
+	if n := testing.AllocsPerRun(100, func() { yearMonth(time.Date(2021, time.August, 1, 0, 0, 0, 0, time.UTC)) }); n != 0 {
+		t.Errorf("a month's key allocates %v times", n)
 	}
 }
 
