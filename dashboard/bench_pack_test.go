@@ -50,9 +50,9 @@ func BenchmarkPackLevels(b *testing.B) {
 }
 
 // BenchmarkRenderKept makes the public overview and a public metric page
-// as a reader who misses makes them after an upload, rendered and
-// packed to be kept, reporting the bytes allocated beside the time. It
-// needs a database such as the load test's (see BenchmarkViews):
+// as a reader who misses makes them after an upload, rendered, packed to
+// be kept and sent compressed, reporting the bytes allocated beside the
+// time. It needs a database such as the load test's (see BenchmarkViews):
 //
 //	ASSURE_BENCH_DB=/tmp/views/assure.db go test -run '^$' -bench RenderKept -benchmem ./dashboard/
 func BenchmarkRenderKept(b *testing.B) {
@@ -63,7 +63,11 @@ func BenchmarkRenderKept(b *testing.B) {
 				// Nothing kept: every request makes its answer.
 				srv.shared.kept = cache.New(defaultPageCacheBytes, (*cachedPage).cost)
 				rec := httptest.NewRecorder()
-				srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+				req := httptest.NewRequest(http.MethodGet, p, nil)
+				// As browsers and the load test's clients ask: the
+				// page is sent as kept, compressed.
+				req.Header.Set("Accept-Encoding", "gzip")
+				srv.ServeHTTP(rec, req)
 				if rec.Code != http.StatusOK {
 					b.Fatalf("%s = %d", p, rec.Code)
 				}

@@ -20,7 +20,8 @@ type seriesTable struct {
 	Areas   []string
 	Periods []metrics.Period
 	Rows    []seriesRow
-	Sources []sourceRow
+	// Sources are where each figure came from, newest period first.
+	Sources sourceRows
 }
 
 type seriesRow struct {
@@ -33,6 +34,9 @@ type sourceRow struct {
 	File, Sheet, Cell   string
 	Uploaded            string
 }
+
+// sourceRows are rows of a sources table.
+type sourceRows []sourceRow
 
 // metricParams are the query parameters a measure's page and its series
 // read.
@@ -53,6 +57,13 @@ type metricPage struct {
 	Choice     timePlace
 	HasFigures bool
 	AllShown   string
+	// SourcesShown is how many figures are shown: the table's Sources
+	// are only the newest period's, and the page of every figure's
+	// source (metricSourcesPage) is a link away. Every source of a large
+	// measure was two thirds of its page (380 of 560 KB for 20 areas over
+	// ten years) and a sixth of the work of making it again after each
+	// upload, for a table few open.
+	SourcesShown int
 	// Analysis is one area's standing: the force-wide area, or the one
 	// ?area= names (see view.Analysis).
 	Analysis view.Analysis
@@ -88,8 +99,18 @@ func seriesPeriods(obs []metrics.Observation) []metrics.Period {
 	return periods
 }
 
-// buildSeriesTable arranges observations by period and area.
-func buildSeriesTable(m metrics.Metric, obs []metrics.Observation) seriesTable {
+// sourcesWanted says which figures' sources a table is built with.
+type sourcesWanted int
+
+const (
+	noSources     sourcesWanted = iota // a page that shows none (the public's)
+	newestSources                      // the newest period's (a measure's page)
+	everySource                        // every figure's (the sources page)
+)
+
+// buildSeriesTable arranges observations by period and area, with the
+// sources wanted.
+func buildSeriesTable(m metrics.Metric, obs []metrics.Observation, wanted sourcesWanted) seriesTable {
 	t := seriesTable{Periods: seriesPeriods(obs)}
 	areaSeen := map[string]bool{}
 	for _, o := range obs {
@@ -132,7 +153,14 @@ func buildSeriesTable(m metrics.Metric, obs []metrics.Observation) seriesTable {
 	for r := 1; r < len(next); r++ {
 		next[r] += next[r-1]
 	}
-	t.Sources = make([]sourceRow, len(obs))
+	switch wanted {
+	case everySource:
+		t.Sources = make([]sourceRow, len(obs))
+	case newestSources:
+		if len(t.Rows) > 0 {
+			t.Sources = make([]sourceRow, next[1])
+		}
+	}
 	for i, o := range obs {
 		// Newest first: the row of the latest period is at the top.
 		row := &t.Rows[rowOf[i]]
@@ -143,6 +171,9 @@ func buildSeriesTable(m metrics.Metric, obs []metrics.Observation) seriesTable {
 		if !ok {
 			when = at.Format("2 Jan 2006 15:04")
 			uploaded[instant{at.UnixNano(), at.Location()}] = when
+		}
+		if wanted == noSources || wanted == newestSources && rowOf[i] > 0 {
+			continue
 		}
 		t.Sources[next[rowOf[i]]] = sourceRow{
 			Period: row.Period, Area: o.Area, Value: figure,
@@ -221,7 +252,8 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	p.Choice.keep(c, "baseline", "compare")
 	shown := p.Choice.choose(obs)
 	p.HasFigures, p.AllShown = len(obs) > 0, shownText(obs)
-	p.Table = buildSeriesTable(m, shown)
+	p.Table = buildSeriesTable(m, shown, newestSources)
+	p.SourcesShown = len(shown)
 	// The context is of every period, shown or not. When every value is
 	// shown (the page as first opened), those are the table's own; the
 	// table is not built a second time for them.

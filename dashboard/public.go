@@ -192,7 +192,7 @@ func (s *Server) publicMetric(ctx context.Context, id string) (publicMetricPage,
 	if err != nil {
 		return publicMetricPage{}, nil, err
 	}
-	p := publicMetricPage{Metric: m, Table: buildSeriesTable(m, obs), Annotations: view.NewAnnotations(anns)}
+	p := publicMetricPage{Metric: m, Table: buildSeriesTable(m, obs, noSources), Annotations: view.NewAnnotations(anns)}
 	p.Coverage = coverage(p.Table)
 	if m.Target != nil {
 		p.Target = formatTarget(*m.Target, m.Unit)

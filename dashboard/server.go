@@ -216,6 +216,7 @@ func (s *Server) routes(secureCookies bool) *echo.Echo {
 	app.GET("/", s.handleOverview)
 	app.GET("/metrics/:id", s.handleMetric)
 	app.GET("/metrics/:id/export/:file", s.handleMetricExport)
+	app.GET("/metrics/:id/sources", s.handleMetricSources)
 	app.GET("/public", s.handlePublicIndex)
 	app.GET("/public/metrics/:id", s.handlePublicMetric)
 

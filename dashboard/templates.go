@@ -63,7 +63,11 @@ func (s *Server) page(c echo.Context, title string) Page {
 
 // templateFuncs are the helpers templates may call.
 var templateFuncs = template.FuncMap{
-	"value": formatValue,
+	// The long tables' bodies, written without the template's ranging
+	// (see metric_table_html.go).
+	"spcRowsHTML":     spcRowsHTML,
+	"compareRowsHTML": compareRowsHTML,
+	"value":           formatValue,
 	// number writes a figure exactly, as typed into a form or compared
 	// with its revision: "12.25", never rounded.
 	"number":    func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) },
