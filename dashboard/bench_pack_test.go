@@ -49,15 +49,17 @@ func BenchmarkPackLevels(b *testing.B) {
 	}
 }
 
-// BenchmarkRenderKept makes the public overview and a public metric page
-// as a reader who misses makes them after an upload, rendered, packed to
-// be kept and sent compressed, reporting the bytes allocated beside the
-// time. It needs a database such as the load test's (see BenchmarkViews):
+// BenchmarkRenderKept makes the public overview, a metric page, its
+// published page and its series as a reader who misses makes them after
+// an upload, rendered, packed to be kept and sent compressed, reporting
+// the bytes allocated beside the time. It needs a database such as the
+// load test's (see BenchmarkViews):
 //
 //	ASSURE_BENCH_DB=/tmp/views/assure.db go test -run '^$' -bench RenderKept -benchmem ./dashboard/
 func BenchmarkRenderKept(b *testing.B) {
 	srv, open := benchOpenMeasure(b)
-	for name, p := range map[string]string{"metric": "/metrics/" + open, "overview": "/"} {
+	for name, p := range map[string]string{"metric": "/metrics/" + open, "overview": "/",
+		"public-metric": "/public/metrics/" + open, "series": "/api/v1/metrics/" + open + "/series"} {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
 				// Nothing kept: every request makes its answer.

@@ -151,7 +151,6 @@ func LineChartPanelWithMarks(id, title, unit string, periodLabels []string, seri
 
 	line := newLineChart(id, title, opts.YAxis{Type: "value", Name: unit}, periodLabels)
 	for i, s := range series {
-		data := lineData(s.Values)
 		seriesOpts := []charts.SeriesOpts{
 			charts.WithLineChartOpts(opts.LineChart{
 				Symbol:     chartSymbols[i%len(chartSymbols)],
@@ -165,7 +164,9 @@ func LineChartPanelWithMarks(id, title, unit string, periodLabels []string, seri
 		if i == 0 {
 			seriesOpts = append(seriesOpts, markOpts(marks)...)
 		}
-		line.AddSeries(s.Name, data, seriesOpts...)
+		line.AddSeries(s.Name, nil, seriesOpts...)
+		// The items written by hand (see lineValues).
+		line.MultiSeries[len(line.MultiSeries)-1].Data = lineValues(s.Values)
 	}
 	if target != nil {
 		addReferenceLine(line, targetLabel, *target, len(periodLabels))
