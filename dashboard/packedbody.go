@@ -28,7 +28,8 @@ import (
 // compressed again when the page version moves (an upload), by the
 // request that renders it, so the level is paid on the rebuild's path.
 // On the load test's pages level 2 was as fast as BestSpeed (about 1 ms
-// for a 570 KB metric page, 500 MB/s) and a little smaller (49 KB); the
+// for a 570 KB metric page, as they were with every figure's source,
+// 500 MB/s) and a little smaller (49 KB); the
 // default level kept 40 KB but took 4 ms, 3.4 times as long; level 4
 // already took 1.5 times as long for 6% less (BenchmarkPackLevels).
 const packLevel = 2
