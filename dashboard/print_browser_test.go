@@ -16,16 +16,24 @@ import (
 // printPage prints the page at path on A4 as Chromium's print dialog
 // would, with backgrounds and the page's own @page size, keeps the PDF
 // and a picture of each sheet in dir, and returns the PDF's path. As
-// the dialog does, it lets the page see the print media first, so that
-// charts.js redraws its charts at the paper's width (printed straight
-// from the screen's layout they were cut at the paper's edge), and
-// gives the screen media back after.
+// the dialog does, it lays the page out at the paper's width and lets it
+// see the print media first, so that charts.js redraws its charts at the
+// paper's width (printed straight from the screen's layout they were cut
+// at the paper's edge, and laid out at the screen's width in print media
+// they were squeezed), and gives the screen back after.
+// a4ContentWidthPx is A4's width less @page's margins, 180 mm, in CSS
+// pixels.
+const a4ContentWidthPx = 180 * 96 * 10 / 254 // 680
+
 func printPage(t *testing.T, ctx context.Context, url, dir, name string) string {
 	t.Helper()
 	var out []byte
 	if err := chromedp.Run(ctx,
 		chromedp.Navigate(url), chromedp.WaitReady("body"),
 		chromedp.Evaluate(settledJS, nil, awaitPromise),
+		// Laid out at the paper's width inside its margins (A4 less
+		// @page's 15 mm each side), as the dialog lays a page out.
+		emulation.SetDeviceMetricsOverride(a4ContentWidthPx, 1100, 1, false),
 		emulation.SetEmulatedMedia().WithMedia("print"),
 		chromedp.Evaluate(settledJS, nil, awaitPromise),
 		chromedp.ActionFunc(func(ctx context.Context) error {
@@ -34,7 +42,8 @@ func printPage(t *testing.T, ctx context.Context, url, dir, name string) string 
 				WithPaperWidth(8.27).WithPaperHeight(11.69).Do(ctx)
 			return err
 		}),
-		emulation.SetEmulatedMedia().WithMedia("")); err != nil {
+		emulation.SetEmulatedMedia().WithMedia(""),
+		emulation.ClearDeviceMetricsOverride()); err != nil {
 		t.Fatalf("printing %s: %v", url, err)
 	}
 	path := filepath.Join(dir, name+".pdf")
