@@ -310,6 +310,9 @@ func setUpSQLite(ctx context.Context, w *sqlx.DB) error {
 	return err
 }
 
+// postgresConns is the most connections one Assure opens to PostgreSQL.
+const postgresConns = 20
+
 func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	where, secrets, err := describePostgres(dsn)
 	if err != nil {
@@ -323,9 +326,15 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fail(err)
 	}
 	// PostgreSQL handles concurrent writers itself; the pool only bounds
-	// how many server processes one Assure holds.
-	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(5)
+	// how many server processes one Assure holds. Every connection it
+	// opens is kept when put back, as SQLite's readers are: with fewer
+	// kept than opened, each one put back over the limit was closed and
+	// the next request opened another, a PostgreSQL process forked and
+	// signed in for most requests under load (half the machine's CPU
+	// went to the kernel). A connection idle for five minutes is still
+	// closed, so a quiet server holds none.
+	db.SetMaxOpenConns(postgresConns)
+	db.SetMaxIdleConns(postgresConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()

@@ -267,3 +267,6 @@ var (
 // SpillAfter makes the ingest write the values it keeps as blocks once
 // they take more than n bytes encoded, as it does past maxPendingBytes.
 func (t *IngestTx) SpillAfter(n int) { t.maxPending = n }
+
+// ReaderPoolStats are the statistics of the pool reads use.
+func ReaderPoolStats(s *Store) sql.DBStats { return s.rdb.Stats() }
