@@ -156,6 +156,7 @@ var layoutWidths = []int{1400, 390}
 var layoutCandidates = []string{"/", "/metrics/calls-999", "/metrics/neighbourhood-crime",
 	"/metrics/ho-burglary?area=Cambridgeshire&compare=Essex&baseline=2019",
 	"/metrics/response-urban", "/metrics/response-rural", "/metrics/weapons-outcome-rate",
+	"/metrics/neighbourhood-crime/sources", "/metrics/response-urban/sources?period=last12",
 	"/public", "/public/metrics/calls-999",
 	"/finance", "/finance?year=2021-22&month=5", "/response-times",
 	"/boardpack?meeting=2022-02-10", "/boardpack/changes?meeting=2022-02-10", "/boardpack/editions",
