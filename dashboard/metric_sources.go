@@ -15,10 +15,13 @@ import (
 type metricSourcesPage struct {
 	asGiven bool
 	Page
-	Metric   metrics.Metric
-	Choice   timePlace
-	AllShown string
-	Sources  sourceRows
+	Metric metrics.Metric
+	Choice timePlace
+	// HasFigures is whether the measure has any figures at all, and
+	// AllShown which periods they cover.
+	HasFigures bool
+	AllShown   string
+	Sources    sourceRows
 }
 
 // sourcesParams are the query parameters the sources page reads: the
@@ -50,7 +53,7 @@ func (s *Server) metricSources(c echo.Context) (metricSourcesPage, error) {
 	if p.Choice, err = readTimePlace(c, areas, false); err != nil {
 		return metricSourcesPage{}, err
 	}
-	p.AllShown = shownText(obs)
+	p.HasFigures, p.AllShown = len(obs) > 0, shownText(obs)
 	p.Sources = buildSeriesTable(m, p.Choice.choose(obs), everySource).Sources
 	p.asGiven = asGiven(c, "area", areas...)
 	return p, nil

@@ -1,11 +1,14 @@
 package dashboard
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/assure-pcc/assure/metrics"
 )
 
 // sourceLines are the rows of a sources table: period, area, value,
@@ -72,6 +75,28 @@ func TestMetricSources(t *testing.T) {
 			if !strings.Contains(section, want) {
 				t.Errorf("the page's sources lack %q", want)
 			}
+		}
+	})
+
+	t.Run("a measure with no values yet", func(t *testing.T) {
+		ctx := context.Background()
+		st := ts.Config.Handler.(*Server).store
+		tx, err := st.BeginIngest(ctx, metrics.Upload{FileName: "catalogue.xlsx"}, []byte("catalogue"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.UpsertMetric(ctx, metrics.Metric{ID: "empty", Name: "Nothing yet", Unit: "cases", Direction: metrics.NoDirection, Classification: metrics.Open, Category: "Test"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Finish(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		body := get("/metrics/empty/sources")
+		if !strings.Contains(body, "No values have been loaded for this measure yet.") || strings.Contains(body, "Showing") {
+			t.Errorf("the sources page of a measure with no values does not say so plainly")
 		}
 	})
 
