@@ -2,9 +2,13 @@ package dashboard
 
 import (
 	"context"
+	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -115,4 +119,116 @@ func TestPrintedPages(t *testing.T) {
 		}
 	}
 	t.Logf("printed %s: the sensitive measure and the overview", dir)
+}
+
+// printAsLaidOut prints the page at path on A4 straight from a window
+// width px wide, with no step between the browser seeing the print media
+// and the printing, as `chromium --print-to-pdf` does and as a browser
+// may; it keeps the PDF and a picture of each sheet in dir and returns
+// the pictures' paths, in order.
+func printAsLaidOut(t *testing.T, ctx context.Context, url string, width int64, dir, name string) []string {
+	t.Helper()
+	var out []byte
+	if err := chromedp.Run(ctx,
+		emulation.SetDeviceMetricsOverride(width, 1000, 1, false),
+		chromedp.Navigate(url), chromedp.WaitReady("body"),
+		chromedp.Evaluate(settledJS, nil, awaitPromise),
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			var err error
+			out, _, err = page.PrintToPDF().WithPrintBackground(true).WithPreferCSSPageSize(true).
+				WithPaperWidth(8.27).WithPaperHeight(11.69).Do(ctx)
+			return err
+		}),
+		emulation.ClearDeviceMetricsOverride()); err != nil {
+		t.Fatalf("printing %s from %d px: %v", url, width, err)
+	}
+	path := filepath.Join(dir, name+".pdf")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("pdftoppm", "-png", "-r", "60", path, filepath.Join(dir, name)).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v: %s", err, out)
+	}
+	// pdftoppm numbers the sheets name-1.png, or name-01.png and on
+	// for ten or more: the same width each time, so sorted in order.
+	sheets, err := filepath.Glob(filepath.Join(dir, name+"-*.png"))
+	if err != nil || len(sheets) == 0 {
+		t.Fatalf("pdftoppm drew no sheet of %s (%v)", path, err)
+	}
+	sort.Strings(sheets)
+	return sheets
+}
+
+// TestPrintedChartsDoNotDependOnTheWindow prints measures' pages, with
+// their charts, from windows of three widths wider than the paper,
+// straight away as `chromium --print-to-pdf` does, and holds their
+// sheets equal, pixel for pixel but for a few: each chart drawn again at
+// the paper's width, whole, whatever the screen had drawn. Before
+// charts.js painted its charts as it redrew them for print, each printed
+// the screen's drawing cut at the paper's right edge, so the sheets
+// differed. (From a phone's width, emulated so, Chromium adds a blank
+// last sheet to the measure's page; the sheets before it are these.)
+func TestPrintedChartsDoNotDependOnTheWindow(t *testing.T) {
+	ctx := browser(t)
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm not installed (Debian's poppler-utils): the PDF cannot be drawn")
+	}
+	ts := demoServer(t)
+	dir := t.ArtifactDir()
+	if err := browserSignIn(ctx, ts.URL, "board"); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/metrics/response-urban", "/public/metrics/neighbourhood-crime"} {
+		name := strings.ReplaceAll(strings.Trim(path, "/"), "/", "-")
+		want := printAsLaidOut(t, ctx, ts.URL+path, 1280, dir, name+"-from-1280")
+		for _, width := range []int64{800, 1024} {
+			got := printAsLaidOut(t, ctx, ts.URL+path, width, dir, fmt.Sprintf("%s-from-%d", name, width))
+			if len(got) != len(want) {
+				t.Errorf("%s printed from a %d px window on %d sheets, from a 1280 px window on %d (see %s)", path, width, len(got), len(want), dir)
+				continue
+			}
+			for i := range got {
+				if n, total := differingPixels(readPNG(t, want[i]), readPNG(t, got[i])); n > total/1000 {
+					t.Errorf("%s printed from a %d px window: %d of %d pixels of sheet %d differ from it printed from a 1280 px window (see %s)",
+						path, width, n, total, i+1, dir)
+				}
+			}
+		}
+	}
+}
+
+func readPNG(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return img
+}
+
+// differingPixels counts the pixels that differ between a and b, those
+// only one of them has included, and the pixels of the larger.
+func differingPixels(a, b image.Image) (n, total int) {
+	ab, bb := a.Bounds(), b.Bounds()
+	w, h := max(ab.Dx(), bb.Dx()), max(ab.Dy(), bb.Dy())
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			pa, pb := image.Pt(ab.Min.X+x, ab.Min.Y+y), image.Pt(bb.Min.X+x, bb.Min.Y+y)
+			if !pa.In(ab) || !pb.In(bb) {
+				n++
+				continue
+			}
+			r1, g1, b1, _ := a.At(pa.X, pa.Y).RGBA()
+			r2, g2, b2, _ := b.At(pb.X, pb.Y).RGBA()
+			if r1 != r2 || g1 != g2 || b1 != b2 {
+				n++
+			}
+		}
+	}
+	return n, w * h
 }

@@ -437,7 +437,11 @@
 
   // forPrint redraws every chart at once, at its element's width.
   // Each is fitted again to the width it has on paper (titles, legends
-  // and ticks for that width), then drawn without animation.
+  // and ticks for that width), then drawn without animation, and
+  // painted before forPrint returns: a browser may print the page
+  // without another frame (Chromium's --print-to-pdf does), and a chart
+  // left to paint in the next one was printed as the screen had drawn
+  // it, cut at the paper's edge.
   function forPrint() {
     for (var i = 0; i < charts.length; i++) {
       var e = charts[i];
@@ -447,6 +451,7 @@
       // The toolbox's download icon means nothing on paper.
       e.chart.setOption({ animation: false, toolbox: { show: false } });
       e.chart.resize({ animation: { duration: 0 } });
+      e.chart.getZr().refreshImmediately();
     }
   }
 
