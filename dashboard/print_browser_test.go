@@ -40,18 +40,32 @@ func printPage(t *testing.T, ctx context.Context, url, dir, name string) string 
 		emulation.SetDeviceMetricsOverride(a4ContentWidthPx, 1100, 1, false),
 		emulation.SetEmulatedMedia().WithMedia("print"),
 		chromedp.Evaluate(settledJS, nil, awaitPromise),
-		chromedp.ActionFunc(func(ctx context.Context) error {
-			var err error
-			out, _, err = page.PrintToPDF().WithPrintBackground(true).WithPreferCSSPageSize(true).
-				WithPaperWidth(8.27).WithPaperHeight(11.69).Do(ctx)
-			return err
-		}),
+		printA4(&out),
 		emulation.SetEmulatedMedia().WithMedia(""),
 		emulation.ClearDeviceMetricsOverride()); err != nil {
 		t.Fatalf("printing %s: %v", url, err)
 	}
+	return keepPrint(t, out, dir, name)
+}
+
+// printA4 prints the page as it stands on A4, with backgrounds and the
+// page's own @page size, into out.
+func printA4(out *[]byte) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		var err error
+		*out, _, err = page.PrintToPDF().WithPrintBackground(true).WithPreferCSSPageSize(true).
+			WithPaperWidth(8.27).WithPaperHeight(11.69).Do(ctx)
+		return err
+	})
+}
+
+// keepPrint writes pdf to dir as name.pdf and, where pdftoppm is
+// installed, a picture of each sheet beside it (name-1.png and on, at
+// 60 dots an inch), and returns the PDF's path.
+func keepPrint(t *testing.T, pdf []byte, dir, name string) string {
+	t.Helper()
 	path := filepath.Join(dir, name+".pdf")
-	if err := os.WriteFile(path, out, 0o644); err != nil {
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := exec.LookPath("pdftoppm"); err == nil {
@@ -133,27 +147,16 @@ func printAsLaidOut(t *testing.T, ctx context.Context, url string, width int64, 
 		emulation.SetDeviceMetricsOverride(width, 1000, 1, false),
 		chromedp.Navigate(url), chromedp.WaitReady("body"),
 		chromedp.Evaluate(settledJS, nil, awaitPromise),
-		chromedp.ActionFunc(func(ctx context.Context) error {
-			var err error
-			out, _, err = page.PrintToPDF().WithPrintBackground(true).WithPreferCSSPageSize(true).
-				WithPaperWidth(8.27).WithPaperHeight(11.69).Do(ctx)
-			return err
-		}),
+		printA4(&out),
 		emulation.ClearDeviceMetricsOverride()); err != nil {
 		t.Fatalf("printing %s from %d px: %v", url, width, err)
 	}
-	path := filepath.Join(dir, name+".pdf")
-	if err := os.WriteFile(path, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("pdftoppm", "-png", "-r", "60", path, filepath.Join(dir, name)).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v: %s", err, out)
-	}
+	keepPrint(t, out, dir, name)
 	// pdftoppm numbers the sheets name-1.png, or name-01.png and on
 	// for ten or more: the same width each time, so sorted in order.
 	sheets, err := filepath.Glob(filepath.Join(dir, name+"-*.png"))
 	if err != nil || len(sheets) == 0 {
-		t.Fatalf("pdftoppm drew no sheet of %s (%v)", path, err)
+		t.Fatalf("pdftoppm drew no sheet of %s (%v)", name, err)
 	}
 	sort.Strings(sheets)
 	return sheets
