@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
-
-	"github.com/assure-pcc/assure/metrics"
 )
 
 // Finishing metrics on both cores.
@@ -182,18 +180,10 @@ func (t *IngestTx) prepareFinish(j *finishJob) {
 			}
 		}
 	}()
-	var values []metrics.Observation
-	for _, b := range j.bodies {
-		v, err := decodeSeries(b)
-		if err != nil {
-			j.err = err
-			return
-		}
-		if values == nil {
-			values = v
-		} else {
-			values = append(values, v...)
-		}
+	values, err := decodeSeriesBlocks(j.bodies)
+	if err != nil {
+		j.err = err
+		return
 	}
 	cells := j.dups.check(values, t.sheets)
 	if j.dups.total > 0 {

@@ -196,3 +196,48 @@ func TestReservedHeaderEncodesAsEncodeSeries(t *testing.T) {
 		}
 	}
 }
+
+// TestBlocksDecodeAsEachInTurn checks that a measure's blocks decode
+// into the values of each block in turn, whatever their number and sizes
+// (none, empty ones, one, many), and that a corrupt block anywhere is an
+// error rather than a short series.
+func TestBlocksDecodeAsEachInTurn(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 12))
+	block := func(n, at int) []metrics.Observation {
+		var obs []metrics.Observation
+		for i := range n {
+			obs = append(obs, metrics.Observation{MetricID: "m", Area: fmt.Sprintf("Area %d", rng.IntN(5)), Period: metrics.MonthOf(2019+rng.IntN(3), time.Month(1+rng.IntN(12))),
+				Value: rng.NormFloat64(), Source: metrics.Source{UploadID: 7, File: "f.xlsx", Sheet: "Data", Cell: fmt.Sprintf("D%d", at+i+2)}})
+		}
+		return obs
+	}
+	for _, sizes := range [][]int{{}, {0}, {1}, {3, 0, 5}, {40, 1, 17, 200}} {
+		var bodies [][]byte
+		var want []metrics.Observation
+		at := 0
+		for _, n := range sizes {
+			obs := block(n, at)
+			at += n
+			bodies = append(bodies, encodeSeries(obs))
+			decoded, err := decodeSeries(bodies[len(bodies)-1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, decoded...)
+		}
+		got, err := decodeSeriesBlocks(bodies)
+		if err != nil {
+			t.Fatalf("blocks of %v: %v", sizes, err)
+		}
+		if len(got) != len(want) || (len(want) > 0 && !reflect.DeepEqual(got, want)) {
+			t.Errorf("blocks of %v decode to %d values, want %d, or differ", sizes, len(got), len(want))
+		}
+		for i := range bodies {
+			bad := slices.Clone(bodies)
+			bad[i] = bad[i][:len(bad[i])-1]
+			if _, err := decodeSeriesBlocks(bad); err == nil {
+				t.Errorf("blocks of %v with block %d cut short: no error", sizes, i)
+			}
+		}
+	}
+}

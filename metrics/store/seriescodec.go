@@ -221,17 +221,35 @@ func (r *seriesReader) index(count int) int {
 // decodeSeries decodes what encodeSeries made, in its order. The strings
 // of all values are shared, as are their sources' file names and times.
 func decodeSeries(b []byte) ([]metrics.Observation, error) {
-	v, err := parseSeries(b)
-	if err != nil {
-		return nil, err
+	return decodeSeriesBlocks([][]byte{b})
+}
+
+// decodeSeriesBlocks decodes each of bodies in turn into one slice,
+// sized from their headers before any value is decoded: a measure's
+// upload comes in many blocks, and growing the slice block by block
+// allocated more than the values themselves.
+func decodeSeriesBlocks(bodies [][]byte) ([]metrics.Observation, error) {
+	views := make([]*seriesView, len(bodies))
+	n := 0
+	for i, b := range bodies {
+		v, err := parseSeries(b)
+		if err != nil {
+			return nil, err
+		}
+		v.whole = true
+		views[i] = v
+		n += v.n
 	}
-	v.whole = true
-	obs := make([]metrics.Observation, 0, v.n)
-	err = v.each(func(r *rawValue) bool {
-		obs = append(obs, v.observation(r))
-		return true
-	})
-	return obs, err
+	obs := make([]metrics.Observation, 0, n)
+	for _, v := range views {
+		if err := v.each(func(r *rawValue) bool {
+			obs = append(obs, v.observation(r))
+			return true
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return obs, nil
 }
 
 // seriesView is an encoded series whose strings and uploads are read and
