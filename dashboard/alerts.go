@@ -128,12 +128,13 @@ func (a *alerter) alertState(ctx context.Context, day time.Time) (metrics.AlertS
 	if err != nil {
 		return metrics.AlertState{}, err
 	}
-	series, err := view.HeadlineSeries(ctx, s.store, scope, time.Time{})
+	home := s.settings(ctx).HomeArea
+	series, err := view.HeadlineSeries(ctx, s.store, scope, time.Time{}, home)
 	if err != nil {
 		return metrics.AlertState{}, err
 	}
 	next := day.AddDate(0, 0, 1)
-	st := metrics.AlertState{Pack: boardpack.StateOf(ms, series, next)}
+	st := metrics.AlertState{Pack: boardpack.StateOf(ms, series, next, home)}
 	if st.Pack.Finance, err = s.packSource().FinanceState(ctx, scope, boardpack.FarFuture, next); err != nil {
 		return st, err
 	}

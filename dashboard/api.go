@@ -109,7 +109,7 @@ func (s *Server) apiSeries(c echo.Context) (apiSeries, error) {
 		return apiSeries{}, err
 	}
 	areas := view.AreasOf(obs)
-	area := metrics.HeadlineArea(areas, c.QueryParam("area"))
+	area := metrics.HeadlineArea(areas, c.QueryParam("area"), s.settings(ctx).HomeArea)
 	a := metrics.AnalyseWith(m, obs, area, metrics.AnalysisOptions{BaselineYear: baselineYear, Tolerance: metrics.DefaultTolerance, ChangePoints: metrics.ChangePoints(anns)})
 	out := apiSeries{asGiven: asGiven(c, "area", areas...) && asGiven(c, "baseline", strconv.Itoa(baselineYear)), Metric: toAPIMetric(m),
 		Analysis: toAPIAnalysis(m, a)}

@@ -57,7 +57,7 @@ func BenchmarkViews(b *testing.B) {
 		read func(endedBefore time.Time) (map[string][]metrics.Observation, error)
 	}{
 		{"headline", func(t time.Time) (map[string][]metrics.Observation, error) {
-			return view.HeadlineSeries(ctx, srv.store, scope, t)
+			return view.HeadlineSeries(ctx, srv.store, scope, t, "")
 		}},
 		{"every-value", func(time.Time) (map[string][]metrics.Observation, error) { return st.CurrentSeries(ctx, scope) }},
 	}
@@ -79,7 +79,7 @@ func BenchmarkViews(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := boardpack.Analyse(ms, series, nil, meeting, "bp-", freshness{}); err != nil {
+				if _, err := boardpack.Analyse(ms, series, nil, meeting, "bp-", freshness{}, metrics.DefaultSettings); err != nil {
 					b.Fatal(err)
 				}
 			}

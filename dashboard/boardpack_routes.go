@@ -134,7 +134,13 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 		if err != nil {
 			return nil, err
 		}
-		series, err := view.HeadlineSeries(ctx, s.store, scope, meeting)
+		// Read here, not through s.settings: that is kept in this
+		// cache too, whose computations take turns.
+		set, err := s.store.Settings(ctx)
+		if err != nil {
+			return nil, err
+		}
+		series, err := view.HeadlineSeries(ctx, s.store, scope, meeting, set.HomeArea)
 		if err != nil {
 			return nil, err
 		}
@@ -151,7 +157,7 @@ func (s *Server) packMeasures(ctx context.Context, scope metrics.Scope, meeting 
 		if !scope.Sensitive {
 			prefix = "bpo-"
 		}
-		return boardpack.Analyse(ms, series, changes, meeting, prefix, fresh)
+		return boardpack.Analyse(ms, series, changes, meeting, prefix, fresh, set)
 	})
 	if err != nil {
 		return boardpack.Measures{}, err

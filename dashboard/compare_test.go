@@ -2,12 +2,15 @@ package dashboard
 
 import (
 	"context"
+	"encoding/json"
 	"html"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/mapping"
+	"github.com/assure-pcc/assure/metrics"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
 
@@ -78,5 +81,68 @@ unit: offences
 	// A measure of one area has no compare view.
 	if _, body := get(t, srv, "/metrics/calls-999"); !strings.Contains(body, "North beside South") && strings.Contains(body, "Ranking,") {
 		t.Error("a measure of two local areas shows a ranking")
+	}
+}
+
+// TestHomeAreaShownFirstEverywhere: with the office's home area set to
+// a force of a national table that is not first in alphabetical order,
+// the overview's tile, the measure's page, the series API and the board
+// pack all lead with that force, as the overview always did; before,
+// the others led with the first force in order (Cambridgeshire here).
+// With no home area they lead with the first.
+func TestHomeAreaShownFirstEverywhere(t *testing.T) {
+	srv, st := testServer(t, "sqlite")
+	m, err := mapping.Load("national.yaml", strings.NewReader(`
+period: {column: Period, format: year_ending}
+area: {column: Area}
+metric: {column: Offence, id_prefix: nat-}
+value: {column: Offences}
+direction: down
+classification: open
+unit: offences
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	rep, err := ingest.New(st, nil).Ingest(ctx, "national.csv", []byte(nationalTable), ingest.Options{Mapping: m})
+	if err != nil || rep.Status != ingest.StatusStored {
+		t.Fatalf("ingest: %v %+v", err, rep)
+	}
+	storetest.ApproveAll(t, st)
+	addUser(t, st, "board", metrics.RoleBoard, boardPassword)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	board := newClient(t, ts)
+	board.login("board", boardPassword)
+
+	for _, tt := range []struct{ home, want, value string }{
+		{"Essex", "Essex", "1,500"},
+		{"kent", "Kent", "1,260"},
+		{"", "Cambridgeshire", "660"},
+		{"Lancashire", "Cambridgeshire", "660"}, // not among the forces
+	} {
+		if err := st.SetSettings(ctx, metrics.Settings{HomeArea: tt.home}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		_, body := board.get("/metrics/nat-robbery")
+		text := html.UnescapeString(body)
+		if !strings.Contains(text, tt.want+" beside England and Wales") || !strings.Contains(text, tt.want+", Year ending Dec 2019: "+tt.value+" offences") {
+			t.Errorf("home %q: the measure's page does not lead with %s, %s offences", tt.home, tt.want, tt.value)
+		}
+		_, body = board.get("/api/v1/metrics/nat-robbery/series")
+		var api struct {
+			Analysis struct {
+				Area string `json:"area"`
+			} `json:"analysis"`
+		}
+		if err := json.Unmarshal([]byte(body), &api); err != nil || api.Analysis.Area != tt.want {
+			t.Errorf("home %q: the series API analyses %q (%v), want %s", tt.home, api.Analysis.Area, err, tt.want)
+		}
+		_, body = board.get("/boardpack?meeting=2020-06-01")
+		text = html.UnescapeString(body)
+		if !strings.Contains(text, tt.want+", Year ending Dec 2019: "+tt.value+" offences") {
+			t.Errorf("home %q: the board pack does not lead the measure with %s, %s offences", tt.home, tt.want, tt.value)
+		}
 	}
 }

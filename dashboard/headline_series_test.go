@@ -111,7 +111,9 @@ func storeHeadlineCases(t *testing.T, st *store.Store) {
 // TestAnalysisSeriesGivesWhatEveryValueGives checks that the overview
 // and the board pack, built from view.HeadlineSeries's partial read, are
 // exactly what they are when built from every current value, for each
-// shape of measure in headlineCases, each audience and several meetings.
+// shape of measure in headlineCases, each audience and several meetings,
+// with no home area set and with one that is one of the measures' areas
+// (which they then show first, read whole).
 func TestAnalysisSeriesGivesWhatEveryValueGives(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
@@ -122,67 +124,76 @@ func TestAnalysisSeriesGivesWhatEveryValueGives(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, scope := range []metrics.Scope{metrics.Public, metrics.Everything} {
-				all, err := st.CurrentSeries(ctx, scope)
+			for _, home := range []string{"", "South"} {
+				if err := st.SetSettings(ctx, metrics.Settings{HomeArea: home}, "test"); err != nil {
+					t.Fatal(err)
+				}
+				set, err := st.Settings(ctx)
 				if err != nil {
 					t.Fatal(err)
 				}
-				latest, err := st.Latest(ctx, scope)
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, err := buildTiles(latest, all, freshness{}, nil, metrics.DefaultSettings)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := srv.overviewTiles(ctx, scope, time.Time{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(got.tiles) != len(want.tiles) {
-					t.Fatalf("sensitive=%t: overview has %d tiles, want %d", scope.Sensitive, len(got.tiles), len(want.tiles))
-				}
-				for i := range want.tiles {
-					sameJSON(t, fmt.Sprintf("sensitive=%t: overview view.Tile %s", scope.Sensitive, want.tiles[i].Metric.ID), got.tiles[i], want.tiles[i])
-				}
+				for _, scope := range []metrics.Scope{metrics.Public, metrics.Everything} {
+					all, err := st.CurrentSeries(ctx, scope)
+					if err != nil {
+						t.Fatal(err)
+					}
+					latest, err := st.Latest(ctx, scope)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := buildTiles(latest, all, freshness{}, nil, set)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got, err := srv.overviewTiles(ctx, scope, time.Time{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(got.tiles) != len(want.tiles) {
+						t.Fatalf("sensitive=%t: overview has %d tiles, want %d", scope.Sensitive, len(got.tiles), len(want.tiles))
+					}
+					for i := range want.tiles {
+						sameJSON(t, fmt.Sprintf("sensitive=%t: overview view.Tile %s", scope.Sensitive, want.tiles[i].Metric.ID), got.tiles[i], want.tiles[i])
+					}
 
-				for _, meeting := range []string{"2021-11-20", "2021-12-15", "2022-03-01", "2022-07-05", "2030-01-01"} {
-					at, _ := time.Parse(time.DateOnly, meeting)
-					ms, err := st.ListMetrics(ctx, scope)
-					if err != nil {
-						t.Fatal(err)
-					}
-					wantPack, err := boardpack.Analyse(ms, all, nil, at, "bp-", freshness{})
-					if err != nil {
-						t.Fatal(err)
-					}
-					part, err := view.HeadlineSeries(ctx, srv.store, scope, at)
-					if err != nil {
-						t.Fatal(err)
-					}
-					// The usual measure is read in part, or the test proves
-					// nothing about the partial read.
-					if id := "force-and-areas"; meeting == "2022-07-05" && len(part[id]) >= len(metrics.EndedBefore(all[id], at)) {
-						t.Errorf("%s: %s read whole (%d values), not in part", meeting, id, len(part[id]))
-					}
-					gotPack, err := boardpack.Analyse(ms, part, nil, at, "bp-", freshness{})
-					if err != nil {
-						t.Fatal(err)
-					}
-					// Areas lists a series' areas for the metric page's
-					// area links; the pack does not show it.
-					for _, list := range [][]boardpack.Measure{wantPack.Exceptions, wantPack.Others, gotPack.Exceptions, gotPack.Others} {
-						for i := range list {
-							list[i].Analysis.Areas = nil
+					for _, meeting := range []string{"2021-11-20", "2021-12-15", "2022-03-01", "2022-07-05", "2030-01-01"} {
+						at, _ := time.Parse(time.DateOnly, meeting)
+						ms, err := st.ListMetrics(ctx, scope)
+						if err != nil {
+							t.Fatal(err)
 						}
-					}
-					what := fmt.Sprintf("sensitive=%t, meeting %s", scope.Sensitive, meeting)
-					if len(wantPack.Exceptions)+len(wantPack.Others) < 4 && meeting != "2021-11-20" {
-						t.Errorf("%s: only %d measures analysed: the cases do not test much", what, len(wantPack.Exceptions)+len(wantPack.Others))
-					}
-					sameJSON(t, what+": board pack", gotPack, wantPack)
-					if !t.Failed() && !reflect.DeepEqual(gotPack, wantPack) {
-						t.Errorf("%s: board pack differs from the one built from every value, beyond its JSON", what)
+						wantPack, err := boardpack.Analyse(ms, all, nil, at, "bp-", freshness{}, set)
+						if err != nil {
+							t.Fatal(err)
+						}
+						part, err := view.HeadlineSeries(ctx, srv.store, scope, at, home)
+						if err != nil {
+							t.Fatal(err)
+						}
+						// The usual measure is read in part, or the test proves
+						// nothing about the partial read.
+						if id := "force-and-areas"; home == "" && meeting == "2022-07-05" && len(part[id]) >= len(metrics.EndedBefore(all[id], at)) {
+							t.Errorf("%s: %s read whole (%d values), not in part", meeting, id, len(part[id]))
+						}
+						gotPack, err := boardpack.Analyse(ms, part, nil, at, "bp-", freshness{}, set)
+						if err != nil {
+							t.Fatal(err)
+						}
+						// Areas lists a series' areas for the metric page's
+						// area links; the pack does not show it.
+						for _, list := range [][]boardpack.Measure{wantPack.Exceptions, wantPack.Others, gotPack.Exceptions, gotPack.Others} {
+							for i := range list {
+								list[i].Analysis.Areas = nil
+							}
+						}
+						what := fmt.Sprintf("home %q, sensitive=%t, meeting %s", home, scope.Sensitive, meeting)
+						if len(wantPack.Exceptions)+len(wantPack.Others) < 4 && meeting != "2021-11-20" {
+							t.Errorf("%s: only %d measures analysed: the cases do not test much", what, len(wantPack.Exceptions)+len(wantPack.Others))
+						}
+						sameJSON(t, what+": board pack", gotPack, wantPack)
+						if !t.Failed() && !reflect.DeepEqual(gotPack, wantPack) {
+							t.Errorf("%s: board pack differs from the one built from every value, beyond its JSON", what)
+						}
 					}
 				}
 			}

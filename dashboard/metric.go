@@ -268,7 +268,7 @@ func (s *Server) metricPage(c echo.Context) (metricPage, error) {
 	if p.Chart, err = metricChart(m, shown, p.Table, anns); err != nil {
 		return metricPage{}, err
 	}
-	area := metrics.HeadlineArea(view.AreasOf(obs), c.QueryParam("area"))
+	area := metrics.HeadlineArea(view.AreasOf(obs), c.QueryParam("area"), s.settings(ctx).HomeArea)
 	if p.Analysis, err = view.BuildAnalysis(m, obs, area, baselineYear, "chart", anns, 0); err != nil {
 		return metricPage{}, err
 	}

@@ -100,7 +100,11 @@ func (s *Server) overviewTiles(ctx context.Context, scope metrics.Scope, day tim
 	if err != nil {
 		return overviewTiles{}, err
 	}
-	series, err := view.HeadlineSeries(ctx, s.store, scope, time.Time{})
+	set, err := s.store.Settings(ctx)
+	if err != nil {
+		return overviewTiles{}, err
+	}
+	series, err := view.HeadlineSeries(ctx, s.store, scope, time.Time{}, set.HomeArea)
 	if err != nil {
 		return overviewTiles{}, err
 	}
@@ -109,10 +113,6 @@ func (s *Server) overviewTiles(ctx context.Context, scope metrics.Scope, day tim
 		return overviewTiles{}, err
 	}
 	changes, err := s.changePoints(ctx, scope)
-	if err != nil {
-		return overviewTiles{}, err
-	}
-	set, err := s.store.Settings(ctx)
 	if err != nil {
 		return overviewTiles{}, err
 	}

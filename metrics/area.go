@@ -17,11 +17,23 @@ func IsForceWideArea(area string) bool { return slices.Contains(forceWideAreas, 
 func ForceWideAreas() []string { return slices.Clone(forceWideAreas) }
 
 // HeadlineArea chooses the area of a measure to analyse and show first:
-// the requested one when areas has it, else the force-wide area, else
-// the first area in order. It is "" when there are no areas.
-func HeadlineArea(areas []string, requested string) string {
+// the requested one when areas has it, else the home area (the office's
+// setting, matched without regard to case) when areas has it, else the
+// force-wide area, else the first area in order. It is "" when there are
+// no areas. Every page that picks a measure's area picks it so: the
+// overview's tile, the measure's page, the series API and the board
+// pack show a national table's home force, not the first force in
+// alphabetical order.
+func HeadlineArea(areas []string, requested, home string) string {
 	if requested != "" && slices.Contains(areas, requested) {
 		return requested
+	}
+	if home != "" {
+		for _, a := range areas {
+			if strings.EqualFold(a, home) {
+				return a
+			}
+		}
 	}
 	for _, a := range areas {
 		if IsForceWideArea(a) {

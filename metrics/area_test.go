@@ -38,21 +38,34 @@ func TestAreas(t *testing.T) {
 }
 
 func TestHeadlineArea(t *testing.T) {
+	forces := []string{"Bedfordshire", "Cambridgeshire", "England and Wales", "Essex"}
 	tests := []struct {
-		areas     []string
-		requested string
-		want      string
+		areas           []string
+		requested, home string
+		want            string
 	}{
-		{[]string{"Force", "North", "South"}, "", "Force"},
-		{[]string{"Force", "North", "South"}, "North", "North"},
-		{[]string{"Force", "North"}, "West", "Force"},
-		{[]string{"North", "South"}, "", "North"},
-		{[]string{"North", "Total"}, "", "Total"},
-		{nil, "North", ""},
+		{[]string{"Force", "North", "South"}, "", "", "Force"},
+		{[]string{"Force", "North", "South"}, "North", "", "North"},
+		{[]string{"Force", "North"}, "West", "", "Force"},
+		{[]string{"North", "South"}, "", "", "North"},
+		{[]string{"North", "Total"}, "", "", "Total"},
+		{nil, "North", "", ""},
+		// A national table: the home force, not the first in order.
+		{forces, "", "Cambridgeshire", "Cambridgeshire"},
+		{forces, "", "cambridgeshire", "Cambridgeshire"},
+		{forces, "Essex", "Cambridgeshire", "Essex"},
+		{forces, "Kent", "Cambridgeshire", "Cambridgeshire"},
+		{forces, "", "Kent", "Bedfordshire"},
+		{forces, "", "", "Bedfordshire"},
+		// A measure of the force's own areas: the home force is not one.
+		{[]string{"Force", "North"}, "", "Cambridgeshire", "Force"},
+		// The home area set to the force-wide name.
+		{[]string{"Force", "North"}, "", "Force", "Force"},
+		{[]string{"North", "Force", "Cambridgeshire"}, "", "Cambridgeshire", "Cambridgeshire"},
 	}
 	for _, tt := range tests {
-		if got := HeadlineArea(tt.areas, tt.requested); got != tt.want {
-			t.Errorf("HeadlineArea(%q, %q) = %q, want %q", tt.areas, tt.requested, got, tt.want)
+		if got := HeadlineArea(tt.areas, tt.requested, tt.home); got != tt.want {
+			t.Errorf("HeadlineArea(%q, %q, home %q) = %q, want %q", tt.areas, tt.requested, tt.home, got, tt.want)
 		}
 	}
 }

@@ -61,17 +61,5 @@ func (s Settings) HomeAreaOf(areas []string) (area string, ok bool) {
 	if len(areas) == 0 {
 		return "", false
 	}
-	if s.HomeArea != "" {
-		for _, a := range areas {
-			if strings.EqualFold(a, s.HomeArea) {
-				return a, true
-			}
-		}
-	}
-	for _, a := range areas {
-		if IsForceWideArea(a) {
-			return a, true
-		}
-	}
-	return areas[0], true
+	return HeadlineArea(areas, "", s.HomeArea), true
 }

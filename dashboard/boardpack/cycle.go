@@ -46,15 +46,17 @@ func (s Source) PapersDay(ctx context.Context, meeting time.Time) (time.Time, er
 }
 
 // StateOf reduces every measure's figures before a meeting to what
-// the digest compares, as the pack analyses them: the force-wide area
-// (or the first), its charted periods and every area's latest figure.
-func StateOf(ms []metrics.Metric, series map[string][]metrics.Observation, meeting time.Time) metrics.PackState {
+// the digest compares, as the pack analyses them: the area it shows
+// first (home, else the force-wide one, else the first; see
+// metrics.HeadlineArea), its charted periods and every area's latest
+// figure.
+func StateOf(ms []metrics.Metric, series map[string][]metrics.Observation, meeting time.Time, home string) metrics.PackState {
 	return stateOf(ms, meeting, func(m metrics.Metric) (metrics.MeasureState, bool) {
 		obs := metrics.EndedBefore(series[m.ID], meeting)
 		if len(obs) == 0 {
 			return metrics.MeasureState{}, false
 		}
-		area := metrics.HeadlineArea(view.AreasOf(obs), "")
+		area := metrics.HeadlineArea(view.AreasOf(obs), "", home)
 		a := metrics.Analyse(m, obs, area, metrics.DefaultBaselineYear, metrics.DefaultTolerance)
 		return metrics.MeasureStateOf(m, a, view.LatestOf(m, obs).Values, view.PackSPCPoints), true
 	})
@@ -215,7 +217,11 @@ func (s Source) previousState(ctx context.Context, scope metrics.Scope, prev met
 	if err != nil {
 		return metrics.PackState{}, "", err
 	}
-	st := StateOf(ms, series, prev.Date)
+	set, err := s.Store.Settings(ctx)
+	if err != nil {
+		return metrics.PackState{}, "", err
+	}
+	st := StateOf(ms, series, prev.Date, set.HomeArea)
 	if st.Finance, err = s.FinanceState(ctx, scope, at, prev.Date); err != nil {
 		return metrics.PackState{}, "", err
 	}

@@ -118,8 +118,10 @@ type Timeliness interface {
 
 // Analyse analyses every measure from the figures whose period ended
 // before the meeting, with the limits recalculated at each measure's
-// change points; its charts' ids begin with prefix.
-func Analyse(ms []metrics.Metric, series map[string][]metrics.Observation, changes map[string][]metrics.ChangePoint, meeting time.Time, prefix string, fresh Timeliness) (Measures, error) {
+// change points, each for the area the overview and its page show
+// first (the home area of set, else the force-wide one; see
+// metrics.HeadlineArea); its charts' ids begin with prefix.
+func Analyse(ms []metrics.Metric, series map[string][]metrics.Observation, changes map[string][]metrics.ChangePoint, meeting time.Time, prefix string, fresh Timeliness, set metrics.Settings) (Measures, error) {
 	var p Measures
 	var lvs []store.LatestValue
 	obsOf := map[string][]metrics.Observation{}
@@ -142,12 +144,12 @@ func Analyse(ms []metrics.Metric, series map[string][]metrics.Observation, chang
 	for i, lv := range lvs {
 		m, obs := lv.Metric, obsOf[lv.Metric.ID]
 		as := view.NewAnalyses(m, obs, changes[m.ID])
-		t := view.NewTile(lv, metrics.Settings{})
+		t := view.NewTile(lv, set)
 		if err := view.AnalyseTile(&t, lv, as, newestFor(m.ID), ""); err != nil {
 			return Measures{}, err
 		}
 		fresh.Apply(&t, lv)
-		area := metrics.HeadlineArea(view.AreasOf(obs), "")
+		area := metrics.HeadlineArea(view.AreasOf(obs), "", set.HomeArea)
 		a, err := view.BuildAnalysisOf(as, area, fmt.Sprintf("%s%d", prefix, i), view.PackSPCPoints)
 		if err != nil {
 			return Measures{}, err

@@ -54,11 +54,11 @@ func TestAnalyseReadsOneAnalysisPerMeasure(t *testing.T) {
 	changes := map[string][]metrics.ChangePoint{"shift": {{Start: time.Date(2020, time.July, 1, 0, 0, 0, 0, time.UTC), Reason: "new triage"}}}
 	meeting := time.Date(2021, time.March, 10, 0, 0, 0, 0, time.UTC) // sees 26 months
 
-	got, err := Analyse(ms, all, changes, meeting, "p", noTimeliness{})
+	got, err := Analyse(ms, all, changes, meeting, "p", noTimeliness{}, metrics.Settings{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := StateOf(ms, all, meeting); !reflect.DeepEqual(got.State, want) {
+	if want := StateOf(ms, all, meeting, ""); !reflect.DeepEqual(got.State, want) {
 		t.Errorf("state:\n got %+v\nwant %+v", got.State, want)
 	}
 	if len(got.NoFigures) != 1 || got.NoFigures[0].ID != "empty" {
@@ -72,7 +72,7 @@ func TestAnalyseReadsOneAnalysisPerMeasure(t *testing.T) {
 		m := pm.Metric
 		obs := metrics.EndedBefore(all[m.ID], meeting)
 		i := map[string]int{"shift": 0, "plain": 1, "areas": 2}[m.ID]
-		area := metrics.HeadlineArea(view.AreasOf(obs), "")
+		area := metrics.HeadlineArea(view.AreasOf(obs), "", "")
 		want, err := view.BuildAnalysisWith(m, obs, area, metrics.DefaultBaselineYear, fmt.Sprintf("p%d", i), nil, changes[m.ID], view.PackSPCPoints)
 		if err != nil {
 			t.Fatal(err)

@@ -21,11 +21,13 @@ type SeriesReader interface {
 // (all when it is zero): for each measure with a force-wide series, that
 // series and the latest period by area; for the others every value (see
 // store.HeadlineSeries). When that is not enough (see enoughForHeadline)
-// the measure's whole series is read after all.
+// the measure's whole series is read after all: so for a measure whose
+// area shown first is home, the office's home area, and not force-wide
+// (see metrics.HeadlineArea).
 //
 // Reading every current value instead took 1.8 s of the board pack's
 // 2.4 s at 480,000 values and grew with every area's history.
-func HeadlineSeries(ctx context.Context, st SeriesReader, scope metrics.Scope, endedBefore time.Time) (map[string][]metrics.Observation, error) {
+func HeadlineSeries(ctx context.Context, st SeriesReader, scope metrics.Scope, endedBefore time.Time, home string) (map[string][]metrics.Observation, error) {
 	series, err := st.HeadlineSeries(ctx, scope, metrics.ForceWideAreas(), endedBefore)
 	if err != nil {
 		return nil, err
@@ -34,7 +36,7 @@ func HeadlineSeries(ctx context.Context, st SeriesReader, scope metrics.Scope, e
 		if !slices.ContainsFunc(obs, isHeadline) {
 			continue // read whole
 		}
-		if enoughForHeadline(obs) {
+		if enoughForHeadline(obs, home) {
 			continue
 		}
 		full, err := st.Series(ctx, scope, id)
@@ -57,15 +59,19 @@ func HeadlineSeries(ctx context.Context, st SeriesReader, scope metrics.Scope, e
 // areas' values and the latest period's) holds everything the overview
 // and the pack use: the tile analyses the force-wide area of the latest
 // period (or, when the latest period has none, every area), and the
-// pack's analysis takes the first force-wide area in order and charts
-// every area at that area's latest period, which must then be the latest
-// period overall, the only one read for every area.
-func enoughForHeadline(obs []metrics.Observation) bool {
+// pack's analysis takes the area metrics.HeadlineArea chooses, which
+// must be force-wide to have been read whole, and charts every area at
+// that area's latest period, which must then be the latest period
+// overall, the only one read for every area.
+func enoughForHeadline(obs []metrics.Observation, home string) bool {
 	lv := LatestOf(metrics.Metric{}, obs)
 	if !slices.ContainsFunc(lv.Values, isHeadline) {
 		return false
 	}
-	chosen := metrics.HeadlineArea(AreasOf(obs), "")
+	chosen := metrics.HeadlineArea(AreasOf(obs), "", home)
+	if !metrics.IsForceWideArea(chosen) {
+		return false // the home area: only its latest period was read
+	}
 	return slices.ContainsFunc(obs, func(o metrics.Observation) bool {
 		return o.Area == chosen && o.Period.Start.Equal(lv.Period.Start)
 	})
