@@ -39,6 +39,19 @@ type performanceReader struct {
 	rows     int64
 	// inc holds the incidents of an incidents sheet (see incidents.go).
 	inc incidentState
+	// near is the row nearest to a header on the sheets without one,
+	// for the error when no sheet has one; skipped are those sheets, for
+	// the warnings when another sheet has one.
+	near    *nearHeader
+	skipped []skippedSheet
+}
+
+// skippedSheet is a sheet with rows but no performance header, and the
+// row nearest to one when isNear.
+type skippedSheet struct {
+	name   string
+	near   nearHeader
+	isNear bool
 }
 
 // catalogueSheet is the name of the optional metric catalogue sheet.
@@ -75,7 +88,15 @@ func (r *performanceReader) read(ctx context.Context) error {
 		return err
 	}
 	if dataSheets == 0 && !r.probs.failed() {
-		r.probs.errorf("", "", "no sheet has a header row with Metric and Area and either Period and Value columns (long layout) or one column per period (wide layout) in its first %d rows: start from `assure template performance`", headerRowLimit)
+		r.noHeaderError()
+	} else if dataSheets > 0 {
+		for _, s := range r.skipped {
+			if s.isNear {
+				r.probs.warnf(s.name, s.near.cell, "skipped: this looks like a header row, with %s, but it has no %s %s", joinWords(s.near.have), joinWords(s.near.missing), pluralWord(len(s.near.missing), "column", "columns"))
+				continue
+			}
+			r.probs.warnf(s.name, "", "skipped: no header row with Metric and Area and either Period and Value or period columns in the first %d rows", headerRowLimit)
+		}
 	}
 	r.reconcileUnits()
 	r.checkDerived()
@@ -112,41 +133,9 @@ type header struct {
 // when it is not a period on its own, and takes the Metric and Area
 // headings of the row above where it has none of its own.
 func (r *performanceReader) findHeader(buffered []bufferedRow) (header, int, bool) {
-	for i, br := range buffered {
-		h := header{row: br.num, roles: map[int]role{}, periods: map[int]metrics.Period{}, cols: map[role]int{}}
-		var above []xlsx.Cell
-		if i > 0 && buffered[i-1].num == br.num-1 && hasBand(buffered[i-1]) {
-			above = buffered[i-1].cells
-		}
-		for _, c := range withHeadingsAbove(br.cells, above, br.num-1) {
-			text := cleanLabel(c.Value)
-			if text == "" || isBand(c) {
-				continue
-			}
-			if ro := headerRole(text); ro != roleNone {
-				if _, dup := h.cols[ro]; !dup {
-					h.cols[ro] = c.Col
-					h.roles[c.Col] = ro
-				}
-				continue
-			}
-			if p, ok := r.headerPeriod(c); ok {
-				h.periods[c.Col] = p
-				continue
-			}
-			if p, ok := r.bandedPeriod(text, above, c.Col); ok {
-				h.periods[c.Col] = p
-				continue
-			}
-			h.ignored = append(h.ignored, text)
-		}
+	for i := range buffered {
+		h := r.headerAt(buffered, i)
 		_, hasMetric := h.cols[roleMetric]
-		if !hasMetric {
-			if id, ok := h.cols[roleMetricID]; ok {
-				h.cols[roleMetric] = id
-				hasMetric = true
-			}
-		}
 		_, hasArea := h.cols[roleArea]
 		_, hasPeriod := h.cols[rolePeriod]
 		_, hasValue := h.cols[roleValue]
@@ -162,6 +151,119 @@ func (r *performanceReader) findHeader(buffered []bufferedRow) (header, int, boo
 		}
 	}
 	return header{}, 0, false
+}
+
+// headerAt reads row i of buffered as a header: the role or period of
+// each of its columns, with the headings of a banded row above it.
+func (r *performanceReader) headerAt(buffered []bufferedRow, i int) header {
+	br := buffered[i]
+	h := header{row: br.num, roles: map[int]role{}, periods: map[int]metrics.Period{}, cols: map[role]int{}}
+	var above []xlsx.Cell
+	if i > 0 && buffered[i-1].num == br.num-1 && hasBand(buffered[i-1]) {
+		above = buffered[i-1].cells
+	}
+	for _, c := range withHeadingsAbove(br.cells, above, br.num-1) {
+		text := cleanLabel(c.Value)
+		if text == "" || isBand(c) {
+			continue
+		}
+		if ro := headerRole(text); ro != roleNone {
+			if _, dup := h.cols[ro]; !dup {
+				h.cols[ro] = c.Col
+				h.roles[c.Col] = ro
+			}
+			continue
+		}
+		if p, ok := r.headerPeriod(c); ok {
+			h.periods[c.Col] = p
+			continue
+		}
+		if p, ok := r.bandedPeriod(text, above, c.Col); ok {
+			h.periods[c.Col] = p
+			continue
+		}
+		h.ignored = append(h.ignored, text)
+	}
+	if _, ok := h.cols[roleMetric]; !ok {
+		if id, ok := h.cols[roleMetricID]; ok {
+			h.cols[roleMetric] = id
+		}
+	}
+	return h
+}
+
+// nearHeader is a row that looks meant as a header, holding some of
+// the columns a performance header needs but not all: where a file
+// without a header went wrong.
+type nearHeader struct {
+	sheet   string
+	cell    string // its first heading's cell
+	have    []string
+	missing []string
+}
+
+// nearestHeader is the row of buffered with the most of the Metric,
+// Area, Period and Value headings, two at least, when no row has all
+// that a header needs; ok is false when none has two.
+func (r *performanceReader) nearestHeader(sheet string, buffered []bufferedRow) (nearHeader, bool) {
+	needed := []struct {
+		ro   role
+		name string
+	}{{roleMetric, "Metric"}, {roleArea, "Area"}, {rolePeriod, "Period"}, {roleValue, "Value"}}
+	var best nearHeader
+	for i, br := range buffered {
+		h := r.headerAt(buffered, i)
+		var n nearHeader
+		first := -1
+		for _, nd := range needed {
+			if col, ok := h.cols[nd.ro]; ok {
+				n.have = append(n.have, nd.name)
+				if first < 0 || col < first {
+					first = col
+				}
+			} else {
+				n.missing = append(n.missing, nd.name)
+			}
+		}
+		if len(n.have) >= 2 && len(n.have) > len(best.have) {
+			n.sheet, n.cell = sheet, xlsx.CellName(first, br.num)
+			best = n
+		}
+	}
+	return best, len(best.have) >= 2
+}
+
+// noHeaderError says, when no sheet had a performance header, what the
+// nearest row lacked, or that no row came near.
+func (r *performanceReader) noHeaderError() {
+	const layouts = "a header row with Metric, Area, Period and Value columns (long layout), or Metric and Area and one column per period (wide layout)"
+	const start = "start from the performance workbook (Download on the upload page, or `assure template performance`)"
+	if n := r.near; n != nil {
+		cols := joinWords(n.missing) + " " + pluralWord(len(n.missing), "column", "columns")
+		r.probs.errorf(n.sheet, n.cell, "this looks like the header row, with %s, but it has no %s. A performance workbook needs %s: add the %s, or %s",
+			joinWords(n.have), cols, layouts, cols, start)
+		return
+	}
+	r.probs.errorf("", "", "no sheet has %s in its first %d rows: %s", layouts, headerRowLimit, start)
+}
+
+// joinWords writes words as a list: "Metric", "Metric and Area",
+// "Metric, Area and Period".
+func joinWords(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // isBand reports whether a header cell is part of a heading merged across
@@ -274,7 +376,11 @@ func (r *performanceReader) readDataSheet(ctx context.Context, sh xlsx.Sheet) (b
 		if err := rows.Err(); err != nil {
 			r.probs.errorf(sh.Name, "", "the sheet is damaged: %v. Open the file in Excel, save it again and re-upload", err)
 		} else if len(buffered) > 0 {
-			r.probs.warnf(sh.Name, "", "skipped: no header row with Metric and Area and either Period and Value or period columns in the first %d rows", headerRowLimit)
+			n, near := r.nearestHeader(sh.Name, buffered)
+			if near && (r.near == nil || len(n.have) > len(r.near.have)) {
+				r.near = &n
+			}
+			r.skipped = append(r.skipped, skippedSheet{name: sh.Name, near: n, isNear: near})
 		}
 		return false, nil
 	}
