@@ -78,6 +78,9 @@ var templateFuncs = template.FuncMap{
 	"deref":     func(f *float64) float64 { return *f },
 	"derefInt":  func(i *int64) int64 { return *i },
 	"thousands": gbpK,
+	// count writes how many there are with the noun, singular for one:
+	// {{count .Removed "value" "values"}} is "1 value" or "2,400 values".
+	"count": countOf,
 	// asset links to an embedded file: {{asset .Root "css/assure.css"}}.
 	"asset":    assetPath,
 	"variance": varianceK,
@@ -141,4 +144,25 @@ func (s *Server) render(c echo.Context, status int, name string, data any) error
 // renderOK renders a page with status 200.
 func (s *Server) renderOK(c echo.Context, name string, data any) error {
 	return s.render(c, http.StatusOK, name, data)
+}
+
+// countOf is the template function count. n is a count of any integer
+// type; anything else is a fault of the template, written as it is.
+func countOf(n any, one, many string) string {
+	var v int64
+	switch x := n.(type) {
+	case int:
+		v = int64(x)
+	case int64:
+		v = x
+	case int32:
+		v = int64(x)
+	default:
+		return fmt.Sprint(n) + " " + many
+	}
+	noun := many
+	if v == 1 {
+		noun = one
+	}
+	return metrics.FormatFixed(float64(v), 0) + " " + noun
 }

@@ -32,8 +32,9 @@ type uploadsPage struct {
 	Uploads                              []uploadRow
 	Report                               *ingest.Report
 	// Confirm is set after a clean dry run: the checked file waits for
-	// the uploader to store it.
-	Confirm bool
+	// the uploader to store it. Empty is set instead when the file passed
+	// but holds nothing to store: there is nothing to confirm.
+	Confirm, Empty bool
 	// Period is the finance month the uploader gave, carried to the
 	// confirmation.
 	Period string
@@ -187,7 +188,11 @@ func (s *Server) handleUploadCheck(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	confirm := rep.Status == ingest.StatusStored
+	// A file that would store nothing is not kept to be confirmed:
+	// storing it would only add an upload that changed nothing to the
+	// history.
+	empty := rep.ChangesNothing()
+	confirm := rep.Status == ingest.StatusStored && !empty
 	if confirm {
 		if err := s.store.SavePending(ctx, rep.SHA256, u.Name, name, content); err != nil {
 			return err
@@ -197,7 +202,7 @@ func (s *Server) handleUploadCheck(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Period, p.Map = period, mapName
+	p.Period, p.Map, p.Empty = period, mapName, empty
 	status := http.StatusOK
 	if rep.Rejected() {
 		status = http.StatusUnprocessableEntity

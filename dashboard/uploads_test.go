@@ -3,6 +3,8 @@ package dashboard
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
@@ -256,5 +258,40 @@ func TestFinanceUploadWithPeriod(t *testing.T) {
 	resp, body = c.upload("/api/v1/uploads?period=2021-22/M7", "monitoring.xlsx", m7, nil, auth)
 	if resp.StatusCode != http.StatusCreated {
 		t.Errorf("with the month given = %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestUploadOfAnEmptyWorkbookStoresNothing: the performance template as
+// downloaded passes its check but holds nothing to store: the page says
+// so, offers no Store button, keeps nothing to confirm, and the history
+// is unchanged; a workbook with one value still waits to be stored.
+func TestUploadOfAnEmptyWorkbookStoresNothing(t *testing.T) {
+	ts, st := uploadServer(t, "sqlite")
+	c := newClient(t, ts)
+	if resp := c.login("ana", analystPassword); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login = %d", resp.StatusCode)
+	}
+	resp, template := c.get("/uploads/templates/performance.xlsx")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("template = %d", resp.StatusCode)
+	}
+	before, _ := st.ListUploads(context.Background())
+	resp, body := c.upload("/uploads", "template.xlsx", []byte(template), map[string]string{"_csrf": c.csrf("/uploads")}, nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "template.xlsx: nothing to store") || !strings.Contains(body, "there is nothing to store") {
+		t.Errorf("the empty template's check = %d, without saying there is nothing to store", resp.StatusCode)
+	}
+	if confirmSHA.MatchString(body) || strings.Contains(body, "Store this file") {
+		t.Error("the empty template is offered to be stored")
+	}
+	sum := sha256.Sum256([]byte(template))
+	resp, _ = c.post("/uploads/confirm", map[string][]string{"sha256": {hex.EncodeToString(sum[:])}, "_csrf": {c.csrf("/uploads")}}, nil)
+	if resp.StatusCode == http.StatusOK {
+		t.Error("the empty template was stored by confirming its hash")
+	}
+	if ups, _ := st.ListUploads(context.Background()); len(ups) != len(before) {
+		t.Errorf("the history holds %d uploads, want %d", len(ups), len(before))
+	}
+	if _, body := c.upload("/uploads", "Q3.xlsx", uploadWorkbook(t, 1), map[string]string{"_csrf": c.csrf("/uploads")}, nil); !confirmSHA.MatchString(body) {
+		t.Error("a workbook of one value is not offered to be stored")
 	}
 }

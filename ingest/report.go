@@ -90,6 +90,17 @@ func (p Problem) Format(file string) string {
 // Rejected reports whether the file was refused.
 func (r Report) Rejected() bool { return r.Status == StatusRejected }
 
+// ChangesNothing reports whether a file that passed (or was stored)
+// holds nothing to store: no value, no incident, no finance month and
+// no change to the catalogue, such as a template uploaded as it was
+// downloaded.
+func (r Report) ChangesNothing() bool {
+	if r.Status != StatusStored || r.Finance != nil || r.Counts.Observations > 0 || r.Counts.Incidents > 0 {
+		return false
+	}
+	return r.Preview == nil || len(r.Preview.Catalogue) == 0 && len(r.Preview.Measures) == 0
+}
+
 // Statuses of a Report.
 const (
 	StatusStored    = "stored"
