@@ -3,6 +3,7 @@ package dashboard
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -87,7 +88,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case c.Request().Method == http.MethodHead:
 		werr = c.NoContent(status)
 	default:
-		werr = s.render(c, status, "error", errorPage{Page: s.page(c, http.StatusText(status)), Status: status, Message: msg})
+		werr = s.render(c, status, "error", errorPage{Page: s.page(c, http.StatusText(status)), Status: status, Message: msg, Back: backTo(c.Request())})
 	}
 	if werr != nil {
 		s.logger.Error("writing error response", "err", werr)
@@ -98,4 +99,25 @@ type errorPage struct {
 	Page
 	Status  int
 	Message string
+	// Back is the page on this site the request came from (a form's
+	// page, say), when it names one, for a link back to it.
+	Back string
+}
+
+// backTo is the path and query of the page on this site that r came
+// from, by its Referer, or "" when it names none, another site or the
+// page r asked for itself.
+func backTo(r *http.Request) string {
+	ref, err := url.Parse(r.Referer())
+	if err != nil || ref.Host != r.Host || !strings.HasPrefix(ref.Path, "/") {
+		return ""
+	}
+	back := ref.Path
+	if ref.RawQuery != "" {
+		back += "?" + ref.RawQuery
+	}
+	if back == r.URL.RequestURI() {
+		return ""
+	}
+	return back
 }

@@ -10,6 +10,9 @@ import "embed"
 //
 //	css/assure.css           the dashboard's only stylesheet
 //	js/charts.js             draws every [data-chart] element from its JSON option
+//	js/forms.js              keeps an end date or month no earlier than its start ([data-min-of])
+//	js/filter.js             filters the overview's rows as a reader types
+//	js/upload.js             drag and drop onto the upload form
 //	js/echarts.min.js        Apache ECharts 5.6.0 (npm echarts@5.6.0, dist/echarts.min.js), unmodified
 //	js/echarts.LICENSE.txt   its licence (Apache-2.0)
 //	js/echarts.NOTICE.txt    its NOTICE
