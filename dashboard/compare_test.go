@@ -11,6 +11,7 @@ import (
 	"github.com/assure-pcc/assure/ingest"
 	"github.com/assure-pcc/assure/ingest/mapping"
 	"github.com/assure-pcc/assure/metrics"
+	"github.com/assure-pcc/assure/metrics/store"
 	"github.com/assure-pcc/assure/metrics/store/storetest"
 )
 
@@ -27,9 +28,8 @@ YE Dec 2019,Kent,Robbery,1260
 YE Dec 2019,England and Wales,Robbery,88000
 `
 
-func TestMetricPageCompare(t *testing.T) {
-	srv, st := testServer(t, "sqlite")
-	m, err := mapping.Load("national.yaml", strings.NewReader(`
+// nationalMapping reads nationalTable.
+const nationalMapping = `
 period: {column: Period, format: year_ending}
 area: {column: Area}
 metric: {column: Offence, id_prefix: nat-}
@@ -37,7 +37,13 @@ value: {column: Offences}
 direction: down
 classification: open
 unit: offences
-`))
+`
+
+// storeNationalTable stores nationalTable through the real ingest and
+// approves its measures for publication.
+func storeNationalTable(t *testing.T, st *store.Store) {
+	t.Helper()
+	m, err := mapping.Load("national.yaml", strings.NewReader(nationalMapping))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,6 +52,11 @@ unit: offences
 		t.Fatalf("ingest: %v %+v", err, rep)
 	}
 	storetest.ApproveAll(t, st)
+}
+
+func TestMetricPageCompare(t *testing.T) {
+	srv, st := testServer(t, "sqlite")
+	storeNationalTable(t, st)
 
 	_, body := get(t, srv, "/metrics/nat-robbery?area=Cambridgeshire")
 	text := html.UnescapeString(body)
@@ -92,24 +103,8 @@ unit: offences
 // With no home area they lead with the first.
 func TestHomeAreaShownFirstEverywhere(t *testing.T) {
 	srv, st := testServer(t, "sqlite")
-	m, err := mapping.Load("national.yaml", strings.NewReader(`
-period: {column: Period, format: year_ending}
-area: {column: Area}
-metric: {column: Offence, id_prefix: nat-}
-value: {column: Offences}
-direction: down
-classification: open
-unit: offences
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	storeNationalTable(t, st)
 	ctx := context.Background()
-	rep, err := ingest.New(st, nil).Ingest(ctx, "national.csv", []byte(nationalTable), ingest.Options{Mapping: m})
-	if err != nil || rep.Status != ingest.StatusStored {
-		t.Fatalf("ingest: %v %+v", err, rep)
-	}
-	storetest.ApproveAll(t, st)
 	addUser(t, st, "board", metrics.RoleBoard, boardPassword)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
