@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/assure-pcc/assure/ingest/xlsx"
@@ -160,8 +162,8 @@ func (in *Ingester) end(rep Report, probs *problems, tx *store.IngestTx, wb *xls
 		// stored or reported, and the workbook is read again.
 		return rep, fmt.Errorf("%s: %w", rep.File, xlsx.ErrMergesLate)
 	}
-	rep.Errors = append(rep.Errors, probs.errors...)
-	rep.Warnings = append(rep.Warnings, probs.warnings...)
+	rep.Errors = append(rep.Errors, inCellOrder(probs.errors)...)
+	rep.Warnings = append(rep.Warnings, inCellOrder(probs.warnings)...)
 	rep.ErrorsTruncated = probs.dropped
 	if probs.failed() {
 		rep.Status = StatusRejected
@@ -179,4 +181,40 @@ func (in *Ingester) end(rep Report, probs *problems, tx *store.IngestTx, wb *xls
 	rep.UploadID = tx.UploadID()
 	in.Logger.Info("file stored", append([]any{"file", rep.File, "upload", rep.UploadID}, attrs...)...)
 	return rep, nil
+}
+
+// inCellOrder orders each run of problems of one sheet's cells by row
+// and column, as a reader goes through the sheet: the checks find them in
+// their own order (a cell's number as it is read, a duplicate or a unit
+// once every row is), which listed D3, D4, D6, D5. A problem of no cell
+// (a sheet's, the file's, or a summary such as "9 more values ...")
+// stays where it is, ending the run before it, so that it still follows
+// what it sums up. problems is not changed.
+func inCellOrder(problems []Problem) []Problem {
+	out := slices.Clone(problems)
+	type place struct{ row, col int }
+	at := func(p Problem) (place, bool) {
+		col, row, ok := xlsx.ParseCellName(p.Cell)
+		return place{row, col}, ok
+	}
+	for i := 0; i < len(out); {
+		if _, ok := at(out[i]); !ok {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(out) && out[j].Sheet == out[i].Sheet {
+			if _, ok := at(out[j]); !ok {
+				break
+			}
+			j++
+		}
+		slices.SortStableFunc(out[i:j], func(a, b Problem) int {
+			pa, _ := at(a)
+			pb, _ := at(b)
+			return cmp.Or(cmp.Compare(pa.row, pb.row), cmp.Compare(pa.col, pb.col))
+		})
+		i = j
+	}
+	return out
 }

@@ -254,6 +254,10 @@ func ParseCellRef(ref string) (col, row int, err error) {
 	return col, row, nil
 }
 
+// ParseCellName is CellName's inverse: the zero-based column and the
+// row of an A1 reference such as "D12"; ok is false for anything else.
+func ParseCellName(ref string) (col, row int, ok bool) { return parseRef([]byte(ref)) }
+
 // parseRef parses an A1 reference without allocating. Columns are capped at
 // seven letters and rows at ten digits, which keeps both far from overflow
 // while still parsing any reference past Excel's grid, so that such a
