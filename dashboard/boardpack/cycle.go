@@ -312,7 +312,7 @@ func newDigest(d metrics.Digest, basis string, prev, m metrics.Meeting, units ma
 	add("changes-actions-closed", "Actions closed since the last meeting", items)
 	items = nil
 	for _, a := range d.ActionsOverdue {
-		items = append(items, DigestItem{fmt.Sprintf("%s (%s): due %s.", strings.TrimSuffix(a.Text, "."), a.Owner, a.Due.Format("2 Jan 2006")), fmt.Sprintf("/actions/%d", a.ID)})
+		items = append(items, DigestItem{fmt.Sprintf("%s (%s): due %s.", strings.TrimSuffix(a.Text, "."), a.Owner, a.Due.Format("2 January 2006")), fmt.Sprintf("/actions/%d", a.ID)})
 	}
 	add("changes-actions-overdue", "Actions overdue", items)
 	return v
